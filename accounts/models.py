@@ -1,0 +1,87 @@
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+def avatar_upload_to(instance: "User", filename: str) -> str:
+    """Server-made names only: the client's file name never reaches storage."""
+    return f"avatars/{secrets.token_urlsafe(16)}.jpg"
+
+
+username_validator = RegexValidator(
+    r"^[A-Za-z0-9_.]{2,30}$",
+    "Use 2 to 30 letters, digits, underscores or dots.",
+)
+
+
+class User(AbstractUser):
+    username = models.CharField(
+        "username",
+        max_length=30,
+        unique=True,
+        validators=[username_validator],
+        help_text="2 to 30 letters, digits, underscores or dots.",
+        error_messages={"unique": "That username is taken."},
+    )
+    display_name = models.CharField(max_length=50, blank=True)
+    bio = models.CharField(max_length=300, blank=True)
+    avatar = models.ImageField(upload_to=avatar_upload_to, blank=True)
+    suspended_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="While set and in the future, the person cannot log in, post or be seen.",
+    )
+    suspension_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["suspended_until"])]
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile", kwargs={"username": self.username})
+
+
+class Follow(models.Model):
+    follower = models.ForeignKey(User, on_delete=models.CASCADE, related_name="following_links")
+    followee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="follower_links")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followee"], name="follow_once"),
+            models.CheckConstraint(condition=~Q(follower=F("followee")), name="no_self_follow"),
+        ]
+        indexes = [models.Index(fields=["followee", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.follower} -> {self.followee}"
+
+
+class Block(models.Model):
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once"),
+            models.CheckConstraint(condition=~Q(blocker=F("blocked")), name="no_self_block"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker} blocks {self.blocked}"

@@ -1,0 +1,114 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .lifecycle import State
+
+
+def private_name(prefix: str, extension: str) -> str:
+    """An unguessable, server-made storage name; nothing from the client enters it."""
+    return f"{prefix}/{timezone.now():%Y/%m/%d}/{secrets.token_urlsafe(24)}.{extension}"
+
+
+class Audience(models.TextChoices):
+    EVERYONE = "everyone", "Everyone"
+    FOLLOWERS = "followers", "Followers"
+    FRIENDS = "friends", "Friends (mutual follows)"
+
+
+class Kind(models.TextChoices):
+    VIDEO = "video", "Video"
+    PHOTO = "photo", "Photo"
+
+
+class SoundMode(models.TextChoices):
+    MIX = "mix", "Mix with the clip's audio"
+    REPLACE = "replace", "Replace the clip's audio"
+
+
+class Sound(models.Model):
+    """A reusable audio clip: uploaded as an original, lifted from a story, or a demo sound."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(max_length=100)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="sounds"
+    )
+    file = models.FileField(max_length=255)
+    duration = models.FloatField(default=0)
+    source_story = models.ForeignKey(
+        "Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="derived_sounds"
+    )
+    use_count = models.PositiveIntegerField(default=0)
+    is_removed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-use_count", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Story(models.Model):
+    """One story item: a clip or a photo. An author's live items, oldest first, are their Story."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stories")
+    kind = models.CharField(max_length=10, choices=Kind.choices, blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PROCESSING)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    failure_reason = models.CharField(max_length=300, blank=True)
+
+    caption = models.CharField(max_length=500, blank=True)
+    alt_text = models.CharField(max_length=500, blank=True)
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.EVERYONE)
+    filter_name = models.CharField(max_length=20, default="none")
+    sound = models.ForeignKey(Sound, null=True, blank=True, on_delete=models.SET_NULL, related_name="stories")
+    sound_mode = models.CharField(max_length=10, choices=SoundMode.choices, default=SoundMode.MIX)
+    trim_start = models.FloatField(default=0)
+    overlays = models.JSONField(default=list, blank=True)
+    allow_comments = models.BooleanField(default=True)
+    allow_downloads = models.BooleanField(default=False)
+
+    original = models.FileField(max_length=255, blank=True)
+    original_content_type = models.CharField(max_length=100, blank=True)
+    media = models.FileField(max_length=255, blank=True)
+    media_content_type = models.CharField(max_length=100, blank=True)
+    poster = models.FileField(max_length=255, blank=True)
+    duration = models.FloatField(null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    processing_attempts = models.PositiveSmallIntegerField(default=0)
+
+    like_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    share_count = models.PositiveIntegerField(default=0)
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "stories"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["state", "expires_at"], name="story_state_expiry"),
+            models.Index(fields=["author", "state", "published_at"], name="story_author_live"),
+            models.Index(fields=["-published_at"], name="story_published", condition=Q(state="ready")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind or 'story'} by {self.author_id} ({self.state})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:detail", kwargs={"story_id": self.pk})
+
+    @property
+    def is_live(self) -> bool:
+        return self.state == State.READY and self.expires_at is not None and self.expires_at > timezone.now()
