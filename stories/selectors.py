@@ -1,0 +1,55 @@
+"""Reads about stories. The visibility rule lives here, once, and every page, API answer and
+media URL asks it: live (ready and not past `expires_at`, whatever the worker is doing), author
+active and not suspended, nobody blocked either way, and the audience respected."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts import selectors as people
+from accounts.models import User
+
+from .lifecycle import State
+from .models import Audience, Story
+
+Viewer = people.Viewer
+
+
+def live_stories() -> QuerySet[Story]:
+    """Ready and not yet expired: the clock decides, not the expiry task."""
+    return Story.objects.filter(state=State.READY, expires_at__gt=timezone.now())
+
+
+def visible_stories(viewer: Viewer) -> QuerySet[Story]:
+    """Live stories the viewer may see."""
+    stories = live_stories().filter(author__in=people.active_users())
+    if not people.is_authenticated(viewer):
+        return stories.filter(audience=Audience.EVERYONE)
+    stories = stories.exclude(people.blocked_either_way_q(viewer, "author"))
+    follows = people.viewer_follows_q(viewer, "author")
+    followed_back = people.follows_viewer_q(viewer, "author")
+    return stories.filter(
+        Q(author=viewer)
+        | Q(audience=Audience.EVERYONE)
+        | (Q(audience=Audience.FOLLOWERS) & Q(follows))
+        | (Q(audience=Audience.FRIENDS) & Q(follows) & Q(followed_back))
+    )
+
+
+def author_story(author: User, viewer: Viewer) -> QuerySet[Story]:
+    """An author's Story as the viewer may see it: their live items, oldest first."""
+    return visible_stories(viewer).filter(author=author).order_by("published_at", "created_at")
+
+
+def has_live_story(author: User, viewer: Viewer) -> bool:
+    return author_story(author, viewer).exists()
+
+
+def authors_with_live_story(author_ids: list[int], viewer: Viewer) -> set[int]:
+    """Of these authors, the ones whose Story the viewer can watch now (one query, for lists)."""
+    return set(visible_stories(viewer).filter(author_id__in=author_ids).values_list("author_id", flat=True))
+
+
+def can_view(story: Story, viewer: Viewer) -> bool:
+    return visible_stories(viewer).filter(pk=story.pk).exists()
