@@ -1,3 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("stories/", api.StoryCreateView.as_view(), name="story-list"),
+    path("stories/<uuid:story_id>/", api.StoryDetailView.as_view(), name="story-detail"),
+    path("stories/<uuid:story_id>/download/", api.StoryDownloadView.as_view(), name="story-download"),
+    path("stories/<uuid:story_id>/use-sound/", api.UseSoundView.as_view(), name="story-use-sound"),
+    path("me/stories/", api.MyStoriesView.as_view(), name="my-stories"),
+    path("users/<str:username>/stories/", api.UserStoriesView.as_view(), name="user-stories"),
+    path("sounds/", api.SoundListView.as_view(), name="sound-list"),
+    path("sounds/<uuid:sound_id>/", api.SoundDetailView.as_view(), name="sound-detail"),
+]

@@ -75,3 +75,12 @@ def transition(story: Story, target: str, **fields: Any) -> None:
         raise InvalidTransition(story.pk, current or "missing", target)
     for name, value in fields.items():
         setattr(story, name, value)
+
+
+def transition_many(story_ids: list[Any], target: str, **fields: Any) -> int:
+    """Move many stories at once (expiry runs in batches); rows in other states are left alone."""
+    from .models import Story
+
+    fields["state"] = target
+    fields["state_changed_at"] = timezone.now()
+    return Story.objects.filter(pk__in=story_ids, state__in=sources_for(target)).update(**fields)

@@ -85,6 +85,7 @@ class Story(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     processing_attempts = models.PositiveSmallIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
 
     like_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
@@ -112,3 +113,27 @@ class Story(models.Model):
     @property
     def is_live(self) -> bool:
         return self.state == State.READY and self.expires_at is not None and self.expires_at > timezone.now()
+
+
+class ArchivedStory(models.Model):
+    """What is left of a story item after the purge: anonymous aggregate counts, no media, no
+    viewer identities. Keyed by the story's id so creator analytics outlive the 24 hours."""
+
+    story_id = models.UUIDField(primary_key=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="archived_stories"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, blank=True)
+    final_state = models.CharField(max_length=12, choices=State.choices)
+    created_at = models.DateTimeField()
+    published_at = models.DateTimeField(null=True, blank=True)
+    like_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    share_count = models.PositiveIntegerField(default=0)
+    archived_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["author", "published_at"])]
+
+    def __str__(self) -> str:
+        return f"archived {self.kind} by {self.author_id}"

@@ -53,3 +53,11 @@ def authors_with_live_story(author_ids: list[int], viewer: Viewer) -> set[int]:
 
 def can_view(story: Story, viewer: Viewer) -> bool:
     return visible_stories(viewer).filter(pk=story.pk).exists()
+
+
+def own_stories(author: User) -> QuerySet[Story]:
+    """The author's items that still matter to them: processing, failed, or live."""
+    now = timezone.now()
+    return Story.objects.filter(author=author).filter(
+        Q(state__in=[State.PROCESSING, State.FAILED]) | Q(state=State.READY, expires_at__gt=now)
+    )

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "stories"
-urlpatterns: list = []
+urlpatterns = [
+    path("create/", views.create, name="create"),
+    path("mine/", views.mine, name="mine"),
+    path("<uuid:story_id>/", views.detail, name="detail"),
+    path("<uuid:story_id>/media", views.story_media, name="media"),
+    path("<uuid:story_id>/poster", views.story_poster, name="poster"),
+    path("<uuid:story_id>/download", views.story_download, name="download"),
+    path("<uuid:story_id>/delete", views.delete, name="delete"),
+    path("sounds/<uuid:sound_id>/audio", views.sound_audio, name="sound_audio"),
+]

@@ -1,0 +1,194 @@
+// The create page: preview with a live CSS filter, trim start for long clips, an upload with a
+// progress bar, then the processing status polled until the story is ready or says why it failed.
+(function () {
+  "use strict";
+  const form = document.getElementById("story-form");
+  if (!form) return;
+  const input = document.getElementById("id_media");
+  const dropzone = document.getElementById("dropzone");
+  const frame = document.getElementById("preview-frame");
+  const image = document.getElementById("preview-image");
+  const video = document.getElementById("preview-video");
+  const fileName = document.getElementById("file-name");
+  const trimField = document.getElementById("trim-field");
+  const trim = document.getElementById("id_trim_start");
+  const trimOutput = document.getElementById("trim-output");
+  const statusBox = document.getElementById("upload-status");
+  const bar = document.getElementById("progress-bar");
+  const statusText = document.getElementById("status-text");
+  const errors = document.getElementById("form-errors");
+  const button = document.getElementById("post-button");
+  const maxBytes = Number(form.dataset.maxBytes);
+  const maxSeconds = Number(form.dataset.maxSeconds);
+  let objectUrl = null;
+
+  function csrfToken() {
+    return form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  }
+
+  function showErrors(list) {
+    errors.replaceChildren();
+    list.forEach(function (text) {
+      const li = document.createElement("li");
+      li.textContent = text;
+      errors.appendChild(li);
+    });
+  }
+
+  function applyFilter() {
+    const chosen = form.querySelector("input[name=filter]:checked");
+    const css = chosen ? chosen.dataset.css : "none";
+    image.style.filter = css;
+    video.style.filter = css;
+  }
+
+  function showFile(file) {
+    showErrors([]);
+    if (objectUrl) URL.revokeObjectURL(objectUrl);
+    objectUrl = URL.createObjectURL(file);
+    fileName.textContent = file.name + " · " + (file.size / 1048576).toFixed(1) + " MB";
+    frame.classList.remove("hidden");
+    trimField.classList.add("hidden");
+    trim.value = 0;
+    if (file.size > maxBytes) {
+      showErrors(["The file is too large. The limit is " + Math.floor(maxBytes / 1048576) + " MB."]);
+    }
+    const isImage = file.type.startsWith("image/") || /\.(heic|jpe?g|png|webp)$/i.test(file.name);
+    image.classList.toggle("hidden", !isImage);
+    video.classList.toggle("hidden", isImage);
+    if (isImage) {
+      video.removeAttribute("src");
+      image.src = objectUrl;
+    } else {
+      image.removeAttribute("src");
+      video.src = objectUrl;
+      video.play().catch(function () {});
+    }
+    applyFilter();
+  }
+
+  video.addEventListener("loadedmetadata", function () {
+    if (video.duration > maxSeconds + 0.05) {
+      trim.max = Math.max(0, video.duration - 1).toFixed(1);
+      trimField.classList.remove("hidden");
+    }
+  });
+  video.addEventListener("timeupdate", function () {
+    const start = Number(trim.value);
+    if (video.currentTime > start + maxSeconds || video.currentTime < start - 0.25) video.currentTime = start;
+  });
+  trim.addEventListener("input", function () {
+    trimOutput.textContent = Number(trim.value).toFixed(1);
+    video.currentTime = Number(trim.value);
+  });
+  input.addEventListener("change", function () {
+    if (input.files.length) showFile(input.files[0]);
+  });
+  ["dragenter", "dragover"].forEach(function (name) {
+    dropzone.addEventListener(name, function (event) {
+      event.preventDefault();
+      dropzone.classList.add("dragover");
+    });
+  });
+  ["dragleave", "drop"].forEach(function (name) {
+    dropzone.addEventListener(name, function () {
+      dropzone.classList.remove("dragover");
+    });
+  });
+  dropzone.addEventListener("drop", function (event) {
+    event.preventDefault();
+    if (event.dataTransfer.files.length) {
+      input.files = event.dataTransfer.files;
+      showFile(input.files[0]);
+    }
+  });
+  form.querySelectorAll("input[name=filter]").forEach(function (radio) {
+    radio.addEventListener("change", applyFilter);
+  });
+
+  function setStatus(text, percent) {
+    statusBox.classList.remove("hidden");
+    statusText.textContent = text;
+    if (percent !== undefined) bar.style.width = percent + "%";
+  }
+
+  function messagesFrom(body) {
+    if (!body || typeof body !== "object") return ["Something went wrong. Please try again."];
+    if (body.detail) return [String(body.detail)];
+    const out = [];
+    Object.keys(body).forEach(function (key) {
+      [].concat(body[key]).forEach(function (message) {
+        out.push(String(message));
+      });
+    });
+    return out.length ? out : ["Something went wrong. Please try again."];
+  }
+
+  function poll(url, story) {
+    if (story.state === "ready") {
+      setStatus("Your story is live.", 100);
+      window.location.href = "/stories/" + story.id + "/";
+      return;
+    }
+    if (story.state === "failed") {
+      setStatus("", 0);
+      statusBox.classList.add("hidden");
+      showErrors([story.failure_reason || "We could not process this file."]);
+      button.disabled = false;
+      return;
+    }
+    setStatus("Processing your story…", 100);
+    window.setTimeout(function () {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.json(); })
+        .then(function (next) { poll(url, next); })
+        .catch(function () { poll(url, story); });
+    }, 1000);
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!input.files.length) {
+      showErrors(["Choose a clip or photo first."]);
+      return;
+    }
+    if (input.files[0].size > maxBytes) {
+      showErrors(["The file is too large. The limit is " + Math.floor(maxBytes / 1048576) + " MB."]);
+      return;
+    }
+    showErrors([]);
+    const data = new FormData(form);
+    ["allow_comments", "allow_downloads"].forEach(function (name) {
+      const box = form.querySelector("input[type=checkbox][name=" + name + "]");
+      data.delete(name);
+      data.append(name, box.checked ? "true" : "false");
+    });
+    data.delete("csrfmiddlewaretoken");
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.setRequestHeader("X-CSRFToken", csrfToken());
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.upload.addEventListener("progress", function (e) {
+      if (e.lengthComputable) setStatus("Uploading… " + Math.round((e.loaded / e.total) * 100) + "%", (e.loaded / e.total) * 100);
+    });
+    xhr.addEventListener("load", function () {
+      let body = null;
+      try { body = JSON.parse(xhr.responseText); } catch (err) { body = null; }
+      if (xhr.status === 201 || xhr.status === 202) {
+        poll(form.dataset.statusUrl + body.id + "/", body);
+      } else {
+        statusBox.classList.add("hidden");
+        showErrors(xhr.status === 413 && !body ? ["The file is too large."] : messagesFrom(body));
+        button.disabled = false;
+      }
+    });
+    xhr.addEventListener("error", function () {
+      statusBox.classList.add("hidden");
+      showErrors(["The upload did not get through. Check your connection and try again."]);
+      button.disabled = false;
+    });
+    button.disabled = true;
+    setStatus("Uploading… 0%", 0);
+    xhr.send(data);
+  });
+})();

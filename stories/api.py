@@ -1,0 +1,217 @@
+"""Story endpoints of /api/v1/. Thin: parse, call a service or selector, shape the answer."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts import selectors as people
+
+from . import selectors, services
+from .lifecycle import InvalidTransition, State
+from .models import Story
+from .serializers import SoundSerializer, SoundUploadSerializer, StoryCreateSerializer, StorySerializer
+from .uploads import limit_uploads, too_large_message
+from .views import download_response
+
+
+class UploadThrottle(ScopedRateThrottle):
+    scope_attr = "throttle_scope"
+
+    def allow_request(self, request, view):
+        if request.method != "POST":
+            return True
+        return super().allow_request(request, view)
+
+
+class UploadView(APIView):
+    """Installs the streaming size cap before the body is read."""
+
+    parser_classes = [MultiPartParser]
+    throttle_scope = "upload"
+
+    def get_throttles(self):
+        return [*super().get_throttles(), UploadThrottle()]
+
+    def initialize_request(self, request, *args, **kwargs):
+        limit_uploads(request)
+        return super().initialize_request(request, *args, **kwargs)
+
+    def upload_data(self, request: Request):
+        data = request.data
+        if getattr(request._request, "upload_too_large", False):
+            raise serializers.ValidationError({"media": too_large_message()}, code="too_large")
+        return data
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if getattr(self.request._request, "upload_too_large", False):
+            response.status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        return response
+
+
+def story_for_viewer(request: Request, story_id) -> Story:
+    """A live story the viewer may see, or the viewer's own item in any state but gone ones."""
+    story = (
+        selectors.visible_stories(request.user).select_related("author", "sound").filter(pk=story_id).first()
+    )
+    if story is None and request.user.is_authenticated:
+        story = (
+            Story.objects.select_related("author", "sound")
+            .filter(pk=story_id, author=request.user, state__in=[State.PROCESSING, State.FAILED, State.READY])
+            .first()
+        )
+        if story is not None and story.state == State.READY and not story.is_live:
+            story = None
+    if story is None:
+        raise NotFound("This story does not exist or is no longer available.")
+    return story
+
+
+class StoryCreateView(UploadView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=StoryCreateSerializer,
+        responses={201: StorySerializer, 202: StorySerializer, 413: OpenApiResponse(description="Too large")},
+        summary="Post a story item",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = StoryCreateSerializer(data=self.upload_data(request))
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            options = services.clean_options(
+                author=request.user,
+                caption=data["caption"],
+                alt_text=data["alt_text"],
+                audience=data["audience"],
+                filter_name=data["filter"],
+                sound_id=data["sound"],
+                sound_mode=data["sound_mode"],
+                trim_start=data["trim_start"],
+                overlays=data["overlays"],
+                allow_comments=data["allow_comments"],
+                allow_downloads=data["allow_downloads"],
+            )
+            story = services.create_story(author=request.user, upload=data["media"], options=options)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        story.refresh_from_db()
+        code = status.HTTP_201_CREATED if story.state == State.READY else status.HTTP_202_ACCEPTED
+        return Response(StorySerializer(story, context={"request": request}).data, status=code)
+
+
+class StoryDetailView(APIView):
+    @extend_schema(responses=StorySerializer, summary="A story item")
+    def get(self, request: Request, story_id) -> Response:
+        story = story_for_viewer(request, story_id)
+        return Response(StorySerializer(story, context={"request": request}).data)
+
+    @extend_schema(responses={204: None}, summary="Delete your story item; its media goes at once")
+    def delete(self, request: Request, story_id) -> Response:
+        if not request.user.is_authenticated:
+            raise NotFound("This story does not exist or is no longer available.")
+        story = Story.objects.filter(pk=story_id).first()
+        if story is None or story.state in (State.DELETED, State.REMOVED):
+            raise NotFound("This story does not exist or is no longer available.")
+        if story.author_id != request.user.pk:
+            if selectors.can_view(story, request.user):
+                raise PermissionDenied("Only the author can delete this story.")
+            raise NotFound("This story does not exist or is no longer available.")
+        try:
+            services.delete_story(story, by=request.user)
+        except InvalidTransition as exc:
+            raise NotFound("This story does not exist or is no longer available.") from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class StoryDownloadView(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="The file")})
+    def get(self, request: Request, story_id):
+        story = story_for_viewer(request, story_id)
+        return download_response(request, story)
+
+
+class UserStoriesView(generics.ListAPIView):
+    """An author's live Story: its items, oldest first."""
+
+    serializer_class = StorySerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        author = get_object_or_404(people.active_users(), username=self.kwargs["username"])
+        if people.is_blocked_either_way(self.request.user, author):
+            raise NotFound("No such person.")
+        return selectors.author_story(author, self.request.user).select_related("author", "sound")
+
+    def list(self, request, *args, **kwargs):
+        items = self.get_serializer(self.get_queryset(), many=True).data
+        return Response({"results": items, "next": None})
+
+
+class MyStoriesView(generics.ListAPIView):
+    """Your own items in every state a person cares about: processing, ready or failed."""
+
+    serializer_class = StorySerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        return selectors.own_stories(self.request.user).select_related("author", "sound")
+
+
+class SoundListView(UploadView, generics.ListAPIView):
+    serializer_class = SoundSerializer
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+
+    def get_queryset(self):
+        return services.available_sounds().select_related("owner")
+
+    @extend_schema(
+        request=SoundUploadSerializer, responses={201: SoundSerializer}, summary="Add an original sound"
+    )
+    def post(self, request: Request) -> Response:
+        serializer = SoundUploadSerializer(data=self.upload_data(request))
+        serializer.is_valid(raise_exception=True)
+        try:
+            sound = services.create_sound(
+                owner=request.user,
+                upload=serializer.validated_data["file"],
+                title=serializer.validated_data["title"],
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        return Response(
+            SoundSerializer(sound, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class SoundDetailView(generics.RetrieveAPIView):
+    serializer_class = SoundSerializer
+    lookup_url_kwarg = "sound_id"
+
+    def get_queryset(self):
+        return services.available_sounds().select_related("owner")
+
+
+class UseSoundView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: SoundSerializer}, summary="Use this story's sound")
+    def post(self, request: Request, story_id) -> Response:
+        story = story_for_viewer(request, story_id)
+        try:
+            sound = services.sound_from_story(story, by=request.user)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        return Response(
+            SoundSerializer(sound, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )

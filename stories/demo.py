@@ -1,0 +1,154 @@
+"""Demo content for `make run`: people with avatars and follows, a few sounds, and live stories
+made from media generated on the spot and sent through the real processing pipeline."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageDraw
+
+from accounts import services as accounts
+from accounts.models import Follow, User
+
+from . import selectors, services
+from .media import synth
+from .models import Sound
+
+DEMO_PASSWORD = "stories-demo"
+ADMIN_PASSWORD = "stories-admin"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    display_name: str
+    bio: str
+    colours: tuple[str, str]
+
+
+PEOPLE = [
+    DemoPerson("alice", "Alice Martin", "Runner, baker, weekend hiker.", ("#ff6b6b", "#feca57")),
+    DemoPerson("bruno", "Bruno Costa", "Street photos from Lisbon.", ("#48dbfb", "#0abde3")),
+    DemoPerson("chen", "Chen Wei", "Synths and small songs.", ("#a29bfe", "#6c5ce7")),
+    DemoPerson("dara", "Dara Okafor", "Plants everywhere.", ("#1dd1a1", "#10ac84")),
+    DemoPerson("eli", "Eli Novak", "Cycling the long way round.", ("#ff9ff3", "#f368e0")),
+    DemoPerson("fatima", "Fatima Zahra", "Cooking for friends.", ("#ffb142", "#ff793f")),
+]
+# (follower, followee): alice and bruno are friends (mutual), and so on.
+FOLLOWS = [
+    ("alice", "bruno"), ("bruno", "alice"), ("alice", "chen"), ("chen", "alice"), ("dara", "alice"),
+    ("eli", "alice"), ("fatima", "alice"), ("alice", "dara"), ("bruno", "chen"), ("chen", "dara"),
+    ("eli", "bruno"), ("fatima", "chen"), ("dara", "eli"), ("eli", "fatima"), ("fatima", "eli"),
+]  # fmt: skip
+SOUNDS = [("Morning bells", 523.25), ("Low hum", 110.0), ("Bright ping", 880.0)]
+# username, kind, pattern, filter, sound index or None, caption, overlay text
+STORIES = [
+    ("alice", "video", "testsrc2", "none", None, "Sunday long run, 18 km done", "18 km!"),
+    ("alice", "photo", None, "warm", None, "Sourdough, attempt #7", "Finally rose"),
+    ("bruno", "video", "mandelbrot", "vivid", 0, "Tram 28 at golden hour", None),
+    ("bruno", "photo", None, "mono", None, "Alfama stairs", "Lisbon"),
+    ("chen", "video", "life", "cool", 2, "New patch on the synth", "listen"),
+    ("dara", "photo", None, "vintage", 1, "Monstera got a new leaf", None),
+    ("eli", "video", "cellauto", "fade", None, "Climbing the pass", "1,200 m"),
+    ("fatima", "photo", None, "sepia", None, "Tagine night", "Dinner at 8?"),
+]  # fmt: skip
+
+
+def _avatar_bytes(person: DemoPerson) -> bytes:
+    size = 400
+    image = Image.new("RGB", (size, size), person.colours[0])
+    draw = ImageDraw.Draw(image)
+    for step in range(size):
+        mix = step / size
+        top = tuple(
+            int(a + (b - a) * mix)
+            for a, b in zip(_rgb(person.colours[0]), _rgb(person.colours[1]), strict=True)
+        )
+        draw.line([(0, step), (size, step)], fill=top)
+    draw.ellipse([120, 90, 280, 250], fill=(255, 255, 255))
+    draw.ellipse([70, 250, 330, 520], fill=(255, 255, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def ensure_people(log) -> dict[str, User]:
+    people: dict[str, User] = {}
+    for person in PEOPLE:
+        user = User.objects.filter(username=person.username).first()
+        if user is None:
+            user = accounts.register_user(username=person.username, password=DEMO_PASSWORD)
+            accounts.update_profile(user, display_name=person.display_name, bio=person.bio)
+            accounts.set_avatar(user, ContentFile(_avatar_bytes(person), name="avatar.jpg"))
+            log(f"  created {person.username}")
+        people[person.username] = user
+    for follower, followee in FOLLOWS:
+        if not Follow.objects.filter(follower=people[follower], followee=people[followee]).exists():
+            accounts.follow(people[follower], people[followee])
+    return people
+
+
+def ensure_sounds(work: Path) -> list[Sound]:
+    sounds = []
+    for title, frequency in SOUNDS:
+        sound = Sound.objects.filter(title=title, owner=None).first()
+        if sound is None:
+            path = work / f"tone-{frequency:.0f}.wav"
+            synth.make_tone(path, seconds=12, frequency=frequency)
+            with path.open("rb") as handle:
+                sound = services.create_sound(owner=None, upload=handle, title=title)
+        sounds.append(sound)
+    return sounds
+
+
+def ensure_stories(people: dict[str, User], sounds: list[Sound], work: Path, log) -> int:
+    """Post the demo stories of anyone who has no live story, through the real pipeline."""
+    made = 0
+    for index, (username, kind, pattern, filter_name, sound_index, caption, overlay) in enumerate(STORIES):
+        author = people[username]
+        if selectors.own_stories(author).filter(caption=caption).exists():
+            continue
+        source = work / f"demo-{index}.{'mp4' if kind == 'video' else 'jpg'}"
+        if kind == "video":
+            synth.make_video(source, seconds=6, width=540, height=960, pattern=pattern, audio=True)
+        else:
+            synth.make_photo(
+                source, width=1080, height=1440, format="JPEG", colour=PEOPLE[index % len(PEOPLE)].colours[0]
+            )
+        options = services.clean_options(
+            author=author,
+            caption=caption,
+            filter_name=filter_name,
+            sound_id=sounds[sound_index].pk if sound_index is not None else None,
+            overlays=[{"text": overlay, "x": 0.5, "y": 0.3, "size": 0.08, "background": "#fe2c55"}]
+            if overlay
+            else [],
+            allow_downloads=True,
+        )
+        with source.open("rb") as handle:
+            story = services.create_story(author=author, upload=handle, options=options, enqueue=False)
+        services.process_story(story.pk)
+        story.refresh_from_db()
+        outcome = f"{story.state} ({story.failure_reason})" if story.failure_reason else story.state
+        log(f"  {username}: {kind} story {outcome}")
+        made += 1
+    return made
+
+
+def seed(log=print) -> None:
+    log("Demo content:")
+    people = ensure_people(log)
+    with tempfile.TemporaryDirectory(prefix="stories-demo-") as workdir:
+        work = Path(workdir)
+        sounds = ensure_sounds(work)
+        made = ensure_stories(people, sounds, work, log)
+    if not made:
+        log("  already there (live stories present)")
