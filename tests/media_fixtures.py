@@ -1,0 +1,132 @@
+"""Session-scoped media made by code (stories.media.synth), small and phone-shaped.
+
+Loaded for the whole suite by tests/conftest.py (`pytest_plugins`). Each fixture builds its file
+the first time a test asks for it, once per session (per xdist worker), in a session temp dir.
+Hostile files are written by the tests that use them, next to the assertion they serve.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from stories.media import synth
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+def _video(name: str, **options) -> Callable:
+    """A session fixture generating `name` with synth.make_video(**options)."""
+
+    @pytest.fixture(scope="session")
+    def generated(media_dir: Path) -> Path:
+        codec = options.get("codec", "h264")
+        try:
+            synth.video_encoder(codec)
+        except ValueError:
+            pytest.skip(f"this ffmpeg has no {codec} encoder")
+        return synth.make_video(media_dir / name, **options)
+
+    return generated
+
+
+PHONE = {"width": 360, "height": 640}
+
+# A clip any phone could have made: H.264 + AAC in MP4, ready to be stream copied.
+h264_clip = _video("h264.mp4", seconds=2, **PHONE)
+# An iPhone-like MOV carrying the tags phones write (time and place of recording).
+phone_mov = _video(
+    "phone.mov",
+    seconds=1,
+    **PHONE,
+    metadata={
+        "creation_time": "2024-05-01T10:00:00Z",
+        "location": "+48.8584+002.2945/",
+        "title": "my secret title",
+        "comment": "private comment",
+    },
+)
+hevc_mp4 = _video("hevc.mp4", seconds=1, codec="hevc", **PHONE)
+hevc_10bit_mov = _video("hevc10.mov", seconds=1, codec="hevc", pix_fmt="yuv420p10le", **PHONE)
+vp9_webm = _video("vp9.webm", seconds=1, codec="vp9", **PHONE)
+vp8_webm = _video("vp8.webm", seconds=1, codec="vp8", **PHONE)
+av1_mkv = _video("av1.mkv", seconds=1, codec="av1", **PHONE)
+# Stored landscape, shown portrait: how phones record upright video.
+rotated_clip = _video("rotated.mp4", seconds=1, width=640, height=360, rotation=90)
+odd_silent_clip = _video("odd.mp4", seconds=1, width=333, height=591, audio=False)
+vfr_clip = _video("vfr.mp4", seconds=2, variable_fps=True, **PHONE)
+fast_clip = _video("60fps.mp4", seconds=1, width=160, height=284, fps=60)
+landscape_clip = _video("landscape.mp4", seconds=1, width=640, height=360)
+# Larger than the 1920x1080 landscape bound, kept short so the downscale test stays cheap.
+big_landscape_clip = _video("big.mp4", seconds=0.5, width=2400, height=1350, audio=False)
+# A minute at a tiny size with cheap audio: enough to test trimming at 20 s.
+long_clip = _video("long.mp4", seconds=60, width=160, height=284, audio_rate=22050, audio_channels=1)
+# A real, playable file whose header says ten hours: one frame every 100 s.
+ten_hour_clip = _video(
+    "ten-hours.mp4", seconds=36000, width=16, height=16, fps=0.01, audio=False, colour="blue"
+)
+
+
+@pytest.fixture(scope="session")
+def tone_mp3(media_dir: Path) -> Path:
+    return synth.make_tone(media_dir / "tone.mp3", seconds=3, frequency=523.25)
+
+
+@pytest.fixture(scope="session")
+def short_tone(media_dir: Path) -> Path:
+    """Shorter than any clip it is put on, so it must loop."""
+    return synth.make_tone(media_dir / "short.m4a", seconds=0.4, frequency=880)
+
+
+@pytest.fixture(scope="session")
+def rotated_photo_with_gps(media_dir: Path) -> Path:
+    """400x300 stored, EXIF orientation 6 (shown 300x400), with a GPS position."""
+    return synth.make_photo(media_dir / "rotated.jpg", width=400, height=300, exif_orientation=6, gps=True)
+
+
+@pytest.fixture(scope="session")
+def alpha_png(media_dir: Path) -> Path:
+    return synth.make_photo(media_dir / "alpha.png", width=300, height=300, format="PNG", alpha=True)
+
+
+@pytest.fixture(scope="session")
+def webp_photo(media_dir: Path) -> Path:
+    return synth.make_photo(media_dir / "photo.webp", width=320, height=480, format="WEBP")
+
+
+@pytest.fixture(scope="session")
+def heic_photo(media_dir: Path) -> Path:
+    return synth.make_photo(media_dir / "photo.heic", width=320, height=480, format="HEIF")
+
+
+@pytest.fixture(scope="session")
+def large_photo(media_dir: Path) -> Path:
+    """Larger than 1080x1920 both ways: must shrink."""
+    return synth.make_photo(media_dir / "large.jpg", width=3000, height=4000, exif_orientation=1)
+
+
+@pytest.fixture(scope="session")
+def ffprobe_report() -> Callable[[Path], dict]:
+    """ffprobe's JSON for a file: the independent judge of what our outputs really are."""
+    ffprobe = shutil.which("ffprobe")
+    if ffprobe is None:
+        pytest.skip("ffprobe is not installed")
+
+    def report(path: Path) -> dict:
+        completed = subprocess.run(
+            [ffprobe, "-v", "error", "-of", "json", "-show_format", "-show_streams", str(path)],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+        return json.loads(completed.stdout)
+
+    return report
