@@ -234,11 +234,12 @@ def _begin_attempt(story_id: Any) -> Story | None:
 
 def fail_story(story: Story, reason: str) -> None:
     """A failed story says why; the original goes, since nothing can be made of it."""
+    original = story.original.name
     try:
         lifecycle.transition(story, State.FAILED, failure_reason=reason[:300], original="")
     except lifecycle.InvalidTransition:
         return
-    delete_stored(story.original.name if story.original else "")
+    delete_stored(original)
 
 
 def process_story(story_id: Any) -> None:
