@@ -13,8 +13,11 @@ def avatar_upload_to(instance: "User", filename: str) -> str:
     return f"avatars/{secrets.token_urlsafe(16)}.jpg"
 
 
+# One pattern for the model, the page URLs and the API lookups, so no route accepts a slash.
+USERNAME_PATTERN = r"[A-Za-z0-9_.]{2,30}"
+
 username_validator = RegexValidator(
-    r"^[A-Za-z0-9_.]{2,30}$",
+    rf"^{USERNAME_PATTERN}$",
     "Use 2 to 30 letters, digits, underscores or dots.",
 )
 

@@ -1,0 +1,243 @@
+"""Rules for people: sign-up, profiles, avatars, follows, blocks and sign-in checks.
+
+Pages, the API and tasks call these; they never write accounts rows themselves, so a rule such as
+"a block ends follows both ways" holds whichever door a request comes through.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib import import_module
+from pathlib import PurePosixPath
+from typing import IO
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
+from rest_framework.authtoken.models import Token
+
+from stories.media import MediaError, sanitize_image
+
+from . import selectors
+from .models import Block, Follow, User, avatar_upload_to
+
+logger = logging.getLogger(__name__)
+
+# Names that would shadow a route: `users/me/` in the API.
+RESERVED_USERNAMES = frozenset({"me"})
+AVATAR_MAX_SIZE = (400, 400)
+
+
+class RelationError(Exception):
+    """A follow or block the rules refuse. `str()` is a plain reason; `code` says which rule."""
+
+    SELF = "self"
+    BLOCKED = "blocked"
+    UNAVAILABLE = "unavailable"
+    SUSPENDED = "suspended"
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# --- Sign-up and sign-in -------------------------------------------------------------------
+
+
+def register_user(username: str, password: str, email: str = "") -> User:
+    """Create a person after the username, email and password rules; errors are per field."""
+    username = (username or "").strip()
+    email = User.objects.normalize_email((email or "").strip())
+    user = User(username=username, email=email)
+    errors: dict[str, list[str]] = {}
+    try:
+        user.clean_fields(exclude=_other_fields(["username", "email"]))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    # Case-insensitive, so nobody can register "Alice" next to "alice" and pass for her.
+    taken = username.lower() in RESERVED_USERNAMES or User.objects.filter(username__iexact=username).exists()
+    if "username" not in errors and taken:
+        errors["username"] = ["That username is taken."]
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(username=username, email=email, password=password)
+    except IntegrityError:
+        # Someone took the name between the check and the insert.
+        raise ValidationError({"username": ["That username is taken."]}) from None
+
+
+def login_refusal(user: User) -> str | None:
+    """Why this person may not sign in now, in plain words; None when they may."""
+    if not user.is_active:
+        return "This account is disabled."
+    if user.is_suspended:
+        until = date_format(timezone.localtime(user.suspended_until), "DATETIME_FORMAT")
+        return f"Your account is suspended until {until} (UTC)."
+    return None
+
+
+def issue_token(request: HttpRequest | None, username: str, password: str) -> Token:
+    """An API token for the right credentials, unless the person is suspended."""
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        raise ValidationError("Wrong username or password.")
+    refusal = login_refusal(user)
+    if refusal:
+        raise ValidationError(refusal)
+    token, _ = Token.objects.get_or_create(user=user)
+    return token
+
+
+def revoke_token(user: User) -> None:
+    """Sign the API client out: the token stops working everywhere at once."""
+    Token.objects.filter(user=user).delete()
+
+
+def clear_expired_sessions() -> None:
+    """Drop expired sessions, as `manage.py clearsessions` does, for whichever session engine."""
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()
+
+
+# --- Profile -------------------------------------------------------------------------------
+
+
+def update_profile(
+    user: User,
+    *,
+    display_name: str | None = None,
+    bio: str | None = None,
+    avatar: IO[bytes] | None = None,
+    remove_avatar: bool = False,
+) -> User:
+    """Change what others see; fields left as None stay. All or nothing: a bad avatar saves nothing."""
+    changed: list[str] = []
+    if display_name is not None:
+        user.display_name = display_name.strip()
+        changed.append("display_name")
+    if bio is not None:
+        user.bio = bio.strip()
+        changed.append("bio")
+    if changed:
+        user.clean_fields(exclude=_other_fields(changed))
+    with transaction.atomic():
+        if changed:
+            user.save(update_fields=changed)
+        if avatar is not None:
+            set_avatar(user, avatar)
+        elif remove_avatar:
+            delete_avatar(user)
+    return user
+
+
+def set_avatar(user: User, fileobj: IO[bytes]) -> User:
+    """Store a cleaned square copy (orientation applied, metadata gone) and drop the old file."""
+    size = getattr(fileobj, "size", None)
+    limit = settings.STORIES_MAX_AVATAR_BYTES
+    if size is not None and size > limit:
+        raise ValidationError(
+            {"avatar": [f"The photo is too large: the limit is {limit // (1024 * 1024)} MB."]}
+        )
+    try:
+        image = sanitize_image(fileobj, max_size=AVATAR_MAX_SIZE, square=True)
+    except MediaError as exc:
+        raise ValidationError({"avatar": [str(exc)]}) from None
+    name = str(PurePosixPath(avatar_upload_to(user, "avatar")).with_suffix(f".{image.extension.lstrip('.')}"))
+    stored = default_storage.save(name, ContentFile(image.data))
+    old = user.avatar.name
+    user.avatar.name = stored
+    try:
+        user.save(update_fields=["avatar"])
+    except Exception:
+        default_storage.delete(stored)
+        raise
+    transaction.on_commit(lambda: _delete_file(old))
+    return user
+
+
+def delete_avatar(user: User) -> User:
+    """Back to the initial letter; the file leaves storage once the change is saved."""
+    old = user.avatar.name
+    if old:
+        user.avatar.name = ""
+        user.save(update_fields=["avatar"])
+        transaction.on_commit(lambda: _delete_file(old))
+    return user
+
+
+def _delete_file(name: str) -> None:
+    if not name:
+        return
+    try:
+        default_storage.delete(name)
+    except OSError:
+        # A leftover file is harmless; a failed profile change because of it would not be.
+        logger.warning("Could not delete old avatar %s", name, exc_info=True)
+
+
+def _other_fields(names: list[str]) -> list[str]:
+    return [field.name for field in User._meta.fields if field.name not in names]
+
+
+# --- Follows and blocks --------------------------------------------------------------------
+
+
+def follow(follower: User, followee: User) -> bool:
+    """Follow someone; True when a new follow was made, False when it already existed."""
+    if follower.pk == followee.pk:
+        raise RelationError("You cannot follow yourself.", RelationError.SELF)
+    if login_refusal(follower):
+        raise RelationError("Your account cannot follow people right now.", RelationError.SUSPENDED)
+    if not selectors.active_users().filter(pk=followee.pk).exists():
+        raise RelationError("This person is not available.", RelationError.UNAVAILABLE)
+    if selectors.is_blocked_either_way(follower, followee):
+        raise RelationError("You cannot follow this person.", RelationError.BLOCKED)
+    try:
+        with transaction.atomic():
+            Follow.objects.create(follower=follower, followee=followee)
+    except IntegrityError:
+        # A double click or a second device won the race; the follow exists either way.
+        return False
+    return True
+
+
+def unfollow(follower: User, followee: User) -> bool:
+    """Stop following; True when there was a follow to end."""
+    deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
+    return deleted > 0
+
+
+def block(blocker: User, blocked: User) -> bool:
+    """Block someone and end follows both ways; True when the block is new."""
+    if blocker.pk == blocked.pk:
+        raise RelationError("You cannot block yourself.", RelationError.SELF)
+    with transaction.atomic():
+        Follow.objects.filter(
+            Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker)
+        ).delete()
+        try:
+            with transaction.atomic():
+                Block.objects.create(blocker=blocker, blocked=blocked)
+        except IntegrityError:
+            return False
+    return True
+
+
+def unblock(blocker: User, blocked: User) -> bool:
+    """Lift a block; follows ended by it stay ended. True when there was a block to lift."""
+    deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    return deleted > 0
