@@ -1,0 +1,256 @@
+"""API for people: sign-up, tokens, profiles, follows and blocks (see ../shared/api-v1.md)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
+from rest_framework.views import APIView
+
+from stories import selectors as story_selectors
+from stories_site.api import CursorPagination
+
+from . import selectors, services
+from .models import USERNAME_PATTERN, User
+from .serializers import (
+    FollowRowSerializer,
+    PersonSerializer,
+    ProfileSerializer,
+    ProfileUpdateSerializer,
+    RegisteredSerializer,
+    RegisterSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+)
+
+DetailSerializer = inline_serializer("Detail", {"detail": serializers.CharField()})
+PLAIN_ERRORS = {
+    400: OpenApiResponse(DetailSerializer, description="Bad input, in plain words."),
+    403: OpenApiResponse(DetailSerializer, description="Not allowed."),
+    404: OpenApiResponse(DetailSerializer, description="No such person (or not visible to you)."),
+}
+RELATION_STATUS = {
+    services.RelationError.SELF: status.HTTP_400_BAD_REQUEST,
+    services.RelationError.BLOCKED: status.HTTP_403_FORBIDDEN,
+    services.RelationError.SUSPENDED: status.HTTP_403_FORBIDDEN,
+    services.RelationError.UNAVAILABLE: status.HTTP_404_NOT_FOUND,
+}
+
+
+class UsernameCursorPagination(CursorPagination):
+    """People lists without a follow row behind them (search) go in username order."""
+
+    ordering = "username"
+
+
+class AuthThrottleMixin:
+    """Guessing passwords or mass sign-ups hit the small "auth" rate, per client address."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle, ScopedRateThrottle]
+    throttle_scope = "auth"
+
+
+class RegisterView(AuthThrottleMixin, APIView):
+    @extend_schema(
+        request=RegisterSerializer,
+        responses={201: RegisteredSerializer, 400: PLAIN_ERRORS[400]},
+        summary="Create an account",
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        incoming = RegisterSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        user = services.register_user(data["username"], data["password"], data.get("email", ""))
+        return Response(RegisteredSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class TokenView(AuthThrottleMixin, APIView):
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer, 400: PLAIN_ERRORS[400]},
+        summary="Get an API token",
+        description=(
+            "Send it as `Authorization: Token <token>`. Suspended accounts get a 400 saying until when."
+        ),
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        incoming = TokenRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        try:
+            token = services.issue_token(request._request, data["username"], data["password"])
+        except DjangoValidationError as exc:
+            return Response({"detail": exc.messages[0]}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(TokenSerializer(token).data)
+
+
+class LogoutView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None}, summary="Delete your API token", tags=["auth"])
+    def post(self, request: Request) -> Response:
+        services.revoke_token(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UserViewSet(viewsets.GenericViewSet):
+    """Profiles, follows and blocks. People you may not see (blocks, suspensions) answer 404."""
+
+    queryset = User.objects.none()  # for the schema only: lookups go through selectors
+    serializer_class = ProfileSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    pagination_class = CursorPagination
+    lookup_field = "username"
+    lookup_value_regex = USERNAME_PATTERN
+
+    def get_object(self) -> User:
+        person = selectors.profile_for(self.kwargs["username"], self.request.user)
+        if person is None:
+            raise NotFound("No such person.")
+        return person
+
+    def _any_person(self) -> User:
+        """Block and unblock reach people whose profile the block hides."""
+        person = selectors.person_by_username(self.kwargs["username"])
+        if person is None:
+            raise NotFound("No such person.")
+        return person
+
+    def _profile(self, person: User, code: int = status.HTTP_200_OK) -> Response:
+        return Response(ProfileSerializer(person, context=self.get_serializer_context()).data, status=code)
+
+    def _people_page(self, people: list[User], paginator, serializer_class) -> Response:
+        live_ids = story_selectors.authors_with_live_story([p.pk for p in people], self.request.user)
+        context = {**self.get_serializer_context(), "live_ids": live_ids}
+        return paginator.get_paginated_response(serializer_class(people, many=True, context=context).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("search", str, description="Username or display name prefix (min. 1 character).")
+        ],
+        responses=PersonSerializer(many=True),
+        summary="Find people (autocomplete)",
+    )
+    def list(self, request: Request) -> Response:
+        paginator = UsernameCursorPagination()
+        rows = selectors.search_people(request.query_params.get("search", ""), request.user)
+        people = paginator.paginate_queryset(rows, request, view=self)
+        return self._people_page(people, paginator, PersonSerializer)
+
+    @extend_schema(responses={200: ProfileSerializer, 404: PLAIN_ERRORS[404]}, summary="A profile")
+    def retrieve(self, request: Request, username: str) -> Response:
+        return self._profile(self.get_object())
+
+    @extend_schema(methods=["GET"], responses=ProfileSerializer, summary="Your profile")
+    @extend_schema(
+        methods=["PATCH"],
+        request={"multipart/form-data": ProfileUpdateSerializer, "application/json": ProfileUpdateSerializer},
+        responses={200: ProfileSerializer, 400: PLAIN_ERRORS[400]},
+        summary="Change your profile",
+        description="display_name, bio, and avatar (multipart). `remove_avatar: true` drops the photo.",
+    )
+    @action(detail=False, methods=["get", "patch"], permission_classes=[IsAuthenticated])
+    def me(self, request: Request) -> Response:
+        if request.method == "PATCH":
+            incoming = ProfileUpdateSerializer(data=request.data)
+            incoming.is_valid(raise_exception=True)
+            data = incoming.validated_data
+            services.update_profile(
+                request.user,
+                display_name=data.get("display_name"),
+                bio=data.get("bio"),
+                avatar=data.get("avatar"),
+                remove_avatar=data["remove_avatar"],
+            )
+        return self._profile(request.user)
+
+    @extend_schema(
+        methods=["POST"],
+        request=None,
+        responses={
+            201: OpenApiResponse(
+                ProfileSerializer, description="Now following; the profile with new counts."
+            ),
+            200: OpenApiResponse(ProfileSerializer, description="Already following."),
+            **PLAIN_ERRORS,
+        },
+        summary="Follow",
+    )
+    @extend_schema(
+        methods=["DELETE"], request=None, responses={204: None, 404: PLAIN_ERRORS[404]}, summary="Unfollow"
+    )
+    @action(detail=True, methods=["post", "delete"], permission_classes=[IsAuthenticated])
+    def follow(self, request: Request, username: str) -> Response:
+        person = self.get_object()
+        if request.method == "DELETE":
+            services.unfollow(request.user, person)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        try:
+            created = services.follow(request.user, person)
+        except services.RelationError as exc:
+            return Response({"detail": str(exc)}, status=RELATION_STATUS[exc.code])
+        return self._profile(person, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(
+        methods=["POST"],
+        request=None,
+        responses={
+            201: OpenApiResponse(description="Blocked; follows both ways ended."),
+            200: OpenApiResponse(description="Already blocked."),
+            400: PLAIN_ERRORS[400],
+            404: PLAIN_ERRORS[404],
+        },
+        summary="Block",
+    )
+    @extend_schema(
+        methods=["DELETE"], request=None, responses={204: None, 404: PLAIN_ERRORS[404]}, summary="Unblock"
+    )
+    @action(detail=True, methods=["post", "delete"], permission_classes=[IsAuthenticated])
+    def block(self, request: Request, username: str) -> Response:
+        person = self._any_person()
+        if request.method == "DELETE":
+            services.unblock(request.user, person)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        try:
+            created = services.block(request.user, person)
+        except services.RelationError as exc:
+            return Response({"detail": str(exc)}, status=RELATION_STATUS[exc.code])
+        return Response(
+            {"username": person.username, "is_blocked": True},
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    def _follow_rows(self, which: str) -> Response:
+        person = self.get_object()
+        if which == "followers":
+            rows, attr = selectors.followers_of(person, self.request.user), "follower"
+        else:
+            rows, attr = selectors.following_of(person, self.request.user), "followee"
+        paginator = self.paginator
+        page = paginator.paginate_queryset(rows, self.request, view=self)
+        people = []
+        for row in page:
+            other = getattr(row, attr)
+            other.followed_at = row.created_at
+            people.append(other)
+        return self._people_page(people, paginator, FollowRowSerializer)
+
+    @extend_schema(responses=FollowRowSerializer(many=True), summary="Followers, newest first")
+    @action(detail=True, methods=["get"])
+    def followers(self, request: Request, username: str) -> Response:
+        return self._follow_rows("followers")
+
+    @extend_schema(responses=FollowRowSerializer(many=True), summary="Following, newest first")
+    @action(detail=True, methods=["get"])
+    def following(self, request: Request, username: str) -> Response:
+        return self._follow_rows("following")

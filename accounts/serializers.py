@@ -1,0 +1,123 @@
+"""API shapes for people. Reading fields ask selectors; writing goes through services."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from stories import selectors as story_selectors
+
+from . import selectors
+from .models import User
+
+
+def avatar_url(person: User, request) -> str | None:
+    if not person.avatar:
+        return None
+    url = reverse("accounts:avatar", kwargs={"username": person.username})
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+class RegisterSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=30)
+    password = serializers.CharField(write_only=True, max_length=4096, style={"input_type": "password"})
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+
+class RegisteredSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(source="key")
+
+
+class PersonSerializer(serializers.Serializer):
+    """A person in a list: enough for a row with an avatar and a ring.
+
+    `has_active_story` comes from `live_ids` in the context, found for the whole page in one query.
+    """
+
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    avatar_url = serializers.SerializerMethodField()
+    has_active_story = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_avatar_url(self, person: User) -> str | None:
+        return avatar_url(person, self.context.get("request"))
+
+    def get_has_active_story(self, person: User) -> bool:
+        return person.pk in self.context.get("live_ids", ())
+
+
+class FollowRowSerializer(PersonSerializer):
+    """A follower or followee, with when the follow began."""
+
+    followed_at = serializers.DateTimeField()
+
+
+class ProfileSerializer(serializers.Serializer):
+    """A profile as the requesting viewer sees it."""
+
+    username = serializers.CharField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+    bio = serializers.CharField(read_only=True)
+    avatar_url = serializers.SerializerMethodField()
+    has_active_story = serializers.SerializerMethodField()
+    followers_count = serializers.SerializerMethodField()
+    following_count = serializers.SerializerMethodField()
+    is_following = serializers.SerializerMethodField()
+    follows_you = serializers.SerializerMethodField()
+    is_friend = serializers.SerializerMethodField()
+
+    def _viewer(self):
+        request = self.context.get("request")
+        return request.user if request is not None else None
+
+    def _rel(self, person: User) -> selectors.Relationship:
+        cache = self.context.setdefault("_relationships", {})
+        if person.pk not in cache:
+            cache[person.pk] = selectors.relationship(self._viewer(), person)
+        return cache[person.pk]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_avatar_url(self, person: User) -> str | None:
+        return avatar_url(person, self.context.get("request"))
+
+    def get_has_active_story(self, person: User) -> bool:
+        return story_selectors.has_live_story(person, self._viewer())
+
+    def get_followers_count(self, person: User) -> int:
+        return selectors.follower_count(person, self._viewer())
+
+    def get_following_count(self, person: User) -> int:
+        return selectors.following_count(person, self._viewer())
+
+    def get_is_following(self, person: User) -> bool:
+        return self._rel(person).is_following
+
+    def get_follows_you(self, person: User) -> bool:
+        return self._rel(person).follows_you
+
+    def get_is_friend(self, person: User) -> bool:
+        return self._rel(person).is_friend
+
+
+class ProfileUpdateSerializer(serializers.Serializer):
+    display_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=User._meta.get_field("display_name").max_length
+    )
+    bio = serializers.CharField(
+        required=False, allow_blank=True, max_length=User._meta.get_field("bio").max_length
+    )
+    avatar = serializers.FileField(required=False, help_text="An image, sent as multipart/form-data.")
+    remove_avatar = serializers.BooleanField(required=False, default=False)
