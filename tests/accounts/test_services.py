@@ -1,0 +1,184 @@
+"""Rules for people, straight through services and selectors."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts import selectors, services, tasks
+from accounts.models import Block, Follow, User
+from tests.factories import DEFAULT_PASSWORD, BlockFactory, FollowFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class TestRegister:
+    def test_creates_a_person_who_can_log_in(self):
+        user = services.register_user("new.person", "a-Long-passphrase-9", "NEW@Example.COM")
+        assert user.check_password("a-Long-passphrase-9")
+        assert user.email == "NEW@example.com"
+
+    @pytest.mark.parametrize(
+        ("username", "password", "field"),
+        [
+            ("has/slash", "a-Long-passphrase-9", "username"),
+            ("x", "a-Long-passphrase-9", "username"),
+            ("me", "a-Long-passphrase-9", "username"),
+            ("fine_name", "short", "password"),
+            ("fine_name", "12345678901", "password"),
+            ("fine_name", "password123", "password"),
+        ],
+    )
+    def test_refuses_bad_input_per_field(self, username, password, field):
+        with pytest.raises(ValidationError) as caught:
+            services.register_user(username, password)
+        assert field in caught.value.message_dict
+        assert not User.objects.filter(username=username).exists()
+
+    def test_username_taken_regardless_of_case(self):
+        UserFactory(username="alice")
+        with pytest.raises(ValidationError) as caught:
+            services.register_user("Alice", "a-Long-passphrase-9")
+        assert caught.value.message_dict["username"] == ["That username is taken."]
+
+
+class TestFollow:
+    def test_follow_is_idempotent_and_says_whether_it_was_new(self):
+        a, b = UserFactory(), UserFactory()
+        assert services.follow(a, b) is True
+        # The second insert hits the unique constraint: the race path, answered without an error.
+        assert services.follow(a, b) is False
+        assert Follow.objects.filter(follower=a, followee=b).count() == 1
+
+    def test_refuses_self(self):
+        a = UserFactory()
+        with pytest.raises(services.RelationError) as caught:
+            services.follow(a, a)
+        assert caught.value.code == services.RelationError.SELF
+
+    @pytest.mark.parametrize("direction", ["a_blocks_b", "b_blocks_a"])
+    def test_refuses_blocked_either_way(self, direction):
+        a, b = UserFactory(), UserFactory()
+        if direction == "a_blocks_b":
+            BlockFactory(blocker=a, blocked=b)
+        else:
+            BlockFactory(blocker=b, blocked=a)
+        with pytest.raises(services.RelationError) as caught:
+            services.follow(a, b)
+        assert caught.value.code == services.RelationError.BLOCKED
+        assert not Follow.objects.exists()
+
+    def test_refuses_suspended_or_inactive_people(self):
+        a = UserFactory()
+        suspended = UserFactory(suspended_until=timezone.now() + timedelta(days=1))
+        inactive = UserFactory(is_active=False)
+        for other in (suspended, inactive):
+            with pytest.raises(services.RelationError) as caught:
+                services.follow(a, other)
+            assert caught.value.code == services.RelationError.UNAVAILABLE
+        with pytest.raises(services.RelationError):
+            services.follow(suspended, a)
+        assert not Follow.objects.exists()
+
+    def test_unfollow(self):
+        follow = FollowFactory()
+        assert services.unfollow(follow.follower, follow.followee) is True
+        assert services.unfollow(follow.follower, follow.followee) is False
+
+
+class TestBlock:
+    def test_block_ends_follows_both_ways(self):
+        a, b, c = UserFactory(), UserFactory(), UserFactory()
+        FollowFactory(follower=a, followee=b)
+        FollowFactory(follower=b, followee=a)
+        FollowFactory(follower=c, followee=a)
+        assert services.block(a, b) is True
+        assert services.block(a, b) is False
+        assert list(Follow.objects.values_list("follower", "followee")) == [(c.pk, a.pk)]
+        assert Block.objects.filter(blocker=a, blocked=b).count() == 1
+
+    def test_unblock_does_not_restore_follows(self):
+        block = BlockFactory()
+        assert services.unblock(block.blocker, block.blocked) is True
+        assert services.unblock(block.blocker, block.blocked) is False
+        assert not Follow.objects.exists()
+
+    def test_refuses_self(self):
+        a = UserFactory()
+        with pytest.raises(services.RelationError):
+            services.block(a, a)
+
+
+class TestLogin:
+    def test_suspended_person_is_told_until_when(self):
+        until = timezone.now() + timedelta(days=3)
+        user = UserFactory(suspended_until=until)
+        with pytest.raises(ValidationError) as caught:
+            services.issue_token(None, user.username, DEFAULT_PASSWORD)
+        assert "suspended until" in caught.value.messages[0]
+        assert str(until.year) in caught.value.messages[0]
+
+    def test_past_suspension_does_not_count(self):
+        user = UserFactory(suspended_until=timezone.now() - timedelta(minutes=1))
+        assert services.issue_token(None, user.username, DEFAULT_PASSWORD).key
+
+    def test_wrong_password(self):
+        user = UserFactory()
+        with pytest.raises(ValidationError, match="Wrong username or password"):
+            services.issue_token(None, user.username, "nope")
+
+
+def test_clear_expired_sessions_task_drops_only_expired():
+    live, old = SessionStore(), SessionStore()
+    live.create()
+    old.create()
+    Session.objects.filter(session_key=old.session_key).update(expire_date=timezone.now() - timedelta(days=1))
+    assert tasks.clear_expired_sessions.name == "accounts.tasks.clear_expired_sessions"
+    tasks.clear_expired_sessions()
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
+
+
+class TestSelectors:
+    def test_lists_leave_out_suspended_and_blocked_people_and_counts_agree(self):
+        star, fan, suspended, blocked_fan, viewer = UserFactory.create_batch(5)
+        for follower in (fan, suspended, blocked_fan):
+            FollowFactory(follower=follower, followee=star)
+        FollowFactory(follower=star, followee=fan)
+        User.objects.filter(pk=suspended.pk).update(suspended_until=timezone.now() + timedelta(days=1))
+        BlockFactory(blocker=viewer, blocked=blocked_fan)
+
+        seen = [row.follower for row in selectors.followers_of(star, viewer)]
+        assert seen == [fan]
+        assert selectors.follower_count(star, viewer) == 1
+        assert selectors.follower_count(star) == 2  # an anonymous viewer has no blocks
+        assert [row.followee for row in selectors.following_of(star, viewer)] == [fan]
+        assert list(selectors.friends_of(star)) == [fan]
+
+    def test_profile_for_hides_blocked_and_suspended_but_not_from_themselves(self):
+        a, b = UserFactory(), UserFactory()
+        BlockFactory(blocker=a, blocked=b)
+        assert selectors.profile_for(b.username, a) is None
+        assert selectors.profile_for(a.username, b) is None
+        suspended = UserFactory(suspended_until=timezone.now() + timedelta(days=1))
+        assert selectors.profile_for(suspended.username, a) is None
+        assert selectors.profile_for(suspended.username, suspended) == suspended
+
+    def test_relationship(self):
+        a, b = UserFactory(), UserFactory()
+        FollowFactory(follower=b, followee=a)
+        rel = selectors.relationship(a, b)
+        assert (rel.is_following, rel.follows_you, rel.is_friend) == (False, True, False)
+        FollowFactory(follower=a, followee=b)
+        assert selectors.relationship(a, b).is_friend
+        assert selectors.relationship(a, a).is_self
+
+    def test_search_by_prefix_of_username_or_display_name(self):
+        UserFactory(username="alice", display_name="Wonder")
+        UserFactory(username="bob", display_name="Alistair")
+        UserFactory(username="carol", display_name="Carol")
+        found = [u.username for u in selectors.search_people("al", None)]
+        assert found == ["alice", "bob"]
+        assert list(selectors.search_people("  ", None)) == []
