@@ -7,15 +7,17 @@ Hostile files are written by the tests that use them, next to the assertion they
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import subprocess
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from stories.media import synth
+from stories.media import runner, synth
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +63,8 @@ vp8_webm = _video("vp8.webm", seconds=1, codec="vp8", **PHONE)
 av1_mkv = _video("av1.mkv", seconds=1, codec="av1", **PHONE)
 # Stored landscape, shown portrait: how phones record upright video.
 rotated_clip = _video("rotated.mp4", seconds=1, width=640, height=360, rotation=90)
-odd_silent_clip = _video("odd.mp4", seconds=1, width=333, height=591, audio=False)
+# VP9 allows odd sizes (H.264 4:2:0 does not); no audio track at all.
+odd_silent_clip = _video("odd.webm", seconds=1, width=333, height=591, codec="vp9", audio=False)
 vfr_clip = _video("vfr.mp4", seconds=2, variable_fps=True, **PHONE)
 fast_clip = _video("60fps.mp4", seconds=1, width=160, height=284, fps=60)
 landscape_clip = _video("landscape.mp4", seconds=1, width=640, height=360)
@@ -130,3 +133,73 @@ def ffprobe_report() -> Callable[[Path], dict]:
         return json.loads(completed.stdout)
 
     return report
+
+
+# Flat colour sources for checking that a look is the same on video and photo.
+LOOK_COLOUR = (200, 120, 80)
+
+
+@pytest.fixture(scope="session")
+def flat_colour_clip(media_dir: Path) -> Path:
+    red, green, blue = LOOK_COLOUR
+    return synth.make_video(
+        media_dir / "flat.mp4",
+        seconds=0.2,
+        width=64,
+        height=64,
+        audio=False,
+        colour=f"0x{red:02x}{green:02x}{blue:02x}",
+    )
+
+
+@pytest.fixture(scope="session")
+def flat_colour_photo(media_dir: Path) -> Path:
+    return synth.make_photo(
+        media_dir / "flat.png", width=64, height=64, format="PNG", colour=LOOK_COLOUR, flat=True
+    )
+
+
+# --- Checks shared by the media tests ------------------------------------------------------------
+
+
+def top_level_boxes(path: Path) -> list[bytes]:
+    """The top-level ISO BMFF box types in file order (faststart: moov before mdat)."""
+    data = path.read_bytes()
+    kinds, position = [], 0
+    while position + 8 <= len(data):
+        size = int.from_bytes(data[position : position + 4], "big")
+        kinds.append(data[position + 4 : position + 8])
+        if size == 1:
+            size = int.from_bytes(data[position + 8 : position + 16], "big")
+        if size < 8:
+            break
+        position += size
+    return kinds
+
+
+def zero_crossing_frequency(path: Path, seconds: float = 1.0) -> float:
+    """Rough pitch of the first `seconds` of a file's audio (mono, 48 kHz) from zero crossings."""
+    pcm = runner.run(
+        [
+            runner.ffmpeg_binary(),
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-t",
+            str(seconds),
+            "-map",
+            "0:a:0",
+            "-ac",
+            "1",
+            "-ar",
+            "48000",
+            "-f",
+            "s16le",
+            "-",
+        ],
+        timeout=60,
+    )
+    samples = array("h", pcm)
+    crossings = sum(1 for a, b in itertools.pairwise(samples) if (a < 0) != (b < 0))
+    return crossings / 2 / (len(samples) / 48000)

@@ -14,7 +14,7 @@ from .audio import SoundResult, process_sound
 from .errors import MediaError, MediaTimeout, TransientMediaError
 from .filters import FILTERS, Filter, filter_choices, get_filter
 from .photo import PhotoResult, SanitizedImage, process_photo, sanitize_image
-from .probe import MediaInfo, probe
+from .probing import MediaInfo, probe
 from .video import VideoResult, process_video
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Probe a media file with PyAV and print an ffprobe-shaped JSON report (used without ffprobe).
 
-Run as a separate process by stories.media.probe, under the same time limit and resource limits
+Run as a separate process by stories.media.probing, under the same time limit and resource limits
 as ffmpeg, so a file that hangs or crashes the demuxer takes down only this process. Usage:
 
     python -I _avprobe.py <file: URL> <demuxer or ""> <format whitelist> <probesize> <analyzeduration>

@@ -11,7 +11,7 @@ import ffmpeg
 
 from . import runner
 from .errors import DAMAGED, PROCESSING_FAILED, MediaError
-from .probe import file_url, input_options, inspect
+from .probing import file_url, input_options, inspect
 from .video import AUDIO_OPTIONS
 
 

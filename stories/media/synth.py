@@ -112,6 +112,8 @@ def make_video(
     else:
         source = PATTERNS[pattern].format(width=width, height=height, fps=rate)
     video = ffmpeg.input(source, f="lavfi", t=seconds)
+    if width % 2 or height % 2:
+        video = video.filter("scale", width, height)  # some sources round odd sizes down
     if not colour and pattern in PATTERN_TINTS:
         video = video.filter("colorchannelmixer", **PATTERN_TINTS[pattern])
     if variable_fps:

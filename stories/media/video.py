@@ -17,7 +17,7 @@ from django.conf import settings
 from . import runner
 from .errors import DAMAGED, PROCESSING_FAILED, MediaError
 from .filters import Filter, get_filter
-from .probe import MediaInfo, file_url, input_options, probe
+from .probing import MediaInfo, file_url, input_options, probe
 
 MAX_LONG_SIDE = 1920
 MAX_SHORT_SIDE = 1080

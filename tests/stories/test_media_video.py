@@ -1,0 +1,201 @@
+"""process_video(): every output is a web-ready H.264/AAC MP4 of at most 15 s, judged by ffprobe."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from stories.media import MediaError, MediaTimeout, TransientMediaError, VideoResult, process_video, runner
+from tests.media_fixtures import top_level_boxes, zero_crossing_frequency
+
+pytestmark = pytest.mark.slow
+
+ALLOWED_STREAM_TAGS = {"language", "handler_name", "vendor_id", "encoder"}
+ALLOWED_FORMAT_TAGS = {"major_brand", "minor_version", "compatible_brands", "encoder"}
+
+
+def _rate(value: str) -> float:
+    numerator, _, denominator = value.partition("/")
+    return float(numerator) / float(denominator or 1)
+
+
+def assert_story_mp4(result: VideoResult, report: dict) -> None:
+    """Everything a story video must be, as measured on the file."""
+    streams = report["streams"]
+    assert [stream["codec_type"] for stream in streams] == ["video", "audio"]
+    video, audio = streams
+    assert (video["codec_name"], video["pix_fmt"]) == ("h264", "yuv420p")
+    assert (audio["codec_name"], audio["sample_rate"], audio["channels"]) == ("aac", "48000", 2)
+    assert float(report["format"]["duration"]) <= 15.0
+    width, height = video["width"], video["height"]
+    assert width % 2 == 0
+    assert height % 2 == 0
+    assert (width <= 1080 and height <= 1920) or (width <= 1920 and height <= 1080)
+    assert (result.width, result.height) == (width, height)
+    assert _rate(video["avg_frame_rate"]) <= 30.01
+    assert _rate(video["r_frame_rate"]) <= 30.01
+    assert not [
+        data for data in video.get("side_data_list", []) if data.get("side_data_type") == "Display Matrix"
+    ]
+    assert "rotate" not in video.get("tags", {})
+    for stream in streams:
+        assert set(stream.get("tags", {})) <= ALLOWED_STREAM_TAGS
+    assert set(report["format"].get("tags", {})) <= ALLOWED_FORMAT_TAGS
+    boxes = top_level_boxes(result.video)
+    assert boxes.index(b"moov") < boxes.index(b"mdat"), "faststart: moov must come first"
+    assert (result.content_type, result.poster_content_type) == ("video/mp4", "image/jpeg")
+    assert result.duration == pytest.approx(float(report["format"]["duration"]), abs=0.01)
+    with Image.open(result.poster) as poster:
+        assert poster.format == "JPEG"
+        assert poster.size == (width, height)
+        poster.load()
+
+
+SOURCES = {
+    # fixture: (expected display size, stream copied?)
+    "h264_clip": ((360, 640), True),
+    "phone_mov": ((360, 640), True),
+    "hevc_mp4": ((360, 640), False),
+    "hevc_10bit_mov": ((360, 640), False),
+    "vp9_webm": ((360, 640), False),
+    "vp8_webm": ((360, 640), False),
+    "av1_mkv": ((360, 640), False),
+    "rotated_clip": ((360, 640), False),
+    "odd_silent_clip": ((332, 590), False),
+    "vfr_clip": ((360, 640), False),
+    "fast_clip": ((160, 284), False),
+    "landscape_clip": ((640, 360), True),
+    "big_landscape_clip": ((1920, 1080), False),
+}
+
+
+@pytest.mark.parametrize("fixture", SOURCES)
+def test_every_source_becomes_a_story_mp4(request, tmp_path, ffprobe_report, fixture):
+    size, copied = SOURCES[fixture]
+    result = process_video(request.getfixturevalue(fixture), tmp_path)
+    assert_story_mp4(result, ffprobe_report(result.video))
+    assert (result.width, result.height) == size
+    assert result.copied is copied
+    assert result.video.parent == tmp_path
+    assert result.poster.parent == tmp_path
+
+
+def test_phone_tags_never_reach_the_output(tmp_path, phone_mov, ffprobe_report):
+    for filter_name in ("none", "warm"):  # the copy path and the transcode path
+        out = tmp_path / filter_name
+        out.mkdir()
+        result = process_video(phone_mov, out, filter_name=filter_name)
+        data = result.video.read_bytes() + result.poster.read_bytes()
+        for leaked in (b"+48.8584", b"my secret title", b"private comment", b"2024-05-01"):
+            assert leaked not in data
+        report = ffprobe_report(result.video)
+        assert "creation_time" not in report["format"].get("tags", {})
+        assert "location" not in report["format"].get("tags", {})
+
+
+def test_a_minute_long_clip_is_cut_to_fifteen_seconds(tmp_path, long_clip, ffprobe_report):
+    result = process_video(long_clip, tmp_path)
+    assert result.copied
+    assert 14.8 <= float(ffprobe_report(result.video)["format"]["duration"]) <= 15.0
+
+
+def test_trim_start_keeps_the_next_fifteen_seconds(tmp_path, long_clip, ffprobe_report):
+    result = process_video(long_clip, tmp_path, trim_start=20)
+    report = ffprobe_report(result.video)
+    assert_story_mp4(result, report)
+    assert not result.copied
+    assert float(report["format"]["duration"]) == pytest.approx(15.0, abs=0.05)
+    # The source's audio is mono 22 kHz; the story's is 48 kHz stereo whatever came in.
+    assert report["streams"][1]["sample_rate"] == "48000"
+
+
+def test_trim_near_the_end_keeps_what_is_left(tmp_path, long_clip, ffprobe_report):
+    result = process_video(long_clip, tmp_path, trim_start=58.5)
+    assert float(ffprobe_report(result.video)["format"]["duration"]) == pytest.approx(1.5, abs=0.1)
+
+
+@pytest.mark.parametrize("trim_start", [60, 61, 3600])
+def test_trim_start_past_the_end(tmp_path, long_clip, trim_start):
+    with pytest.raises(MediaError, match="Trim start is past the end of the clip"):
+        process_video(long_clip, tmp_path, trim_start=trim_start)
+
+
+def test_a_clip_without_audio_gets_a_silent_track(tmp_path, odd_silent_clip, ffprobe_report):
+    result = process_video(odd_silent_clip, tmp_path)
+    audio = ffprobe_report(result.video)["streams"][1]
+    assert audio["codec_name"] == "aac"
+    assert float(audio["duration"]) == pytest.approx(result.duration, abs=0.1)
+
+
+def test_replace_puts_the_sound_under_the_whole_clip_looping_it(
+    tmp_path, h264_clip, short_tone, ffprobe_report
+):
+    """The 0.4 s tone (880 Hz) loops to fill the 2 s clip and the clip's own 262 Hz tone is gone."""
+    result = process_video(h264_clip, tmp_path, sound=short_tone, sound_mode="replace")
+    report = ffprobe_report(result.video)
+    assert_story_mp4(result, report)
+    assert not result.copied
+    assert float(report["streams"][1]["duration"]) == pytest.approx(2.0, abs=0.1)
+    assert zero_crossing_frequency(result.video, seconds=1.5) == pytest.approx(880, rel=0.1)
+
+
+def test_mix_keeps_the_clip_audio_and_adds_the_sound(tmp_path, h264_clip, tone_mp3, ffprobe_report):
+    result = process_video(h264_clip, tmp_path, sound=tone_mp3, sound_mode="mix")
+    assert_story_mp4(result, ffprobe_report(result.video))
+    pitch = zero_crossing_frequency(result.video)
+    assert 262 * 1.1 < pitch < 523 * 1.1  # neither tone alone: both are there
+
+
+def test_sound_on_a_silent_clip_is_the_sound(tmp_path, odd_silent_clip, tone_mp3, ffprobe_report):
+    result = process_video(odd_silent_clip, tmp_path, sound=tone_mp3)
+    report = ffprobe_report(result.video)
+    assert_story_mp4(result, report)
+    assert float(report["format"]["duration"]) == pytest.approx(1.0, abs=0.1)
+    assert zero_crossing_frequency(result.video, seconds=0.8) == pytest.approx(523, rel=0.1)
+
+
+def test_a_sound_without_audio_is_refused(tmp_path, h264_clip, rotated_photo_with_gps):
+    with pytest.raises(MediaError, match="no audio"):
+        process_video(h264_clip, tmp_path, sound=rotated_photo_with_gps)
+
+
+def test_photos_and_audio_are_not_videos(tmp_path, rotated_photo_with_gps, tone_mp3):
+    for upload in (rotated_photo_with_gps, tone_mp3):
+        with pytest.raises(MediaError, match="not a video"):
+            process_video(upload, tmp_path)
+
+
+def test_the_poster_comes_from_the_same_ffmpeg_run(tmp_path, vp9_webm, monkeypatch):
+    ffmpeg_runs = []
+    real_run = runner.run
+
+    def counting_run(args, **kwargs):
+        if args[0] == runner.ffmpeg_binary():
+            ffmpeg_runs.append(args)
+        return real_run(args, **kwargs)
+
+    monkeypatch.setattr(runner, "run", counting_run)
+    result = process_video(vp9_webm, tmp_path, filter_name="vivid")
+    assert len(ffmpeg_runs) == 1
+    assert result.poster.stat().st_size > 0
+    command = ffmpeg_runs[0]
+    for required in ("-nostdin", "-hide_banner", "-threads", "-protocol_whitelist", "-format_whitelist"):
+        assert required in command
+    assert command[command.index("-protocol_whitelist") + 1] == "file"
+    assert "hls" not in command[command.index("-format_whitelist") + 1]
+
+
+def test_a_timeout_is_transient(tmp_path, vp9_webm, settings):
+    settings.STORIES_FFMPEG_TIMEOUT = 0.001
+    with pytest.raises(MediaTimeout) as caught:
+        process_video(vp9_webm, tmp_path)
+    assert isinstance(caught.value, TransientMediaError)
+
+
+def test_works_with_only_the_bundled_ffmpeg_and_pyav(tmp_path, hevc_mp4, settings, ffprobe_report):
+    """A fresh machine: imageio-ffmpeg's binary and no ffprobe at all."""
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    settings.FFMPEG_BINARY = imageio_ffmpeg.get_ffmpeg_exe()
+    settings.STORIES_PROBE_BACKEND = "pyav"
+    result = process_video(hevc_mp4, tmp_path, filter_name="fade", trim_start=0.2)
+    assert_story_mp4(result, ffprobe_report(result.video))
