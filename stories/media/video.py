@@ -19,6 +19,8 @@ from .errors import DAMAGED, PROCESSING_FAILED, MediaError
 from .filters import Filter, get_filter
 from .probing import MediaInfo, file_url, input_options, probe
 
+# The first video stream that is not cover art (an attached picture).
+PICTURE = "V:0"
 MAX_LONG_SIDE = 1920
 MAX_SHORT_SIDE = 1080
 MAX_FPS = 30
@@ -197,10 +199,15 @@ def _copy(src, info: MediaInfo, video_path: Path, poster_path: Path, length: flo
     else:
         audio, audio_options = _silence(), AUDIO_OPTIONS
     output = ffmpeg.output(
-        source["v:0"], audio, file_url(video_path), vcodec="copy", **audio_options, **_output_options(length)
+        source[PICTURE],
+        audio,
+        file_url(video_path),
+        vcodec="copy",
+        **audio_options,
+        **_output_options(length),
     )
     runner.run_ffmpeg(output, failure_reason=PROCESSING_FAILED)
-    poster = ffmpeg.output(source["v:0"], file_url(poster_path), threads=runner.threads(), **POSTER_OPTIONS)
+    poster = ffmpeg.output(source[PICTURE], file_url(poster_path), threads=runner.threads(), **POSTER_OPTIONS)
     runner.run_ffmpeg(poster, failure_reason=PROCESSING_FAILED)
 
 
@@ -218,7 +225,7 @@ def _transcode(
 ) -> None:
     """One decode feeding both outputs: the MP4 and (through split) the poster's first frame."""
     source = _open(src, info, **({"ss": f"{trim_start:.3f}"} if trim_start else {}))
-    picture = source["v:0"]
+    picture = source[PICTURE]
     if (info.fps or 0) > MAX_FPS or info.variable_frame_rate:
         picture = picture.filter("fps", MAX_FPS)
     width, height = fit_within_bounds(info.width or 2, info.height or 2)

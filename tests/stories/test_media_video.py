@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from stories.media import MediaError, MediaTimeout, TransientMediaError, VideoResult, process_video, runner
+from stories.media import (
+    MediaError,
+    MediaTimeout,
+    TransientMediaError,
+    VideoResult,
+    process_video,
+    runner,
+    synth,
+)
 from tests.media_fixtures import top_level_boxes, zero_crossing_frequency
 
 pytestmark = pytest.mark.slow
@@ -118,6 +126,15 @@ def test_trim_near_the_end_keeps_what_is_left(tmp_path, long_clip, ffprobe_repor
 def test_trim_start_past_the_end(tmp_path, long_clip, trim_start):
     with pytest.raises(MediaError, match="Trim start is past the end of the clip"):
         process_video(long_clip, tmp_path, trim_start=trim_start)
+
+
+def test_a_copied_clip_without_audio_gets_a_silent_track(tmp_path, ffprobe_report):
+    silent = synth.make_video(tmp_path / "silent.mp4", seconds=0.5, width=180, height=320, audio=False)
+    out = tmp_path / "out"
+    out.mkdir()
+    result = process_video(silent, out)
+    assert result.copied
+    assert_story_mp4(result, ffprobe_report(result.video))
 
 
 def test_a_clip_without_audio_gets_a_silent_track(tmp_path, odd_silent_clip, ffprobe_report):
