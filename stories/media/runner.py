@@ -31,8 +31,14 @@ ENCODE_NICENESS = 10
 MEMORY_LIMIT_BYTES = 3 * 1024**3
 # A 15 s story is tens of MB; anything far larger means something went wrong.
 OUTPUT_SIZE_LIMIT_BYTES = 1024**3
-# Hints in stderr that the machine, not the input, failed.
-TRANSIENT_HINTS = ("No space left on device", "Resource temporarily unavailable", "Disk quota exceeded")
+# Hints in stderr that the machine (disk, permissions of our own temp dir), not the input, failed.
+TRANSIENT_HINTS = (
+    "No space left on device",
+    "Resource temporarily unavailable",
+    "Disk quota exceeded",
+    "Permission denied",
+    "Read-only file system",
+)
 PATH_PATTERN = re.compile(r"(?:file:)?/[^\s'\"]+")
 
 
