@@ -98,6 +98,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # The web server and the Celery worker write to the same file: WAL lets readers go on while
     # one writes, and IMMEDIATE transactions wait for the lock instead of failing mid-way.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

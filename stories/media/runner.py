@@ -26,7 +26,7 @@ from .errors import PROCESSING_FAILED, MediaError, MediaTimeout, TransientMediaE
 logger = logging.getLogger(__name__)
 
 GLOBAL_ARGS = ("-nostdin", "-hide_banner", "-loglevel", "error")
-ENCODE_NICENESS = 10
+ENCODE_NICENESS = 19
 # Generous for x264 at 1080p with a few threads; stops a hostile file from eating the host.
 MEMORY_LIMIT_BYTES = 3 * 1024**3
 # A 15 s story is tens of MB; anything far larger means something went wrong.
@@ -142,7 +142,11 @@ def _child_environment() -> dict[str, str]:
 def _limit_child(low_priority: bool) -> Callable[[], None]:
     def apply_limits() -> None:
         if low_priority:
+            # SCHED_IDLE: the encode only gets a core the web server and database leave free, so
+            # pages stay fast on a small machine; on an idle machine it runs at full speed.
             os.nice(ENCODE_NICENESS)
+            with contextlib.suppress(AttributeError, OSError):
+                os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         _lower_limit(resource.RLIMIT_AS, MEMORY_LIMIT_BYTES)
         _lower_limit(resource.RLIMIT_FSIZE, OUTPUT_SIZE_LIMIT_BYTES)

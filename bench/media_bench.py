@@ -1,0 +1,229 @@
+"""Media pipeline benchmarks (issue: stories upload and processing).
+
+1. Upload-to-ready for 30 s 1080x1920 H.264, HEVC and VP9 sources (store original, probe,
+   transcode, poster, store outputs, state change) against the bare ffmpeg command(s) the
+   pipeline ran, with the same arguments, run directly: target <= 1.15x.
+2. A 15 s 1080x1920 clip that needs re-encoding is ready within 15 s of its upload finishing:
+   target <= 1.0x realtime.
+3. The stream-copy path against re-encoding the same clip: target <= 0.1x.
+4. Site responsiveness: p99 of the home feed under gunicorn while one encode runs, against idle
+   p99: target <= 2x.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.common import RESULTS, ROOT, Report, percentile, setup_django, timed
+
+CACHE = RESULTS / "media-cache"
+SIZE = {"width": 1080, "height": 1920}
+
+
+def _source(name: str, **options) -> Path:
+    """Generated once and cached: making a 30 s 1080x1920 HEVC clip is itself slow."""
+    from stories.media import synth
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / name
+    if not path.exists():
+        print(f"  generating {name} ...", flush=True)
+        synth.make_video(path, **SIZE, **options)
+    return path
+
+
+class CommandRecorder:
+    """Records every command the media runner starts, so the bare baseline runs exactly those."""
+
+    def __init__(self):
+        from stories.media import runner
+
+        self.runner = runner
+        self.original = runner.run
+        self.commands: list[list[str]] = []
+
+    def __enter__(self):
+        def recording(args, **kwargs):
+            self.commands.append(list(args))
+            return self.original(args, **kwargs)
+
+        self.runner.run = recording
+        return self
+
+    def __exit__(self, *exc):
+        self.runner.run = self.original
+
+
+def _upload_to_ready(author, source: Path, **choices) -> tuple[float, list[list[str]], object]:
+    from stories import services
+    from stories.models import Story
+
+    options = services.clean_options(author=author, **choices)
+
+    def work():
+        with source.open("rb") as handle:
+            story = services.create_story(author=author, upload=handle, options=options, enqueue=False)
+        services.process_story(story.pk)
+        work.story = Story.objects.get(pk=story.pk)
+
+    with CommandRecorder() as recorder:
+        elapsed = timed(work)
+    assert work.story.state == "ready", work.story.failure_reason
+    return elapsed, recorder.commands, work.story
+
+
+def _bare(commands: list[list[str]], source: Path) -> float:
+    """Run the pipeline's ffmpeg/ffprobe commands directly on a local copy of the upload, with
+    the same arguments (outputs to a scratch dir), without storage, database or Python work."""
+    with tempfile.TemporaryDirectory(prefix="bare-") as scratch:
+        scratch_path = Path(scratch)
+        local = scratch_path / "source"
+        shutil.copyfile(source, local)
+        rewritten = [[_rewrite(arg, local, scratch_path) for arg in command] for command in commands]
+        start = time.perf_counter()
+        for command in rewritten:
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return time.perf_counter() - start
+
+
+def _rewrite(arg: str, local: Path, scratch: Path) -> str:
+    prefix = "file:" if arg.startswith("file:") else ""
+    path = arg.removeprefix("file:")
+    if os.path.isabs(path) and "story-" in path:
+        name = Path(path).name
+        return prefix + str(local if name == "source" else scratch / name)
+    return arg
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _feed_latencies(url: str, count: int) -> list[float]:
+    samples = []
+    for _ in range(count):
+        start = time.perf_counter()
+        with urllib.request.urlopen(url, timeout=30) as response:
+            response.read()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def _responsiveness(report: Report, var_dir: Path, clip: Path) -> None:
+    from stories.media import process_video
+
+    port = _free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "stories_site.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(RESULTS / "gunicorn.log").open("wb"),
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(100):
+            try:
+                _feed_latencies(url, 1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        _feed_latencies(url, 20)  # warm up
+        idle = _feed_latencies(url, 300)
+        with tempfile.TemporaryDirectory(prefix="encode-") as out:
+            import threading
+
+            done = threading.Event()
+
+            def encode():
+                try:
+                    while not done.is_set():
+                        process_video(clip, out, filter_name="vivid")
+                finally:
+                    done.set()
+
+            worker = threading.Thread(target=encode, daemon=True)
+            worker.start()
+            time.sleep(1.0)  # the encode is under way
+            busy = _feed_latencies(url, 300)
+            done.set()
+            worker.join()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    report.add(
+        "home feed p99 during one encode vs idle p99",
+        percentile(busy, 0.99) * 1000,
+        percentile(idle, 0.99) * 1000,
+        "ms",
+        2.0,
+        note=f"idle p50 {percentile(idle, 0.5) * 1000:.1f} ms, busy p50 {percentile(busy, 0.5) * 1000:.1f} ms",
+    )
+
+
+def _seed_feed(author_model, count: int = 40) -> None:
+    """Live stories for the feed page, with tiny stored files (the feed never reads them)."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from stories.models import Story, private_name
+
+    now = timezone.now()
+    authors = [author_model.objects.create_user(f"bench{i}", password="x") for i in range(10)]
+    for i in range(count):
+        name = default_storage.save(private_name("stories", "mp4"), ContentFile(b"x"))
+        Story.objects.create(
+            author=authors[i % len(authors)],
+            kind="video",
+            state="ready",
+            media=name,
+            media_content_type="video/mp4",
+            published_at=now - timedelta(minutes=i),
+            expires_at=now + timedelta(hours=23),
+        )
+
+
+def run() -> Report:
+    var_dir = setup_django()
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    author = User.objects.create_user("bench-author", password="x")
+    report = Report("media")
+
+    for name, codec in (("h264-30s.mp4", "h264"), ("hevc-30s.mp4", "hevc"), ("vp9-30s.webm", "vp9")):
+        source = _source(name, seconds=30, codec=codec, fps=30)
+        # A filter makes every source take the transcode path (an H.264 source would be copied).
+        elapsed, commands, story = _upload_to_ready(author, source, filter_name="warm")
+        bare = _bare(commands, source)
+        report.add(f"upload-to-ready, 30 s 1080x1920 {codec.upper()}", elapsed, bare, "s", 1.15)
+
+    clip15 = _source("h264-15s.mp4", seconds=15, codec="h264", fps=30)
+    elapsed, _, story = _upload_to_ready(author, clip15, filter_name="cool")
+    report.add("15 s 1080x1920 clip re-encoded, upload finished to ready vs 15 s", elapsed, 15.0, "s", 1.0)
+
+    copied, _, story = _upload_to_ready(author, clip15)
+    assert story.duration <= 15.0
+    # The same clip, the same output, but a trim start of a few ms rules out the copy.
+    reencoded, _, _ = _upload_to_ready(author, clip15, trim_start=0.01)
+    report.add("stream-copy path vs re-encoding the same clip", copied, reencoded, "s", 0.1)
+
+    _seed_feed(User)
+    _responsiveness(report, var_dir, clip15)
+    return report
