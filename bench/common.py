@@ -83,9 +83,8 @@ class Report:
             name, measured, baseline, unit, f"<= {target:g}x", measured / baseline <= target, note
         )
         self.results.append(result)
-        print(
-            f"  {name}: {measured:.3f} {unit} vs {baseline:.3f} {unit} = {result.ratio:.3f}x ({result.target})"
-        )
+        figures = f"{measured:.3f} {unit} vs {baseline:.3f} {unit}"
+        print(f"  {name}: {figures} = {result.ratio:.3f}x ({result.target})")
         return result
 
     def markdown(self) -> str:
@@ -96,9 +95,8 @@ class Report:
         for r in self.results:
             measured = f"{r.measured:.3f} {r.unit}"
             baseline = f"{r.baseline:.3f} {r.unit}"
-            lines.append(
-                f"| {r.name} | {measured} | {baseline} | {r.ratio:.2f}x | {r.target} | {'yes' if r.ok else 'NO'} |"
-            )
+            verdict = "yes" if r.ok else "NO"
+            lines.append(f"| {r.name} | {measured} | {baseline} | {r.ratio:.2f}x | {r.target} | {verdict} |")
         return "\n".join(lines)
 
     def save(self) -> Path:

@@ -170,7 +170,7 @@ def _responsiveness(report: Report, var_dir: Path, clip: Path) -> None:
         percentile(idle, 0.99) * 1000,
         "ms",
         2.0,
-        note=f"idle p50 {percentile(idle, 0.5) * 1000:.1f} ms, busy p50 {percentile(busy, 0.5) * 1000:.1f} ms",
+        note=f"p50 idle {percentile(idle, 0.5) * 1000:.1f} ms, busy {percentile(busy, 0.5) * 1000:.1f} ms",
     )
 
 
