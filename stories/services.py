@@ -26,7 +26,6 @@ from . import lifecycle, media
 from .lifecycle import State
 from .models import ArchivedStory, Audience, Kind, Sound, SoundMode, Story, private_name
 from .overlays import clean_overlays
-from .uploads import sniff_audio, sniff_kind
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +56,7 @@ class StoryOptions:
 # --- storage helpers -----------------------------------------------------------------------
 
 
-def _read_head(upload: IO[bytes], size: int = 64) -> bytes:
+def _read_head(upload: IO[bytes], size: int = media.HEAD_BYTES) -> bytes:
     upload.seek(0)
     head = upload.read(size)
     upload.seek(0)
@@ -182,9 +181,10 @@ def create_story(*, author: User, upload: IO[bytes], options: StoryOptions, enqu
     head = _read_head(upload)
     if not head:
         raise ValidationError({"media": "The file is empty."})
-    kind = sniff_kind(head)
-    if kind is None:
+    family = media.sniff_family(head)
+    if family is None:
         raise ValidationError({"media": UNREADABLE_UPLOAD})
+    kind = Kind.PHOTO if family == "photo" else Kind.VIDEO
     original = store_file(upload, "originals", "bin", "application/octet-stream")
     try:
         with transaction.atomic():
@@ -441,7 +441,7 @@ def create_sound(*, owner: User | None, upload: IO[bytes], title: str) -> Sound:
         raise ValidationError({"title": "Give the sound a title."})
     if len(title) > 100:
         raise ValidationError({"title": "The title can be at most 100 characters."})
-    if not sniff_audio(_read_head(upload)):
+    if media.sniff_family(_read_head(upload)) != "media":
         raise ValidationError(
             {"file": "This file is not an audio file we can read (MP3, M4A, OGG, WAV or FLAC)."}
         )

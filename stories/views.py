@@ -26,8 +26,9 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
+
+from accounts.authentication import ActiveTokenAuthentication
 
 from . import media, selectors, services
 from .lifecycle import InvalidTransition, State
@@ -42,7 +43,7 @@ def viewer_of(request: HttpRequest):
     if request.user.is_authenticated:
         return request.user
     try:
-        found = TokenAuthentication().authenticate(request)
+        found = ActiveTokenAuthentication().authenticate(request)
     except AuthenticationFailed:
         return request.user
     return found[0] if found else request.user

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.authentication.SuspendedSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -158,6 +159,7 @@ if AWS_STORAGE_BUCKET_NAME:
             "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
             "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
             "default_acl": "private",
+            "signature_version": "s3v4",
             "querystring_auth": True,
             "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 300),
             "file_overwrite": False,
@@ -197,6 +199,8 @@ STORIES_MAX_PIXELS = env_int("STORIES_MAX_PIXELS", 50_000_000)
 STORIES_MEDIA_URL_TTL = env_int("STORIES_MEDIA_URL_TTL", 300)
 FFMPEG_BINARY = os.environ.get("FFMPEG_BINARY", "")
 FFPROBE_BINARY = os.environ.get("FFPROBE_BINARY", "")
+# "auto" uses ffprobe when there is one and PyAV otherwise; "pyav" forces PyAV.
+STORIES_PROBE_BACKEND = os.environ.get("STORIES_PROBE_BACKEND", "auto")
 
 # --- Celery ---------------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
@@ -229,7 +233,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ActiveTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

@@ -14,11 +14,12 @@ from .audio import SoundResult, process_sound
 from .errors import MediaError, MediaTimeout, TransientMediaError
 from .filters import FILTERS, Filter, filter_choices, get_filter
 from .photo import PhotoResult, SanitizedImage, process_photo, sanitize_image
-from .probing import MediaInfo, probe
+from .probing import HEAD_BYTES, MediaInfo, probe, sniff_family
 from .video import VideoResult, process_video
 
 __all__ = [
     "FILTERS",
+    "HEAD_BYTES",
     "Filter",
     "MediaError",
     "MediaInfo",
@@ -35,4 +36,5 @@ __all__ = [
     "process_sound",
     "process_video",
     "sanitize_image",
+    "sniff_family",
 ]

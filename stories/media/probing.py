@@ -125,6 +125,15 @@ def file_url(path: str | os.PathLike) -> str:
 # --- Magic bytes ----------------------------------------------------------------------------
 
 
+def sniff_family(head: bytes) -> str | None:
+    """A cheap upload-time verdict from the first bytes: "photo", "media" (a container that may
+    hold video or audio; the probe decides which) or None for anything we never take."""
+    sniffed = _sniff(head)
+    if sniffed is None:
+        return None
+    return "photo" if sniffed.family == "photo" else "media"
+
+
 def _sniff(head: bytes) -> _Sniffed | None:
     box_type, brand = head[4:8], head[8:12]
     if box_type == b"ftyp" and brand in HEIF_BRANDS | AVIF_BRANDS:
