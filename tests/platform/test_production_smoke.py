@@ -1,0 +1,141 @@
+"""The production process set: gunicorn + a Celery worker + beat, DEBUG off, static files from
+collectstatic served by WhiteNoise. Uses DATABASE_URL / REDIS_URL when set (CI), else the
+embedded SQLite + filesystem broker in a temp STORIES_VAR_DIR."""
+
+import json
+import os
+import secrets
+import time
+
+import pytest
+
+from tests.platform import processes
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def production_stack(tmp_path):
+    var_dir = tmp_path
+    processes.embedded_dirs(var_dir)
+    port = processes.free_port()
+    env = processes.clean_env(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        STORIES_VAR_DIR=str(var_dir),
+        DATABASE_URL=os.environ.get("DATABASE_URL") or None,
+        REDIS_URL=os.environ.get("REDIS_URL") or None,
+    )
+    processes.manage("migrate", "--noinput", env=env, cwd=var_dir)
+    processes.manage("collectstatic", "--noinput", env=env, cwd=var_dir)
+    python = processes.PYTHON
+    services = []
+    try:
+        services.append(
+            processes.start(
+                "gunicorn",
+                [
+                    python,
+                    "-m",
+                    "gunicorn",
+                    "stories_site.wsgi",
+                    "-b",
+                    f"127.0.0.1:{port}",
+                    "-w",
+                    "2",
+                    "--graceful-timeout",
+                    "5",
+                    "--access-logfile",
+                    "-",
+                ],
+                env=env,
+                cwd=var_dir,
+                log_dir=var_dir,
+            )
+        )
+        services.append(
+            processes.start(
+                "worker",
+                [
+                    python,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "stories_site",
+                    "worker",
+                    "-Q",
+                    "default,media",
+                    "-n",
+                    f"smoke-{secrets.token_hex(4)}@%h",
+                    "--concurrency",
+                    "1",
+                    "--loglevel",
+                    "INFO",
+                ],
+                env=env,
+                cwd=var_dir,
+                log_dir=var_dir,
+            )
+        )
+        services.append(
+            processes.start(
+                "beat",
+                [python, "-m", "celery", "-A", "stories_site", "beat", "--loglevel", "INFO"],
+                env=env,
+                cwd=var_dir,
+                log_dir=var_dir,
+            )
+        )
+        gunicorn, worker, beat = services
+        url = f"http://127.0.0.1:{port}"
+        processes.wait_for_http(f"{url}/api/schema/", gunicorn)
+        yield {
+            "url": url,
+            "env": env,
+            "var_dir": var_dir,
+            "gunicorn": gunicorn,
+            "worker": worker,
+            "beat": beat,
+        }
+    finally:
+        for service in reversed(services):
+            service.stop()
+
+
+def test_production_processes_serve_pages_static_files_and_tasks(production_stack):
+    url, var_dir = production_stack["url"], production_stack["var_dir"]
+
+    status, _, body = processes.http_get(f"{url}/api/schema/")
+    assert status == 200, body[:500]
+
+    # collectstatic wrote a manifest; WhiteNoise serves the hashed name with a far-future cache.
+    manifest = json.loads((var_dir / "staticfiles" / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["img/icon.svg"]
+    status, headers, body = processes.http_get(f"{url}/static/{hashed}")
+    assert status == 200
+    assert b"<svg" in body
+    assert "immutable" in headers.get("Cache-Control", ""), dict(headers)
+
+    status, _, body = processes.http_get(f"{url}/")
+    assert status == 200, body[:1000]
+
+    # A task goes through the configured broker (Redis in CI, the filesystem otherwise).
+    result = processes.send_task(
+        production_stack["env"],
+        var_dir,
+        "stories_site.ping",
+        args=("prod",),
+        worker=production_stack["worker"],
+    )
+    assert result == "prod"
+
+    beat = production_stack["beat"]
+    beat.wait_for_log("beat: Starting...", timeout=30)
+    time.sleep(3)
+    assert beat.alive(), beat.log()[-3000:]
+    # The schedule file lives in STORIES_VAR_DIR, not in the working directory or the checkout.
+    assert list(var_dir.glob("celerybeat-schedule*")), sorted(p.name for p in var_dir.iterdir())
