@@ -92,13 +92,20 @@ def _chromium_unavailable() -> str | None:
     return None
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.get_closest_marker("postgres") and not _default_db_is_postgres():
-        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
-    if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
-        pytest.skip("needs Redis: set REDIS_URL=redis://...")
-    if item.get_closest_marker("browser") and (reason := _chromium_unavailable()):
-        pytest.skip(reason)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Skip markers added at collection: the report then points at the test, not at this file.
+    reasons = {
+        "postgres": None
+        if _default_db_is_postgres()
+        else "needs PostgreSQL: set DATABASE_URL=postgres://...",
+        "redis": None if os.environ.get("REDIS_URL") else "needs Redis: set REDIS_URL=redis://...",
+        "browser": _chromium_unavailable(),
+    }
+    for item in items:
+        for marker, reason in reasons.items():
+            if reason and item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(reason=reason))
+                break
 
 
 @pytest.fixture
