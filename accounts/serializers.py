@@ -23,7 +23,7 @@ def avatar_url(person: User, request) -> str | None:
 class RegisterSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=30)
     password = serializers.CharField(write_only=True, max_length=4096, style={"input_type": "password"})
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True)
 
 
 class RegisteredSerializer(serializers.Serializer):
