@@ -1,0 +1,127 @@
+"""Interactive stickers on a story item, and what viewers do with them.
+
+A sticker is data drawn by the player over the media (positions are fractions of the frame), so it
+stays tappable at every screen size. One vote or quiz answer a person is held by unique
+constraints, not by a read-then-write in Python, so two concurrent requests cannot both count.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class StickerType(models.TextChoices):
+    POLL = "poll", "Poll"
+    QUIZ = "quiz", "Quiz"
+    QUESTION = "question", "Questions"
+    ADD_YOURS = "add_yours", "Add Yours"
+    MENTION = "mention", "Mention"
+    EMOJI = "emoji", "Emoji"
+
+
+class Sticker(models.Model):
+    """One sticker. `data` holds the type's fields as normalised by `services.clean_stickers`;
+    a mention also points at the person (`mentioned`), so a rename does not break it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="stickers")
+    type = models.CharField(max_length=12, choices=StickerType.choices)
+    data = models.JSONField(default=dict, blank=True)
+    mentioned = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    x = models.FloatField(default=0.5)
+    y = models.FloatField(default=0.5)
+    scale = models.FloatField(default=1.0)
+    rotation = models.FloatField(default=0.0)
+    position = models.PositiveSmallIntegerField(default=0)
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["story", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "position"], name="sticker_position_once"),
+            models.CheckConstraint(
+                condition=Q(x__gte=0, x__lte=1, y__gte=0, y__lte=1), name="sticker_inside_frame"
+            ),
+            models.CheckConstraint(condition=Q(scale__gte=0.3, scale__lte=3), name="sticker_scale_range"),
+            models.CheckConstraint(
+                condition=Q(rotation__gte=-180, rotation__lte=180), name="sticker_rotation_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} on {self.story_id}"
+
+    @property
+    def options(self) -> list[str]:
+        return list(self.data.get("options", []))
+
+    @property
+    def prompt(self) -> str:
+        return self.data.get("prompt", "")
+
+
+class PollVote(models.Model):
+    sticker = models.ForeignKey(Sticker, on_delete=models.CASCADE, related_name="poll_votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    option = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sticker", "voter"], name="poll_vote_once")]
+
+    def __str__(self) -> str:
+        return f"{self.voter_id} voted {self.option} on {self.sticker_id}"
+
+
+class QuizAnswer(models.Model):
+    sticker = models.ForeignKey(Sticker, on_delete=models.CASCADE, related_name="quiz_answers")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    option = models.PositiveSmallIntegerField()
+    correct = models.BooleanField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sticker", "person"], name="quiz_answer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} answered {self.option} on {self.sticker_id}"
+
+
+class Question(models.Model):
+    """A question sent to a Q&A sticker; the author may answer it with a new story."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    sticker = models.ForeignKey(Sticker, on_delete=models.CASCADE, related_name="questions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_story = models.ForeignKey(
+        "stories.Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="answered_questions"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["sticker", "-created_at"], name="question_inbox")]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+class AddYoursResponse(models.Model):
+    """A story posted in answer to an Add Yours prompt; a story answers at most one prompt."""
+
+    sticker = models.ForeignKey(Sticker, on_delete=models.CASCADE, related_name="add_yours_responses")
+    story = models.OneToOneField("stories.Story", on_delete=models.CASCADE, related_name="add_yours_response")
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["sticker", "-created_at"], name="add_yours_chain")]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} answers {self.sticker_id}"
