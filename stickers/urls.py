@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "stickers"
-urlpatterns: list = []
+urlpatterns = [
+    path("questions/", views.inbox, name="inbox"),
+    path("<uuid:sticker_id>/responses/", views.responses, name="responses"),
+]

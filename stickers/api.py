@@ -1,0 +1,168 @@
+"""Sticker endpoints of /api/v1/ (../shared/api-v1.md, "Stickers"). Thin: find the sticker, call
+one service or selector, shape the answer. An unknown sticker, or one on a story the viewer may
+not see, is a 404; bad input and an expired story are plain 400s."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from feed.selectors import with_viewer_state
+from stories.serializers import StorySerializer
+from stories_site.api import CursorPagination
+
+from . import selectors, services
+from .models import Sticker, StickerType
+from .serializers import (
+    OptionSerializer,
+    PollResultsSerializer,
+    QuestionCreateSerializer,
+    QuestionPageSerializer,
+    QuestionSerializer,
+    QuizResultsSerializer,
+    ResponsesPageSerializer,
+)
+
+STICKER_GONE = "This sticker does not exist or is no longer available."
+Detail = inline_serializer("StickerDetail", {"detail": serializers.CharField()})
+ERRORS = {
+    400: OpenApiResponse(Detail, description="Bad input or an expired story, in plain words."),
+    403: OpenApiResponse(Detail, description="Only the sticker's author may do this."),
+    404: OpenApiResponse(Detail, description="No such sticker, or not one you may see."),
+}
+CURSOR = [OpenApiParameter("cursor", str, description="From the previous page's `next`.")]
+
+
+def sticker_or_404(sticker_id, kind: str | None = None) -> Sticker:
+    sticker = selectors.sticker_by_id(sticker_id)
+    if sticker is None or (kind and sticker.type != kind):
+        raise NotFound(STICKER_GONE)
+    return sticker
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """The services' refusals as API answers: 404 for an unavailable sticker, else a plain 400."""
+    try:
+        yield
+    except services.StickerUnavailable:
+        raise NotFound(STICKER_GONE) from None
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise ValidationError(exc.message_dict) from None
+        raise ValidationError({"detail": exc.messages[0]}) from None
+
+
+class VoteView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=OptionSerializer,
+        responses={200: PollResultsSerializer, **ERRORS},
+        summary="Vote on a poll (once); answers the results",
+        tags=["stickers"],
+    )
+    def post(self, request: Request, sticker_id) -> Response:
+        sticker = sticker_or_404(sticker_id)
+        incoming = OptionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        with refusals():
+            vote = services.vote(sticker, request.user, incoming.validated_data["option"])
+        return Response(selectors.results_after(sticker, vote.option))
+
+
+class AnswerView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=OptionSerializer,
+        responses={200: QuizResultsSerializer, **ERRORS},
+        summary="Answer a quiz (once); answers right or wrong, the correct option and the counts",
+        tags=["stickers"],
+    )
+    def post(self, request: Request, sticker_id) -> Response:
+        sticker = sticker_or_404(sticker_id)
+        incoming = OptionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        with refusals():
+            answer = services.answer_quiz(sticker, request.user, incoming.validated_data["option"])
+        return Response(selectors.results_after(sticker, answer.option))
+
+
+class QuestionPagination(CursorPagination):
+    ordering = ("-created_at", "-id")
+
+
+class QuestionsView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=CURSOR,
+        responses={200: QuestionPageSerializer, 403: ERRORS[403], 404: ERRORS[404]},
+        summary="The questions sent to your Q&A sticker, newest first (the author only)",
+        tags=["stickers"],
+    )
+    def get(self, request: Request, sticker_id) -> Response:
+        sticker = sticker_or_404(sticker_id, StickerType.QUESTION)
+        if not selectors.can_read_questions(sticker, request.user):
+            if selectors.sticker_access(sticker, request.user) == selectors.GONE:
+                raise NotFound(STICKER_GONE)
+            raise PermissionDenied("Only the sticker's author can read its questions.")
+        paginator = QuestionPagination()
+        page = paginator.paginate_queryset(selectors.questions_for_author(sticker), request, view=self)
+        results = QuestionSerializer(page, many=True, context={"request": request}).data
+        return Response({"results": results, "next": paginator.get_next_link()})
+
+    @extend_schema(
+        request=QuestionCreateSerializer,
+        responses={201: QuestionSerializer, **ERRORS},
+        summary="Send a question to a Q&A sticker",
+        tags=["stickers"],
+    )
+    def post(self, request: Request, sticker_id) -> Response:
+        sticker = sticker_or_404(sticker_id)
+        incoming = QuestionCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        with refusals():
+            question = services.ask_question(sticker, request.user, incoming.validated_data["text"])
+        data = QuestionSerializer(question, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class ResponsePagination(CursorPagination):
+    ordering = ("-published_at", "-id")
+
+
+class ResponsesView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=CURSOR,
+        responses={200: ResponsesPageSerializer, 400: ERRORS[400], 404: ERRORS[404]},
+        summary="Add Yours: the live stories that answered this prompt, newest first, and their count",
+        tags=["stickers"],
+    )
+    def get(self, request: Request, sticker_id) -> Response:
+        sticker = sticker_or_404(sticker_id, StickerType.ADD_YOURS)
+        with refusals():
+            services.ensure_reachable(sticker, request.user)
+        stories = selectors.live_responses(sticker, request.user)
+        paginator = ResponsePagination()
+        page = paginator.paginate_queryset(with_viewer_state(stories, request.user), request, view=self)
+        page = selectors.with_stickers(page, request.user, request=request)
+        return Response(
+            {
+                "prompt": sticker.prompt,
+                "count": stories.count(),
+                "results": StorySerializer(page, many=True, context={"request": request}).data,
+                "next": paginator.get_next_link(),
+            }
+        )

@@ -1,0 +1,407 @@
+"""Things that change stickers: checking them on upload, saving them, and what viewers do with
+them (vote, answer a quiz, ask a question, add their own story to a prompt).
+
+Every action first asks `selectors.sticker_access`, which asks the stories' visibility rule, so a
+blocked, suspended or wrong-audience viewer gets a 404 and an expired story a plain 400. One vote
+or answer a person is held by a unique constraint; the IntegrityError of the loser of a race
+becomes "You already voted."
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import selectors as people
+from accounts import services as people_services
+from accounts.models import Notification, User
+from stories.lifecycle import State
+from stories.models import Story
+
+from . import selectors
+from .models import AddYoursResponse, PollVote, Question, QuizAnswer, Sticker, StickerType
+
+MAX_STICKERS = 10
+# Interactive stickers a story may carry once each: two polls on one clip would split the answers.
+ONE_EACH = {
+    StickerType.POLL: "poll",
+    StickerType.QUIZ: "quiz",
+    StickerType.QUESTION: "question",
+    StickerType.ADD_YOURS: "Add Yours",
+}
+MIN_OPTIONS, MAX_OPTIONS = 2, 4
+MAX_OPTION_LENGTH = 80
+MAX_QUESTION_LENGTH = 120  # a poll's or quiz's question, shown on the sticker
+MAX_PROMPT_LENGTH = 120
+MAX_ASKED_LENGTH = 300  # a question a viewer sends to a Q&A sticker
+MAX_EMOJI_CODE_POINTS = 16  # the longest family and flag sequences fit; anything longer is text
+
+STORY_EXPIRED = "This story has expired."
+# The Notification model has no "add_yours" kind yet; a contribution reads as a mention of the
+# prompt's author ("mentioned you in their story") with the prompt quoted.
+ADD_YOURS_NOTIFICATION_KIND = Notification.Kind.MENTION
+
+
+class StickerUnavailable(Exception):
+    """Unknown, or on a story the person may not see: answered as a 404 that reveals nothing."""
+
+
+# --- Upload: checking and saving ----------------------------------------------------------------
+
+
+def _number(value: Any, name: str, low: float, high: float, default: float) -> float:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValidationError(f"Sticker {name} must be a number.")
+    if not low <= value <= high:
+        raise ValidationError(f"Sticker {name} must be between {low:g} and {high:g}.")
+    return float(value)
+
+
+def _text(value: Any, message: str, limit: int) -> str:
+    """Trimmed text of 1..limit characters, else `message`."""
+    if not isinstance(value, str) or not value.strip() or len(value.strip()) > limit:
+        raise ValidationError(message)
+    return value.strip()
+
+
+def _options(item: dict[str, Any], label: str) -> list[str]:
+    options = item.get("options")
+    if not isinstance(options, list) or not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
+        raise ValidationError(f"A {label} needs {MIN_OPTIONS} to {MAX_OPTIONS} options.")
+    cleaned = [
+        _text(option, f"Each {label} option needs 1 to {MAX_OPTION_LENGTH} characters.", MAX_OPTION_LENGTH)
+        for option in options
+    ]
+    if len({option.casefold() for option in cleaned}) != len(cleaned):
+        raise ValidationError(f"The {label} options must all be different.")
+    return cleaned
+
+
+def _question(item: dict[str, Any], label: str) -> str:
+    return _text(
+        item.get("question"),
+        f"A {label} needs a question of 1 to {MAX_QUESTION_LENGTH} characters.",
+        MAX_QUESTION_LENGTH,
+    )
+
+
+def _prompt(item: dict[str, Any], label: str) -> str:
+    return _text(
+        item.get("prompt"),
+        f"{label} needs a prompt of 1 to {MAX_PROMPT_LENGTH} characters.",
+        MAX_PROMPT_LENGTH,
+    )
+
+
+_ZWJ = "\u200d"
+_KEYCAP = "\u20e3"
+_MODIFIERS = frozenset({"\ufe0e", "\ufe0f", _KEYCAP, *map(chr, range(0x1F3FB, 0x1F400))})
+_TAGS = range(0xE0020, 0xE0080)
+_REGIONAL = range(0x1F1E6, 0x1F200)
+
+
+def _is_emoji_base(char: str) -> bool:
+    return unicodedata.category(char) == "So" and (ord(char) >= 0x2000 or char in "\u00a9\u00ae")
+
+
+def is_single_emoji(value: str) -> bool:
+    """One emoji as people type it: a pictograph with its skin tone, variation selector or keycap,
+    pictographs joined into one by zero-width joiners, a flag (two regional letters or a tag
+    sequence). Letters, digits on their own, punctuation and markup are not emoji."""
+    if not value or len(value) > MAX_EMOJI_CODE_POINTS:
+        return False
+    if all(ord(char) in _REGIONAL for char in value):
+        return len(value) == 2
+    if value[0] in "0123456789#*":  # keycaps: 1️⃣, #️⃣
+        return value[1:] in (_KEYCAP, "\ufe0f" + _KEYCAP)
+    starts = 0
+    after_joiner = True
+    for index, char in enumerate(value):
+        if char == _ZWJ:
+            if after_joiner or index == len(value) - 1:
+                return False
+            after_joiner = True
+        elif char in _MODIFIERS or ord(char) in _TAGS:
+            if index == 0:
+                return False
+        elif _is_emoji_base(char) and ord(char) not in _REGIONAL:
+            starts += 0 if after_joiner and index else 1
+            after_joiner = False
+        else:
+            return False
+    return starts == 1
+
+
+def _mentioned(item: dict[str, Any], author: User) -> User:
+    raw = item.get("username")
+    username = raw.strip().lstrip("@") if isinstance(raw, str) else ""
+    if not username:
+        raise ValidationError("A mention needs a username.")
+    person = people.visible_people(author).filter(username__iexact=username).first()
+    if person is None:
+        raise ValidationError(f"No account named @{username[:30]}.")
+    return person
+
+
+def _clean_one(item: Any, author: User) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise ValidationError("Each sticker must be an object.")
+    kind = item.get("type")
+    if kind not in StickerType.values:
+        raise ValidationError(f"Unknown sticker type. Choose one of: {', '.join(StickerType.values)}.")
+    mentioned = None
+    if kind == StickerType.POLL:
+        data = {"question": _question(item, "poll"), "options": _options(item, "poll")}
+    elif kind == StickerType.QUIZ:
+        data = {"question": _question(item, "quiz"), "options": _options(item, "quiz")}
+        correct = item.get("correct")
+        if (
+            isinstance(correct, bool)
+            or not isinstance(correct, int)
+            or not 0 <= correct < len(data["options"])
+        ):
+            raise ValidationError(
+                f"A quiz needs the index of its correct option, from 0 to {len(data['options']) - 1}."
+            )
+        data["correct"] = correct
+    elif kind == StickerType.QUESTION:
+        data = {"prompt": _prompt(item, "A question sticker")}
+    elif kind == StickerType.ADD_YOURS:
+        data = {"prompt": _prompt(item, "An Add Yours sticker")}
+    elif kind == StickerType.MENTION:
+        mentioned = _mentioned(item, author)
+        data = {"username": mentioned.username}
+    else:
+        emoji = item.get("emoji")
+        if not isinstance(emoji, str) or not is_single_emoji(emoji.strip()):
+            raise ValidationError("An emoji sticker needs exactly one emoji.")
+        data = {"emoji": emoji.strip()}
+    return {
+        "type": kind,
+        "data": data,
+        "mentioned_id": mentioned.pk if mentioned else None,
+        "x": _number(item.get("x"), "x", 0, 1, 0.5),
+        "y": _number(item.get("y"), "y", 0, 1, 0.5),
+        "scale": _number(item.get("scale"), "scale", 0.3, 3, 1.0),
+        "rotation": _number(item.get("rotation"), "rotation", -180, 180, 0.0),
+    }
+
+
+def clean_stickers(raw: Any, *, author: User) -> list[dict[str, Any]]:
+    """Check the upload's `stickers` JSON; raises ValidationError with one plain message.
+
+    Each cleaned item is `{"type", "data", "mentioned_id", "x", "y", "scale", "rotation"}`, ready
+    for `create_stickers`. Checking touches the database only to look up mentioned accounts."""
+    if raw in (None, ""):
+        return []
+    if not isinstance(raw, list):
+        raise ValidationError("Stickers must be a list.")
+    if len(raw) > MAX_STICKERS:
+        raise ValidationError(f"A story can have at most {MAX_STICKERS} stickers.")
+    cleaned = [_clean_one(item, author) for item in raw]
+    for kind, name in ONE_EACH.items():
+        if sum(1 for item in cleaned if item["type"] == kind) > 1:
+            raise ValidationError(f"A story can have only one {name} sticker.")
+    return cleaned
+
+
+def create_stickers(story: Story, cleaned: list[dict[str, Any]]) -> list[Sticker]:
+    """Save cleaned stickers in their upload order. Nobody is told yet: mentions ring when the
+    story is ready (`notify_mentions`), since until then nobody could watch it."""
+    return Sticker.objects.bulk_create(
+        Sticker(
+            story=story,
+            type=item["type"],
+            data=item["data"],
+            mentioned_id=item["mentioned_id"],
+            x=item["x"],
+            y=item["y"],
+            scale=item["scale"],
+            rotation=item["rotation"],
+            position=position,
+        )
+        for position, item in enumerate(cleaned)
+    )
+
+
+def _claim(queryset, pk: Any, now) -> bool:
+    """Mark one row notified; False when another caller already did (notify once, whoever races)."""
+    return bool(queryset.filter(pk=pk, notified_at__isnull=True).update(notified_at=now))
+
+
+def notify_mentions(story: Story) -> int:
+    """Tell the people a story names, once it is ready: each person in its mention stickers, and
+    the author of the Add Yours prompt it answers. Safe to call twice; returns how many were told."""
+    if story.state != State.READY:
+        return 0
+    now = timezone.now()
+    told: set[int] = set()
+    mentions = Sticker.objects.filter(
+        story=story, type=StickerType.MENTION, mentioned__isnull=False, notified_at__isnull=True
+    ).select_related("mentioned")
+    for sticker in mentions:
+        if not _claim(Sticker.objects, sticker.pk, now) or sticker.mentioned_id in told:
+            continue
+        told.add(sticker.mentioned_id)
+        people_services.notify(sticker.mentioned, story.author, Notification.Kind.MENTION, story=story)
+    response = (
+        AddYoursResponse.objects.filter(story=story, notified_at__isnull=True)
+        .select_related("sticker__story__author")
+        .first()
+    )
+    if response is not None and _claim(AddYoursResponse.objects, response.pk, now):
+        prompt_author = response.sticker.story.author
+        people_services.notify(
+            prompt_author,
+            story.author,
+            ADD_YOURS_NOTIFICATION_KIND,
+            story=story,
+            text=f"Add Yours: {response.sticker.prompt}",
+        )
+        told.add(prompt_author.pk)
+    return len(told)
+
+
+# --- What viewers do ---------------------------------------------------------------------------
+
+
+def ensure_reachable(sticker: Sticker, person: people.Viewer) -> None:
+    """Refuse a sticker the person may not act on: expired -> ValidationError, else unavailable."""
+    access = selectors.sticker_access(sticker, person)
+    if access == selectors.EXPIRED:
+        raise ValidationError(STORY_EXPIRED)
+    if access != selectors.LIVE:
+        raise StickerUnavailable
+
+
+def _expect(sticker: Sticker, kind: str, message: str) -> None:
+    if sticker.type != kind:
+        raise ValidationError(message)
+
+
+def _option_index(sticker: Sticker, option: Any) -> int:
+    count = len(sticker.options)
+    if isinstance(option, bool) or not isinstance(option, int) or not 0 <= option < count:
+        raise ValidationError({"option": f"Choose an option from 0 to {count - 1}."})
+    return option
+
+
+def _insert_once(model, taken_message: str, **fields: Any):
+    """Insert a one-a-person row; the unique constraint decides a race, in a savepoint so the
+    caller's transaction survives the loser's IntegrityError."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**fields)
+    except IntegrityError:
+        if not Sticker.objects.filter(pk=fields["sticker"].pk).exists():
+            raise StickerUnavailable from None
+        raise ValidationError(taken_message) from None
+
+
+def vote(sticker: Sticker, voter: User, option: Any) -> PollVote:
+    """One vote a person on a poll; the poll's author cannot vote (they see the counts)."""
+    _expect(sticker, StickerType.POLL, "This sticker is not a poll.")
+    ensure_reachable(sticker, voter)
+    if voter.pk == sticker.story.author_id:
+        raise ValidationError("You cannot vote on your own poll.")
+    index = _option_index(sticker, option)
+    return _insert_once(PollVote, "You already voted.", sticker=sticker, voter=voter, option=index)
+
+
+def answer_quiz(sticker: Sticker, person: User, option: Any) -> QuizAnswer:
+    """One answer a person; right or wrong is decided here, once, against the stored index."""
+    _expect(sticker, StickerType.QUIZ, "This sticker is not a quiz.")
+    ensure_reachable(sticker, person)
+    if person.pk == sticker.story.author_id:
+        raise ValidationError("You cannot answer your own quiz.")
+    index = _option_index(sticker, option)
+    correct = index == sticker.data.get("correct")
+    return _insert_once(
+        QuizAnswer, "You already answered.", sticker=sticker, person=person, option=index, correct=correct
+    )
+
+
+def ask_question(sticker: Sticker, author: User, text: Any) -> Question:
+    """Send a question to a Q&A sticker; only the sticker's author will read it."""
+    _expect(sticker, StickerType.QUESTION, "This sticker does not take questions.")
+    ensure_reachable(sticker, author)
+    if author.pk == sticker.story.author_id:
+        raise ValidationError("You cannot ask your own question sticker.")
+    text = text.strip() if isinstance(text, str) else ""
+    if not text:
+        raise ValidationError({"text": "Write a question."})
+    if len(text) > MAX_ASKED_LENGTH:
+        raise ValidationError({"text": f"A question can be at most {MAX_ASKED_LENGTH} characters."})
+    return Question.objects.create(sticker=sticker, author=author, text=text)
+
+
+def _as_uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def clean_add_yours_reply(sticker_id: Any, *, author: User) -> Sticker:
+    """Upload check for `reply_to_sticker`: a live Add Yours prompt the poster may see."""
+    pk = _as_uuid(sticker_id)
+    sticker = selectors.sticker_by_id(pk) if pk else None
+    gone = "This Add Yours prompt does not exist or is no longer available."
+    if sticker is None or sticker.type != StickerType.ADD_YOURS:
+        raise ValidationError({"reply_to_sticker": gone})
+    try:
+        ensure_reachable(sticker, author)
+    except ValidationError as exc:
+        raise ValidationError({"reply_to_sticker": exc.messages[0]}) from None
+    except StickerUnavailable:
+        raise ValidationError({"reply_to_sticker": gone}) from None
+    return sticker
+
+
+def link_add_yours_response(sticker: Sticker, story: Story) -> AddYoursResponse:
+    """Add `story` to the prompt's chain. Its author is told when the story is ready
+    (`notify_mentions`), so the notification never points at a clip still processing."""
+    _expect(sticker, StickerType.ADD_YOURS, "This sticker is not an Add Yours prompt.")
+    ensure_reachable(sticker, story.author)
+    if story.pk == sticker.story_id:
+        raise ValidationError("A story cannot answer its own prompt.")
+    if story.state not in (State.PROCESSING, State.READY):
+        raise ValidationError("This story is no longer available.")
+    try:
+        with transaction.atomic():
+            return AddYoursResponse.objects.create(sticker=sticker, story=story)
+    except IntegrityError:
+        raise ValidationError("This story already answers an Add Yours prompt.") from None
+
+
+def clean_question_answer(question_id: Any, *, author: User) -> Question:
+    """Upload check for `answer`: a question sent to one of the poster's own stickers, unanswered."""
+    pk = _as_uuid(question_id)
+    question = selectors.inbox(author).select_related("sticker__story").filter(pk=pk).first() if pk else None
+    if question is None:
+        raise ValidationError({"answer": "This question does not exist."})
+    if question.answered_story_id is not None:
+        raise ValidationError({"answer": "You already answered this question."})
+    return question
+
+
+def answer_question(question: Question, story: Story) -> Question:
+    """Record that `story` answers `question`. Only the person who received the question may
+    answer it, and once (a deleted answer frees it again)."""
+    if question.sticker.story.author_id != story.author_id:
+        raise ValidationError("Only the person who asked for questions can answer them.")
+    answered = Question.objects.filter(pk=question.pk, answered_story__isnull=True).update(
+        answered_story=story
+    )
+    if not answered:
+        raise ValidationError("You already answered this question.")
+    question.answered_story = story
+    return question
