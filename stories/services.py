@@ -7,7 +7,7 @@ import logging
 import math
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
+from stickers import services as sticker_services
 
 from . import lifecycle, media
 from .lifecycle import State
@@ -51,6 +52,9 @@ class StoryOptions:
     overlays: list[dict[str, Any]] | None = None
     allow_comments: bool = True
     allow_downloads: bool = False
+    stickers: list[dict[str, Any]] = field(default_factory=list)
+    reply_to_sticker: Any = None  # an Add Yours prompt this story answers
+    answers_question: Any = None  # a Q&A question this story answers
 
 
 # --- storage helpers -----------------------------------------------------------------------
@@ -113,6 +117,9 @@ def clean_options(
     overlays: Any = None,
     allow_comments: bool = True,
     allow_downloads: bool = False,
+    stickers: Any = None,
+    reply_to_sticker: Any = None,
+    answer: Any = None,
 ) -> StoryOptions:
     """Check a person's choices; raises ValidationError with plain messages per field."""
     errors: dict[str, str] = {}
@@ -144,6 +151,19 @@ def clean_options(
         overlays = clean_overlays(overlays)
     except ValidationError as exc:
         errors["overlays"] = exc.messages[0]
+    cleaned_stickers: list[dict[str, Any]] = []
+    try:
+        cleaned_stickers = sticker_services.clean_stickers(stickers, author=author)
+    except ValidationError as exc:
+        errors["stickers"] = exc.messages[0]
+    prompt = question = None
+    try:
+        if reply_to_sticker not in (None, ""):
+            prompt = sticker_services.clean_add_yours_reply(reply_to_sticker, author=author)
+        if answer not in (None, ""):
+            question = sticker_services.clean_question_answer(answer, author=author)
+    except ValidationError as exc:
+        errors.update({name: messages[0] for name, messages in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     return StoryOptions(
@@ -157,6 +177,9 @@ def clean_options(
         overlays=overlays,
         allow_comments=bool(allow_comments),
         allow_downloads=bool(allow_downloads),
+        stickers=cleaned_stickers,
+        reply_to_sticker=prompt,
+        answers_question=question,
     )
 
 
@@ -205,6 +228,11 @@ def create_story(*, author: User, upload: IO[bytes], options: StoryOptions, enqu
             )
             if options.sound:
                 Sound.objects.filter(pk=options.sound.pk).update(use_count=F("use_count") + 1)
+            sticker_services.create_stickers(story, options.stickers)
+            if options.reply_to_sticker is not None:
+                sticker_services.link_add_yours_response(options.reply_to_sticker, story)
+            if options.answers_question is not None:
+                sticker_services.answer_question(options.answers_question, story)
             if enqueue:
                 transaction.on_commit(lambda: enqueue_processing(story.pk))
     except Exception:
@@ -284,6 +312,7 @@ def process_story(story_id: Any) -> None:
         delete_stored(*stored.values())
         return
     delete_stored(original_name)
+    sticker_services.notify_mentions(story)
 
 
 def _render(story: Story, source: Path, info: Any, work: Path) -> dict[str, Any]:
