@@ -178,6 +178,60 @@ def sound_audio(request: HttpRequest, sound_id) -> HttpResponse:
 @login_required
 @require_GET
 def create(request: HttpRequest) -> HttpResponse:
+    """The create page: camera or upload, then the editor. `?add_yours=<sticker id>` continues an
+    Add Yours chain the person may see (else 404); `?answer=<question id>` answers a question sent
+    to one of the person's own stickers (anyone else's, or an unknown one, is a 404)."""
+    import uuid
+
+    from stickers import selectors as sticker_selectors
+    from stickers.models import StickerType
+
+    from .overlays import FONTS
+
+    def _uuid_or_none(value: str) -> uuid.UUID | None:
+        try:
+            return uuid.UUID(value)
+        except (TypeError, ValueError, AttributeError):
+            return None
+
+    add_yours = None
+    if "add_yours" in request.GET:
+        sticker = sticker_selectors.sticker_by_id(_uuid_or_none(request.GET["add_yours"]))
+        if (
+            sticker is None
+            or sticker.type != StickerType.ADD_YOURS
+            or sticker_selectors.sticker_access(sticker, request.user) != sticker_selectors.LIVE
+        ):
+            raise Http404("This Add Yours prompt does not exist or is no longer available.")
+        add_yours = sticker
+    answer = None
+    if "answer" in request.GET:
+        pk = _uuid_or_none(request.GET["answer"])
+        answer = sticker_selectors.inbox(request.user).filter(pk=pk).first() if pk else None
+        if answer is None:
+            raise Http404("This question does not exist.")
+        if answer.answered_story_id is not None:
+            messages.info(request, "You already answered this question; this story will not answer it again.")
+            answer = None
+    editor = {
+        "fonts": [{"value": value, "label": label} for value, label in FONTS.items()],
+        "add_yours": {
+            "id": str(add_yours.pk),
+            "prompt": add_yours.prompt,
+            "author": add_yours.story.author.username,
+        }
+        if add_yours
+        else None,
+        "answer": {
+            "id": str(answer.pk),
+            "text": answer.text,
+            "asker": answer.author.name,
+            "prompt": answer.sticker.prompt,
+        }
+        if answer
+        else None,
+        "max_clip_seconds": settings.STORIES_MAX_CLIP_SECONDS,
+    }
     sounds = services.available_sounds().select_related("owner")[:50]
     return render(
         request,
@@ -187,6 +241,10 @@ def create(request: HttpRequest) -> HttpResponse:
             "audiences": Audience.choices,
             "sound_modes": SoundMode.choices,
             "sounds": sounds,
+            "fonts": FONTS.items(),
+            "add_yours": add_yours,
+            "answer": answer,
+            "editor": editor,
             "max_upload_bytes": settings.STORIES_MAX_UPLOAD_BYTES,
             "max_clip_seconds": settings.STORIES_MAX_CLIP_SECONDS,
         },

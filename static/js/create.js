@@ -1,11 +1,17 @@
-// The create page: preview with a live CSS filter, trim start for long clips, an upload with a
-// progress bar, then the processing status polled until the story is ready or says why it failed.
+// The create page: a photo or clip from the Quick camera (camera.js) or the device, a preview with
+// a live CSS filter and the editor's text and stickers over it (editor.js), trim start for long
+// clips, an upload with a progress bar, then the processing status polled until the story is
+// ready or says why it failed. Errors about text and stickers are shown next to the editor.
 (function () {
   "use strict";
   const form = document.getElementById("story-form");
   if (!form) return;
   const input = document.getElementById("id_media");
   const dropzone = document.getElementById("dropzone");
+  const picker = document.getElementById("source-picker");
+  const editorBox = document.getElementById("editor");
+  const openCamera = document.getElementById("open-camera");
+  const changeMedia = document.getElementById("change-media");
   const frame = document.getElementById("preview-frame");
   const image = document.getElementById("preview-image");
   const video = document.getElementById("preview-video");
@@ -21,6 +27,8 @@
   const maxBytes = Number(form.dataset.maxBytes);
   const maxSeconds = Number(form.dataset.maxSeconds);
   let objectUrl = null;
+  let chosen = null; // the File to upload: picked from the device or made by the camera
+  let recorded = false; // a camera clip: at most the limit long, nothing to trim
 
   function csrfToken() {
     return form.querySelector("input[name=csrfmiddlewaretoken]").value;
@@ -36,18 +44,22 @@
   }
 
   function applyFilter() {
-    const chosen = form.querySelector("input[name=filter]:checked");
-    const css = chosen ? chosen.dataset.css : "none";
+    const picked = form.querySelector("input[name=filter]:checked");
+    const css = picked ? picked.dataset.css : "none";
     image.style.filter = css;
     video.style.filter = css;
   }
 
-  function showFile(file) {
+  function showFile(file, fromCamera) {
     showErrors([]);
+    chosen = file;
+    recorded = Boolean(fromCamera);
     if (objectUrl) URL.revokeObjectURL(objectUrl);
     objectUrl = URL.createObjectURL(file);
-    fileName.textContent = file.name + " · " + (file.size / 1048576).toFixed(1) + " MB";
-    frame.classList.remove("hidden");
+    const label = fromCamera ? (fromCamera === "clip" ? "Clip from the camera" : "Photo from the camera") : file.name;
+    fileName.textContent = label + " · " + (file.size / 1048576).toFixed(1) + " MB";
+    picker.classList.add("hidden");
+    editorBox.classList.remove("hidden");
     trimField.classList.add("hidden");
     trim.value = 0;
     if (file.size > maxBytes) {
@@ -68,12 +80,13 @@
   }
 
   video.addEventListener("loadedmetadata", function () {
-    if (video.duration > maxSeconds + 0.05) {
+    if (!recorded && Number.isFinite(video.duration) && video.duration > maxSeconds + 0.05) {
       trim.max = Math.max(0, video.duration - 1).toFixed(1);
       trimField.classList.remove("hidden");
     }
   });
   video.addEventListener("timeupdate", function () {
+    if (recorded) return;
     const start = Number(trim.value);
     if (video.currentTime > start + maxSeconds || video.currentTime < start - 0.25) video.currentTime = start;
   });
@@ -106,10 +119,50 @@
     radio.addEventListener("change", applyFilter);
   });
 
+  function backToPicker() {
+    picker.classList.remove("hidden");
+    editorBox.classList.add("hidden");
+    openCamera.focus();
+  }
+  if (window.StoriesCamera) {
+    openCamera.addEventListener("click", function () {
+      picker.classList.add("hidden");
+      editorBox.classList.add("hidden");
+      window.StoriesCamera.open({
+        onFile: function (file, kind) { showFile(file, kind); },
+        onClose: backToPicker,
+      });
+    });
+  } else {
+    openCamera.hidden = true;
+  }
+  changeMedia.addEventListener("click", function () {
+    video.pause();
+    picker.classList.remove("hidden");
+    editorBox.classList.add("hidden");
+    input.value = "";
+    openCamera.focus();
+  });
+
   function setStatus(text, percent) {
     statusBox.classList.remove("hidden");
     statusText.textContent = text;
     if (percent !== undefined) bar.style.width = percent + "%";
+  }
+
+  const EDITOR_FIELDS = ["overlays", "stickers", "reply_to_sticker", "answer"];
+
+  function editorMessagesFrom(body) {
+    const out = [];
+    if (!body || typeof body !== "object") return out;
+    EDITOR_FIELDS.forEach(function (key) {
+      if (!(key in body)) return;
+      [].concat(body[key]).forEach(function (message) {
+        out.push(typeof message === "string" ? message : JSON.stringify(message));
+      });
+      delete body[key];
+    });
+    return out;
   }
 
   function messagesFrom(body) {
@@ -148,16 +201,25 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    if (!input.files.length) {
-      showErrors(["Choose a clip or photo first."]);
+    if (!chosen) {
+      showErrors(["Take a photo or clip, or choose one from your device, first."]);
       return;
     }
-    if (input.files[0].size > maxBytes) {
+    if (chosen.size > maxBytes) {
       showErrors(["The file is too large. The limit is " + Math.floor(maxBytes / 1048576) + " MB."]);
       return;
     }
     showErrors([]);
+    const editor = window.StoriesEditor;
+    if (editor && !editor.check()) {
+      showErrors(["Finish the text and stickers first: see the notes under the preview."]);
+      return;
+    }
+    form.querySelector("#id_overlays").value = JSON.stringify(editor ? editor.overlays() : []);
+    form.querySelector("#id_stickers").value = JSON.stringify(editor ? editor.stickers() : []);
     const data = new FormData(form);
+    data.set("media", chosen, chosen.name);
+    if (recorded) data.set("trim_start", "0");
     ["allow_comments", "allow_downloads"].forEach(function (name) {
       const box = form.querySelector("input[type=checkbox][name=" + name + "]");
       data.delete(name);
@@ -178,7 +240,14 @@
         poll(form.dataset.statusUrl + body.id + "/", body);
       } else {
         statusBox.classList.add("hidden");
-        showErrors(xhr.status === 413 && !body ? ["The file is too large."] : messagesFrom(body));
+        const forEditor = editorMessagesFrom(body);
+        if (editor) editor.showErrors(forEditor);
+        let general = xhr.status === 413 && !body ? ["The file is too large."] : [];
+        if (!general.length && body && Object.keys(body).length) general = messagesFrom(body);
+        if (!general.length && !forEditor.length) general = messagesFrom(body);
+        if (forEditor.length) general.push("Your story was not posted: see the notes under the preview.");
+        showErrors(general);
+        if (forEditor.length) editorBox.scrollIntoView({ block: "nearest" });
         button.disabled = false;
       }
     });

@@ -1,0 +1,594 @@
+// The story editor: text overlays and stickers placed over the preview frame. Positions are
+// fractions of the frame (0..1), the same numbers the player uses, and the preview draws them
+// with the player's own classes (.overlay, .sticker), so what the author sees is what others see.
+// Drag with a pointer to move, tap to edit; from the keyboard, Tab to an item, arrows to move,
+// Enter to edit, Delete to remove. User text only ever goes in through textContent or .value.
+(function () {
+  "use strict";
+  const frame = document.getElementById("preview-frame");
+  if (!frame || !window.StoriesStickers) return;
+  const context = JSON.parse(document.getElementById("editor-context").textContent);
+  const overlayLayer = document.getElementById("editor-overlays");
+  const stickerLayer = document.getElementById("editor-stickers");
+  const toolbar = document.querySelector(".editor-toolbar");
+  const errors = document.getElementById("editor-errors");
+  const hint = document.getElementById("editor-hint");
+  const panels = {};
+  document.querySelectorAll(".editor-panel").forEach(function (panel) { panels[panel.dataset.panel] = panel; });
+
+  const MAX_OVERLAYS = 10;
+  const MAX_STICKERS = 10;
+  const ONE_EACH = { poll: "poll", quiz: "quiz", question: "Questions", add_yours: "Add Yours" };
+  const NAMES = { text: "Text", poll: "Poll", quiz: "Quiz", question: "Questions", add_yours: "Add Yours", mention: "Mention", emoji: "Emoji" };
+  const EMOJI = ["😀", "😂", "😍", "🥰", "😎", "🤩", "🥳", "😭", "😮", "🤔", "🙌", "👏", "👍", "🙏", "💪", "🔥",
+    "✨", "💯", "❤️", "💔", "🎉", "🌈", "☀️", "🌙", "⭐", "🍕", "☕", "🎶", "📍", "🐶"];
+  const DRAG_PX = 5;
+
+  const items = []; // {id, kind: "text" | a sticker type, data, node}
+  let current = null; // the item whose panel is open
+  let counter = 0;
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function round(n) { return Math.round(n * 10000) / 10000; }
+  function clamp(n, low, high) { return Math.min(high, Math.max(low, n)); }
+
+  function showErrors(list) {
+    errors.replaceChildren();
+    list.forEach(function (text) { errors.appendChild(el("li", null, text)); });
+  }
+
+  // --- Drawing -------------------------------------------------------------------------------
+
+  function describe(item) {
+    const d = item.data;
+    const what = {
+      text: "Text “" + (d.text || "empty") + "”",
+      poll: "Poll “" + (d.question || "no question yet") + "”",
+      quiz: "Quiz “" + (d.question || "no question yet") + "”",
+      question: "Questions sticker “" + (d.prompt || "") + "”",
+      add_yours: "Add Yours sticker “" + (d.prompt || "") + "”",
+      mention: "Mention @" + (d.username || ""),
+      emoji: "Emoji " + (d.emoji || ""),
+    }[item.kind];
+    return what + ". Enter to edit, arrow keys to move, Delete to remove.";
+  }
+
+  function makeNode(item) {
+    let node;
+    if (item.kind === "text") {
+      const d = item.data;
+      node = el("p", "overlay overlay-font-" + d.font, d.text || "Type something");
+      node.classList.toggle("is-placeholder", !d.text);
+      node.style.left = d.x * 100 + "%";
+      node.style.top = d.y * 100 + "%";
+      node.style.setProperty("--overlay-size", String(d.size));
+      node.style.setProperty("--overlay-rotation", d.rotation + "deg");
+      node.style.color = d.color;
+      node.style.background = d.background || "";
+    } else {
+      node = window.StoriesStickers.build(Object.assign({ type: item.kind }, item.data), { preview: true });
+    }
+    node.classList.add("editor-item");
+    node.tabIndex = 0;
+    node.setAttribute("role", "button");
+    node.setAttribute("aria-label", describe(item));
+    node.dataset.itemId = item.id;
+    node.classList.toggle("is-selected", item === current);
+    bindItem(node, item);
+    return node;
+  }
+
+  function draw(item) {
+    const fresh = makeNode(item);
+    const layer = item.kind === "text" ? overlayLayer : stickerLayer;
+    const hadFocus = item.node && document.activeElement === item.node;
+    if (item.node && item.node.parentNode) item.node.replaceWith(fresh);
+    else layer.appendChild(fresh);
+    item.node = fresh;
+    if (hadFocus) fresh.focus();
+  }
+
+  function position(item) {
+    item.node.style.left = item.data.x * 100 + "%";
+    item.node.style.top = item.data.y * 100 + "%";
+  }
+
+  // --- Moving: pointer drag on the frame, or arrow keys ---------------------------------------
+
+  function bindItem(node, item) {
+    let start = null;
+    node.addEventListener("pointerdown", function (event) {
+      if (event.button !== 0) return;
+      event.preventDefault();
+      const box = frame.getBoundingClientRect();
+      start = { px: event.clientX, py: event.clientY, x: item.data.x, y: item.data.y, w: box.width, h: box.height, moved: false };
+      node.setPointerCapture(event.pointerId);
+      node.classList.add("is-dragging");
+    });
+    node.addEventListener("pointermove", function (event) {
+      if (!start) return;
+      const dx = event.clientX - start.px;
+      const dy = event.clientY - start.py;
+      if (!start.moved && Math.hypot(dx, dy) < DRAG_PX) return;
+      start.moved = true;
+      item.data.x = round(clamp(start.x + dx / start.w, 0, 1));
+      item.data.y = round(clamp(start.y + dy / start.h, 0, 1));
+      position(item);
+    });
+    function end(event) {
+      if (!start) return;
+      const moved = start.moved;
+      start = null;
+      node.classList.remove("is-dragging");
+      if (node.hasPointerCapture(event.pointerId)) node.releasePointerCapture(event.pointerId);
+      if (!moved && event.type === "pointerup") open(item);
+      else node.setAttribute("aria-label", describe(item));
+    }
+    node.addEventListener("pointerup", end);
+    node.addEventListener("pointercancel", end);
+    node.addEventListener("keydown", function (event) {
+      const step = event.shiftKey ? 0.05 : 0.01;
+      const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+      if (moves[event.key]) {
+        event.preventDefault();
+        item.data.x = round(clamp(item.data.x + moves[event.key][0], 0, 1));
+        item.data.y = round(clamp(item.data.y + moves[event.key][1], 0, 1));
+        position(item);
+      } else if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        open(item);
+      } else if (event.key === "Delete" || event.key === "Backspace") {
+        event.preventDefault();
+        remove(item);
+      }
+    });
+  }
+
+  // --- Adding, editing, removing --------------------------------------------------------------
+
+  // New items land in free-ish places, so a second sticker does not hide the first.
+  const TEXT_SLOTS = [0.25, 0.4, 0.15, 0.33];
+  const STICKER_SLOTS = [0.55, 0.78, 0.4, 0.88, 0.66];
+
+  function defaults(kind) {
+    const same = items.filter(function (i) { return (i.kind === "text") === (kind === "text"); }).length;
+    const slots = kind === "text" ? TEXT_SLOTS : STICKER_SLOTS;
+    const base = { x: 0.5, y: slots[same % slots.length] };
+    switch (kind) {
+      case "text": return Object.assign(base, { text: "", font: context.fonts[0].value, color: "#ffffff", background: null, size: 0.07, rotation: 0 });
+      case "poll": return Object.assign(base, { question: "", options: ["Yes", "No"], scale: 1, rotation: 0 });
+      case "quiz": return Object.assign(base, { question: "", options: ["", ""], correct: 0, scale: 1, rotation: 0 });
+      case "question": return Object.assign(base, { prompt: "Ask me a question", scale: 1, rotation: 0 });
+      case "add_yours": return Object.assign(base, { prompt: "", scale: 1, rotation: 0 });
+      case "mention": return Object.assign(base, { username: "", scale: 1, rotation: 0 });
+      case "emoji": return Object.assign(base, { emoji: EMOJI[0], scale: 1.4, rotation: 0 });
+      default: return null;
+    }
+  }
+
+  function add(kind, data) {
+    const item = { id: "item-" + (counter += 1), kind: kind, data: data || defaults(kind), node: null };
+    items.push(item);
+    draw(item);
+    refreshToolbar();
+    if (hint) hint.hidden = true;
+    return item;
+  }
+
+  function remove(item) {
+    const index = items.indexOf(item);
+    if (index < 0) return;
+    items.splice(index, 1);
+    if (item.node) item.node.remove();
+    if (current === item) close(false);
+    refreshToolbar();
+    showErrors([]);
+    toolbar.querySelector("button").focus();
+  }
+
+  function refreshToolbar() {
+    const overlays = items.filter(function (i) { return i.kind === "text"; }).length;
+    const stickers = items.length - overlays;
+    toolbar.querySelectorAll("button[data-add]").forEach(function (button) {
+      const kind = button.dataset.add;
+      let why = "";
+      if (kind === "text" && overlays >= MAX_OVERLAYS) why = "A story can have at most " + MAX_OVERLAYS + " text overlays.";
+      else if (kind !== "text" && stickers >= MAX_STICKERS) why = "A story can have at most " + MAX_STICKERS + " stickers.";
+      else if (ONE_EACH[kind] && items.some(function (i) { return i.kind === kind; })) why = "A story can have only one " + ONE_EACH[kind] + " sticker.";
+      button.setAttribute("aria-disabled", why ? "true" : "false");
+      button.title = why;
+    });
+  }
+
+  function problems(item) {
+    const d = item.data;
+    const out = [];
+    if (item.kind === "poll" || item.kind === "quiz") {
+      const label = item.kind === "poll" ? "poll" : "quiz";
+      if (!d.question.trim()) out.push("The " + label + " needs a question.");
+      if (d.options.some(function (o) { return !o.trim(); })) out.push("Fill in every " + label + " option, or remove the empty ones.");
+      const seen = d.options.map(function (o) { return o.trim().toLowerCase(); });
+      if (new Set(seen).size !== seen.length) out.push("The " + label + " options must all be different.");
+    } else if ((item.kind === "question" || item.kind === "add_yours") && !d.prompt.trim()) {
+      out.push("The " + NAMES[item.kind] + " sticker needs a prompt.");
+    } else if (item.kind === "mention" && !d.username.replace(/^@/, "").trim()) {
+      out.push("Choose who to mention.");
+    }
+    return out;
+  }
+
+  // Sticker size and tilt: one block, moved into whichever sticker panel is open.
+  const transform = document.getElementById("sticker-transform");
+  transform.remove();
+  const scaleInput = transform.querySelector("#sticker-scale");
+  const rotationInput = transform.querySelector("#sticker-rotation");
+
+  function open(item) {
+    if (current && current !== item) close(true);
+    current = item;
+    items.forEach(function (i) { if (i.node) i.node.classList.toggle("is-selected", i === item); });
+    Object.keys(panels).forEach(function (kind) { panels[kind].classList.toggle("hidden", kind !== item.kind); });
+    const panel = panels[item.kind];
+    fill(panel, item);
+    if (item.kind !== "text") {
+      scaleInput.value = item.data.scale;
+      rotationInput.value = item.data.rotation;
+      panel.insertBefore(transform, panel.querySelector(".editor-panel-actions"));
+    }
+    const first = panel.querySelector("textarea, input[type=text], .emoji-grid button");
+    if (first) first.focus();
+    panel.scrollIntoView({ block: "nearest" });
+  }
+
+  // Done: an empty text goes away; an unfinished sticker stays open with what is missing.
+  function close(keepIfInvalid) {
+    const item = current;
+    if (!item) return true;
+    if (item.kind === "text" && !item.data.text.trim()) {
+      current = null;
+      remove(item);
+      hidePanels();
+      return true;
+    }
+    const wrong = problems(item);
+    if (wrong.length && !keepIfInvalid) {
+      showErrors(wrong);
+      return false;
+    }
+    showErrors([]);
+    current = null;
+    if (item.node) {
+      item.node.classList.remove("is-selected");
+      item.node.setAttribute("aria-label", describe(item));
+    }
+    hidePanels();
+    return true;
+  }
+
+  function hidePanels() {
+    Object.keys(panels).forEach(function (kind) { panels[kind].classList.add("hidden"); });
+  }
+
+  // --- Panels: fill from the item, read back on every input -----------------------------------
+
+  function optionRows(panel, item) {
+    const list = panel.querySelector(".option-list");
+    list.replaceChildren();
+    item.data.options.forEach(function (value, index) {
+      const li = el("li", "option-row");
+      const id = item.kind + "-option-" + index;
+      const label = el("label", "visually-hidden", "Option " + (index + 1));
+      label.htmlFor = id;
+      const input = el("input");
+      input.type = "text";
+      input.id = id;
+      input.maxLength = 80;
+      input.placeholder = "Option " + (index + 1);
+      input.value = value;
+      input.dataset.option = String(index);
+      li.append(label, input);
+      if (item.kind === "quiz") {
+        const right = el("label", "inline-choice option-correct");
+        const radio = el("input");
+        radio.type = "radio";
+        radio.name = "quiz_correct";
+        radio.value = String(index);
+        radio.checked = item.data.correct === index;
+        right.append(radio, document.createTextNode(" Correct"));
+        li.appendChild(right);
+      }
+      const drop = el("button", "option-remove", "×");
+      drop.type = "button";
+      drop.setAttribute("aria-label", "Remove option " + (index + 1));
+      drop.dataset.action = "remove-option";
+      drop.dataset.option = String(index);
+      drop.disabled = item.data.options.length <= 2;
+      li.appendChild(drop);
+      list.appendChild(li);
+    });
+    const more = panel.querySelector("[data-action=add-option]");
+    if (more) more.disabled = item.data.options.length >= 4;
+  }
+
+  function fill(panel, item) {
+    const d = item.data;
+    if (item.kind === "text") {
+      panel.querySelector("#text-value").value = d.text;
+      panel.querySelectorAll("input[name=text_font]").forEach(function (radio) { radio.checked = radio.value === d.font; });
+      panel.querySelector("#text-color").value = d.color;
+      panel.querySelector("#text-background-on").checked = Boolean(d.background);
+      panel.querySelector("#text-background").disabled = !d.background;
+      if (d.background) panel.querySelector("#text-background").value = d.background;
+      panel.querySelector("#text-size").value = d.size;
+      panel.querySelector("#text-rotation").value = d.rotation;
+    } else if (item.kind === "poll" || item.kind === "quiz") {
+      panel.querySelector("input[type=text]").value = d.question;
+      optionRows(panel, item);
+    } else if (item.kind === "question" || item.kind === "add_yours") {
+      panel.querySelector("input[type=text]").value = d.prompt;
+    } else if (item.kind === "mention") {
+      panel.querySelector("#mention-username").value = d.username ? "@" + d.username : "";
+      hideResults();
+    } else if (item.kind === "emoji") {
+      panel.querySelectorAll(".emoji-grid button").forEach(function (b) { b.setAttribute("aria-pressed", String(b.textContent === d.emoji)); });
+    }
+  }
+
+  function read(panel, item) {
+    const d = item.data;
+    if (item.kind === "text") {
+      d.text = panel.querySelector("#text-value").value;
+      const font = panel.querySelector("input[name=text_font]:checked");
+      d.font = font ? font.value : d.font;
+      d.color = panel.querySelector("#text-color").value;
+      const on = panel.querySelector("#text-background-on").checked;
+      panel.querySelector("#text-background").disabled = !on;
+      d.background = on ? panel.querySelector("#text-background").value : null;
+      d.size = Number(panel.querySelector("#text-size").value);
+      d.rotation = Number(panel.querySelector("#text-rotation").value);
+    } else if (item.kind === "poll" || item.kind === "quiz") {
+      d.question = panel.querySelector("input[type=text]").value;
+      panel.querySelectorAll("input[data-option]").forEach(function (input) { d.options[Number(input.dataset.option)] = input.value; });
+      const right = panel.querySelector("input[name=quiz_correct]:checked");
+      if (item.kind === "quiz" && right) d.correct = Number(right.value);
+    } else if (item.kind === "question" || item.kind === "add_yours") {
+      d.prompt = panel.querySelector("input[type=text]").value;
+    } else if (item.kind === "mention") {
+      d.username = panel.querySelector("#mention-username").value.trim().replace(/^@/, "");
+    }
+    if (item.kind !== "text" && panel.contains(transform)) {
+      d.scale = Number(scaleInput.value);
+      d.rotation = Number(rotationInput.value);
+    }
+  }
+
+  Object.keys(panels).forEach(function (kind) {
+    const panel = panels[kind];
+    ["input", "change"].forEach(function (name) {
+      panel.addEventListener(name, function (event) {
+        if (!current || current.kind !== kind || event.target.type === "button") return;
+        read(panel, current);
+        draw(current);
+      });
+    });
+    panel.addEventListener("click", function (event) {
+      const button = event.target.closest("button[data-action]");
+      if (!button || !current) return;
+      const item = current;
+      const action = button.dataset.action;
+      if (action === "done") {
+        const node = item.node;
+        if (close(false) && node && node.isConnected) node.focus();
+      } else if (action === "delete") {
+        remove(item);
+      } else if (action === "add-option" && item.data.options.length < 4) {
+        item.data.options.push("");
+        optionRows(panel, item);
+        draw(item);
+        panel.querySelector("input[data-option='" + (item.data.options.length - 1) + "']").focus();
+      } else if (action === "remove-option" && item.data.options.length > 2) {
+        const index = Number(button.dataset.option);
+        item.data.options.splice(index, 1);
+        if (item.kind === "quiz") {
+          if (item.data.correct === index) item.data.correct = 0;
+          else if (item.data.correct > index) item.data.correct -= 1;
+        }
+        optionRows(panel, item);
+        draw(item);
+      }
+    });
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        const node = current && current.node;
+        if (close(false) && node && node.isConnected) node.focus();
+      }
+    });
+  });
+
+  // Emoji: a small picker of common ones.
+  const grid = panels.emoji.querySelector(".emoji-grid");
+  EMOJI.forEach(function (emoji) {
+    const button = el("button", "emoji-choice", emoji);
+    button.type = "button";
+    button.setAttribute("aria-pressed", "false");
+    grid.appendChild(button);
+  });
+  grid.addEventListener("click", function (event) {
+    const button = event.target.closest(".emoji-choice");
+    if (!button || !current || current.kind !== "emoji") return;
+    current.data.emoji = button.textContent;
+    fill(panels.emoji, current);
+    draw(current);
+  });
+
+  // Mention: autocomplete from GET /api/v1/users/?search=<prefix>.
+  const mentionInput = document.getElementById("mention-username");
+  const results = document.getElementById("mention-results");
+  let searchTimer = 0;
+  let searchSeq = 0;
+  let active = -1;
+
+  function hideResults() {
+    results.replaceChildren();
+    results.classList.add("hidden");
+    mentionInput.setAttribute("aria-expanded", "false");
+    mentionInput.removeAttribute("aria-activedescendant");
+    active = -1;
+  }
+
+  function choose(username) {
+    mentionInput.value = "@" + username;
+    hideResults();
+    if (current && current.kind === "mention") {
+      current.data.username = username;
+      draw(current);
+    }
+  }
+
+  function highlight(index) {
+    const options = results.querySelectorAll("[role=option]");
+    if (!options.length) return;
+    active = (index + options.length) % options.length;
+    options.forEach(function (option, i) { option.setAttribute("aria-selected", String(i === active)); });
+    mentionInput.setAttribute("aria-activedescendant", options[active].id);
+    options[active].scrollIntoView({ block: "nearest" });
+  }
+
+  function search(prefix) {
+    const seq = (searchSeq += 1);
+    fetch("/api/v1/users/?search=" + encodeURIComponent(prefix), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+      .then(function (page) {
+        if (seq !== searchSeq) return;
+        results.replaceChildren();
+        (page.results || []).slice(0, 8).forEach(function (person, i) {
+          const option = el("li", "mention-option");
+          option.id = "mention-option-" + i;
+          option.setAttribute("role", "option");
+          option.setAttribute("aria-selected", "false");
+          option.dataset.username = person.username;
+          option.appendChild(el("strong", null, person.display_name || person.username));
+          option.appendChild(el("span", "muted", " @" + person.username));
+          option.addEventListener("pointerdown", function (event) { event.preventDefault(); });
+          option.addEventListener("click", function () { choose(person.username); });
+          results.appendChild(option);
+        });
+        if (!results.children.length) results.appendChild(el("li", "mention-empty muted", "Nobody by that name."));
+        results.classList.remove("hidden");
+        mentionInput.setAttribute("aria-expanded", "true");
+        active = -1;
+      })
+      .catch(function () { hideResults(); });
+  }
+
+  mentionInput.addEventListener("input", function () {
+    const prefix = mentionInput.value.trim().replace(/^@/, "");
+    window.clearTimeout(searchTimer);
+    if (!prefix) { hideResults(); return; }
+    searchTimer = window.setTimeout(function () { search(prefix); }, 180);
+  });
+  mentionInput.addEventListener("keydown", function (event) {
+    const open = !results.classList.contains("hidden");
+    if (event.key === "ArrowDown" && open) { event.preventDefault(); highlight(active + 1); }
+    else if (event.key === "ArrowUp" && open) { event.preventDefault(); highlight(active - 1); }
+    else if (event.key === "Enter") {
+      event.preventDefault();
+      const options = results.querySelectorAll("[role=option]");
+      if (open && options.length) choose(options[Math.max(0, active)].dataset.username);
+    } else if (event.key === "Escape" && open) {
+      event.preventDefault();
+      event.stopPropagation();
+      hideResults();
+    }
+  });
+  mentionInput.addEventListener("blur", function () { window.setTimeout(hideResults, 150); });
+
+  // Enter in a one-line field finishes the panel instead of submitting the story.
+  Object.keys(panels).forEach(function (kind) {
+    panels[kind].addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && event.target.matches("input[type=text]") && event.target !== mentionInput) {
+        event.preventDefault();
+        const next = event.target.closest("li") && event.target.closest("li").nextElementSibling;
+        const input = next && next.querySelector("input[type=text]");
+        if (input) input.focus();
+        else panels[kind].querySelector("[data-action=done]").click();
+      }
+    });
+  });
+
+  toolbar.addEventListener("click", function (event) {
+    const button = event.target.closest("button[data-add]");
+    if (!button) return;
+    if (button.getAttribute("aria-disabled") === "true") {
+      showErrors([button.title]);
+      return;
+    }
+    if (current && !close(false)) return;
+    showErrors([]);
+    open(add(button.dataset.add));
+  });
+
+  // --- What the form sends ---------------------------------------------------------------------
+
+  function overlays() {
+    return items.filter(function (i) { return i.kind === "text" && i.data.text.trim(); }).map(function (i) {
+      const d = i.data;
+      return { type: "text", text: d.text.trim(), font: d.font, color: d.color, background: d.background, x: d.x, y: d.y, size: d.size, rotation: d.rotation };
+    });
+  }
+
+  function stickers() {
+    return items.filter(function (i) { return i.kind !== "text"; }).map(function (i) {
+      const d = i.data;
+      const out = { type: i.kind };
+      if (i.kind === "poll" || i.kind === "quiz") {
+        out.question = d.question.trim();
+        out.options = d.options.map(function (o) { return o.trim(); });
+        if (i.kind === "quiz") out.correct = d.correct;
+      } else if (i.kind === "question" || i.kind === "add_yours") {
+        out.prompt = d.prompt.trim();
+      } else if (i.kind === "mention") {
+        out.username = d.username;
+      } else if (i.kind === "emoji") {
+        out.emoji = d.emoji;
+      }
+      return Object.assign(out, { x: d.x, y: d.y, scale: d.scale, rotation: d.rotation });
+    });
+  }
+
+  // Before posting: finish the open panel, and say what is missing anywhere.
+  function check() {
+    if (current && !close(false)) return false;
+    const wrong = [];
+    items.forEach(function (item) { problems(item).forEach(function (p) { wrong.push(p); }); });
+    showErrors(wrong);
+    if (wrong.length) {
+      const bad = items.find(function (item) { return problems(item).length; });
+      open(bad);
+      return false;
+    }
+    return true;
+  }
+
+  // The question being answered (?answer=): a card on the preview, like the story will show it.
+  if (context.answer) {
+    const card = window.StoriesStickers.build({ type: "answer", asker: context.answer.asker, text: context.answer.text, x: 0.5, y: 0.22 }, { preview: true });
+    card.classList.add("editor-fixed");
+    stickerLayer.appendChild(card);
+  }
+  // Continuing an Add Yours chain (?add_yours=): the same prompt, already placed.
+  if (context.add_yours) {
+    const item = add("add_yours", Object.assign(defaults("add_yours"), { prompt: context.add_yours.prompt, y: 0.7 }));
+    if (item.node) item.node.classList.remove("is-selected");
+  }
+  refreshToolbar();
+
+  window.StoriesEditor = { overlays: overlays, stickers: stickers, check: check, showErrors: showErrors, items: items };
+})();
