@@ -20,6 +20,7 @@ from . import selectors, services
 from .models import USERNAME_PATTERN, User
 from .serializers import (
     FollowRowSerializer,
+    NotificationSerializer,
     PersonSerializer,
     ProfileSerializer,
     ProfileUpdateSerializer,
@@ -254,3 +255,48 @@ class UserViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def following(self, request: Request, username: str) -> Response:
         return self._follow_rows("following")
+
+
+class NotificationPagination(CursorPagination):
+    ordering = ("-created_at", "-pk")
+
+
+class NotificationListView(APIView):
+    """Your notifications, newest first, with the unread count for the header badge."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses=inline_serializer(
+            "NotificationPage",
+            {
+                "results": NotificationSerializer(many=True),
+                "next": serializers.URLField(allow_null=True),
+                "unread_count": serializers.IntegerField(),
+            },
+        ),
+        parameters=[OpenApiParameter("cursor", str, description="From the previous page's `next`.")],
+        summary="Your notifications",
+        tags=["notifications"],
+    )
+    def get(self, request: Request) -> Response:
+        paginator = NotificationPagination()
+        page = paginator.paginate_queryset(selectors.notifications_for(request.user), request, view=self)
+        live_ids = story_selectors.authors_with_live_story([n.actor_id for n in page], request.user)
+        context = {"request": request, "live_ids": live_ids}
+        return Response(
+            {
+                "results": NotificationSerializer(page, many=True, context=context).data,
+                "next": paginator.get_next_link(),
+                "unread_count": selectors.unread_notification_count(request.user),
+            }
+        )
+
+
+class NotificationReadView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None}, summary="Mark all as read", tags=["notifications"])
+    def post(self, request: Request) -> Response:
+        services.mark_notifications_read(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -12,5 +12,7 @@ urlpatterns = [
     path("auth/register/", api.RegisterView.as_view(), name="auth-register"),
     path("auth/token/", api.TokenView.as_view(), name="auth-token"),
     path("auth/logout/", api.LogoutView.as_view(), name="auth-logout"),
+    path("notifications/", api.NotificationListView.as_view(), name="notifications"),
+    path("notifications/read/", api.NotificationReadView.as_view(), name="notifications-read"),
     *router.urls,
 ]

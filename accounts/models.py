@@ -88,3 +88,31 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker} blocks {self.blocked}"
+
+
+class Notification(models.Model):
+    """Something that happened to a person: a like, a comment, a new follower, a mention, or a
+    notice from the moderation team."""
+
+    class Kind(models.TextChoices):
+        LIKE = "like", "Like"
+        COMMENT = "comment", "Comment"
+        FOLLOW = "follow", "Follow"
+        MENTION = "mention", "Mention"
+        MODERATION = "moderation", "Moderation notice"
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    actor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    story = models.ForeignKey(
+        "stories.Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["recipient", "-created_at"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id} from {self.actor_id}"

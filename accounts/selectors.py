@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .models import Block, Follow, User
+from .models import Block, Follow, Notification, User
 
 Viewer = User | AnonymousUser | None
 
@@ -177,3 +177,17 @@ def search_people(query: str, viewer: Viewer) -> QuerySet[User]:
         .filter(Q(username__istartswith=query) | Q(display_name__istartswith=query))
         .order_by("username")
     )
+
+
+def notifications_for(user: User) -> QuerySet[Notification]:
+    """The inbox, newest first, leaving out actors who are now blocked (either way) or gone."""
+    return (
+        Notification.objects.filter(recipient=user, actor__in=visible_people(user))
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def unread_notification_count(user: User) -> int:
+    """The header badge: the same notifications `notifications_for` lists, not yet read."""
+    return notifications_for(user).filter(read_at__isnull=True).count()

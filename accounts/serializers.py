@@ -10,7 +10,7 @@ from rest_framework import serializers
 from stories import selectors as story_selectors
 
 from . import selectors
-from .models import User
+from .models import Notification, User
 
 
 def avatar_url(person: User, request) -> str | None:
@@ -121,3 +121,29 @@ class ProfileUpdateSerializer(serializers.Serializer):
     )
     avatar = serializers.FileField(required=False, help_text="An image, sent as multipart/form-data.")
     remove_avatar = serializers.BooleanField(required=False, default=False)
+
+
+class RingPersonSerializer(PersonSerializer):
+    """A person next to a comment or a notification: with their id, and the ring when live."""
+
+    id = serializers.IntegerField()
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    """`live_ids` in the context (one query per page) decides the actors' rings."""
+
+    actor = serializers.SerializerMethodField()
+    story_id = serializers.UUIDField(read_only=True, allow_null=True)
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "actor", "story_id", "text", "created_at", "read"]
+        read_only_fields = fields
+
+    @extend_schema_field(RingPersonSerializer)
+    def get_actor(self, notification: Notification) -> dict:
+        return RingPersonSerializer(notification.actor, context=self.context).data
+
+    def get_read(self, notification: Notification) -> bool:
+        return notification.read_at is not None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from importlib import import_module
 from pathlib import PurePosixPath
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -27,7 +27,10 @@ from rest_framework.authtoken.models import Token
 from stories.media import MediaError, sanitize_image
 
 from . import selectors
-from .models import Block, Follow, User, avatar_upload_to
+from .models import Block, Follow, Notification, User, avatar_upload_to
+
+if TYPE_CHECKING:
+    from stories.models import Story
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +215,7 @@ def follow(follower: User, followee: User) -> bool:
     except IntegrityError:
         # A double click or a second device won the race; the follow exists either way.
         return False
+    notify(followee, follower, Notification.Kind.FOLLOW)
     return True
 
 
@@ -241,3 +245,39 @@ def unblock(blocker: User, blocked: User) -> bool:
     """Lift a block; follows ended by it stay ended. True when there was a block to lift."""
     deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
     return deleted > 0
+
+
+# --- Notifications -------------------------------------------------------------------------
+
+
+def notify(
+    recipient: User, actor: User, kind: str, story: Story | None = None, text: str = ""
+) -> Notification | None:
+    """Tell `recipient` what `actor` did; None when the rules say nobody should be told.
+
+    Never yourself, never across a block (either way), never from or to someone who cannot be
+    seen (inactive or suspended). A like repeated while the first is still unread (like, unlike,
+    like) does not ring twice."""
+    if kind not in Notification.Kind.values:
+        raise ValueError(f"Unknown notification kind: {kind!r}")
+    if recipient.pk == actor.pk:
+        return None
+    people = selectors.active_users().filter(pk__in=[recipient.pk, actor.pk]).count()
+    if people != 2 or selectors.is_blocked_either_way(recipient, actor):
+        return None
+    story_id = story.pk if story is not None else None
+    if (
+        kind == Notification.Kind.LIKE
+        and Notification.objects.filter(
+            recipient=recipient, actor=actor, kind=kind, story_id=story_id, read_at__isnull=True
+        ).exists()
+    ):
+        return None
+    return Notification.objects.create(
+        recipient=recipient, actor=actor, kind=kind, story_id=story_id, text=text[:500]
+    )
+
+
+def mark_notifications_read(user: User) -> int:
+    """Everything in the inbox counts as read from now; returns how many changed."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
