@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+"""Engagement and feed routes, included under /api/v1/ in the "api" namespace."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("stories/<uuid:story_id>/like/", api.LikeView.as_view(), name="story-like"),
+    path("stories/<uuid:story_id>/comments/", api.CommentListView.as_view(), name="story-comments"),
+    path("stories/<uuid:story_id>/views/", api.ViewView.as_view(), name="story-views"),
+    path("stories/<uuid:story_id>/share/", api.ShareView.as_view(), name="story-share"),
+    path("comments/<int:comment_id>/", api.CommentDetailView.as_view(), name="comment-detail"),
+    path("feed/for-you/", api.ForYouView.as_view(), name="feed-for-you"),
+    path("feed/following/", api.FollowingView.as_view(), name="feed-following"),
+    path("feed/tray/", api.TrayView.as_view(), name="feed-tray"),
+]

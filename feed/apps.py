@@ -1,5 +1,17 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+
+def _register_sqlite_functions(sender, connection, **kwargs) -> None:
+    """SQLite has no `feed_hot` (PostgreSQL gets it from migration 0002): give it the Python one."""
+    if connection.vendor == "sqlite":
+        from .selectors import sqlite_hot
+
+        connection.connection.create_function("feed_hot", 4, sqlite_hot, deterministic=True)
 
 
 class FeedConfig(AppConfig):
     name = "feed"
+
+    def ready(self) -> None:
+        connection_created.connect(_register_sqlite_functions, dispatch_uid="feed_sqlite_functions")

@@ -1,0 +1,119 @@
+"""Engagement with stories: likes, comments, shares, views, and what ranking and analytics keep.
+
+Per-person rows (`Like`, `Comment`, `Share`, `StoryView`) hang off the story and go with it at the
+purge. What must outlive the 24 hours is anonymous: `StoryDailyStats` (per story per day, keyed by
+the story's id without a foreign key) for creator analytics, and `Affinity` (how much a person
+engaged with an author) for ranking.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+COMMENT_MAX_LENGTH = 500
+
+
+class Like(models.Model):
+    story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["story", "user"], name="like_once")]
+        indexes = [models.Index(fields=["user", "story"], name="like_user_story")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} likes {self.story_id}"
+
+
+class Comment(models.Model):
+    story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
+    text = models.CharField(max_length=COMMENT_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["story", "created_at", "id"], name="comment_story_time")]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on {self.story_id}"
+
+
+class Share(models.Model):
+    """One row per share, for analytics (which surface, when) once it needs more than the count."""
+
+    story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="shares")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"share of {self.story_id}"
+
+
+class StoryView(models.Model):
+    """A signed-in person's views of one item: drives the seen ring and reach. Never listed to
+    anyone (no endpoint, no admin), not even to the story's author."""
+
+    story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="views")
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    impressions = models.PositiveIntegerField(default=1)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["story", "viewer"], name="view_row_once")]
+        indexes = [models.Index(fields=["viewer", "story"], name="view_viewer_story")]
+
+    def __str__(self) -> str:
+        return f"view of {self.story_id}"
+
+
+class StoryDailyStats(models.Model):
+    """Anonymous per-story, per-day (UTC) counts for creator analytics. `story_id` is not a
+    foreign key so the row survives the purge; `likes` and `comments` are net (an unlike or a
+    deleted comment subtracts on the day it happens). Database defaults let one upsert name
+    only the counters it adds to."""
+
+    story_id = models.UUIDField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    impressions = models.PositiveIntegerField(default=0, db_default=0)
+    reach = models.PositiveIntegerField(default=0, db_default=0)
+    completions = models.PositiveIntegerField(default=0, db_default=0)
+    likes = models.IntegerField(default=0, db_default=0)
+    comments = models.IntegerField(default=0, db_default=0)
+    shares = models.PositiveIntegerField(default=0, db_default=0)
+
+    class Meta:
+        verbose_name_plural = "story daily stats"
+        constraints = [models.UniqueConstraint(fields=["story_id", "day"], name="stats_story_day")]
+        indexes = [models.Index(fields=["author", "day"], name="stats_author_day")]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} on {self.day}"
+
+
+class Affinity(models.Model):
+    """How much `user` engaged with `author`'s stories, kept after the stories are gone, so For
+    You can favour people someone keeps liking and commenting on."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    likes = models.PositiveIntegerField(default=0, db_default=0)
+    comments = models.PositiveIntegerField(default=0, db_default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "affinities"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "author"], name="affinity_once"),
+            models.CheckConstraint(condition=~Q(user=F("author")), name="no_self_affinity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} -> {self.author_id}"

@@ -14,6 +14,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors as people
+from feed.selectors import with_viewer_state
 
 from . import selectors, services
 from .lifecycle import InvalidTransition, State
@@ -60,15 +61,13 @@ class UploadView(APIView):
 
 def story_for_viewer(request: Request, story_id) -> Story:
     """A live story the viewer may see, or the viewer's own item in any state but gone ones."""
-    story = (
-        selectors.visible_stories(request.user).select_related("author", "sound").filter(pk=story_id).first()
-    )
+    visible = selectors.visible_stories(request.user).select_related("author", "sound")
+    story = with_viewer_state(visible, request.user).filter(pk=story_id).first()
     if story is None and request.user.is_authenticated:
-        story = (
-            Story.objects.select_related("author", "sound")
-            .filter(pk=story_id, author=request.user, state__in=[State.PROCESSING, State.FAILED, State.READY])
-            .first()
+        own = Story.objects.select_related("author", "sound").filter(
+            pk=story_id, author=request.user, state__in=[State.PROCESSING, State.FAILED, State.READY]
         )
+        story = with_viewer_state(own, request.user).first()
         if story is not None and story.state == State.READY and not story.is_live:
             story = None
     if story is None:
@@ -151,7 +150,8 @@ class UserStoriesView(generics.ListAPIView):
         author = get_object_or_404(people.active_users(), username=self.kwargs["username"])
         if people.is_blocked_either_way(self.request.user, author):
             raise NotFound("No such person.")
-        return selectors.author_story(author, self.request.user).select_related("author", "sound")
+        stories = selectors.author_story(author, self.request.user).select_related("author", "sound")
+        return with_viewer_state(stories, self.request.user)
 
     def list(self, request, *args, **kwargs):
         items = self.get_serializer(self.get_queryset(), many=True).data
@@ -165,7 +165,8 @@ class MyStoriesView(generics.ListAPIView):
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
-        return selectors.own_stories(self.request.user).select_related("author", "sound")
+        stories = selectors.own_stories(self.request.user).select_related("author", "sound")
+        return with_viewer_state(stories, self.request.user)
 
 
 class SoundListView(UploadView, generics.ListAPIView):

@@ -55,6 +55,7 @@ class StorySerializer(serializers.ModelSerializer):
     filter = serializers.CharField(source="filter_name", read_only=True)
     sound = SoundSerializer(read_only=True)
     liked_by_me = serializers.SerializerMethodField()
+    seen_by_me = serializers.SerializerMethodField()
     stickers = serializers.SerializerMethodField()
 
     class Meta:
@@ -84,6 +85,7 @@ class StorySerializer(serializers.ModelSerializer):
             "comment_count",
             "share_count",
             "liked_by_me",
+            "seen_by_me",
             "allow_comments",
             "allow_downloads",
             "overlays",
@@ -112,7 +114,12 @@ class StorySerializer(serializers.ModelSerializer):
         return absolute(request, reverse("api:story-download", args=[story.pk]))
 
     def get_liked_by_me(self, story: Story) -> bool:
+        """Annotated by feed.selectors.with_viewer_state (no query per story); False without it."""
         return bool(getattr(story, "liked_by_me", False))
+
+    def get_seen_by_me(self, story: Story) -> bool:
+        """Annotated by feed.selectors.with_viewer_state, like `liked_by_me`."""
+        return bool(getattr(story, "seen_by_me", False))
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_stickers(self, story: Story) -> list:

@@ -1,0 +1,111 @@
+"""Notifications: who gets told, who never is, the unread count and marking read."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts import services as accounts
+from accounts.models import Notification
+from feed import services
+from tests.factories import BlockFactory, LiveStoryFactory, UserFactory
+
+from .conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def inbox(user) -> list[tuple[str, str]]:
+    return [(n.kind, n.actor.username) for n in Notification.objects.filter(recipient=user).order_by("pk")]
+
+
+def test_likes_comments_and_follows_notify_the_author(viewer):
+    story = LiveStoryFactory()
+    author = story.author
+    services.like(viewer, story)
+    services.add_comment(viewer, story, "lovely")
+    accounts.follow(viewer, author)
+    assert inbox(author) == [("like", "viewer"), ("comment", "viewer"), ("follow", "viewer")]
+    comment = Notification.objects.get(kind="comment")
+    assert (comment.story_id, comment.text) == (story.pk, "lovely")
+    assert inbox(viewer) == []
+
+
+def test_never_yourself(viewer):
+    story = LiveStoryFactory(author=viewer)
+    services.like(viewer, story)
+    services.add_comment(viewer, story, "me")
+    assert accounts.notify(viewer, viewer, "mention", story=story) is None
+    assert not Notification.objects.exists()
+
+
+def test_never_across_a_block_either_way():
+    recipient, actor = UserFactory(), UserFactory()
+    BlockFactory(blocker=recipient, blocked=actor)
+    assert accounts.notify(recipient, actor, "mention") is None
+    assert accounts.notify(actor, recipient, "mention") is None
+    assert not Notification.objects.exists()
+
+
+def test_never_from_a_suspended_actor():
+    recipient = UserFactory()
+    actor = UserFactory(suspended_until=timezone.now() + timedelta(hours=1))
+    assert accounts.notify(recipient, actor, "mention") is None
+
+
+def test_mentions_are_ready_for_stickers():
+    story = LiveStoryFactory()
+    mentioned = UserFactory()
+    notification = accounts.notify(mentioned, story.author, "mention", story=story, text="@you")
+    assert (notification.kind, notification.story_id) == ("mention", story.pk)
+    with pytest.raises(ValueError, match="Unknown notification kind"):
+        accounts.notify(mentioned, story.author, "poke")
+
+
+def test_like_unlike_like_rings_once_until_read(viewer):
+    story = LiveStoryFactory()
+    for _ in range(3):
+        services.like(viewer, story)
+        services.unlike(viewer, story)
+    assert inbox(story.author) == [("like", "viewer")]
+    accounts.mark_notifications_read(story.author)
+    services.like(viewer, story)
+    assert inbox(story.author) == [("like", "viewer"), ("like", "viewer")]
+
+
+def test_api_list_unread_count_and_mark_read(viewer):
+    story = LiveStoryFactory()
+    author = story.author
+    LiveStoryFactory(author=viewer)  # the actor's ring is live
+    services.like(viewer, story)
+    services.add_comment(viewer, story, "hi")
+    client = client_for(author)
+    body = client.get("/api/v1/notifications/").json()
+    assert body["unread_count"] == 2
+    assert body["next"] is None
+    assert [n["kind"] for n in body["results"]] == ["comment", "like"]
+    first = body["results"][0]
+    assert set(first) == {"id", "kind", "actor", "story_id", "text", "created_at", "read"}
+    assert first["actor"]["username"] == "viewer"
+    assert first["actor"]["has_active_story"] is True
+    assert first["story_id"] == str(story.pk)
+    assert first["read"] is False
+    assert client.post("/api/v1/notifications/read/").status_code == 204
+    body = client.get("/api/v1/notifications/").json()
+    assert body["unread_count"] == 0
+    assert [n["read"] for n in body["results"]] == [True, True]
+
+
+def test_blocking_later_hides_their_notifications(viewer):
+    story = LiveStoryFactory()
+    services.like(viewer, story)
+    accounts.block(story.author, viewer)
+    body = client_for(story.author).get("/api/v1/notifications/").json()
+    assert (body["results"], body["unread_count"]) == ([], 0)
+
+
+def test_signed_out_gets_no_inbox(api_client):
+    assert api_client.get("/api/v1/notifications/").status_code in (401, 403)
+    assert api_client.post("/api/v1/notifications/read/").status_code in (401, 403)
