@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, serializers, status
@@ -87,23 +86,23 @@ class StoryCreateView(UploadView):
         serializer = StoryCreateSerializer(data=self.upload_data(request))
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            options = services.clean_options(
-                author=request.user,
-                caption=data["caption"],
-                alt_text=data["alt_text"],
-                audience=data["audience"],
-                filter_name=data["filter"],
-                sound_id=data["sound"],
-                sound_mode=data["sound_mode"],
-                trim_start=data["trim_start"],
-                overlays=data["overlays"],
-                allow_comments=data["allow_comments"],
-                allow_downloads=data["allow_downloads"],
-            )
-            story = services.create_story(author=request.user, upload=data["media"], options=options)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict) from exc
+        options = services.clean_options(
+            author=request.user,
+            caption=data["caption"],
+            alt_text=data["alt_text"],
+            audience=data["audience"],
+            filter_name=data["filter"],
+            sound_id=data["sound"],
+            sound_mode=data["sound_mode"],
+            trim_start=data["trim_start"],
+            overlays=data["overlays"],
+            allow_comments=data["allow_comments"],
+            allow_downloads=data["allow_downloads"],
+            stickers=data["stickers"],
+            reply_to_sticker=data["reply_to_sticker"],
+            answer=data["answer"],
+        )
+        story = services.create_story(author=request.user, upload=data["media"], options=options)
         story.refresh_from_db()
         code = status.HTTP_201_CREATED if story.state == State.READY else status.HTTP_202_ACCEPTED
         return Response(StorySerializer(story, context={"request": request}).data, status=code)
@@ -182,14 +181,11 @@ class SoundListView(UploadView, generics.ListAPIView):
     def post(self, request: Request) -> Response:
         serializer = SoundUploadSerializer(data=self.upload_data(request))
         serializer.is_valid(raise_exception=True)
-        try:
-            sound = services.create_sound(
-                owner=request.user,
-                upload=serializer.validated_data["file"],
-                title=serializer.validated_data["title"],
-            )
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict) from exc
+        sound = services.create_sound(
+            owner=request.user,
+            upload=serializer.validated_data["file"],
+            title=serializer.validated_data["title"],
+        )
         return Response(
             SoundSerializer(sound, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
@@ -209,10 +205,7 @@ class UseSoundView(APIView):
     @extend_schema(request=None, responses={201: SoundSerializer}, summary="Use this story's sound")
     def post(self, request: Request, story_id) -> Response:
         story = story_for_viewer(request, story_id)
-        try:
-            sound = services.sound_from_story(story, by=request.user)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict) from exc
+        sound = services.sound_from_story(story, by=request.user)
         return Response(
             SoundSerializer(sound, context={"request": request}).data, status=status.HTTP_201_CREATED
         )

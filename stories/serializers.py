@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
+from stickers.selectors import with_stickers
 
 from . import media
 from .models import Audience, Sound, SoundMode, Story
@@ -47,6 +48,22 @@ class SoundUploadSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=100)
 
 
+def attach_stickers(stories: list[Story], context: dict) -> None:
+    """Give every story its viewer-specific sticker JSON, a whole page in a constant number of
+    queries; stories that already carry it are left alone."""
+    pending = [story for story in stories if not hasattr(story, "sticker_data")]
+    if pending:
+        request = context.get("request")
+        with_stickers(pending, getattr(request, "user", None), request=request)
+
+
+class StoryListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        stories = list(data.all() if hasattr(data, "all") else data)
+        attach_stickers(stories, self.context)
+        return super().to_representation(stories)
+
+
 class StorySerializer(serializers.ModelSerializer):
     author = AuthorSerializer(read_only=True)
     media_url = serializers.SerializerMethodField()
@@ -60,6 +77,7 @@ class StorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Story
+        list_serializer_class = StoryListSerializer
         fields = [
             "id",
             "author",
@@ -123,7 +141,8 @@ class StorySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_stickers(self, story: Story) -> list:
-        return list(getattr(story, "sticker_data", []))
+        attach_stickers([story], self.context)
+        return story.sticker_data
 
 
 class OptionalBooleanField(serializers.BooleanField):
@@ -145,6 +164,15 @@ class StoryCreateSerializer(serializers.Serializer):
     trim_start = serializers.FloatField(required=False, default=0.0, min_value=0)
     overlays = serializers.JSONField(required=False, binary=True, default=list)
     stickers = serializers.JSONField(required=False, binary=True, default=list)
+    reply_to_sticker = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The id of an Add Yours sticker this story answers.",
+    )
+    answer = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="The id of a Q&A question this story answers."
+    )
     allow_comments = OptionalBooleanField(required=False, default=True)
     allow_downloads = OptionalBooleanField(required=False, default=False)
 
