@@ -1,4 +1,12 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from accounts import selectors as people
+from accounts import services as people_services
+from stories import selectors as story_selectors
 
 from . import selectors
 
@@ -36,13 +44,37 @@ def server_error(request):
     )
 
 
+FEED_PAGE_SIZE = 60
+
+
+@never_cache
+@require_safe
 def home(request):
+    """Tray and a feed. Never cached, so coming back from the player shows the rings it dimmed."""
     tab = (
         "following" if request.GET.get("tab") == "following" and request.user.is_authenticated else "for-you"
     )
-    items = selectors.following(request.user) if tab == "following" else selectors.for_you(request.user)
-    return render(
-        request,
-        "feed/home.html",
-        {"tab": tab, "tray": selectors.tray(request.user), "items": items[:60]},
+    feed = selectors.following if tab == "following" else selectors.for_you
+    context = {"tab": tab, "tray": selectors.tray(request.user), "items": feed(request.user, FEED_PAGE_SIZE)}
+    return render(request, "feed/home.html", context)
+
+
+NOTIFICATIONS_PER_PAGE = 50
+
+
+@login_required
+@never_cache
+@require_safe
+def notifications(request):
+    """The inbox. Opening it reads everything: the page is built first, so what was new still
+    shows as new this once, then the badge goes to zero."""
+    rows = people.notifications_for(request.user).select_related("story__author")
+    page = Paginator(rows, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    story_ids = [n.story_id for n in page if n.story_id]
+    watchable = set(
+        story_selectors.visible_stories(request.user).filter(pk__in=story_ids).values_list("pk", flat=True)
     )
+    context = {"page": page, "watchable": watchable, "unread_notifications": 0}
+    response = render(request, "feed/notifications.html", context)
+    people_services.mark_notifications_read(request.user)
+    return response
