@@ -20,9 +20,13 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from feed import selectors as feed_selectors
+from stickers import selectors as sticker_selectors
 from stories import selectors as story_selectors
+from stories.serializers import StorySerializer
 
 from . import selectors, services
 from .forms import LoginForm, ProfileForm, SignupForm
@@ -147,12 +151,26 @@ def profile_slash(request: HttpRequest, username: str) -> HttpResponse:
     return redirect("accounts:profile", username=username, permanent=True)
 
 
+@never_cache
 @require_safe
 def story(request: HttpRequest, username: str) -> HttpResponse:
-    """The author's live items as the viewer may see them, oldest first."""
+    """The player, opening on this author's Story. Their items go into the page as the API's JSON,
+    so the first frame needs no request; never cached, as liked and seen change while watching."""
     person = _visible_or_404(username, request.user)
-    items = list(story_selectors.author_story(person, request.user))
-    return render(request, "accounts/story.html", {"person": person, "items": items})
+    rows = feed_selectors.with_viewer_state(
+        story_selectors.author_story(person, request.user).select_related("author", "sound"), request.user
+    )
+    rows = sticker_selectors.with_stickers(rows, request.user, request=request)
+    items = StorySerializer(rows, many=True, context={"request": request}).data
+    if not items:
+        raise Http404("No live story.")
+    start = request.GET.get("item", "")
+    context = {
+        "person": person,
+        "items": items,
+        "start_item": start if any(item["id"] == start for item in items) else "",
+    }
+    return render(request, "accounts/story.html", context)
 
 
 def _person_list(request: HttpRequest, username: str, which: str) -> HttpResponse:

@@ -1,0 +1,820 @@
+// The story player: one author's Story at a time, item by item, then on to the next author of the
+// tray. The page brings the first author's items as JSON (no request before the first frame);
+// the tray and the next authors come from the API. Every piece of user text goes in with
+// textContent, never as markup.
+(function () {
+  "use strict";
+  const root = document.getElementById("player");
+  if (!root) return;
+
+  const API = "/api/v1/";
+  const PHOTO_SECONDS = 5;
+  const HOLD_MS = 250;
+  const MUTE_KEY = "stories:muted";
+
+  const $ = function (selector) { return root.querySelector(selector); };
+  const ui = {
+    stage: $(".player-stage"),
+    frame: $(".player-frame"),
+    media: $(".player-media"),
+    overlays: $(".player-frame .overlay-layer"),
+    stickers: $(".sticker-layer"),
+    progress: $(".player-progress"),
+    authorLink: $(".player-author"),
+    avatar: $(".player-author .avatar"),
+    name: $(".player-author-name"),
+    time: $(".player-time"),
+    caption: $(".player-caption"),
+    pause: $(".player-pause"),
+    mute: $(".player-mute"),
+    close: $(".player-close"),
+    prevZone: $(".player-zone-prev"),
+    nextZone: $(".player-zone-next"),
+    prevAuthor: $(".player-prev-author"),
+    nextAuthor: $(".player-next-author"),
+    like: $(".player-like"),
+    likeCount: $(".player-like .rail-count"),
+    comments: $(".player-comments"),
+    commentCount: $(".player-comments .rail-count"),
+    share: $(".player-share"),
+    shareCount: $(".player-share .rail-count"),
+    download: $(".player-download"),
+    remove: $(".player-delete"),
+    sheet: $(".player-sheet"),
+    sheetList: $(".comment-list"),
+    sheetEmpty: $(".comment-empty"),
+    sheetMore: $(".comment-more"),
+    sheetClose: $(".sheet-close"),
+    commentForm: $(".comment-form"),
+    commentInput: $(".comment-form textarea"),
+    commentError: $(".comment-error"),
+    toast: $(".player-toast"),
+    preload: $(".player-preload"),
+  };
+  const viewer = root.dataset.viewer || "";
+  const signedIn = viewer !== "";
+
+  const state = {
+    username: root.dataset.username,
+    items: JSON.parse(document.getElementById("player-items").textContent),
+    index: 0,
+    tray: null, // usernames in tray order, fetched once when first needed
+    pauses: new Set(), // why playback is held: "user", "hold", "sheet", "hidden", "busy"
+    muted: localStorage.getItem(MUTE_KEY) !== "0",
+    element: null, // the <video> or <img> on stage
+    audio: null, // a photo's sound
+    shownAt: 0, // photos: when the current run of the timer started
+    elapsed: 0, // photos: seconds shown before the current run
+    completed: false,
+    viewsSent: new Set(),
+    preloaded: new Map(), // story id -> element made ahead of time
+    commentsNext: null,
+    toastTimer: 0,
+    frame: 0,
+  };
+
+  // --- Requests -----------------------------------------------------------------------------
+
+  function api(path, options) {
+    const init = Object.assign({ credentials: "same-origin", headers: {} }, options || {});
+    init.headers.Accept = "application/json";
+    if (init.method && init.method !== "GET") init.headers["X-CSRFToken"] = root.dataset.csrf;
+    if (init.json !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(init.json);
+    }
+    return fetch(path.startsWith("/") ? path : API + path, init).then(function (response) {
+      if (!response.ok) {
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          const error = new Error(messageFrom(body) || "Something went wrong. Please try again.");
+          error.status = response.status;
+          throw error;
+        });
+      }
+      return response.status === 204 ? null : response.json();
+    });
+  }
+
+  function messageFrom(body) {
+    if (!body || typeof body !== "object") return "";
+    if (body.detail) return String(body.detail);
+    const first = Object.keys(body)[0];
+    return first ? String([].concat(body[first])[0]) : "";
+  }
+
+  function signInFirst() {
+    window.location.href = root.dataset.loginUrl + "?next=" + encodeURIComponent(window.location.pathname);
+  }
+
+  // --- Small builders -----------------------------------------------------------------------
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function nameOf(person) {
+    return person.display_name || person.username;
+  }
+
+  // The same markup as templates/accounts/_avatar.html, so the ring looks the same everywhere.
+  function avatar(person, size, ring) {
+    const span = el("span", "avatar avatar-" + size + (ring ? " has-story" : ""));
+    if (person.avatar_url) {
+      const img = el("img");
+      img.src = person.avatar_url;
+      img.alt = "";
+      span.appendChild(img);
+    } else {
+      const initial = el("span", "avatar-initial", nameOf(person).charAt(0).toUpperCase());
+      initial.setAttribute("aria-hidden", "true");
+      span.appendChild(initial);
+    }
+    return span;
+  }
+
+  function since(iso) {
+    const seconds = Math.max(0, (Date.now() - new Date(iso).getTime()) / 1000);
+    if (seconds < 60) return "now";
+    if (seconds < 3600) return Math.floor(seconds / 60) + "m";
+    if (seconds < 86400) return Math.floor(seconds / 3600) + "h";
+    return Math.floor(seconds / 86400) + "d";
+  }
+
+  function count(n) {
+    if (n >= 1e6) return (n / 1e6).toFixed(n < 1e7 ? 1 : 0).replace(/\.0$/, "") + "M";
+    if (n >= 1e4) return Math.floor(n / 1e3) + "K";
+    return String(n);
+  }
+
+  function toast(text) {
+    ui.toast.textContent = text;
+    ui.toast.classList.add("show");
+    window.clearTimeout(state.toastTimer);
+    state.toastTimer = window.setTimeout(function () { ui.toast.classList.remove("show"); }, 2200);
+  }
+
+  function current() {
+    return state.items[state.index];
+  }
+
+  // --- Showing an author and an item --------------------------------------------------------
+
+  function showAuthor(username, items, startId) {
+    state.username = username;
+    state.items = items;
+    const person = items[0].author;
+    ui.authorLink.href = "/@" + encodeURIComponent(username);
+    ui.avatar.replaceWith((ui.avatar = avatar(person, "sm", false)));
+    ui.name.textContent = nameOf(person);
+    root.setAttribute("aria-label", nameOf(person) + "'s story");
+    document.title = nameOf(person) + "'s story · Stories";
+    const path = "/@" + encodeURIComponent(username) + "/story";
+    if (window.location.pathname !== path) window.history.replaceState(null, "", path);
+    buildProgress();
+    let start = items.findIndex(function (item) { return item.id === startId; });
+    if (start < 0) start = items.findIndex(function (item) { return !item.seen_by_me; });
+    showItem(Math.max(0, start));
+    updateAuthorArrows();
+  }
+
+  function buildProgress() {
+    ui.progress.replaceChildren();
+    state.items.forEach(function (item, i) {
+      const bar = el("div", "segment");
+      bar.setAttribute("role", "progressbar");
+      bar.setAttribute("aria-label", "Item " + (i + 1) + " of " + state.items.length);
+      bar.setAttribute("aria-valuemin", "0");
+      bar.setAttribute("aria-valuemax", "100");
+      bar.setAttribute("aria-valuenow", "0");
+      bar.appendChild(el("span", "fill"));
+      ui.progress.appendChild(bar);
+    });
+  }
+
+  function setProgress(i, fraction) {
+    const bar = ui.progress.children[i];
+    if (!bar) return;
+    const value = Math.round(Math.min(1, Math.max(0, fraction)) * 100);
+    bar.firstChild.style.transform = "scaleX(" + Math.min(1, Math.max(0, fraction)) + ")";
+    if (bar.getAttribute("aria-valuenow") !== String(value)) bar.setAttribute("aria-valuenow", String(value));
+  }
+
+  function teardown() {
+    if (state.element && state.element.tagName === "VIDEO") {
+      state.element.pause();
+      state.element.removeAttribute("src");
+      state.element.load();
+    }
+    if (state.audio) {
+      state.audio.pause();
+      state.audio = null;
+    }
+    state.element = null;
+    ui.media.replaceChildren();
+    ui.overlays.replaceChildren();
+  }
+
+  function showItem(i) {
+    teardown();
+    state.index = i;
+    state.completed = false;
+    state.elapsed = 0;
+    state.pauses.delete("user");
+    state.pauses.delete("hold");
+    state.pauses.delete("loading");
+    const item = current();
+    for (let j = 0; j < state.items.length; j += 1) setProgress(j, j < i ? 1 : 0);
+    ui.stage.dataset.storyId = item.id;
+    ui.stage.dataset.kind = item.kind;
+
+    const element = state.preloaded.get(item.id) || makeMedia(item);
+    state.preloaded.delete(item.id);
+    ui.media.appendChild(element);
+    state.element = element;
+    if (item.kind === "video") {
+      element.muted = state.muted;
+      element.currentTime = 0;
+      element.addEventListener("ended", complete);
+      element.addEventListener("error", unplayable);
+    } else {
+      if (item.sound && item.sound.audio_url) {
+        // The photo's sound plays for as long as the photo shows.
+        state.audio = el("audio", "player-sound");
+        state.audio.src = item.sound.audio_url;
+        state.audio.loop = true;
+        state.audio.muted = state.muted;
+        ui.media.appendChild(state.audio);
+      }
+      // A photo's time starts when it is on screen, not while it is still downloading.
+      if (!element.complete) {
+        state.pauses.add("loading");
+        const loaded = function () { if (state.element === element) hold("loading", false); };
+        element.addEventListener("load", loaded, { once: true });
+        element.addEventListener("error", loaded, { once: true });
+      }
+    }
+    drawOverlays(item);
+    ui.caption.textContent = item.caption || "";
+    ui.caption.hidden = !item.caption;
+    ui.time.textContent = since(item.published_at || item.created_at);
+    ui.time.dateTime = item.published_at || item.created_at;
+    ui.time.title = new Date(item.published_at || item.created_at).toLocaleString();
+    updateRail(item);
+    ui.mute.hidden = item.kind === "photo" && !state.audio;
+    showPauseState();
+    run();
+    recordView(item, false);
+    preloadNext();
+    root.dispatchEvent(new CustomEvent("story:item", { detail: { item: item, stickerLayer: ui.stickers } }));
+  }
+
+  function makeMedia(item) {
+    let element;
+    if (item.kind === "video") {
+      element = el("video");
+      element.playsInline = true;
+      element.muted = true;
+      element.preload = "auto";
+      if (item.poster_url) element.poster = item.poster_url;
+      element.setAttribute("aria-label", item.alt_text || "Video story by " + nameOf(item.author));
+      element.src = item.media_url;
+    } else {
+      element = el("img");
+      element.alt = item.alt_text || "Photo story by " + nameOf(item.author);
+      element.src = item.media_url;
+      element.decoding = "async";
+    }
+    element.className = "player-media-element";
+    return element;
+  }
+
+  // Overlays: the markup of templates/stories/_overlays.html, positioned in fractions of the frame.
+  function drawOverlays(item) {
+    (item.overlays || []).forEach(function (overlay) {
+      const p = el("p", "overlay overlay-font-" + String(overlay.font || "classic"), overlay.text);
+      p.style.left = Number(overlay.x) * 100 + "%";
+      p.style.top = Number(overlay.y) * 100 + "%";
+      p.style.setProperty("--overlay-size", String(Number(overlay.size) || 0.06));
+      p.style.setProperty("--overlay-rotation", (Number(overlay.rotation) || 0) + "deg");
+      if (overlay.color) p.style.color = overlay.color;
+      if (overlay.background) p.style.background = overlay.background;
+      ui.overlays.appendChild(p);
+    });
+  }
+
+  // The next item starts loading now: its element is made ahead and handed over when shown.
+  function preloadNext() {
+    const item = state.items[state.index + 1];
+    if (!item || state.preloaded.has(item.id)) return;
+    const element = makeMedia(item);
+    ui.preload.appendChild(element);
+    state.preloaded.set(item.id, element);
+    const image = item.kind === "video" ? item.poster_url : item.media_url;
+    if (image) {
+      const hint = document.createElement("link");
+      hint.rel = "preload";
+      hint.as = "image";
+      hint.href = image;
+      document.head.appendChild(hint);
+    }
+  }
+
+  function dropPreloaded() {
+    state.preloaded.forEach(function (element) { element.remove(); });
+    state.preloaded.clear();
+  }
+
+  // --- Playback: one clock for progress and auto-advance ------------------------------------
+
+  function duration(item) {
+    if (item.kind === "video") {
+      const real = state.element && state.element.duration;
+      return isFinite(real) && real > 0 ? real : item.duration || PHOTO_SECONDS;
+    }
+    return item.duration || PHOTO_SECONDS;
+  }
+
+  function position() {
+    if (current().kind === "video") return state.element ? state.element.currentTime : 0;
+    return state.elapsed + (state.pauses.size ? 0 : (performance.now() - state.shownAt) / 1000);
+  }
+
+  function tick() {
+    state.frame = 0;
+    if (!state.element || state.completed) return;
+    const item = current();
+    const fraction = position() / duration(item);
+    setProgress(state.index, fraction);
+    if (item.kind === "photo" && fraction >= 1) {
+      complete();
+      return;
+    }
+    if (!state.pauses.size) state.frame = window.requestAnimationFrame(tick);
+  }
+
+  function playingMedia() {
+    const video = state.element && state.element.tagName === "VIDEO" ? state.element : null;
+    return [video, state.audio].filter(Boolean);
+  }
+
+  // Start (or go on with) the media and the clock; only when nothing holds playback.
+  function run() {
+    if (state.pauses.size || !state.element) return;
+    state.shownAt = performance.now();
+    playingMedia().forEach(function (media) {
+      media.muted = state.muted;
+      media.play().catch(function (error) {
+        // Sound before any gesture: the browser says no, so go on muted.
+        if (error.name === "NotAllowedError" && !media.muted) {
+          setMuted(true, false);
+          media.play().catch(function () {});
+        }
+      });
+    });
+    if (!state.frame) state.frame = window.requestAnimationFrame(tick);
+  }
+
+  function showPauseState() {
+    root.classList.toggle("is-paused", state.pauses.size > 0);
+    const byUser = state.pauses.has("user");
+    ui.pause.setAttribute("aria-pressed", String(byUser));
+    ui.pause.setAttribute("aria-label", byUser ? "Play" : "Pause");
+  }
+
+  // Playback is held while any reason holds it: "user" (space, the pause button), "hold" (press
+  // and hold), "sheet" (comments open), "hidden" (tab in the background), "busy" (loading).
+  function hold(reason, on) {
+    if (on === state.pauses.has(reason)) return;
+    if (on) {
+      if (!state.pauses.size && state.element) {
+        if (current().kind === "photo") state.elapsed += (performance.now() - state.shownAt) / 1000;
+        playingMedia().forEach(function (media) { media.pause(); });
+        if (state.frame) window.cancelAnimationFrame(state.frame);
+        state.frame = 0;
+        setProgress(state.index, position() / duration(current()));
+      }
+      state.pauses.add(reason);
+    } else {
+      state.pauses.delete(reason);
+      run();
+    }
+    showPauseState();
+  }
+
+  function complete() {
+    if (state.completed) return;
+    state.completed = true;
+    setProgress(state.index, 1);
+    recordView(current(), true);
+    next();
+  }
+
+  function unplayable() {
+    toast("This clip could not be played.");
+    const item = current();
+    window.setTimeout(function () { if (current() === item && !state.completed) next(); }, 1500);
+  }
+
+  function setMuted(muted, remember) {
+    state.muted = muted;
+    if (remember) localStorage.setItem(MUTE_KEY, muted ? "1" : "0");
+    playingMedia().forEach(function (media) { media.muted = muted; });
+    ui.mute.setAttribute("aria-pressed", String(muted));
+    ui.mute.setAttribute("aria-label", muted ? "Unmute" : "Mute");
+  }
+
+  // --- Moving through items and authors ----------------------------------------------------
+
+  function next() {
+    if (state.index < state.items.length - 1) showItem(state.index + 1);
+    else goToAuthor(1);
+  }
+
+  function previous() {
+    if (state.index > 0) showItem(state.index - 1);
+    else if (neighbour(-1)) goToAuthor(-1);
+    else showItem(0);
+  }
+
+  function loadTray() {
+    if (state.tray) return Promise.resolve(state.tray);
+    return api("feed/tray/").then(function (body) {
+      state.tray = body.results.map(function (entry) { return entry.author.username; });
+    }).catch(function () {
+      state.tray = [];
+    }).then(function () {
+      updateAuthorArrows();
+      return state.tray;
+    });
+  }
+
+  // The author `step` places away in tray order (from the first one when this author is not in
+  // the tray), or undefined.
+  function neighbour(step) {
+    const tray = state.tray || [];
+    const at = tray.indexOf(state.username);
+    if (at < 0) return step > 0 ? tray.find(function (name) { return name !== state.username; }) : undefined;
+    return tray[at + step];
+  }
+
+  // After the last author the player closes; before the first it stays.
+  function goToAuthor(step) {
+    hold("busy", true);
+    loadTray().then(function () {
+      const target = neighbour(step);
+      if (!target) {
+        if (step > 0) return close();
+        return hold("busy", false);
+      }
+      return api("users/" + encodeURIComponent(target) + "/stories/").then(function (body) {
+        if (!body.results.length) {
+          state.tray.splice(state.tray.indexOf(target), 1);
+          return goToAuthor(step);
+        }
+        state.pauses.delete("busy");
+        dropPreloaded();
+        showAuthor(target, body.results, null);
+      });
+    }).catch(function (error) {
+      hold("busy", false);
+      toast(error.message);
+    });
+  }
+
+  function updateAuthorArrows() {
+    ui.prevAuthor.disabled = !neighbour(-1);
+    ui.nextAuthor.disabled = !neighbour(1);
+  }
+
+  function close() {
+    teardown();
+    // Back to the page that opened the player; not to another player, nor to the login page
+    // (which would send a signed-in person straight back here).
+    const referrer = document.referrer ? new URL(document.referrer) : null;
+    const cameFromHere = referrer && referrer.origin === window.location.origin;
+    if (cameFromHere && !/\/story$|^\/accounts\//.test(referrer.pathname) && window.history.length > 1) {
+      window.history.back();
+    } else {
+      window.location.href = root.dataset.homeUrl;
+    }
+  }
+
+  // --- Views --------------------------------------------------------------------------------
+
+  // An impression when shown, "completed" when it played to the end; never who viewed.
+  function recordView(item, completed) {
+    const key = item.id + (completed ? ":done" : ":shown");
+    if (state.viewsSent.has(key)) return;
+    state.viewsSent.add(key);
+    item.seen_by_me = true;
+    api("stories/" + item.id + "/views/", { method: "POST", json: { completed: completed } }).catch(function () {
+      state.viewsSent.delete(key);
+    });
+  }
+
+  // --- The rail: like, comments, share, download, delete -----------------------------------
+
+  function updateRail(item) {
+    ui.like.setAttribute("aria-pressed", String(Boolean(item.liked_by_me)));
+    ui.like.setAttribute("aria-label", (item.liked_by_me ? "Unlike" : "Like") + " (" + item.like_count + " likes)");
+    ui.likeCount.textContent = count(item.like_count);
+    ui.comments.hidden = !item.allow_comments;
+    ui.commentCount.textContent = count(item.comment_count);
+    ui.comments.setAttribute("aria-label", "Comments (" + item.comment_count + ")");
+    ui.shareCount.textContent = count(item.share_count);
+    ui.download.hidden = !item.download_url;
+    if (item.download_url) ui.download.href = item.download_url;
+    ui.remove.hidden = item.author.username !== viewer;
+  }
+
+  function toggleLike() {
+    if (!signedIn) return signInFirst();
+    const item = current();
+    const liked = !item.liked_by_me;
+    item.liked_by_me = liked;
+    item.like_count = Math.max(0, item.like_count + (liked ? 1 : -1));
+    updateRail(item);
+    ui.like.classList.toggle("pop", liked);
+    api("stories/" + item.id + "/like/", { method: liked ? "POST" : "DELETE" }).then(function (body) {
+      if (body && typeof body.like_count === "number") {
+        item.like_count = body.like_count;
+        if (item === current()) updateRail(item);
+      }
+    }).catch(function (error) {
+      item.liked_by_me = !liked;
+      item.like_count = Math.max(0, item.like_count + (liked ? -1 : 1));
+      if (item === current()) updateRail(item);
+      toast(error.message);
+    });
+  }
+
+  function share() {
+    const item = current();
+    const url = window.location.origin + "/stories/" + item.id + "/";
+    api("stories/" + item.id + "/share/", { method: "POST" }).then(function (body) {
+      if (body && typeof body.share_count === "number") {
+        item.share_count = body.share_count;
+        if (item === current()) updateRail(item);
+      }
+    }).catch(function () {});
+    if (navigator.share) {
+      hold("sheet", true);
+      navigator.share({ title: nameOf(item.author) + "'s story", url: url })
+        .catch(function () {})
+        .then(function () { hold("sheet", false); });
+      return;
+    }
+    copy(url).then(
+      function () { toast("Link copied"); },
+      function () { toast(url); }
+    );
+  }
+
+  function copy(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      const area = el("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "visually-hidden";
+      root.appendChild(area);
+      area.select();
+      const ok = document.execCommand("copy");
+      area.remove();
+      (ok ? resolve : reject)();
+    });
+  }
+
+  function removeItem() {
+    const item = current();
+    if (!window.confirm("Delete this story? Its media is removed at once.")) return;
+    hold("busy", true);
+    api("stories/" + item.id + "/", { method: "DELETE" }).then(function () {
+      hold("busy", false);
+      state.items.splice(state.index, 1);
+      toast("Story deleted.");
+      if (!state.items.length) return close();
+      buildProgress();
+      showItem(Math.min(state.index, state.items.length - 1));
+    }).catch(function (error) {
+      hold("busy", false);
+      toast(error.message);
+    });
+  }
+
+  // --- Comments sheet -------------------------------------------------------------------------
+
+  function openComments() {
+    const item = current();
+    hold("sheet", true);
+    ui.sheet.hidden = false;
+    root.classList.add("sheet-open");
+    ui.sheetList.replaceChildren();
+    ui.sheetEmpty.hidden = true;
+    ui.sheetMore.hidden = true;
+    ui.commentError.textContent = "";
+    ui.commentForm.hidden = !signedIn;
+    loadComments("stories/" + item.id + "/comments/", item);
+    (signedIn ? ui.commentInput : ui.sheetClose).focus();
+  }
+
+  function closeComments() {
+    ui.sheet.hidden = true;
+    root.classList.remove("sheet-open");
+    hold("sheet", false);
+    ui.comments.focus();
+  }
+
+  function loadComments(url, item) {
+    ui.sheetMore.hidden = true;
+    api(url).then(function (body) {
+      if (item !== current()) return;
+      body.results.forEach(function (comment) { ui.sheetList.appendChild(commentRow(comment, item)); });
+      state.commentsNext = body.next;
+      ui.sheetMore.hidden = !body.next;
+      ui.sheetEmpty.hidden = ui.sheetList.children.length > 0;
+    }).catch(function (error) {
+      ui.commentError.textContent = error.message;
+    });
+  }
+
+  function commentRow(comment, item) {
+    const li = el("li", "comment");
+    li.dataset.commentId = comment.id;
+    const who = comment.author;
+    const link = el("a", "comment-avatar");
+    link.href = "/@" + encodeURIComponent(who.username) + (who.has_active_story ? "/story" : "");
+    link.setAttribute("aria-label", who.has_active_story ? "Watch " + nameOf(who) + "'s story" : nameOf(who));
+    link.appendChild(avatar(who, "sm", who.has_active_story));
+    const body = el("div", "comment-body");
+    const head = el("p", "comment-head");
+    const name = el("a", "comment-name", nameOf(who));
+    name.href = "/@" + encodeURIComponent(who.username);
+    head.append(name, el("span", "muted small", " · " + since(comment.created_at)));
+    body.append(head, el("p", "comment-text", comment.text));
+    li.append(link, body);
+    if (comment.can_delete) {
+      const button = el("button", "comment-delete", "Delete");
+      button.type = "button";
+      button.setAttribute("aria-label", "Delete comment by " + nameOf(who));
+      button.addEventListener("click", function () {
+        button.disabled = true;
+        api("comments/" + comment.id + "/", { method: "DELETE" }).then(function () {
+          li.remove();
+          item.comment_count = Math.max(0, item.comment_count - 1);
+          updateRail(item);
+          ui.sheetEmpty.hidden = ui.sheetList.children.length > 0;
+          ui.commentInput.focus();
+        }).catch(function (error) {
+          button.disabled = false;
+          toast(error.message);
+        });
+      });
+      li.appendChild(button);
+    }
+    return li;
+  }
+
+  function postComment(event) {
+    event.preventDefault();
+    const item = current();
+    const text = ui.commentInput.value.trim();
+    if (!text) return;
+    const button = ui.commentForm.querySelector("button[type=submit]");
+    button.disabled = true;
+    ui.commentError.textContent = "";
+    api("stories/" + item.id + "/comments/", { method: "POST", json: { text: text } }).then(function (comment) {
+      ui.commentInput.value = "";
+      ui.sheetList.appendChild(commentRow(comment, item));
+      ui.sheetEmpty.hidden = true;
+      item.comment_count += 1;
+      updateRail(item);
+      ui.sheetList.lastChild.scrollIntoView({ block: "nearest" });
+    }).catch(function (error) {
+      ui.commentError.textContent = error.message;
+    }).then(function () {
+      button.disabled = false;
+    });
+  }
+
+  // --- Input: taps, press and hold, keys, focus ---------------------------------------------
+
+  let holdTimer = 0;
+  let held = false;
+
+  function zonePress(event) {
+    if (event.button && event.button !== 0) return;
+    held = false;
+    window.clearTimeout(holdTimer);
+    holdTimer = window.setTimeout(function () {
+      held = true;
+      hold("hold", true);
+    }, HOLD_MS);
+  }
+
+  function zoneRelease() {
+    window.clearTimeout(holdTimer);
+    if (held) hold("hold", false);
+  }
+
+  [ui.prevZone, ui.nextZone].forEach(function (zone) {
+    zone.addEventListener("pointerdown", zonePress);
+    zone.addEventListener("pointerup", zoneRelease);
+    zone.addEventListener("pointercancel", zoneRelease);
+    zone.addEventListener("pointerleave", zoneRelease);
+    zone.addEventListener("contextmenu", function (event) { event.preventDefault(); });
+    zone.addEventListener("click", function (event) {
+      // A press that paused is not also a tap: letting go just resumes.
+      if (held) {
+        held = false;
+        event.preventDefault();
+        return;
+      }
+      if (zone === ui.prevZone) previous();
+      else next();
+    });
+  });
+
+  ui.pause.addEventListener("click", function () { hold("user", !state.pauses.has("user")); });
+  ui.mute.addEventListener("click", function () {
+    setMuted(!state.muted, true);
+    if (!state.pauses.size) playingMedia().forEach(function (media) { media.play().catch(function () {}); });
+  });
+  ui.close.addEventListener("click", close);
+  ui.prevAuthor.addEventListener("click", function () { goToAuthor(-1); });
+  ui.nextAuthor.addEventListener("click", function () { goToAuthor(1); });
+  ui.like.addEventListener("click", toggleLike);
+  ui.like.addEventListener("animationend", function () { ui.like.classList.remove("pop"); });
+  ui.comments.addEventListener("click", openComments);
+  ui.share.addEventListener("click", share);
+  ui.remove.addEventListener("click", removeItem);
+  ui.sheetClose.addEventListener("click", closeComments);
+  ui.sheetMore.addEventListener("click", function () {
+    if (state.commentsNext) loadComments(state.commentsNext, current());
+  });
+  ui.commentForm.addEventListener("submit", postComment);
+  ui.commentInput.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey) postComment(event);
+  });
+
+  function focusables(container) {
+    return Array.prototype.filter.call(
+      container.querySelectorAll("a[href], button:not([disabled]), textarea, input, [tabindex='0']"),
+      function (node) { return node.getClientRects().length > 0; }
+    );
+  }
+
+  document.addEventListener("keydown", function (event) {
+    const sheetOpen = !ui.sheet.hidden;
+    if (event.key === "Tab") {
+      // Focus stays inside the player (and inside the sheet while it is open).
+      const list = focusables(sheetOpen ? ui.sheet : root);
+      if (!list.length) return;
+      const first = list[0];
+      const last = list[list.length - 1];
+      const inside = (sheetOpen ? ui.sheet : root).contains(document.activeElement);
+      if (event.shiftKey && (document.activeElement === first || !inside)) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && (document.activeElement === last || !inside)) {
+        event.preventDefault();
+        first.focus();
+      }
+      return;
+    }
+    if (event.key === "Escape") {
+      event.preventDefault();
+      if (sheetOpen) closeComments();
+      else close();
+      return;
+    }
+    if (sheetOpen || event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = event.target;
+    const onZone = target === ui.prevZone || target === ui.nextZone || target === root || target === document.body;
+    if (event.key === "ArrowRight") {
+      event.preventDefault();
+      next();
+    } else if (event.key === "ArrowLeft") {
+      event.preventDefault();
+      previous();
+    } else if (event.key === " " && onZone) {
+      event.preventDefault();
+      hold("user", !state.pauses.has("user"));
+    }
+  });
+
+  document.addEventListener("visibilitychange", function () {
+    hold("hidden", document.visibilityState === "hidden");
+  });
+
+  // --- Start ----------------------------------------------------------------------------------
+
+  setMuted(state.muted, false);
+  if (document.visibilityState === "hidden") state.pauses.add("hidden");
+  root.focus();
+  showAuthor(state.username, state.items, root.dataset.startItem || null);
+  loadTray();
+})();
