@@ -38,7 +38,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     State.REMOVED: frozenset(),
 }
 
-# States whose media must be gone from storage.
+# States whose media must leave storage: deleted at once, expired and removed by the purge once
+# no open report holds them for review (stories.services.purge_stories).
 TERMINAL = frozenset({State.DELETED, State.REMOVED, State.EXPIRED})
 
 

@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
+from moderation.selectors import stories_under_review
 from stickers import services as sticker_services
 
 from . import lifecycle, media
@@ -424,12 +425,16 @@ def expire_due_stories(batch_size: int = 1000) -> int:
 
 
 def purge_stories(batch_size: int = 200) -> int:
-    """Remove finished stories' media and rows, keeping only anonymous aggregate counts."""
+    """Remove finished stories' media and rows, keeping only anonymous aggregate counts.
+
+    A story with an open report is kept whatever its state, so moderators can still watch it
+    after it expired or was removed; once every report on it is resolved, the next run takes it.
+    """
     failed_cutoff = timezone.now() - timedelta(hours=settings.STORIES_LIFETIME_HOURS)
     purgeable = Story.objects.filter(
-        Q(state__in=[State.EXPIRED, State.DELETED])
+        Q(state__in=[State.EXPIRED, State.DELETED, State.REMOVED])
         | Q(state=State.FAILED, state_changed_at__lt=failed_cutoff)
-    )
+    ).exclude(pk__in=stories_under_review())
     purged = 0
     for story in purgeable.order_by("state_changed_at")[:batch_size]:
         files = _story_files(story)

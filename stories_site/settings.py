@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "stories",
     "feed",
     "stickers",
+    "moderation",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,114 @@
+"""Reads for moderation: what a person may report, the review queue, and what the purge must keep."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from accounts import selectors as people
+from accounts.models import User
+from feed import selectors as feed_selectors
+from feed.models import Comment
+from stories import selectors as story_selectors
+from stories.models import Story
+
+from .models import Case, ModerationAction, Report, ReportStatus, TargetKind
+
+Target = Story | Comment | User
+
+
+def kind_of(target: Target) -> str:
+    if isinstance(target, Story):
+        return TargetKind.STORY
+    if isinstance(target, Comment):
+        return TargetKind.COMMENT
+    if isinstance(target, User):
+        return TargetKind.ACCOUNT
+    raise TypeError(f"Cannot report a {type(target).__name__}.")
+
+
+def find_target(kind: str, target_id: object) -> Target | None:
+    """The story (uuid), comment (id) or account (username) behind a report URL, or None.
+    Visibility is checked by `services.report`, so every door answers the same."""
+    try:
+        if kind == TargetKind.STORY:
+            return Story.objects.select_related("author").filter(pk=target_id).first()
+        if kind == TargetKind.COMMENT:
+            return Comment.objects.select_related("author", "story").filter(pk=int(target_id)).first()
+        if kind == TargetKind.ACCOUNT:
+            return User.objects.filter(username=target_id).first()
+    except (ValueError, ValidationError):
+        return None
+    return None
+
+
+def person_of(target: Target) -> User:
+    """Who answers for the target: its author, or the account itself."""
+    return target if isinstance(target, User) else target.author
+
+
+def can_see(viewer: people.Viewer, target: Target) -> bool:
+    """Only what the viewer can see now may be reported: the same rules as the pages and API."""
+    if isinstance(target, Story):
+        return story_selectors.can_view(target, viewer)
+    if isinstance(target, Comment):
+        story = story_selectors.visible_stories(viewer).filter(pk=target.story_id).first()
+        return story is not None and feed_selectors.comments_for(story, viewer).filter(pk=target.pk).exists()
+    return people.visible_people(viewer).filter(pk=target.pk).exists()
+
+
+def open_reports() -> QuerySet[Report]:
+    return Report.objects.filter(status=ReportStatus.OPEN)
+
+
+def stories_under_review() -> QuerySet[Report]:
+    """Ids of stories with an open report: the purge keeps their media and rows for the case."""
+    return open_reports().filter(case__story__isnull=False).values("case__story_id")
+
+
+def review_queue() -> QuerySet[Case]:
+    """Cases with their open report count and the time of the newest open report, most-reported
+    and newest first. Subqueries, not joins, so admin search and filters cannot inflate counts."""
+    open_for_case = open_reports().filter(case=OuterRef("pk")).order_by().values("case")
+    return (
+        Case.objects.select_related("person", "story", "comment", "account")
+        .annotate(
+            open_count=Coalesce(
+                Subquery(open_for_case.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
+            ),
+            last_reported_at=Subquery(open_for_case.annotate(at=Max("created_at")).values("at")),
+            has_open=Exists(open_reports().filter(case=OuterRef("pk"))),
+        )
+        .order_by("-has_open", "-open_count", F("last_reported_at").desc(nulls_last=True), "-created_at")
+    )
+
+
+def open_reports_count(target_field: str) -> Coalesce:
+    """An annotation: open reports on the row's story, comment or account (`target_field` is
+    the Case field pointing at that model), one subquery for a whole admin page."""
+    counts = (
+        open_reports()
+        .filter(**{f"case__{target_field}": OuterRef("pk")})
+        .order_by()
+        .values(f"case__{target_field}")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def open_report_count(case: Case) -> int:
+    return open_reports().filter(case=case).count()
+
+
+def audit_trail(case: Case) -> QuerySet[ModerationAction]:
+    """What was done about this target; for an account, everything done to that person."""
+    actions = ModerationAction.objects.select_related("actor", "person", "case")
+    if case.kind == TargetKind.ACCOUNT and case.account_id:
+        return actions.filter(Q(case=case) | Q(person_id=case.account_id))
+    return actions.filter(case=case)
+
+
+def open_reports_on(cases: list[Case]) -> QuerySet[Report]:
+    return open_reports().filter(case__in=cases).select_related("reporter")

@@ -1,0 +1,328 @@
+"""Moderation rules: reporting, and what moderators do about reports.
+
+Every moderator action checks its permission here (the admin checks too, for what it shows),
+needs a reason, writes a `ModerationAction` row, resolves the open reports of the target it was
+taken on, and tells the people concerned: the reporters hear the outcome, the person acted on
+hears why. Story state changes go through `stories.lifecycle.transition`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from accounts import services as accounts
+from accounts.models import User
+from feed import services as feed_services
+from feed.models import Comment
+from stories import lifecycle
+from stories.lifecycle import State
+from stories.models import Story
+
+from . import selectors
+from .models import (
+    DETAILS_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    ActionKind,
+    Case,
+    ModerationAction,
+    Reason,
+    Report,
+    ReportStatus,
+    TargetKind,
+)
+from .selectors import Target
+
+logger = logging.getLogger(__name__)
+
+# Suspended "for good" is a date no one will live to see; `suspended_until` stays the one field
+# every check (log-in, tokens, visibility) already reads.
+PERMANENT_UNTIL = datetime(9999, 12, 31, tzinfo=UTC)
+NOTICE_KIND = "moderation"
+# Outcome notices come from this account, not from the moderator: a person who was acted on
+# must not learn which moderator did it. Made on first use, with no usable password.
+SENDER_USERNAME = "stories.team"
+SENDER_DISPLAY_NAME = "Stories team"
+
+
+# --- Reporting ---------------------------------------------------------------------------------
+
+
+def case_for(target: Target) -> Case:
+    """The one case of a target, made on first use (a race ends in the other request's row)."""
+    kind = selectors.kind_of(target)
+    case, _ = Case.objects.get_or_create(
+        **{kind: target},
+        defaults={"kind": kind, "person": selectors.person_of(target), "label": _label(kind, target)},
+    )
+    return case
+
+
+def _label(kind: str, target: Target) -> str:
+    if kind == TargetKind.STORY:
+        return f"{target.get_kind_display() or 'Story'} by @{target.author.username} ({target.pk})"[:200]
+    if kind == TargetKind.COMMENT:
+        return f"Comment by @{target.author.username}: {target.text}"[:200]
+    return f"Account @{target.username}"
+
+
+def report(reporter: User, target: Target, reason: str, details: str = "") -> Report:
+    """File a report. Raises Http404 when the reporter cannot see the target (nothing to learn
+    from the answer), ValidationError for a bad reason, long details, one's own content or a
+    second open report of the same target."""
+    if accounts.login_refusal(reporter):
+        raise PermissionDenied("Your account cannot report right now.")
+    if not selectors.can_see(reporter, target):
+        raise Http404("This does not exist or is no longer available.")
+    errors: dict[str, str] = {}
+    if reason not in Reason.values:
+        errors["reason"] = "Choose one of: " + ", ".join(Reason.values) + "."
+    details = (details or "").strip()
+    if len(details) > DETAILS_MAX_LENGTH:
+        errors["details"] = f"Keep the details to {DETAILS_MAX_LENGTH} characters."
+    if errors:
+        raise ValidationError(errors)
+    if selectors.person_of(target).pk == reporter.pk:
+        raise ValidationError("You cannot report yourself or your own posts.")
+    try:
+        with transaction.atomic():
+            return Report.objects.create(
+                case=case_for(target), reporter=reporter, reason=reason, details=details
+            )
+    except IntegrityError:
+        raise ValidationError("You already reported this.") from None
+
+
+# --- Helpers every action shares ---------------------------------------------------------------
+
+
+def _require(user: User, codename: str) -> None:
+    if not (user.is_active and user.is_staff and user.has_perm(f"moderation.{codename}")):
+        raise PermissionDenied("You do not have permission to do this.")
+
+
+def clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why: the reason goes into the audit trail."})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": f"Keep the reason to {REASON_MAX_LENGTH} characters."})
+    return reason
+
+
+def notice_sender() -> User | None:
+    """The team account, or None if a person registered its name first (then nobody is told,
+    rather than told by an impostor)."""
+    sender, _ = User.objects.get_or_create(
+        username=SENDER_USERNAME,
+        defaults={"display_name": SENDER_DISPLAY_NAME, "password": make_password(None)},
+    )
+    if sender.has_usable_password():
+        logger.error("The username %s belongs to a person: moderation notices are not sent.", SENDER_USERNAME)
+        return None
+    return sender
+
+
+def tell(person: User | None, text: str, story: Story | None = None) -> None:
+    """A moderation notice in the person's notifications (nothing for the suspended or gone)."""
+    sender = notice_sender() if person is not None else None
+    if sender is not None:
+        accounts.notify(person, sender, NOTICE_KIND, story=story, text=text)
+
+
+def _record(
+    by: User,
+    kind: str,
+    case: Case,
+    reason: str,
+    *,
+    person: User | None = None,
+    days: int | None = None,
+    outcome: str,
+    status: str = ReportStatus.RESOLVED,
+    cases: Iterable[Case] = (),
+) -> ModerationAction:
+    """Write the audit row, close the open reports of the case (and of `cases`), and tell each
+    reporter once what came of it."""
+    action = ModerationAction.objects.create(
+        actor=by, kind=kind, case=case, person=person or case.person, reason=reason, duration_days=days
+    )
+    reports = list(selectors.open_reports_on([case, *cases]))
+    Report.objects.filter(pk__in=[r.pk for r in reports]).update(
+        status=status, resolved_at=action.created_at, resolved_by=by, outcome=outcome
+    )
+    for reporter in {r.reporter_id: r.reporter for r in reports}.values():
+        tell(reporter, f"Thanks for your report. {outcome}")
+    return action
+
+
+# --- Actions -----------------------------------------------------------------------------------
+
+
+def remove_story(story: Story, *, by: User, reason: str) -> ModerationAction:
+    """Take a story down: invisible everywhere at once (it is no longer ready). Its media stays,
+    private, for the case; the purge deletes it once no report on it is open."""
+    _require(by, "remove_story")
+    reason = clean_reason(reason)
+    with transaction.atomic():
+        try:
+            lifecycle.transition(story, State.REMOVED)
+        except lifecycle.InvalidTransition:
+            raise ValidationError("This story was already removed or deleted.") from None
+        action = _record(
+            by, ActionKind.REMOVE_STORY, case_for(story), reason, outcome="We removed the story you reported."
+        )
+        tell(story.author, f"We removed your story. Why: {reason}", story=story)
+    return action
+
+
+def delete_comment(comment: Comment, *, by: User, reason: str) -> ModerationAction:
+    """Delete a comment for good, with the same bookkeeping as its author deleting it."""
+    _require(by, "delete_comment")
+    reason = clean_reason(reason)
+    with transaction.atomic():
+        case = case_for(comment)
+        action = _record(
+            by, ActionKind.DELETE_COMMENT, case, reason, outcome="We deleted the comment you reported."
+        )
+        # The feed's own deletion keeps the story's comment count and daily stats right; the
+        # comment's author is always allowed to delete it, so it runs on their behalf.
+        feed_services.delete_comment(comment.author, comment)
+        tell(comment.author, f"We deleted your comment “{comment.text[:80]}”. Why: {reason}")
+    return action
+
+
+def dismiss(case: Case, *, by: User, reason: str) -> ModerationAction:
+    """Close the open reports of a case without acting on the target."""
+    _require(by, "dismiss_reports")
+    reason = clean_reason(reason)
+    if not selectors.open_report_count(case):
+        raise ValidationError("There are no open reports to dismiss.")
+    with transaction.atomic():
+        return _record(
+            by,
+            ActionKind.DISMISS,
+            case,
+            reason,
+            status=ReportStatus.DISMISSED,
+            outcome="We looked at what you reported and did not find that it breaks our rules.",
+        )
+
+
+def warn(person: User, *, by: User, reason: str, case: Case | None = None) -> ModerationAction:
+    """Tell a person they broke the rules, on the record, without taking anything down."""
+    _require(by, "warn_person")
+    reason = clean_reason(reason)
+    _refuse_self_or_superuser(person, by)
+    with transaction.atomic():
+        account_case = case_for(person)
+        action = _record(
+            by,
+            ActionKind.WARN,
+            case or account_case,
+            reason,
+            person=person,
+            cases=[account_case],
+            outcome="We warned the person responsible.",
+        )
+        tell(person, f"A warning from the Stories team: {reason}")
+    return action
+
+
+def suspend(
+    person: User, *, by: User, days: int | None, reason: str, case: Case | None = None
+) -> ModerationAction:
+    """Suspend for `days`, or for good when None. From this moment the person cannot log in
+    (open sessions and tokens end on their next request), post, or be seen: their stories leave
+    every feed at once, because visibility checks the author's suspension on every read."""
+    _require(by, "suspend_person")
+    reason = clean_reason(reason)
+    _refuse_self_or_superuser(person, by)
+    if days is not None and not 1 <= days <= 3650:
+        raise ValidationError({"days": "Suspend for 1 to 3650 days, or for good."})
+    until = PERMANENT_UNTIL if days is None else timezone.now() + timedelta(days=days)
+    with transaction.atomic():
+        # Told before the suspension starts: notices are not delivered to suspended people.
+        tell(person, f"Your account is suspended {_how_long(days)}. Why: {reason}")
+        User.objects.filter(pk=person.pk).update(suspended_until=until, suspension_reason=reason[:500])
+        person.suspended_until, person.suspension_reason = until, reason[:500]
+        account_case = case_for(person)
+        return _record(
+            by,
+            ActionKind.SUSPEND,
+            case or account_case,
+            reason,
+            person=person,
+            days=days,
+            cases=[account_case],
+            outcome="We suspended the account responsible.",
+        )
+
+
+def unsuspend(person: User, *, by: User, reason: str) -> ModerationAction:
+    """Lift a suspension: the person can log in again, and their stories still within their 24
+    hours are visible again (nothing was deleted, visibility simply stops excluding them)."""
+    _require(by, "suspend_person")
+    reason = clean_reason(reason)
+    if not person.is_suspended:
+        raise ValidationError("This account is not suspended.")
+    with transaction.atomic():
+        User.objects.filter(pk=person.pk).update(suspended_until=None, suspension_reason="")
+        person.suspended_until, person.suspension_reason = None, ""
+        action = ModerationAction.objects.create(
+            actor=by, kind=ActionKind.UNSUSPEND, case=case_for(person), person=person, reason=reason
+        )
+        tell(person, "Your suspension was lifted. Welcome back.")
+    return action
+
+
+def _refuse_self_or_superuser(person: User, by: User) -> None:
+    if person.pk == by.pk:
+        raise ValidationError("You cannot act on your own account.")
+    if person.is_superuser and not by.is_superuser:
+        raise PermissionDenied("Only a superuser can act on a superuser's account.")
+
+
+def _how_long(days: int | None) -> str:
+    if days is None:
+        return "for good"
+    return f"for {days} day{'s' if days != 1 else ''}"
+
+
+# --- Moderators --------------------------------------------------------------------------------
+
+MODERATORS_GROUP = "Moderators"
+
+
+def make_moderator(person: User) -> bool:
+    """Staff (to reach the admin) in the Moderators group; True when something changed."""
+    group = Group.objects.get(name=MODERATORS_GROUP)
+    changed = not person.is_staff or not person.groups.filter(pk=group.pk).exists()
+    if not person.is_staff:
+        User.objects.filter(pk=person.pk).update(is_staff=True)
+        person.is_staff = True
+    person.groups.add(group)
+    return changed
+
+
+def target_of(case: Case, kind: str) -> Target:
+    """The case's target when it is of `kind` and still exists, for actions started from a case."""
+    target = case.target if case.kind == kind else None
+    if target is None:
+        what = TargetKind(kind).label.lower()
+        raise ValidationError(f"This is not a {what}, or the {what} no longer exists.")
+    return target
+
+
+def person_of_case(case: Case) -> User:
+    if case.person is None:
+        raise ValidationError("The person behind this no longer exists.")
+    return case.person
