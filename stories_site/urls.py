@@ -7,6 +7,7 @@ api_v1 = [
     path("", include("stories.api_urls")),
     path("", include("feed.api_urls")),
     path("", include("stickers.api_urls")),
+    path("", include("moderation.api_urls")),
 ]
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("stories/", include("stories.urls")),
     path("stickers/", include("stickers.urls")),
+    path("report/", include("moderation.urls")),
     path("", include("feed.urls")),
 ]
 

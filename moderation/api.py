@@ -1,0 +1,74 @@
+"""Report endpoints: a story (the v1 contract), a comment and an account (extensions).
+
+Thin: find the target, hand it to `services.report`, which decides what may be reported."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors, services
+from .models import TargetKind
+from .serializers import ReportCreateSerializer, ReportSerializer
+
+Detail = inline_serializer("ReportError", {"detail": serializers.CharField()})
+RESPONSES = {
+    201: ReportSerializer,
+    400: OpenApiResponse(
+        description="Unknown reason, details too long, your own content, or reported already."
+    ),
+    404: OpenApiResponse(Detail, description="No such target, or not one you may see."),
+}
+
+
+class ReportView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    kind: str
+
+    def report(self, request: Request, target_id: object) -> Response:
+        target = selectors.find_target(self.kind, target_id)
+        if target is None:
+            raise NotFound("This does not exist or is no longer available.")
+        serializer = ReportCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            report = services.report(request.user, target, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages[0]}
+            raise serializers.ValidationError(detail) from exc
+        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class StoryReportView(ReportView):
+    kind = TargetKind.STORY
+
+    @extend_schema(
+        request=ReportCreateSerializer, responses=RESPONSES, summary="Report a story", tags=["reports"]
+    )
+    def post(self, request: Request, story_id) -> Response:
+        return self.report(request, story_id)
+
+
+class CommentReportView(ReportView):
+    kind = TargetKind.COMMENT
+
+    @extend_schema(
+        request=ReportCreateSerializer, responses=RESPONSES, summary="Report a comment", tags=["reports"]
+    )
+    def post(self, request: Request, comment_id: int) -> Response:
+        return self.report(request, comment_id)
+
+
+class UserReportView(ReportView):
+    kind = TargetKind.ACCOUNT
+
+    @extend_schema(
+        request=ReportCreateSerializer, responses=RESPONSES, summary="Report an account", tags=["reports"]
+    )
+    def post(self, request: Request, username: str) -> Response:
+        return self.report(request, username)

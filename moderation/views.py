@@ -1,0 +1,49 @@
+"""The report page that the player and profiles link to."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from . import selectors, services
+from .forms import ReportForm
+from .models import TargetKind
+
+
+def _back_url(kind: str, target) -> str:
+    if kind == TargetKind.COMMENT:
+        return target.story.get_absolute_url()
+    return target.get_absolute_url()
+
+
+@login_required
+def report(request: HttpRequest, kind: str, target_id: str) -> HttpResponse:
+    target = selectors.find_target(kind, target_id)
+    if target is None or not selectors.can_see(request.user, target):
+        raise Http404("This does not exist or is no longer available.")
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report(request.user, target, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, "Thanks for telling us. A moderator will look at it.")
+            return redirect(_back_url(kind, target))
+    return render(
+        request,
+        "moderation/report.html",
+        {
+            "form": form,
+            "kind": TargetKind(kind).label.lower(),
+            "target": target,
+            "back": _back_url(kind, target),
+        },
+    )
