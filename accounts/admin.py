@@ -1,5 +1,6 @@
 """Admin for people and their relations. Avatars are read-only here: every stored photo must
-have gone through the media module's sanitizer, which an admin upload would skip."""
+have gone through the media module's sanitizer, which an admin upload would skip. Suspension is
+read-only too: it changes through the moderation actions, which record who, when and why."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -7,6 +8,15 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+
+from moderation.admin_actions import (
+    ModerationPermissions,
+    make_moderators,
+    suspend_people,
+    unsuspend_people,
+    warn_people,
+)
+from moderation.services import PERMANENT_UNTIL
 
 from .models import Block, Follow, User
 
@@ -30,24 +40,33 @@ class SuspendedFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ModerationPermissions, DjangoUserAdmin):
     list_display = (
         "username",
         "display_name",
         "email",
         "is_active",
         "is_staff",
-        "suspended_until",
+        "suspension",
         "date_joined",
     )
-    list_filter = ("is_active", "is_staff", "is_superuser", SuspendedFilter)
+    list_filter = ("is_active", "is_staff", "is_superuser", SuspendedFilter, "groups")
     search_fields = ("username", "display_name", "email")
-    readonly_fields = ("avatar_preview", "last_login", "date_joined")
+    readonly_fields = ("avatar_preview", "last_login", "date_joined", "suspended_until", "suspension_reason")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         ("Profile", {"fields": ("display_name", "bio", "avatar_preview")}),
         ("Suspension", {"fields": ("suspended_until", "suspension_reason")}),
     )
+    actions = [warn_people, suspend_people, unsuspend_people, make_moderators]
+
+    @admin.display(description="suspended", ordering="suspended_until")
+    def suspension(self, obj: User) -> str:
+        if not obj.is_suspended:
+            return "—"
+        if obj.suspended_until >= PERMANENT_UNTIL:
+            return "for good"
+        return f"until {timezone.localtime(obj.suspended_until):%Y-%m-%d %H:%M}"
 
     @admin.display(description="Avatar")
     def avatar_preview(self, obj: User) -> str:
