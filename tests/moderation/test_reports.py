@@ -173,3 +173,12 @@ def test_profile_links_to_the_report_page(client):
     client.force_login(UserFactory())
     page = client.get(person.get_absolute_url())
     assert reverse("moderation:report", args=["account", person.username]) in page.content.decode()
+
+
+def test_story_page_links_to_the_report_page_except_for_its_author(client):
+    story = LiveStoryFactory()
+    link = reverse("moderation:report", args=["story", story.pk])
+    client.force_login(UserFactory())
+    assert link in client.get(story.get_absolute_url()).content.decode()
+    client.force_login(story.author)
+    assert link not in client.get(story.get_absolute_url()).content.decode()
