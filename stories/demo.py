@@ -45,6 +45,29 @@ FOLLOWS = [
     ("eli", "bruno"), ("fatima", "chen"), ("dara", "eli"), ("eli", "fatima"), ("fatima", "eli"),
 ]  # fmt: skip
 SOUNDS = [("Morning bells", 523.25), ("Low hum", 110.0), ("Bright ping", 880.0)]
+# Stickers some demo stories carry, by their caption.
+STICKERS = {
+    "Sunday long run, 18 km done": [
+        {
+            "type": "poll",
+            "question": "Long runs: morning or evening?",
+            "options": ["Morning", "Evening"],
+            "y": 0.72,
+        }
+    ],
+    "Alfama stairs": [{"type": "mention", "username": "alice", "x": 0.3, "y": 0.8}],
+    "New patch on the synth": [{"type": "question", "prompt": "Ask me about synths", "y": 0.7}],
+    "Monstera got a new leaf": [{"type": "emoji", "emoji": "🌿", "x": 0.75, "y": 0.2, "scale": 1.5}],
+    "Tagine night": [{"type": "add_yours", "prompt": "Show your dinner", "y": 0.75}],
+    "Climbing the pass": [
+        {
+            "type": "quiz",
+            "question": "How high is the pass?",
+            "options": ["800 m", "1,200 m", "2,000 m"],
+            "correct": 1,
+        }
+    ],
+}
 # username, kind, pattern, filter, sound index or None, caption, overlay text
 STORIES = [
     ("alice", "video", "testsrc2", "none", None, "Sunday long run, 18 km done", "18 km!"),
@@ -132,6 +155,7 @@ def ensure_stories(people: dict[str, User], sounds: list[Sound], work: Path, log
             if overlay
             else [],
             allow_downloads=True,
+            stickers=STICKERS.get(caption, []),
         )
         with source.open("rb") as handle:
             story = services.create_story(author=author, upload=handle, options=options, enqueue=False)
