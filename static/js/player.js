@@ -739,6 +739,8 @@
   });
 
   ui.pause.addEventListener("click", function () { hold("user", !state.pauses.has("user")); });
+  // A sticker (static/js/stickers.js) holds playback while the viewer types into it.
+  root.addEventListener("story:hold", function (event) { hold("sticker", Boolean(event.detail && event.detail.on)); });
   ui.mute.addEventListener("click", function () {
     setMuted(!state.muted, true);
     if (!state.pauses.size) playingMedia().forEach(function (media) { media.play().catch(function () {}); });
