@@ -222,9 +222,11 @@
     state.index = i;
     state.completed = false;
     state.elapsed = 0;
-    state.pauses.delete("user");
-    state.pauses.delete("hold");
-    state.pauses.delete("loading");
+    state.pauses.forEach(function (reason) {
+      if (reason === "user" || reason === "hold" || reason === "loading" || reason.startsWith("ext:")) {
+        state.pauses.delete(reason);
+      }
+    });
     const item = current();
     for (let j = 0; j < state.items.length; j += 1) setProgress(j, j < i ? 1 : 0);
     ui.stage.dataset.storyId = item.id;
@@ -739,8 +741,6 @@
   });
 
   ui.pause.addEventListener("click", function () { hold("user", !state.pauses.has("user")); });
-  // A sticker (static/js/stickers.js) holds playback while the viewer types into it.
-  root.addEventListener("story:hold", function (event) { hold("sticker", Boolean(event.detail && event.detail.on)); });
   ui.mute.addEventListener("click", function () {
     setMuted(!state.muted, true);
     if (!state.pauses.size) playingMedia().forEach(function (media) { media.play().catch(function () {}); });
@@ -787,14 +787,17 @@
       }
       return;
     }
+    const target = event.target;
+    const typing = target.closest && target.closest("input, textarea, select, [contenteditable]");
     if (event.key === "Escape") {
       event.preventDefault();
       if (sheetOpen) closeComments();
+      else if (typing) target.blur();
       else close();
       return;
     }
+    if (typing) return; // keys typed into a field are text, not commands
     if (sheetOpen || event.altKey || event.ctrlKey || event.metaKey) return;
-    const target = event.target;
     const onZone = target === ui.prevZone || target === ui.nextZone || target === root || target === document.body;
     if (event.key === "ArrowRight") {
       event.preventDefault();
@@ -806,6 +809,13 @@
       event.preventDefault();
       hold("user", !state.pauses.has("user"));
     }
+  });
+
+  // Other scripts on the page (the stickers) hold playback too, e.g. while the viewer types an
+  // answer: {reason, on} on a "story:hold" event. Their holds end when the item changes.
+  root.addEventListener("story:hold", function (event) {
+    const detail = event.detail || {};
+    hold("ext:" + String(detail.reason || "other"), Boolean(detail.on));
   });
 
   document.addEventListener("visibilitychange", function () {
