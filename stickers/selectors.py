@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, IntegerField, QuerySet, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Value
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -65,9 +65,13 @@ def can_read_questions(sticker: Sticker, viewer: Viewer) -> bool:
     )
 
 
-def _tallies(stickers: list[Sticker], viewer: Viewer) -> dict[Any, dict[int, int]]:
-    """Every count the page shows, in one query: votes and answers per option (GROUP BY sticker,
-    option), questions per Q&A sticker of the viewer's, live contributions per Add Yours prompt."""
+MINE = -1  # marks the viewer's own vote or answer among the count rows
+
+
+def _tallies(stickers: list[Sticker], viewer: Viewer) -> tuple[dict[Any, dict[int, int]], dict[Any, int]]:
+    """Every count the page shows and the viewer's own choices, in one query: votes and answers
+    per option (GROUP BY sticker, option), questions per Q&A sticker of the viewer's, live
+    contributions per Add Yours prompt, and the viewer's vote or answer (rows counted MINE)."""
     ids_of = defaultdict(list)
     for sticker in stickers:
         if sticker.type != StickerType.QUESTION or _is_author(sticker, viewer):
@@ -90,24 +94,23 @@ def _tallies(stickers: list[Sticker], viewer: Viewer) -> dict[Any, dict[int, int
             story__in=story_selectors.visible_stories(viewer).values("pk"),
         )
         parts.append(responses.values_list("sticker_id").annotate(option=zero, n=Count("pk")).order_by())
+    if people.is_authenticated(viewer):
+        own = Value(MINE, output_field=IntegerField())
+        if ids_of[StickerType.POLL]:
+            votes = PollVote.objects.filter(sticker_id__in=ids_of[StickerType.POLL], voter=viewer)
+            parts.append(votes.values_list("sticker_id", "option").annotate(n=own).order_by())
+        if ids_of[StickerType.QUIZ]:
+            answers = QuizAnswer.objects.filter(sticker_id__in=ids_of[StickerType.QUIZ], person=viewer)
+            parts.append(answers.values_list("sticker_id", "option").annotate(n=own).order_by())
     tallies: dict[Any, dict[int, int]] = defaultdict(dict)
+    mine: dict[Any, int] = {}
     if parts:
         for sticker_id, option, count in parts[0].union(*parts[1:], all=True):
-            tallies[sticker_id][option] = count
-    return tallies
-
-
-def _mine(stickers: list[Sticker], viewer: Viewer) -> dict[Any, int]:
-    """The viewer's own vote or quiz answer per sticker, in one query."""
-    polls = [s.pk for s in stickers if s.type == StickerType.POLL]
-    quizzes = [s.pk for s in stickers if s.type == StickerType.QUIZ]
-    if not people.is_authenticated(viewer) or not (polls or quizzes):
-        return {}
-    votes = PollVote.objects.filter(sticker_id__in=polls, voter=viewer).values_list("sticker_id", "option")
-    answers = QuizAnswer.objects.filter(sticker_id__in=quizzes, person=viewer).values_list(
-        "sticker_id", "option"
-    )
-    return dict(votes.order_by().union(answers.order_by(), all=True))
+            if count == MINE:
+                mine[sticker_id] = option
+            else:
+                tallies[sticker_id][option] = count
+    return tallies, mine
 
 
 def _counts(sticker: Sticker, tallies: dict[Any, dict[int, int]]) -> list[int]:
@@ -134,7 +137,7 @@ def quiz_results(sticker: Sticker, counts: list[int], my_answer: int | None) -> 
 
 def results_after(sticker: Sticker, my_choice: int) -> dict[str, Any]:
     """The answer to a vote or a quiz answer: fresh counts (one GROUP BY) and the person's pick."""
-    counts = _counts(sticker, _tallies([sticker], None))
+    counts = _counts(sticker, _tallies([sticker], None)[0])
     if sticker.type == StickerType.POLL:
         return poll_results(counts, my_choice)
     return quiz_results(sticker, counts, my_choice)
@@ -205,7 +208,7 @@ def stickers_for(
 
     Counts show once the viewer voted or answered, and always to the author; a quiz's correct
     option likewise. A mention links to the profile only while the viewer may see that person.
-    At most four queries whatever the page's size (`request` makes the URLs absolute)."""
+    At most two queries whatever the page's size (`request` makes the URLs absolute)."""
     stories = list(stories)
     story_ids = [story.pk for story in stories]
     result: dict[Any, list[dict[str, Any]]] = {pk: [] for pk in story_ids}
@@ -214,6 +217,7 @@ def stickers_for(
     stickers = list(
         Sticker.objects.filter(story_id__in=story_ids)
         .select_related("mentioned")
+        .annotate(mention_visible=Exists(people.visible_people(viewer).filter(pk=OuterRef("mentioned_id"))))
         .order_by("story_id", "position")
     )
     if not stickers:
@@ -221,14 +225,8 @@ def stickers_for(
     by_id = {story.pk: story for story in stories}
     for sticker in stickers:
         sticker.story = by_id[sticker.story_id]  # the page's own rows: no join, no query each
-    tallies = _tallies(stickers, viewer)
-    mine = _mine(stickers, viewer)
-    mentioned = {s.mentioned_id for s in stickers if s.mentioned_id}
-    visible_mentions = (
-        set(people.visible_people(viewer).filter(pk__in=mentioned).values_list("pk", flat=True))
-        if mentioned
-        else set()
-    )
+    tallies, mine = _tallies(stickers, viewer)
+    visible_mentions = {s.mentioned_id for s in stickers if s.mentioned_id and s.mention_visible}
     for sticker in stickers:
         result[sticker.story_id].append(_shape(sticker, viewer, tallies, mine, visible_mentions, request))
     return result

@@ -10,14 +10,18 @@ import pytest
 from django.utils import timezone
 
 from feed import services
+from stickers.models import PollVote
 from tests.factories import FollowFactory, LiveStoryFactory, StoryViewFactory, UserFactory
+from tests.stickers.factories import MentionStickerFactory, PollStickerFactory
 
 from .conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-# ranked ids + stories with authors / ids + stories / known authors + walk + walked authors' items
-EXPECTED = {"for-you": 2, "following": 2, "tray": 3}
+# Feeds: ranked ids + stories with authors, then the page's stickers (with mention visibility)
+# and one UNION of every sticker count and the viewer's own votes. Tray: known authors + walk +
+# walked authors' items (no stories, so no stickers).
+EXPECTED = {"for-you": 4, "following": 4, "tray": 3}
 
 
 def populate(viewer, authors: int, items: int) -> None:
@@ -32,6 +36,11 @@ def populate(viewer, authors: int, items: int) -> None:
             )
             if i == 0 and a % 4 == 1:  # some followed authors partly seen; strangers unseen
                 StoryViewFactory(story=story, viewer=viewer)
+            # stickers whose counts and mentions cost queries, some voted on by the viewer
+            poll = PollStickerFactory(story=story)
+            if a % 2:
+                PollVote.objects.create(sticker=poll, voter=viewer, option=0)
+            MentionStickerFactory(story=story)
             if a % 3 == 0:
                 services.like(viewer, story)
     LiveStoryFactory(author=viewer)
