@@ -66,6 +66,8 @@ def can_read_questions(sticker: Sticker, viewer: Viewer) -> bool:
 
 
 MINE = -1  # marks the viewer's own vote or answer among the count rows
+# Where a story that answers a question shows it: near the top, like TikTok's reply card.
+ANSWER_CARD = {"id": None, "type": "answer", "x": 0.5, "y": 0.22, "scale": 1.0, "rotation": 0.0}
 
 
 def _tallies(stickers: list[Sticker], viewer: Viewer) -> tuple[dict[Any, dict[int, int]], dict[Any, int]]:
@@ -208,12 +210,18 @@ def stickers_for(
 
     Counts show once the viewer voted or answered, and always to the author; a quiz's correct
     option likewise. A mention links to the profile only while the viewer may see that person.
-    At most two queries whatever the page's size (`request` makes the URLs absolute)."""
+    A story that answers a Q&A question also shows that question, as an "answer" card. At most
+    three queries whatever the page's size (`request` makes the URLs absolute)."""
     stories = list(stories)
     story_ids = [story.pk for story in stories]
     result: dict[Any, list[dict[str, Any]]] = {pk: [] for pk in story_ids}
     if not story_ids:
         return result
+    answered = Question.objects.filter(answered_story_id__in=story_ids).values_list(
+        "answered_story_id", "text"
+    )
+    for story_id, text in answered:
+        result[story_id].append(ANSWER_CARD | {"text": text})
     stickers = list(
         Sticker.objects.filter(story_id__in=story_ids)
         .select_related("mentioned")

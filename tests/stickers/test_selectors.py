@@ -143,10 +143,10 @@ def page_of(count: int, viewer) -> list:
 
 
 @pytest.mark.parametrize("count", [2, 10])
-def test_a_page_costs_two_queries_whatever_its_size(django_assert_num_queries, viewer, count):
-    """Stickers, the viewer's votes and answers, one GROUP BY for all counts, visible mentions."""
+def test_a_page_costs_three_queries_whatever_its_size(django_assert_num_queries, viewer, count):
+    """Answered questions, stickers with mention visibility, one UNION of counts and own votes."""
     stories = page_of(count, viewer)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         shaped = selectors.stickers_for(stories, viewer)
     assert all(len(shaped[story.pk]) == 6 for story in stories)
     assert all(s[0]["results"]["total"] == 1 for s in shaped.values())
@@ -158,14 +158,14 @@ def test_the_authors_view_of_a_page_costs_the_same(django_assert_num_queries):
     for story in stories:
         story.author = author
         story.save()
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         shaped = selectors.stickers_for(stories, author)
     assert all(s[2]["question_count"] == 1 for s in shaped.values())
 
 
-def test_no_stickers_one_query_and_no_stories_none(django_assert_num_queries, viewer):
+def test_no_stickers_two_queries_and_no_stories_none(django_assert_num_queries, viewer):
     story = ReadyStoryFactory()
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         assert selectors.stickers_for([story], viewer) == {story.pk: []}
     with django_assert_num_queries(0):
         assert selectors.stickers_for([], viewer) == {}

@@ -94,3 +94,23 @@ def test_unknown_add_yours_prompt_is_refused(author, rotated_photo_with_gps):
     response = post(api_for(author), rotated_photo_with_gps, reply_to_sticker="not-an-id")
     assert response.status_code == 400
     assert "reply_to_sticker" in response.json()
+
+
+def test_a_story_answering_a_question_shows_the_question(author, rotated_photo_with_gps, webp_photo):
+    asked = post(
+        api_for(author),
+        rotated_photo_with_gps,
+        stickers=json.dumps([{"type": "question", "prompt": "Ask me"}]),
+    ).json()
+    fan = api_for(UserFactory())
+    sent = fan.post(
+        reverse("api:sticker-questions", args=[asked["stickers"][0]["id"]]), {"text": "Best run?"}
+    )
+    assert sent.status_code == 201, sent.content
+    question_id = sent.json()["id"]
+    answer = post(api_for(author), webp_photo, answer=question_id)
+    assert answer.status_code == 201, answer.content
+    seen_by_fan = fan.get(reverse("api:story-detail", args=[answer.json()["id"]])).json()
+    cards = [item for item in seen_by_fan["stickers"] if item["type"] == "answer"]
+    assert [card["text"] for card in cards] == ["Best run?"]
+    assert "fan" not in json.dumps(cards)  # who asked is not shown
