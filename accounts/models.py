@@ -63,6 +63,9 @@ class Follow(models.Model):
     follower = models.ForeignKey(User, on_delete=models.CASCADE, related_name="following_links")
     followee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="follower_links")
     created_at = models.DateTimeField(default=timezone.now)
+    # The story the follow was made from (the player or the story's page), for the followee's
+    # analytics. A plain id, not a foreign key: it outlives the story's purge.
+    source_story_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         constraints = [

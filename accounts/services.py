@@ -18,12 +18,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 from rest_framework.authtoken.models import Token
 
+from analytics import services as analytics
+from stories import selectors as story_selectors
 from stories.media import MediaError, sanitize_image
 
 from . import selectors
@@ -199,8 +200,21 @@ def _other_fields(names: list[str]) -> list[str]:
 # --- Follows and blocks --------------------------------------------------------------------
 
 
-def follow(follower: User, followee: User) -> bool:
-    """Follow someone; True when a new follow was made, False when it already existed."""
+def _followed_from(story: Story | None, follower: User, followee: User) -> Story | None:
+    """The story counts as the follow's source only if it is the followee's and the follower
+    may see it: a made-up id cannot inflate anyone's analytics."""
+    if story is None or story.author_id != followee.pk or not story_selectors.can_view(story, follower):
+        return None
+    return story
+
+
+def follow(follower: User, followee: User, source_story: Story | None = None) -> bool:
+    """Follow someone; True when a new follow was made, False when it already existed.
+
+    `source_story`: the story it was made from (the player, the story's page). It is stored on
+    the follow and counted in that story's analytics when it is the followee's and visible to
+    the follower (checked before following, as a followers-only story was not visible before);
+    otherwise the follow is made and not attributed."""
     if follower.pk == followee.pk:
         raise RelationError("You cannot follow yourself.", RelationError.SELF)
     if login_refusal(follower):
@@ -209,9 +223,13 @@ def follow(follower: User, followee: User) -> bool:
         raise RelationError("This person is not available.", RelationError.UNAVAILABLE)
     if selectors.is_blocked_either_way(follower, followee):
         raise RelationError("You cannot follow this person.", RelationError.BLOCKED)
+    source = _followed_from(source_story, follower, followee)
     try:
         with transaction.atomic():
-            Follow.objects.create(follower=follower, followee=followee)
+            Follow.objects.create(follower=follower, followee=followee, source_story_id=source and source.pk)
+            analytics.count_follower_change(followee.pk, gained=1)
+            if source is not None:
+                analytics.count_follow_from_story(source)
     except IntegrityError:
         # A double click or a second device won the race; the follow exists either way.
         return False
@@ -219,10 +237,19 @@ def follow(follower: User, followee: User) -> bool:
     return True
 
 
+def _end_follow(follower: User, followee: User) -> bool:
+    """Delete the follow if there is one and count it lost; only the request that deleted the
+    row counts, so racing unfollows count once."""
+    with transaction.atomic():
+        deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
+        if deleted:
+            analytics.count_follower_change(followee.pk, lost=1)
+    return deleted > 0
+
+
 def unfollow(follower: User, followee: User) -> bool:
     """Stop following; True when there was a follow to end."""
-    deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
-    return deleted > 0
+    return _end_follow(follower, followee)
 
 
 def block(blocker: User, blocked: User) -> bool:
@@ -230,9 +257,8 @@ def block(blocker: User, blocked: User) -> bool:
     if blocker.pk == blocked.pk:
         raise RelationError("You cannot block yourself.", RelationError.SELF)
     with transaction.atomic():
-        Follow.objects.filter(
-            Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker)
-        ).delete()
+        _end_follow(blocker, blocked)
+        _end_follow(blocked, blocker)
         try:
             with transaction.atomic():
                 Block.objects.create(blocker=blocker, blocked=blocked)

@@ -195,7 +195,7 @@ class ViewView(APIView):
         story = story_or_404(request, story_id)
         incoming = ViewSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        services.record_view(request.user, story, completed=incoming.validated_data["completed"])
+        services.record_view(request.user, story, **incoming.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

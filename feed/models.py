@@ -63,6 +63,11 @@ class StoryView(models.Model):
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     impressions = models.PositiveIntegerField(default=1)
     first_seen_at = models.DateTimeField(default=timezone.now)
+    # The UTC days of the latest impression and of the one before it. The view upsert moves
+    # last into previous as it writes today, and returns previous: the first impression of a
+    # day (toward `StoryDailyStats.day_reach`) is told in one statement, without a row per day.
+    last_seen_on = models.DateField(null=True, blank=True)
+    previous_seen_on = models.DateField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -77,7 +82,13 @@ class StoryDailyStats(models.Model):
     """Anonymous per-story, per-day (UTC) counts for creator analytics. `story_id` is not a
     foreign key so the row survives the purge; `likes` and `comments` are net (an unlike or a
     deleted comment subtracts on the day it happens). Database defaults let one upsert name
-    only the counters it adds to."""
+    only the counters it adds to.
+
+    Reach is kept two ways because unique viewers do not add up across days: `reach` counts a
+    signed-in viewer on the day of their first view of the item (so the sum over days is the
+    item's unique viewers), `day_reach` counts them on every day they viewed it (that day's
+    unique viewers). `completions` counts every completed view, so completions / impressions
+    is the completion rate."""
 
     story_id = models.UUIDField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -88,6 +99,9 @@ class StoryDailyStats(models.Model):
     likes = models.IntegerField(default=0, db_default=0)
     comments = models.IntegerField(default=0, db_default=0)
     shares = models.PositiveIntegerField(default=0, db_default=0)
+    day_reach = models.PositiveIntegerField(default=0, db_default=0)
+    sticker_responses = models.PositiveIntegerField(default=0, db_default=0)
+    follows_from_story = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name_plural = "story daily stats"

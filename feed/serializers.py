@@ -40,6 +40,11 @@ class CommentCreateSerializer(serializers.Serializer):
 
 class ViewSerializer(serializers.Serializer):
     completed = serializers.BooleanField(required=False, default=False)
+    impression = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="false: this only completes an impression you already reported (no second impression).",
+    )
 
 
 class LikeSerializer(serializers.Serializer):

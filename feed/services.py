@@ -8,10 +8,8 @@ ranking uses, and the notifications.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -20,7 +18,8 @@ from accounts import services as accounts
 from accounts.models import Notification, User
 from stories.models import Story
 
-from .models import COMMENT_MAX_LENGTH, Affinity, Comment, Like, Share, StoryDailyStats, StoryView
+from .counters import add_counts, count_daily
+from .models import COMMENT_MAX_LENGTH, Affinity, Comment, Like, Share, StoryView
 
 
 def ensure_can_engage(user: User) -> None:
@@ -30,50 +29,12 @@ def ensure_can_engage(user: User) -> None:
         raise PermissionDenied(refusal)
 
 
-def _add_counts(model: type[models.Model], key: dict[str, Any], counts: dict[str, int], **also: Any) -> None:
-    """Add `counts` to the row at `key`, creating it on the first event: one atomic
-    INSERT ... ON CONFLICT DO UPDATE (PostgreSQL and SQLite), so racing requests never lose an
-    increment and never fail on the unique key. `also` is written on insert and on update."""
-    meta = model._meta
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    values = {**key, **also, **counts}
-    fields = [meta.get_field(name) for name in values]
-    columns = ", ".join(quote(field.column) for field in fields)
-    params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
-    updates = [
-        f"{quote(f.column)} = {table}.{quote(f.column)} + excluded.{quote(f.column)}"
-        for f in fields[-len(counts) :]
-    ]
-    updates += [
-        f"{quote(meta.get_field(name).column)} = excluded.{quote(meta.get_field(name).column)}"
-        for name in also
-    ]
-    conflict = ", ".join(quote(meta.get_field(name).column) for name in key)
-    placeholders = ", ".join(["%s"] * len(params))
-    # Quoted identifiers from the model's metadata; every value is a parameter.
-    sql = (
-        f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608
-        f"ON CONFLICT ({conflict}) DO UPDATE SET {', '.join(updates)}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def count_daily(story: Story, **counts: int) -> None:
-    """Today's (UTC) anonymous figures for the story: impressions, reach, completions, likes..."""
-    counts = {name: value for name, value in counts.items() if value}
-    if counts:
-        key = {"story_id": story.pk, "day": timezone.now().date()}
-        _add_counts(StoryDailyStats, key, counts, author=story.author_id)
-
-
 def _add_affinity(user: User, story: Story, field: str, delta: int) -> None:
     if user.pk == story.author_id:
         return
     if delta > 0:
         key = {"user": user.pk, "author": story.author_id}
-        _add_counts(Affinity, key, {field: delta}, updated_at=timezone.now())
+        add_counts(Affinity, key, {field: delta}, updated_at=timezone.now())
     else:
         Affinity.objects.filter(user=user, author_id=story.author_id).update(
             **{field: Greatest(F(field) + delta, 0)}
@@ -177,30 +138,75 @@ def share(user: User, story: Story) -> int:
     return _current(story, "share_count")
 
 
-def record_view(viewer: User | None, story: Story, *, completed: bool = False) -> None:
-    """An impression of an item (and "completed" when watched to the end).
+def _upsert_view(story: Story, viewer: User, now, *, completed: bool) -> tuple[bool, bool]:
+    """Add an impression to the viewer's row, creating it on the first view; returns (first view
+    ever, first view today). One INSERT ... ON CONFLICT DO UPDATE ... RETURNING (PostgreSQL,
+    SQLite 3.35+): the row lock orders racing tabs of one person, and `previous_seen_on` is
+    set from the old `last_seen_on` in the same statement, so nothing is read before writing."""
+    meta = StoryView._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    values = {
+        "story": story.pk,
+        "viewer": viewer.pk,
+        "impressions": 1,
+        "first_seen_at": now,
+        "last_seen_on": now.date(),
+        "completed_at": now if completed else None,
+    }
+    fields = [meta.get_field(name) for name in values]
+    column = {field.name: quote(field.column) for field in meta.concrete_fields}
+    params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
+    # Quoted identifiers from the model's metadata; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(column[f.name] for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(params))}) "
+        f"ON CONFLICT ({column['story']}, {column['viewer']}) DO UPDATE SET "
+        f"{column['impressions']} = {table}.{column['impressions']} + 1, "
+        f"{column['previous_seen_on']} = {table}.{column['last_seen_on']}, "
+        f"{column['last_seen_on']} = excluded.{column['last_seen_on']}, "
+        f"{column['completed_at']} = "
+        f"COALESCE({table}.{column['completed_at']}, excluded.{column['completed_at']}) "
+        f"RETURNING {column['impressions']}, {column['previous_seen_on']}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        impressions, previous = cursor.fetchone()
+    previous = meta.get_field("previous_seen_on").to_python(previous)
+    first_ever = impressions == 1  # an update always leaves at least 2
+    return first_ever, first_ever or previous != now.date()
 
-    Signed-in viewers have one StoryView row per item: impressions add up, the first view counts
-    toward reach and the first completion toward completions. Anonymous views only add to the
-    day's impressions and completions. The author's own views change no figures."""
+
+def record_view(
+    viewer: User | None, story: Story, *, completed: bool = False, impression: bool = True
+) -> None:
+    """An impression of an item (and "completed" when watched to the end); with
+    `impression=False`, only the completion of an impression already reported (the player
+    reports one when an item shows and the completion when it ends, without a second impression).
+
+    Signed-in viewers have one StoryView row per item: impressions add up, the first view ever
+    counts toward `reach` and the first of each UTC day toward `day_reach` (one upsert, exact
+    under racing tabs). Every completed view adds to completions.
+    Anonymous views only add to impressions and completions. The author's own views change no
+    figures."""
+    if not (impression or completed):
+        return
     if viewer is None or not viewer.is_authenticated:
-        count_daily(story, impressions=1, completions=int(completed))
+        count_daily(story, impressions=int(impression), completions=int(completed))
         return
     now = timezone.now()
     rows = StoryView.objects.filter(story=story, viewer=viewer)
+    new_viewer = new_today = False
     with transaction.atomic():
-        new = False
-        if not rows.update(impressions=F("impressions") + 1):
-            try:
-                with transaction.atomic():
-                    StoryView.objects.create(
-                        story=story, viewer=viewer, first_seen_at=now, completed_at=now if completed else None
-                    )
-                new = True
-            except IntegrityError:  # the same person's other tab got there first
-                rows.update(impressions=F("impressions") + 1)
-        first_completion = completed and (
-            new or bool(rows.filter(completed_at__isnull=True).update(completed_at=now))
-        )
+        if not impression and not rows.filter(completed_at__isnull=True).update(completed_at=now):
+            impression = not rows.exists()  # a completion with no impression before it is both
+        if impression:
+            new_viewer, new_today = _upsert_view(story, viewer, now, completed=completed)
         if viewer.pk != story.author_id:
-            count_daily(story, impressions=1, reach=int(new), completions=int(first_completion))
+            count_daily(
+                story,
+                impressions=int(impression),
+                reach=int(new_viewer),
+                day_reach=int(new_today),
+                completions=int(completed),
+            )

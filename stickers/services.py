@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts import selectors as people
 from accounts import services as people_services
 from accounts.models import Notification, User
+from analytics import services as analytics
 from stories.lifecycle import State
 from stories.models import Story
 
@@ -313,7 +314,10 @@ def vote(sticker: Sticker, voter: User, option: Any) -> PollVote:
     if voter.pk == sticker.story.author_id:
         raise ValidationError("You cannot vote on your own poll.")
     index = _option_index(sticker, option)
-    return _insert_once(PollVote, "You already voted.", sticker=sticker, voter=voter, option=index)
+    with transaction.atomic():
+        row = _insert_once(PollVote, "You already voted.", sticker=sticker, voter=voter, option=index)
+        analytics.count_sticker_response(sticker, option=index)
+    return row
 
 
 def answer_quiz(sticker: Sticker, person: User, option: Any) -> QuizAnswer:
@@ -324,9 +328,12 @@ def answer_quiz(sticker: Sticker, person: User, option: Any) -> QuizAnswer:
         raise ValidationError("You cannot answer your own quiz.")
     index = _option_index(sticker, option)
     correct = index == sticker.data.get("correct")
-    return _insert_once(
-        QuizAnswer, "You already answered.", sticker=sticker, person=person, option=index, correct=correct
-    )
+    with transaction.atomic():
+        row = _insert_once(
+            QuizAnswer, "You already answered.", sticker=sticker, person=person, option=index, correct=correct
+        )
+        analytics.count_sticker_response(sticker, option=index, correct=correct)
+    return row
 
 
 def ask_question(sticker: Sticker, author: User, text: Any) -> Question:
@@ -340,7 +347,10 @@ def ask_question(sticker: Sticker, author: User, text: Any) -> Question:
         raise ValidationError({"text": "Write a question."})
     if len(text) > MAX_ASKED_LENGTH:
         raise ValidationError({"text": f"A question can be at most {MAX_ASKED_LENGTH} characters."})
-    return Question.objects.create(sticker=sticker, author=author, text=text)
+    with transaction.atomic():
+        question = Question.objects.create(sticker=sticker, author=author, text=text)
+        analytics.count_sticker_response(sticker)
+    return question
 
 
 def _as_uuid(value: Any) -> uuid.UUID | None:
@@ -377,7 +387,9 @@ def link_add_yours_response(sticker: Sticker, story: Story) -> AddYoursResponse:
         raise ValidationError("This story is no longer available.")
     try:
         with transaction.atomic():
-            return AddYoursResponse.objects.create(sticker=sticker, story=story)
+            response = AddYoursResponse.objects.create(sticker=sticker, story=story)
+            analytics.count_sticker_response(sticker)
+            return response
     except IntegrityError:
         raise ValidationError("This story already answers an Add Yours prompt.") from None
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "feed",
     "stickers",
     "moderation",
+    "analytics",
 ]
 
 MIDDLEWARE = [

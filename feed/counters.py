@@ -1,0 +1,53 @@
+"""Exact counters: the one upsert every anonymous tally uses (the stories' daily stats, affinity,
+creator analytics). Kept apart from feed.services, which imports accounts.services, so that
+accounts and stickers can count into the daily stats without an import cycle."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+from .models import StoryDailyStats
+
+if TYPE_CHECKING:
+    from stories.models import Story
+
+
+def add_counts(model: type[models.Model], key: dict[str, Any], counts: dict[str, int], **also: Any) -> None:
+    """Add `counts` to the row at `key`, creating it on the first event: one atomic
+    INSERT ... ON CONFLICT DO UPDATE (PostgreSQL and SQLite), so racing requests never lose an
+    increment and never fail on the unique key. `also` is written on insert and on update."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    values = {**key, **also, **counts}
+    fields = [meta.get_field(name) for name in values]
+    columns = ", ".join(quote(field.column) for field in fields)
+    params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
+    updates = [
+        f"{quote(f.column)} = {table}.{quote(f.column)} + excluded.{quote(f.column)}"
+        for f in fields[-len(counts) :]
+    ]
+    updates += [
+        f"{quote(meta.get_field(name).column)} = excluded.{quote(meta.get_field(name).column)}"
+        for name in also
+    ]
+    conflict = ", ".join(quote(meta.get_field(name).column) for name in key)
+    placeholders = ", ".join(["%s"] * len(params))
+    # Quoted identifiers from the model's metadata; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {', '.join(updates)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def count_daily(story: Story, **counts: int) -> None:
+    """Today's (UTC) anonymous figures for the story: impressions, reach, completions, likes..."""
+    counts = {name: value for name, value in counts.items() if value}
+    if counts:
+        key = {"story_id": story.pk, "day": timezone.now().date()}
+        add_counts(StoryDailyStats, key, counts, author=story.author_id)
