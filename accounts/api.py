@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
+from analytics import selectors as analytics_selectors
 from stories import selectors as story_selectors
 from stories_site.api import CursorPagination
 
@@ -20,6 +21,7 @@ from . import selectors, services
 from .models import USERNAME_PATTERN, User
 from .serializers import (
     FollowRowSerializer,
+    FollowSerializer,
     NotificationSerializer,
     PersonSerializer,
     ProfileSerializer,
@@ -177,7 +179,7 @@ class UserViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         methods=["POST"],
-        request=None,
+        request=FollowSerializer,
         responses={
             201: OpenApiResponse(
                 ProfileSerializer, description="Now following; the profile with new counts."
@@ -196,8 +198,11 @@ class UserViewSet(viewsets.GenericViewSet):
         if request.method == "DELETE":
             services.unfollow(request.user, person)
             return Response(status=status.HTTP_204_NO_CONTENT)
+        incoming = FollowSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        source = analytics_selectors.story_by_id(incoming.validated_data.get("from_story"))
         try:
-            created = services.follow(request.user, person)
+            created = services.follow(request.user, person, source_story=source)
         except services.RelationError as exc:
             return Response({"detail": str(exc)}, status=RELATION_STATUS[exc.code])
         return self._profile(person, status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -59,6 +59,17 @@ class PersonSerializer(serializers.Serializer):
         return person.pk in self.context.get("live_ids", ())
 
 
+class FollowSerializer(serializers.Serializer):
+    """The optional body of a follow: the story it was made from, for the followee's analytics."""
+
+    from_story = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="The story item the follow was made from (player, story page). Counted in its "
+        "analytics when it is the followee's and you may see it; ignored otherwise.",
+    )
+
+
 class FollowRowSerializer(PersonSerializer):
     """A follower or followee, with when the follow began."""
 

@@ -23,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from analytics import selectors as analytics_selectors
 from feed import selectors as feed_selectors
 from stickers import selectors as sticker_selectors
 from stories import selectors as story_selectors
@@ -232,8 +233,9 @@ def follow(request: HttpRequest, username: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return _sign_in_first(request, username)
     person = _visible_or_404(username, request.user)
+    source = analytics_selectors.story_by_id(request.POST.get("from_story"))
     try:
-        services.follow(request.user, person)
+        services.follow(request.user, person, source_story=source)
     except services.RelationError as exc:
         messages.error(request, str(exc))
     else:

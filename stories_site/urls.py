@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("feed.api_urls")),
     path("", include("stickers.api_urls")),
     path("", include("moderation.api_urls")),
+    path("", include("analytics.api_urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("stories/", include("stories.urls")),
     path("stickers/", include("stickers.urls")),
     path("report/", include("moderation.urls")),
+    path("analytics/", include("analytics.urls")),
     path("", include("feed.urls")),
 ]
 

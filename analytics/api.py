@@ -1,0 +1,53 @@
+"""Creator analytics endpoints of /api/v1/: the author (or staff) only; anyone else gets the
+404 of a story that does not exist. Thin: one selector, one serializer."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import permissions, serializers
+from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors
+from .serializers import StoryAnalyticsSerializer, SummarySerializer
+
+Detail = inline_serializer("AnalyticsDetail", {"detail": serializers.CharField()})
+NOT_YOURS = "No such story, or its analytics are not yours to see."
+
+
+class StoryAnalyticsView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        responses={200: StoryAnalyticsSerializer, 404: OpenApiResponse(Detail, description=NOT_YOURS)},
+        summary="A story item's analytics (its author only), live or purged",
+        tags=["analytics"],
+    )
+    def get(self, request: Request, story_id) -> Response:
+        story = selectors.analyzed_story(request.user, story_id)
+        if story is None:
+            raise NotFound(NOT_YOURS)
+        return Response(StoryAnalyticsSerializer(selectors.story_report(story)).data)
+
+
+class SummaryView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "days", int, description=f"{selectors.MIN_DAYS} to {selectors.MAX_DAYS} (default 28)."
+            )
+        ],
+        responses={200: SummarySerializer, 400: OpenApiResponse(Detail, description=selectors.DAYS_MESSAGE)},
+        summary="Your analytics for the last N days, by day, with follower growth",
+        tags=["analytics"],
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            days = selectors.clean_days(request.query_params.get("days"))
+        except ValueError as exc:
+            raise ParseError(str(exc)) from None
+        return Response(SummarySerializer(selectors.summary(request.user, days)).data)

@@ -1,0 +1,38 @@
+"""Creator analytics pages: the dashboard (/analytics/) and one story's page. Signed in; a
+story's page is its author's (or staff's), anyone else gets a 404."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from . import charts, selectors
+
+PERIODS = (7, 28)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    try:
+        days = selectors.clean_days(request.GET.get("days"))
+    except ValueError:
+        days = selectors.DEFAULT_DAYS
+    summary = selectors.summary(request.user, days)
+    context = {
+        "summary": summary,
+        "periods": PERIODS,
+        "charts": charts.summary_charts(summary),
+        "rows": selectors.story_table(request.user, since=summary.start),
+    }
+    return render(request, "analytics/dashboard.html", context)
+
+
+@login_required
+def story(request: HttpRequest, story_id) -> HttpResponse:
+    found = selectors.analyzed_story(request.user, story_id)
+    if found is None:
+        raise Http404("No such story, or its analytics are not yours to see.")
+    report = selectors.story_report(found)
+    context = {"report": report, "story": found, "charts": charts.story_charts(report.days)}
+    return render(request, "analytics/story.html", context)

@@ -1,0 +1,108 @@
+"""Counting is exact under parallel requests: views through the HTTP endpoint from many
+threads (the same person in several tabs too), follows from a story with double taps, poll votes
+and racing unfollows. PostgreSQL only: SQLite serialises writers, so it cannot show a race."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts import services as accounts
+from analytics.models import FollowerDaily, StickerStats
+from feed.models import StoryDailyStats, StoryView
+from stickers import services as stickers
+from tests.factories import LiveStoryFactory, UserFactory
+from tests.stickers.factories import PollStickerFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def race(actions: list) -> None:
+    """Run every action at the same instant, each in its own thread and connection; a failure
+    in any thread fails the test."""
+    barrier = threading.Barrier(len(actions))
+
+    def run(action) -> None:
+        try:
+            barrier.wait()
+            action()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(actions)) as pool:
+        for future in [pool.submit(run, action) for action in actions]:
+            future.result()
+
+
+def _live_story():
+    now = timezone.now()
+    return LiveStoryFactory(published_at=now, expires_at=now + timedelta(hours=24))
+
+
+def _today(story) -> StoryDailyStats:
+    return StoryDailyStats.objects.get(story_id=story.pk, day=timezone.now().date())
+
+
+def _client(user=None) -> APIClient:
+    api = APIClient()
+    if user is not None:
+        api.force_authenticate(user)
+    return api
+
+
+def test_parallel_view_requests_count_exactly(requires_postgres):
+    """8 people x 3 tabs reporting an impression at once, 6 anonymous impressions, then every
+    person's completion-only report at once: 30 impressions, 8 reached, 8 completions."""
+    story = _live_story()
+    people = [UserFactory() for _ in range(8)]
+    url = f"/api/v1/stories/{story.pk}/views/"
+
+    def post(client, body):
+        def action():
+            response = client.post(url, body, format="json")
+            assert response.status_code == 204, response.content
+
+        return action
+
+    clients = [_client(person) for person in people for _ in range(3)] + [_client() for _ in range(6)]
+    race([post(client, {"completed": False}) for client in clients])
+    race([post(_client(person), {"completed": True, "impression": False}) for person in people])
+    row = _today(story)
+    assert (row.impressions, row.reach, row.day_reach, row.completions) == (30, 8, 8, 8)
+    assert sorted(StoryView.objects.filter(story=story).values_list("impressions", flat=True)) == [3] * 8
+
+
+def test_follows_from_a_story_with_double_taps_count_once_each(requires_postgres):
+    story = _live_story()
+    people = [UserFactory() for _ in range(10)]
+    url = f"/api/v1/users/{story.author.username}/follow/"
+
+    def follow(person):
+        return lambda: _client(person).post(url, {"from_story": str(story.pk)}, format="json")
+
+    race([follow(person) for person in people for _ in range(2)])
+    assert _today(story).follows_from_story == 10
+    assert FollowerDaily.objects.get(author=story.author).gained == 10
+
+
+def test_racing_unfollows_lose_one_follower(requires_postgres):
+    author, fan = UserFactory(), UserFactory()
+    accounts.follow(fan, author)
+    race([lambda: accounts.unfollow(fan, author) for _ in range(6)])
+    row = FollowerDaily.objects.get(author=author)
+    assert (row.gained, row.lost) == (1, 1)
+
+
+def test_parallel_poll_votes_are_all_counted(requires_postgres):
+    poll = PollStickerFactory()
+    people = [UserFactory() for _ in range(10)]
+    race([lambda person=person, n=n: stickers.vote(poll, person, n % 2) for n, person in enumerate(people)])
+    stats = StickerStats.objects.get(sticker_id=poll.pk)
+    assert (stats.responses, stats.option_counts) == (10, [5, 5])
+    assert _today(poll.story).sticker_responses == 10
