@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-SECTIONS = {"media": "bench.media_bench", "feed": "bench.feed_bench"}
+SECTIONS = {"media": "bench.media_bench", "feed": "bench.feed_bench", "analytics": "bench.analytics_bench"}
 
 
 def main() -> int:

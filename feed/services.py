@@ -195,11 +195,12 @@ def record_view(
         count_daily(story, impressions=int(impression), completions=int(completed))
         return
     now = timezone.now()
-    rows = StoryView.objects.filter(story=story, viewer=viewer)
     new_viewer = new_today = False
     with transaction.atomic():
-        if not impression and not rows.filter(completed_at__isnull=True).update(completed_at=now):
-            impression = not rows.exists()  # a completion with no impression before it is both
+        if not impression:
+            rows = StoryView.objects.filter(story=story, viewer=viewer)
+            if not rows.filter(completed_at__isnull=True).update(completed_at=now):
+                impression = not rows.exists()  # a completion with no impression before it is both
         if impression:
             new_viewer, new_today = _upsert_view(story, viewer, now, completed=completed)
         if viewer.pk != story.author_id:

@@ -1,0 +1,300 @@
+"""Analytics benchmark (issue #7), on PostgreSQL: what recording a view costs.
+
+The same scripted stream of view events (signed-in viewers with repeats, about one in ten
+anonymous, a quarter completed) is sent three ways, each against a bare INSERT of the same rows
+(one autocommit INSERT per event into a plain table, through psycopg) at the same concurrency in
+the same run:
+
+1. `feed.services.record_view` in one thread: events per second;
+2. `record_view` from 4 threads at once (the player's traffic is concurrent): events per second;
+3. `POST /api/v1/stories/{id}/views/` through the whole Django stack in-process (middleware,
+   token auth, DRF, the visibility check), one thread, against the same requests with
+   `record_view` replaced by a no-op: what counting adds to the request the player makes.
+
+Figures are microseconds per event (the inverse of events per second), so a ratio <= target is
+good. After each run the daily stats must equal the stream exactly (impressions, reach,
+completions), or the figure is marked failed.
+
+Uses DATABASE_URL's server, or the throwaway cluster of the feed bench (`postgres_server`).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from unittest import mock
+from urllib.parse import urlsplit
+
+from bench.common import Report
+from bench.feed_bench import _with_database, postgres_server
+
+PEOPLE = 400
+STORIES_PER_RUN = 60
+EVENTS = 4000  # per measurement
+HTTP_EVENTS = 1000  # the whole stack is slower: fewer events keep the section near two minutes
+THREADS = 4
+TARGETS = {"service": 5.0, "threads": 5.0, "http": 1.5}
+
+
+def _create_database(url: str) -> str:
+    import psycopg
+
+    base = urlsplit(url).path.lstrip("/") or "postgres"
+    name = re.sub(r"\W", "_", f"{base}_analytics")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return _with_database(url, name)
+
+
+def _point_django_at(database_url: str) -> None:
+    """The default connection on this server and database (another section may have set up
+    Django for another server in the same process)."""
+    from django.db import connections
+
+    parts = urlsplit(database_url)
+    connection = connections["default"]
+    connection.close()
+    connection.settings_dict.update(
+        NAME=parts.path.lstrip("/"),
+        HOST=parts.hostname or "",
+        PORT=str(parts.port or ""),
+        USER=parts.username or "",
+        PASSWORD=parts.password or "",
+    )
+
+
+def _seed_people() -> list:
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.models import User
+
+    password = make_password("bench-password")
+    User.objects.bulk_create(
+        [User(username=f"a{n}-{uuid.uuid4().hex[:6]}", password=password) for n in range(PEOPLE)]
+    )
+    return list(User.objects.order_by("-id")[:PEOPLE])
+
+
+def _stories(author) -> list:
+    from django.utils import timezone
+
+    from stories.models import Story
+
+    now = timezone.now()
+    rows = [
+        Story(
+            author=author,
+            kind="video",
+            state="ready",
+            media="x.mp4",
+            published_at=now,
+            expires_at=now + timedelta(hours=24),
+        )
+        for _ in range(STORIES_PER_RUN)
+    ]
+    return Story.objects.bulk_create(rows)
+
+
+def _stream(rng: random.Random, people: list, stories: list, size: int = EVENTS) -> list[tuple]:
+    """(viewer or None, story, completed): pairs drawn from a pool a third the stream's size, so
+    about two in three signed-in events are a first view and the rest repeats."""
+    pairs = [(rng.choice(people[1:]), rng.choice(stories)) for _ in range(size // 3)]
+    events = []
+    for _ in range(size):
+        viewer, story = rng.choice(pairs)
+        events.append((None if rng.random() < 0.1 else viewer, story, rng.random() < 0.25))
+    return events
+
+
+def _expected(events: list[tuple]) -> tuple[int, int, int]:
+    reached = {(viewer.pk, story.pk) for viewer, story, _ in events if viewer is not None}
+    return len(events), len(reached), sum(1 for *_, completed in events if completed)
+
+
+def _counted(stories: list) -> tuple[int, int, int]:
+    from django.db.models import Sum
+
+    from feed.models import StoryDailyStats
+
+    sums = StoryDailyStats.objects.filter(story_id__in=[s.pk for s in stories]).aggregate(
+        i=Sum("impressions"), r=Sum("reach"), c=Sum("completions")
+    )
+    return sums["i"] or 0, sums["r"] or 0, sums["c"] or 0
+
+
+def _in_threads(
+    events: list[tuple], threads: int, send: Callable[[tuple], None], close: Callable[[], None]
+) -> float:
+    """Seconds to send every event, split over `threads` threads started together."""
+    chunks = [events[n::threads] for n in range(threads)]
+    barrier = threading.Barrier(threads + 1)
+    errors: list[BaseException] = []
+
+    def work(chunk: list[tuple]) -> None:
+        try:
+            barrier.wait()
+            for event in chunk:
+                send(event)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            close()
+
+    workers = [threading.Thread(target=work, args=(chunk,)) for chunk in chunks]
+    for worker in workers:
+        worker.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - start
+    if errors:
+        raise errors[0]
+    return elapsed
+
+
+def _bare(database_url: str, events: list[tuple], threads: int) -> float:
+    """The same rows as plain INSERTs, one autocommit statement per event, `threads` at once."""
+    import psycopg
+
+    local = threading.local()
+
+    def send(event: tuple) -> None:
+        if not hasattr(local, "conn"):
+            local.conn = psycopg.connect(database_url, autocommit=True)
+        viewer, story, completed = event
+        local.conn.execute(
+            "INSERT INTO bench_view_event (story_id, viewer_id, completed, seen_at) "
+            "VALUES (%s, %s, %s, now())",
+            [story.pk, viewer.pk if viewer else None, completed],
+        )
+
+    def close() -> None:
+        if hasattr(local, "conn"):
+            local.conn.close()
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS bench_view_event (id bigserial PRIMARY KEY, story_id uuid NOT NULL, "
+            "viewer_id integer, completed boolean NOT NULL, seen_at timestamptz NOT NULL)"
+        )
+    return _in_threads(events, threads, send, close)
+
+
+def _through_service(events: list[tuple], threads: int) -> float:
+    from django.db import connection
+
+    from feed import services
+
+    def send(event: tuple) -> None:
+        viewer, story, completed = event
+        services.record_view(viewer, story, completed=completed)
+
+    return _in_threads(events, threads, send, lambda: connection.close())
+
+
+def _through_http(events: list[tuple], *, counting: bool = True) -> float:
+    from django.db import connection
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    tokens = {}
+    client = Client()
+
+    def send(event: tuple) -> None:
+        viewer, story, completed = event
+        headers = {"HTTP_HOST": "127.0.0.1"}
+        if viewer is not None:
+            if viewer.pk not in tokens:
+                tokens[viewer.pk] = Token.objects.get_or_create(user=viewer)[0].key
+            headers["HTTP_AUTHORIZATION"] = f"Token {tokens[viewer.pk]}"
+        response = client.post(
+            f"/api/v1/stories/{story.pk}/views/",
+            {"completed": completed},
+            content_type="application/json",
+            **headers,
+        )
+        assert response.status_code == 204, (response.status_code, response.content[:300])
+
+    for viewer, *_ in events:  # tokens made before the clock starts
+        if viewer is not None and viewer.pk not in tokens:
+            tokens[viewer.pk] = Token.objects.get_or_create(user=viewer)[0].key
+    if counting:
+        return _in_threads(events, 1, send, lambda: connection.close())
+    with mock.patch("feed.services.record_view", return_value=None):
+        return _in_threads(events, 1, send, lambda: connection.close())
+
+
+def run() -> Report:
+    started = time.perf_counter()
+    report = Report("analytics")
+    with postgres_server() as server_url:
+        url = _create_database(server_url)
+        os.environ["DATABASE_URL"] = url
+        from bench.common import setup_django
+
+        setup_django()
+        _point_django_at(url)
+        from django.conf import settings
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        # Throttles lifted (in place: DRF's throttle classes hold this dict): the stream is a
+        # few clients sending thousands of events.
+        rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+        rates.update(dict.fromkeys([*rates, "views", "engage"], "100000000/minute"))
+        rng = random.Random(7)
+        people = _seed_people()
+        ways = [
+            ("service", "record_view, 1 thread", lambda events: _through_service(events, 1), 1),
+            (
+                "threads",
+                f"record_view, {THREADS} threads",
+                lambda events: _through_service(events, THREADS),
+                THREADS,
+            ),
+            ("http", "POST /views/ (whole stack in-process), 1 thread", _through_http, 1),
+        ]
+        warm = _stream(rng, people, _stories(people[0]))[:200]
+        _through_service(warm, 1)
+        _bare(url, warm, 1)
+        for key, label, send, threads in ways:
+            stories = _stories(people[0])
+            events = _stream(rng, people, stories, HTTP_EVENTS if key == "http" else EVENTS)
+            print(f"  {label}: {len(events)} events ...", flush=True)
+            seconds = send(events)
+            counted, expected = _counted(stories), _expected(events)
+            if key == "http":
+                baseline = _through_http(
+                    _stream(rng, people, _stories(people[0]), HTTP_EVENTS), counting=False
+                )
+                name = f"view events through {label} vs the same requests without counting"
+                note = (
+                    f"{len(events) / seconds:,.0f} events/s vs {len(events) / baseline:,.0f} without counting"
+                )
+            else:
+                baseline = _bare(url, events, threads)
+                name = f"view events through {label} vs bare INSERT of the same rows"
+                note = f"{len(events) / seconds:,.0f} events/s vs {len(events) / baseline:,.0f} bare"
+            result = report.add(
+                name,
+                seconds / len(events) * 1e6,
+                baseline / len(events) * 1e6,
+                "us/event",
+                TARGETS[key],
+                note=f"{note}; counted (impressions, reach, completions) {counted}, expected {expected}",
+            )
+            result.ok = result.ok and counted == expected
+            print(f"    {result.note}", flush=True)
+        from django.db import connections
+
+        connections.close_all()
+    print(f"  analytics bench took {time.perf_counter() - started:.0f} s", flush=True)
+    return report
