@@ -214,7 +214,7 @@ def run() -> Report:
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
-    author = User.objects.create_user("bench-author", password="x")
+    author = User.objects.create_user("bench_author", password="x")
     report = Report("media")
 
     for name, codec in (("h264-30s.mp4", "h264"), ("hevc-30s.mp4", "hevc"), ("vp9-30s.webm", "vp9")):
