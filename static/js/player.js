@@ -25,6 +25,8 @@
     name: $(".player-author-name"),
     time: $(".player-time"),
     caption: $(".player-caption"),
+    follow: $(".player-follow"),
+    insights: $(".player-insights"),
     pause: $(".player-pause"),
     mute: $(".player-mute"),
     close: $(".player-close"),
@@ -169,6 +171,7 @@
     ui.authorLink.href = "/@" + encodeURIComponent(username);
     ui.avatar.replaceWith((ui.avatar = avatar(person, "sm", false)));
     ui.name.textContent = nameOf(person);
+    updateFollow(username);
     root.setAttribute("aria-label", nameOf(person) + "'s story");
     document.title = nameOf(person) + "'s story · Stories";
     const path = "/@" + encodeURIComponent(username) + "/story";
@@ -512,7 +515,7 @@
     if (state.viewsSent.has(key)) return;
     state.viewsSent.add(key);
     item.seen_by_me = true;
-    api("stories/" + item.id + "/views/", { method: "POST", json: { completed: completed } }).catch(function () {
+    api("stories/" + item.id + "/views/", { method: "POST", json: { completed: completed, impression: !completed } }).catch(function () {
       state.viewsSent.delete(key);
     });
   }
@@ -530,6 +533,58 @@
     ui.download.hidden = !item.download_url;
     if (item.download_url) ui.download.href = item.download_url;
     ui.remove.hidden = item.author.username !== viewer;
+    showInsights(item);
+  }
+
+  // --- Follow from the story, and the author's own figures ------------------------------------
+
+  const following = new Map(); // username -> is_following, asked once per author
+  const figures = new Map(); // item id -> the author's analytics, fetched once per item
+
+  function updateFollow(username) {
+    ui.follow.hidden = true;
+    if (!signedIn || username === viewer) return;
+    const known = following.get(username);
+    if (known !== undefined) {
+      ui.follow.hidden = known;
+      return;
+    }
+    api("users/" + encodeURIComponent(username) + "/").then(function (profile) {
+      following.set(username, Boolean(profile.is_following));
+      if (state.username === username) ui.follow.hidden = Boolean(profile.is_following);
+    }).catch(function () {});
+  }
+
+  function followFromStory() {
+    const item = current();
+    const username = item.author.username;
+    ui.follow.disabled = true;
+    api("users/" + encodeURIComponent(username) + "/follow/", { method: "POST", json: { from_story: item.id } })
+      .then(function () {
+        following.set(username, true);
+        ui.follow.hidden = true;
+        toast("Following " + nameOf(item.author));
+      })
+      .catch(function (error) { toast(error.message); })
+      .then(function () { ui.follow.disabled = false; });
+  }
+
+  // Only the author gets figures (the API answers 404 to anyone else); never who viewed.
+  function showInsights(item) {
+    ui.insights.hidden = true;
+    if (item.author.username !== viewer) return;
+    const shown = function (data) {
+      if (current() !== item) return;
+      const rate = Math.round((data.completion_rate || 0) * 100);
+      ui.insights.textContent = count(data.impressions) + " views · " + count(data.reach) + " people · " + rate + "% watched to the end";
+      ui.insights.href = "/analytics/stories/" + item.id + "/";
+      ui.insights.hidden = false;
+    };
+    if (figures.has(item.id)) return shown(figures.get(item.id));
+    api("analytics/stories/" + item.id + "/").then(function (data) {
+      figures.set(item.id, data);
+      shown(data);
+    }).catch(function () {});
   }
 
   function toggleLike() {
@@ -748,6 +803,7 @@
   ui.close.addEventListener("click", close);
   ui.prevAuthor.addEventListener("click", function () { goToAuthor(-1); });
   ui.nextAuthor.addEventListener("click", function () { goToAuthor(1); });
+  ui.follow.addEventListener("click", followFromStory);
   ui.like.addEventListener("click", toggleLike);
   ui.like.addEventListener("animationend", function () { ui.like.classList.remove("pop"); });
   ui.comments.addEventListener("click", openComments);

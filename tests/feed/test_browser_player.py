@@ -348,3 +348,42 @@ def test_the_author_sees_notifications_then_downloads_and_deletes(phone_page, li
     # Her only item is gone, so the player closes and goes back.
     page.wait_for_url("**/notifications/")
     wait_until(lambda: Story.objects.get(pk=story.pk).state == State.DELETED, message="the delete")
+
+
+def test_follow_from_the_player_counts_for_the_story_and_the_author_sees_figures(
+    phone_page, live_server, cast, wait_until
+):
+    """Ada does not follow Carol: the player offers Follow, and the follow is credited to the
+    story she was watching. Carol then sees how the story did, never who watched it."""
+    from accounts.models import Follow
+
+    page = phone_page
+    carol, story = cast["carol"], cast["carols"]
+    login(page, live_server.url, "ada", DEFAULT_PASSWORD)
+    page.goto(f"{live_server.url}/@carol/story")
+    wait_showing(page, story)
+    follow = page.locator(".player-follow")
+    follow.wait_for(state="visible")
+    follow.click()
+    wait_until(
+        lambda: Follow.objects.filter(
+            follower=cast["ada"], followee=carol, source_story_id=story.pk
+        ).exists(),
+        message="the follow credited to the story",
+    )
+    page.wait_for_function("() => document.querySelector('.player-follow').hidden")
+
+    # Bob already follows nobody here but is followed by Ada: no Follow button on his story.
+    page.goto(f"{live_server.url}/@bob/story")
+    wait_showing(page, cast["clip"])
+    assert page.locator(".player-follow").is_hidden()
+
+    page.context.clear_cookies()
+    login(page, live_server.url, "carol", DEFAULT_PASSWORD)
+    page.goto(f"{live_server.url}/@carol/story")
+    wait_showing(page, story)
+    insights = page.locator(".player-insights")
+    insights.wait_for(state="visible")
+    assert "views" in insights.text_content()
+    assert "ada" not in insights.text_content().lower()
+    assert page.locator(".player-follow").is_hidden()
