@@ -1,6 +1,7 @@
 """Shared API plumbing: pagination and one error shape for every endpoint."""
 
-from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, pagination
 from rest_framework.views import exception_handler as drf_exception_handler
