@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from analytics import selectors as analytics_selectors
 from stories import selectors as story_selectors
-from stories_site.api import CursorPagination
+from stories_site.api import CursorPagination, error_response
 
 from . import selectors, services
 from .models import USERNAME_PATTERN, User
@@ -32,11 +32,10 @@ from .serializers import (
     TokenSerializer,
 )
 
-DetailSerializer = inline_serializer("Detail", {"detail": serializers.CharField()})
 PLAIN_ERRORS = {
-    400: OpenApiResponse(DetailSerializer, description="Bad input, in plain words."),
-    403: OpenApiResponse(DetailSerializer, description="Not allowed."),
-    404: OpenApiResponse(DetailSerializer, description="No such person (or not visible to you)."),
+    400: error_response("Bad input, in plain words."),
+    403: error_response("Not allowed."),
+    404: error_response("No such person (or not visible to you)."),
 }
 RELATION_STATUS = {
     services.RelationError.SELF: status.HTTP_400_BAD_REQUEST,

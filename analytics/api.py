@@ -3,17 +3,18 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import permissions, serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions
 from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from stories_site.api import error_response
+
 from . import selectors
 from .serializers import StoryAnalyticsSerializer, SummarySerializer
 
-Detail = inline_serializer("AnalyticsDetail", {"detail": serializers.CharField()})
 NOT_YOURS = "No such story, or its analytics are not yours to see."
 
 
@@ -21,7 +22,7 @@ class StoryAnalyticsView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        responses={200: StoryAnalyticsSerializer, 404: OpenApiResponse(Detail, description=NOT_YOURS)},
+        responses={200: StoryAnalyticsSerializer, 404: error_response(NOT_YOURS)},
         summary="A story item's analytics (its author only), live or purged",
         tags=["analytics"],
     )
@@ -41,7 +42,7 @@ class SummaryView(APIView):
                 "days", int, description=f"{selectors.MIN_DAYS} to {selectors.MAX_DAYS} (default 28)."
             )
         ],
-        responses={200: SummarySerializer, 400: OpenApiResponse(Detail, description=selectors.DAYS_MESSAGE)},
+        responses={200: SummarySerializer, 400: error_response(selectors.DAYS_MESSAGE)},
         summary="Your analytics for the last N days, by day, with follower growth",
         tags=["analytics"],
     )

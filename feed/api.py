@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from stories import selectors as story_selectors
 from stories.models import Story
 from stories.serializers import StorySerializer
-from stories_site.api import CursorPagination
+from stories_site.api import CursorPagination, error_response
 
 from . import selectors, services
 from .serializers import (
@@ -28,11 +28,10 @@ from .serializers import (
 )
 
 STORY_GONE = "This story does not exist or is no longer available."
-Detail = inline_serializer("EngagementDetail", {"detail": serializers.CharField()})
 ERRORS = {
-    400: OpenApiResponse(Detail, description="Bad input, in plain words."),
-    403: OpenApiResponse(Detail, description="Not allowed (comments off, not yours, suspended)."),
-    404: OpenApiResponse(Detail, description="No such story, or not one you may see."),
+    400: error_response("Bad input, in plain words."),
+    403: error_response("Not allowed (comments off, not yours, suspended)."),
+    404: error_response("No such story, or not one you may see."),
 }
 PAGE_PARAMETERS = [
     OpenApiParameter("cursor", str, description="From the previous page's `next`."),

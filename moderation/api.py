@@ -5,24 +5,25 @@ Thin: find the target, hand it to `services.report`, which decides what may be r
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from stories_site.api import error_response
+
 from . import selectors, services
 from .models import TargetKind
 from .serializers import ReportCreateSerializer, ReportSerializer
 
-Detail = inline_serializer("ReportError", {"detail": serializers.CharField()})
 RESPONSES = {
     201: ReportSerializer,
     400: OpenApiResponse(
         description="Unknown reason, details too long, your own content, or reported already."
     ),
-    404: OpenApiResponse(Detail, description="No such target, or not one you may see."),
+    404: error_response("No such target, or not one you may see."),
 }
 
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import permissions, serializers, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from feed.selectors import with_viewer_state
 from stories.serializers import StorySerializer
-from stories_site.api import CursorPagination
+from stories_site.api import CursorPagination, error_response
 
 from . import selectors, services
 from .models import Sticker, StickerType
@@ -32,11 +32,10 @@ from .serializers import (
 )
 
 STICKER_GONE = "This sticker does not exist or is no longer available."
-Detail = inline_serializer("StickerDetail", {"detail": serializers.CharField()})
 ERRORS = {
-    400: OpenApiResponse(Detail, description="Bad input or an expired story, in plain words."),
-    403: OpenApiResponse(Detail, description="Only the sticker's author may do this."),
-    404: OpenApiResponse(Detail, description="No such sticker, or not one you may see."),
+    400: error_response("Bad input or an expired story, in plain words."),
+    403: error_response("Only the sticker's author may do this."),
+    404: error_response("No such sticker, or not one you may see."),
 }
 CURSOR = [OpenApiParameter("cursor", str, description="From the previous page's `next`.")]
 

@@ -3,8 +3,17 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
+
+# Every 4xx answer is {"detail": "..."} or DRF's {"field": ["..."]}: one schema component for all.
+DetailSerializer = inline_serializer("Detail", {"detail": serializers.CharField()})
+
+
+def error_response(description: str) -> OpenApiResponse:
+    """An error answer for the OpenAPI schema, described in plain words."""
+    return OpenApiResponse(DetailSerializer, description=description)
 
 
 class CursorPagination(pagination.CursorPagination):
