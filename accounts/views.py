@@ -144,6 +144,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         "following_count": selectors.following_count(person, request.user),
         "has_story": story_selectors.has_live_story(person, request.user),
     }
+    context["story_seen"] = context["has_story"] and feed_selectors.story_fully_seen(person, request.user)
     return render(request, "accounts/profile.html", context)
 
 

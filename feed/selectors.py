@@ -143,6 +143,14 @@ def with_viewer_state(queryset: QuerySet[Story], viewer: Viewer) -> QuerySet[Sto
     )
 
 
+def story_fully_seen(author: User, viewer: Viewer) -> bool:
+    """Whether the viewer has seen every live item of the author's Story: the ring dims then."""
+    if not people.is_authenticated(viewer):
+        return False
+    unseen = stories.author_story(author, viewer).filter(~seen_expression(viewer))
+    return not unseen.exists()
+
+
 def visible_story(viewer: Viewer, story_id: Any) -> Story | None:
     """A story the viewer may see and engage with (live, audience, blocks), or None (a 404)."""
     return stories.visible_stories(viewer).select_related("author").filter(pk=story_id).first()

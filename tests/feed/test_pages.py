@@ -240,3 +240,15 @@ def test_story_page_keeps_open_graph_tags_and_opens_the_player(client):
     assert '<meta property="og:title"' in html
     assert '<meta property="og:image"' in html
     assert f"/@{story.author.username}/story?item={story.pk}" in html
+
+
+def test_profile_ring_dims_once_every_item_is_seen(client, viewer):
+    author = UserFactory(username="profiled")
+    first, second = ReadyStoryFactory(author=author), ReadyStoryFactory(author=author)
+    profile = reverse("accounts:profile", args=["profiled"])
+    html = client.get(profile).content.decode()
+    assert 'class="avatar avatar-xl has-story">' in html
+    watch(client, first)
+    assert "avatar-xl has-story seen" not in client.get(profile).content.decode()
+    watch(client, second)
+    assert "avatar-xl has-story seen" in client.get(profile).content.decode()
