@@ -60,9 +60,22 @@ def refusals() -> Iterator[None]:
         raise ValidationError({"detail": exc.messages[0]}) from None
 
 
-class VoteView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+class ChoiceView(APIView):
+    """A poll vote or a quiz answer: one option, once a person, answered with the results."""
 
+    permission_classes = [permissions.IsAuthenticated]
+    choose = staticmethod(services.vote)
+
+    def post(self, request: Request, sticker_id) -> Response:
+        sticker = sticker_or_404(sticker_id)
+        incoming = OptionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        with refusals():
+            choice = self.choose(sticker, request.user, incoming.validated_data["option"])
+        return Response(selectors.results_after(sticker, choice.option))
+
+
+class VoteView(ChoiceView):
     @extend_schema(
         request=OptionSerializer,
         responses={200: PollResultsSerializer, **ERRORS},
@@ -70,16 +83,11 @@ class VoteView(APIView):
         tags=["stickers"],
     )
     def post(self, request: Request, sticker_id) -> Response:
-        sticker = sticker_or_404(sticker_id)
-        incoming = OptionSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        with refusals():
-            vote = services.vote(sticker, request.user, incoming.validated_data["option"])
-        return Response(selectors.results_after(sticker, vote.option))
+        return super().post(request, sticker_id)
 
 
-class AnswerView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+class AnswerView(ChoiceView):
+    choose = staticmethod(services.answer_quiz)
 
     @extend_schema(
         request=OptionSerializer,
@@ -88,12 +96,7 @@ class AnswerView(APIView):
         tags=["stickers"],
     )
     def post(self, request: Request, sticker_id) -> Response:
-        sticker = sticker_or_404(sticker_id)
-        incoming = OptionSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        with refusals():
-            answer = services.answer_quiz(sticker, request.user, incoming.validated_data["option"])
-        return Response(selectors.results_after(sticker, answer.option))
+        return super().post(request, sticker_id)
 
 
 class QuestionPagination(CursorPagination):
