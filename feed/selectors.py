@@ -7,8 +7,8 @@ each costs the same few queries whatever its size and however much data there is
 
 * For You: one ranked query (the viewer's own authors scored in full, everyone else walked from
   an index on the time-independent "hot" score) and one for the page's stories with authors.
-* Following: one query for the followed accounts' live items (bounded by whom the viewer
-  follows), ordered here, and one for the page's stories.
+* Following: one query; window functions rank the followed accounts' live items by author
+  in the database, which returns only the page.
 * Tray: one query for the authors the viewer already relates to (self, follows, people whose
   items they watched), one index walk for everyone else, one for those authors' items.
 """
@@ -28,19 +28,25 @@ from typing import Any
 from django.db import connection
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     FloatField,
     Func,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Cast, Coalesce, Least, Ln
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Cast, Coalesce, FirstValue, Least, Ln, RowNumber
 from django.utils import timezone
 
 from accounts import selectors as people
@@ -407,50 +413,59 @@ def for_you(viewer: Viewer, limit: int = 60) -> list[Story]:
 # --- Following -----------------------------------------------------------------------------------
 
 
-def _following_key(row: dict) -> tuple[int, int, int, int, str]:
-    return (row["all_seen"], -row["latest"], row["author_id"], row["published"], row["pk"].hex)
+def _following_after(position: tuple) -> Q:
+    """Rows after `position` in the Following order (all_seen, -latest, author, published, pk)."""
+    all_seen, latest, author_id, published, pk = position
+    same_item = Q(published_at=published, pk__gt=pk)
+    same_author = Q(author_id=author_id) & (Q(published_at__gt=published) | same_item)
+    same_latest = Q(latest=latest) & (Q(author_id__gt=author_id) | same_author)
+    return Q(all_seen__gt=all_seen) | (Q(all_seen=all_seen) & (Q(latest__lt=latest) | same_latest))
 
 
 def following_page(viewer: Viewer, cursor: str | None = None, size: int | None = None) -> FeedPage:
     """Live stories of the accounts the viewer follows: authors with unseen items first, then
-    by their latest item; each author's items together, oldest first (the player's order)."""
+    by their latest item; each author's items together, oldest first (the player's order).
+
+    One query: window functions give each row its author's "all seen" and latest item, so the
+    database orders and cuts the page and only the page's rows come back, however many people
+    the viewer follows."""
     size = clamp_page_size(size)
     if not people.is_authenticated(viewer):
         return FeedPage([], None)
     payload = _decode(cursor, "following")
     try:
         reference = _from_micros(int(payload["t"])) if payload else timezone.now()
-        after = tuple(payload["p"]) if payload and "p" in payload else None
-        if after is not None and (len(after) != 5 or not all(isinstance(v, int) for v in after[:4])):
-            raise ValueError("bad position")
+        after = None
+        if payload and "p" in payload:
+            all_seen, latest, author_id, published, pk = payload["p"]
+            if not all(isinstance(v, int) for v in (all_seen, latest, author_id, published)):
+                raise ValueError("bad position")
+            after = (all_seen, _from_micros(latest), author_id, _from_micros(published), uuid.UUID(hex=pk))
     except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise InvalidCursor("Invalid cursor.") from exc
-    followed = Follow.objects.filter(follower=viewer).values("followee_id")
-    rows = list(
+    by_author = [F("author_id")]
+    seen = Case(When(seen_expression(viewer, reference), then=Value(1)), default=Value(0))
+    rows = (
         stories.visible_stories(viewer)
-        .filter(author_id__in=followed)
-        .annotate(seen=seen_expression(viewer, reference))
-        .values("pk", "author_id", "published_at", "seen")
-    )
-    by_author: dict[int, list[dict]] = {}
-    for row in rows:
-        row["published"] = _micros(row["published_at"])
-        by_author.setdefault(row["author_id"], []).append(row)
-    for items in by_author.values():
-        latest = max(item["published"] for item in items)
-        all_seen = int(all(item["seen"] for item in items))
-        for item in items:
-            item["latest"], item["all_seen"] = latest, all_seen
-    ordered = sorted(rows, key=_following_key)
-    if after is not None:
-        ordered = [row for row in ordered if _following_key(row) > after]
-    page = ordered[:size]
-    next_cursor = None
-    if len(ordered) > size:
-        next_cursor = _encode(
-            {"k": "following", "t": _micros(reference), "p": list(_following_key(page[-1]))}
+        .filter(author_id__in=_followed_ids(viewer))
+        .annotate(
+            all_seen=Window(Min(seen, output_field=IntegerField()), partition_by=by_author),
+            latest=Window(Max("published_at"), partition_by=by_author),
         )
-    return FeedPage(_page_stories(viewer, [row["pk"] for row in page]), next_cursor)
+        .select_related("author", "sound")
+        .order_by("all_seen", "-latest", "author_id", "published_at", "pk")
+    )
+    if after is not None:
+        rows = rows.filter(_following_after(after))
+    page = list(with_viewer_state(rows, viewer)[: size + 1])
+    next_cursor = None
+    if len(page) > size:
+        page = page[:size]
+        last = page[-1]
+        latest, published = _micros(last.latest), _micros(last.published_at)
+        position = [last.all_seen, latest, last.author_id, published, last.pk.hex]
+        next_cursor = _encode({"k": "following", "t": _micros(reference), "p": position})
+    return FeedPage(page, next_cursor)
 
 
 def following(viewer: Viewer, limit: int = 60) -> list[Story]:
@@ -485,27 +500,38 @@ class TrayPage:
     next_cursor: str | None
 
 
-def _entries(items: list[Story], segment_of) -> list[TrayEntry]:
-    """Fold an author's items (with `.seen`) into one entry each."""
-    grouped: dict[int, list[Story]] = {}
-    for story in items:
-        grouped.setdefault(story.author_id, []).append(story)
-    entries = []
-    for group in grouped.values():
-        group.sort(key=lambda s: (s.published_at, s.created_at, s.pk))
-        unseen = [s for s in group if not s.seen]
-        latest = max(s.published_at for s in group)
-        entries.append(
-            TrayEntry(
-                author=group[0].author,
-                has_unseen=bool(unseen),
-                item_count=len(group),
-                first_unseen_story_id=unseen[0].pk if unseen else None,
-                latest_published_at=latest,
-                segment=segment_of(group[0].author_id, bool(unseen)),
-            )
+def _per_author(items: QuerySet[Story], viewer: Viewer, reference: datetime) -> QuerySet[Story]:
+    """One row per author of `items` (their newest item, with the author), carrying what a ring
+    needs about all of that author's items: window functions do the folding in the database,
+    so a tray page reads one row per ring however many items and people there are."""
+    by_author = [F("author_id")]
+    unseen = Case(When(seen_expression(viewer, reference), then=Value(0)), default=Value(1))
+    return (
+        items.annotate(
+            item_count=Window(Count("pk"), partition_by=by_author),
+            unseen_count=Window(Sum(unseen, output_field=IntegerField()), partition_by=by_author),
+            latest=Window(Max("published_at"), partition_by=by_author),
+            first_unseen=Window(
+                FirstValue("pk"),
+                partition_by=by_author,
+                order_by=[OrderBy(unseen, descending=True), "published_at", "created_at", "pk"],
+            ),
+            newest=Window(RowNumber(), partition_by=by_author, order_by=[F("published_at").desc(), "-pk"]),
         )
-    return entries
+        .filter(newest=1)
+        .select_related("author")
+    )
+
+
+def _entry(row: Story, segment: int) -> TrayEntry:
+    return TrayEntry(
+        author=row.author,
+        has_unseen=row.unseen_count > 0,
+        item_count=row.item_count,
+        first_unseen_story_id=row.first_unseen if row.unseen_count else None,
+        latest_published_at=row.latest,
+        segment=segment,
+    )
 
 
 def tray_page(viewer: Viewer, cursor: str | None = None, size: int | None = None) -> TrayPage:
@@ -530,22 +556,15 @@ def tray_page(viewer: Viewer, cursor: str | None = None, size: int | None = None
         watched = StoryView.objects.filter(viewer=viewer).values("story__author_id")
         myself = User.objects.filter(pk=viewer.pk).values("pk")
         known = Q(author_id__in=_followed_ids(viewer).union(watched, myself))
-        followed_ids = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("author_id")))
-        rows = list(
-            visible.filter(known)
-            .select_related("author")
-            .annotate(seen=seen_expression(viewer, reference), followed=followed_ids)
-        )
-        followed_set = {s.author_id for s in rows if s.followed}
-
-        def segment_of(author_id: int, has_unseen: bool) -> int:
-            if author_id == viewer.pk:
-                return OWN
-            if not has_unseen:
-                return SEEN
-            return FOLLOWED_UNSEEN if author_id in followed_set else OTHERS_UNSEEN
-
-        entries = _entries(rows, segment_of)
+        followed = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("author_id")))
+        for row in _per_author(visible.filter(known), viewer, reference).annotate(followed=followed):
+            if row.author_id == viewer.pk:
+                segment = OWN
+            elif not row.unseen_count:
+                segment = SEEN
+            else:
+                segment = FOLLOWED_UNSEEN if row.followed else OTHERS_UNSEEN
+            entries.append(_entry(row, segment))
         walk = visible.exclude(known)
 
     # Everyone else has nothing seen: walk their newest items from the published_at index,
@@ -566,10 +585,8 @@ def tray_page(viewer: Viewer, cursor: str | None = None, size: int | None = None
             walk.order_by("-published_at", "-author_id").values_list("author_id", flat=True)[: size + 1]
         )
         if heads:
-            items = list(
-                visible.filter(author_id__in=heads).select_related("author").annotate(seen=Value(False))
-            )
-            entries += _entries(items, lambda author_id, has_unseen: OTHERS_UNSEEN)
+            rows = _per_author(visible.filter(author_id__in=heads), viewer, reference)
+            entries += [_entry(row, OTHERS_UNSEEN) for row in rows]
 
     entries.sort(key=lambda e: e.key)
     if after is not None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Value
+from django.db.models import Count, IntegerField, QuerySet, Value
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -66,14 +67,23 @@ def can_read_questions(sticker: Sticker, viewer: Viewer) -> bool:
 
 
 MINE = -1  # marks the viewer's own vote or answer among the count rows
+SEEN_MENTION = -2  # marks a mention sticker whose person the viewer may see
 # Where a story that answers a question shows it: near the top, like TikTok's reply card.
 ANSWER_CARD = {"id": None, "type": "answer", "x": 0.5, "y": 0.22, "scale": 1.0, "rotation": 0.0}
 
 
-def _tallies(stickers: list[Sticker], viewer: Viewer) -> tuple[dict[Any, dict[int, int]], dict[Any, int]]:
-    """Every count the page shows and the viewer's own choices, in one query: votes and answers
+@dataclass
+class _Tallies:
+    counts: dict[Any, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    mine: dict[Any, int] = field(default_factory=dict)
+    visible_mentions: set = field(default_factory=set)
+
+
+def _tallies(stickers: list[Sticker], viewer: Viewer) -> _Tallies:
+    """Everything about a page's stickers beyond their own rows, in one query: votes and answers
     per option (GROUP BY sticker, option), questions per Q&A sticker of the viewer's, live
-    contributions per Add Yours prompt, and the viewer's vote or answer (rows counted MINE)."""
+    contributions per Add Yours prompt, the viewer's vote or answer (rows counted MINE), and the
+    mentions whose person the viewer may see (rows counted SEEN_MENTION)."""
     ids_of = defaultdict(list)
     for sticker in stickers:
         if sticker.type != StickerType.QUESTION or _is_author(sticker, viewer):
@@ -104,15 +114,22 @@ def _tallies(stickers: list[Sticker], viewer: Viewer) -> tuple[dict[Any, dict[in
         if ids_of[StickerType.QUIZ]:
             answers = QuizAnswer.objects.filter(sticker_id__in=ids_of[StickerType.QUIZ], person=viewer)
             parts.append(answers.values_list("sticker_id", "option").annotate(n=own).order_by())
-    tallies: dict[Any, dict[int, int]] = defaultdict(dict)
-    mine: dict[Any, int] = {}
+    if ids_of[StickerType.MENTION]:
+        seen = Value(SEEN_MENTION, output_field=IntegerField())
+        mentions = Sticker.objects.filter(
+            pk__in=ids_of[StickerType.MENTION], mentioned__in=people.visible_people(viewer)
+        )
+        parts.append(mentions.values_list("pk").annotate(option=zero, n=seen).order_by())
+    tallies = _Tallies()
     if parts:
         for sticker_id, option, count in parts[0].union(*parts[1:], all=True):
             if count == MINE:
-                mine[sticker_id] = option
+                tallies.mine[sticker_id] = option
+            elif count == SEEN_MENTION:
+                tallies.visible_mentions.add(sticker_id)
             else:
-                tallies[sticker_id][option] = count
-    return tallies, mine
+                tallies.counts[sticker_id][option] = count
+    return tallies
 
 
 def _counts(sticker: Sticker, tallies: dict[Any, dict[int, int]]) -> list[int]:
@@ -139,7 +156,7 @@ def quiz_results(sticker: Sticker, counts: list[int], my_answer: int | None) -> 
 
 def results_after(sticker: Sticker, my_choice: int) -> dict[str, Any]:
     """The answer to a vote or a quiz answer: fresh counts (one GROUP BY) and the person's pick."""
-    counts = _counts(sticker, _tallies([sticker], None)[0])
+    counts = _counts(sticker, _tallies([sticker], None).counts)
     if sticker.type == StickerType.POLL:
         return poll_results(counts, my_choice)
     return quiz_results(sticker, counts, my_choice)
@@ -149,14 +166,7 @@ def _url(path: str, request: HttpRequest | None) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
-def _shape(
-    sticker: Sticker,
-    viewer: Viewer,
-    tallies: dict[Any, dict[int, int]],
-    mine: dict[Any, int],
-    visible_mentions: set[int],
-    request: HttpRequest | None,
-) -> dict[str, Any]:
+def _shape(sticker: Sticker, viewer: Viewer, found: _Tallies, request: HttpRequest | None) -> dict[str, Any]:
     shaped: dict[str, Any] = {
         "id": str(sticker.pk),
         "type": sticker.type,
@@ -166,6 +176,7 @@ def _shape(
         "rotation": sticker.rotation,
     }
     data = sticker.data
+    tallies, mine = found.counts, found.mine
     is_author = _is_author(sticker, viewer)
     signed_in = people.is_authenticated(viewer)
     if sticker.type in (StickerType.POLL, StickerType.QUIZ):
@@ -194,7 +205,7 @@ def _shape(
         shaped["responses_url"] = _url(reverse("stickers:responses", args=[sticker.pk]), request)
         shaped["add_url"] = _url(f"{reverse('stories:create')}?add_yours={sticker.pk}", request)
     elif sticker.type == StickerType.MENTION:
-        person = sticker.mentioned if sticker.mentioned_id in visible_mentions else None
+        person = sticker.mentioned if sticker.pk in found.visible_mentions else None
         shaped["username"] = person.username if person else data.get("username", "")
         shaped["display_name"] = person.name if person else ""
         shaped["profile_url"] = _url(person.get_absolute_url(), request) if person else None
@@ -225,7 +236,6 @@ def stickers_for(
     stickers = list(
         Sticker.objects.filter(story_id__in=story_ids)
         .select_related("mentioned")
-        .annotate(mention_visible=Exists(people.visible_people(viewer).filter(pk=OuterRef("mentioned_id"))))
         .order_by("story_id", "position")
     )
     if not stickers:
@@ -233,10 +243,9 @@ def stickers_for(
     by_id = {story.pk: story for story in stories}
     for sticker in stickers:
         sticker.story = by_id[sticker.story_id]  # the page's own rows: no join, no query each
-    tallies, mine = _tallies(stickers, viewer)
-    visible_mentions = {s.mentioned_id for s in stickers if s.mentioned_id and s.mention_visible}
+    found = _tallies(stickers, viewer)
     for sticker in stickers:
-        result[sticker.story_id].append(_shape(sticker, viewer, tallies, mine, visible_mentions, request))
+        result[sticker.story_id].append(_shape(sticker, viewer, found, request))
     return result
 
 

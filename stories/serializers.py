@@ -12,9 +12,103 @@ from stickers.selectors import with_stickers
 from . import media
 from .models import Audience, Sound, SoundMode, Story
 
+STORY_FIELDS = [
+    "id",
+    "author",
+    "kind",
+    "state",
+    "failure_reason",
+    "media_url",
+    "poster_url",
+    "download_url",
+    "duration",
+    "width",
+    "height",
+    "caption",
+    "alt_text",
+    "audience",
+    "filter",
+    "sound",
+    "sound_mode",
+    "created_at",
+    "published_at",
+    "expires_at",
+    "like_count",
+    "comment_count",
+    "share_count",
+    "liked_by_me",
+    "seen_by_me",
+    "allow_comments",
+    "allow_downloads",
+    "overlays",
+    "stickers",
+]
+
 
 def absolute(request, url: str) -> str:
     return request.build_absolute_uri(url) if request is not None else url
+
+
+def attach_stickers(stories: list[Story], context: dict) -> None:
+    """Give every story its viewer-specific sticker JSON, a whole page in a constant number of
+    queries; stories that already carry it are left alone."""
+    pending = [story for story in stories if not hasattr(story, "sticker_data")]
+    if pending:
+        request = context.get("request")
+        with_stickers(pending, getattr(request, "user", None), request=request)
+
+
+_ANY_ID = "00000000-0000-4000-8000-000000000000"  # fills a <uuid:...> route to learn its shape
+
+
+class PageLinks:
+    """Absolute URLs for a page of stories. Each route is reversed once per page and filled in
+    per story: a feed page would otherwise spend more time in `reverse()` than in its SQL."""
+
+    def __init__(self, request) -> None:
+        self.request = request
+        self._shapes: dict[str, str] = {}
+        self._avatars: dict[str, str] = {}
+
+    def story(self, route: str, pk) -> str:
+        shape = self._shapes.get(route)
+        if shape is None:
+            shape = self._shapes[route] = absolute(self.request, reverse(route, args=[_ANY_ID]))
+        return shape.replace(_ANY_ID, str(pk))
+
+    def avatar(self, user: User) -> str | None:
+        if not user.avatar:
+            return None
+        url = self._avatars.get(user.username)
+        if url is None:
+            url = self._avatars[user.username] = absolute(
+                self.request, reverse("accounts:avatar", args=[user.username])
+            )
+        return url
+
+
+def _links(context: dict) -> PageLinks:
+    """The page's PageLinks, made on first use and kept in the serializer context."""
+    links = context.get("links")
+    if links is None:
+        links = context["links"] = PageLinks(context.get("request"))
+    return links
+
+
+_DATETIME = serializers.DateTimeField()  # DRF's own formatting, so every date reads the same
+
+
+def _datetime(value) -> str | None:
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def author_json(user: User, links: PageLinks) -> dict:
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "display_name": user.display_name,
+        "avatar_url": links.avatar(user),
+    }
 
 
 class AuthorSerializer(serializers.ModelSerializer):
@@ -24,11 +118,12 @@ class AuthorSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "username", "display_name", "avatar_url"]
 
+    def to_representation(self, user: User) -> dict:
+        return author_json(user, _links(self.context))
+
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_avatar_url(self, user: User) -> str | None:
-        if not user.avatar:
-            return None
-        return absolute(self.context.get("request"), reverse("accounts:avatar", args=[user.username]))
+        return _links(self.context).avatar(user)
 
 
 class SoundSerializer(serializers.ModelSerializer):
@@ -48,15 +143,6 @@ class SoundUploadSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=100)
 
 
-def attach_stickers(stories: list[Story], context: dict) -> None:
-    """Give every story its viewer-specific sticker JSON, a whole page in a constant number of
-    queries; stories that already carry it are left alone."""
-    pending = [story for story in stories if not hasattr(story, "sticker_data")]
-    if pending:
-        request = context.get("request")
-        with_stickers(pending, getattr(request, "user", None), request=request)
-
-
 class StoryListSerializer(serializers.ListSerializer):
     def to_representation(self, data):
         stories = list(data.all() if hasattr(data, "all") else data)
@@ -64,85 +150,72 @@ class StoryListSerializer(serializers.ListSerializer):
         return super().to_representation(stories)
 
 
+def story_json(story: Story, context: dict) -> dict:
+    """A story as the API shows it to the viewer in `context["request"]`: the fields declared by
+    StorySerializer (which documents them), built directly because feed pages serialise twenty
+    stories at a time and DRF's per-field machinery cost more than the page's SQL."""
+    links = _links(context)
+    request = context.get("request")
+    viewer = getattr(request, "user", None)
+    has_media = bool(story.media)
+    is_author = viewer is not None and viewer.pk == story.author_id
+    downloadable = has_media and (story.allow_downloads or is_author)
+    attach_stickers([story], context)
+    return {
+        "id": str(story.pk),
+        "author": author_json(story.author, links),
+        "kind": story.kind,
+        "state": story.state,
+        "failure_reason": story.failure_reason,
+        "media_url": links.story("stories:media", story.pk) if has_media else None,
+        "poster_url": links.story("stories:poster", story.pk) if has_media else None,
+        "download_url": links.story("api:story-download", story.pk) if downloadable else None,
+        "duration": story.duration,
+        "width": story.width,
+        "height": story.height,
+        "caption": story.caption,
+        "alt_text": story.alt_text,
+        "audience": story.audience,
+        "filter": story.filter_name,
+        "sound": SoundSerializer(story.sound, context=context).data if story.sound_id else None,
+        "sound_mode": story.sound_mode,
+        "created_at": _datetime(story.created_at),
+        "published_at": _datetime(story.published_at),
+        "expires_at": _datetime(story.expires_at),
+        "like_count": story.like_count,
+        "comment_count": story.comment_count,
+        "share_count": story.share_count,
+        # Annotated by feed.selectors.with_viewer_state (no query per story); False without it.
+        "liked_by_me": bool(getattr(story, "liked_by_me", False)),
+        "seen_by_me": bool(getattr(story, "seen_by_me", False)),
+        "allow_comments": story.allow_comments,
+        "allow_downloads": story.allow_downloads,
+        "overlays": story.overlays,
+        "stickers": story.sticker_data,
+    }
+
+
 class StorySerializer(serializers.ModelSerializer):
+    """Documents the story JSON (the schema reads these fields); `story_json` builds it."""
+
     author = AuthorSerializer(read_only=True)
-    media_url = serializers.SerializerMethodField()
-    poster_url = serializers.SerializerMethodField()
-    download_url = serializers.SerializerMethodField()
+    media_url = serializers.URLField(allow_null=True, read_only=True)
+    poster_url = serializers.URLField(allow_null=True, read_only=True)
+    download_url = serializers.URLField(allow_null=True, read_only=True)
     filter = serializers.CharField(source="filter_name", read_only=True)
-    sound = SoundSerializer(read_only=True)
-    liked_by_me = serializers.SerializerMethodField()
-    seen_by_me = serializers.SerializerMethodField()
-    stickers = serializers.SerializerMethodField()
+    sound = SoundSerializer(read_only=True, allow_null=True)
+    liked_by_me = serializers.BooleanField(read_only=True)
+    seen_by_me = serializers.BooleanField(read_only=True)
+    stickers = serializers.ListField(child=serializers.DictField(), read_only=True)
 
     class Meta:
         model = Story
         list_serializer_class = StoryListSerializer
-        fields = [
-            "id",
-            "author",
-            "kind",
-            "state",
-            "failure_reason",
-            "media_url",
-            "poster_url",
-            "download_url",
-            "duration",
-            "width",
-            "height",
-            "caption",
-            "alt_text",
-            "audience",
-            "filter",
-            "sound",
-            "sound_mode",
-            "created_at",
-            "published_at",
-            "expires_at",
-            "like_count",
-            "comment_count",
-            "share_count",
-            "liked_by_me",
-            "seen_by_me",
-            "allow_comments",
-            "allow_downloads",
-            "overlays",
-            "stickers",
-        ]
+        fields = STORY_FIELDS
         read_only_fields = fields
 
-    @extend_schema_field(serializers.URLField(allow_null=True))
-    def get_media_url(self, story: Story) -> str | None:
-        if not story.media:
-            return None
-        return absolute(self.context.get("request"), reverse("stories:media", args=[story.pk]))
-
-    @extend_schema_field(serializers.URLField(allow_null=True))
-    def get_poster_url(self, story: Story) -> str | None:
-        if not story.media:
-            return None
-        return absolute(self.context.get("request"), reverse("stories:poster", args=[story.pk]))
-
-    @extend_schema_field(serializers.URLField(allow_null=True))
-    def get_download_url(self, story: Story) -> str | None:
-        request = self.context.get("request")
-        viewer = getattr(request, "user", None)
-        if not story.media or not (story.allow_downloads or (viewer and viewer.pk == story.author_id)):
-            return None
-        return absolute(request, reverse("api:story-download", args=[story.pk]))
-
-    def get_liked_by_me(self, story: Story) -> bool:
-        """Annotated by feed.selectors.with_viewer_state (no query per story); False without it."""
-        return bool(getattr(story, "liked_by_me", False))
-
-    def get_seen_by_me(self, story: Story) -> bool:
-        """Annotated by feed.selectors.with_viewer_state, like `liked_by_me`."""
-        return bool(getattr(story, "seen_by_me", False))
-
-    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
-    def get_stickers(self, story: Story) -> list:
-        attach_stickers([story], self.context)
-        return story.sticker_data
+    def to_representation(self, story: Story) -> dict:
+        return story_json(story, self.context)
 
 
 class OptionalBooleanField(serializers.BooleanField):
