@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -49,15 +48,12 @@ def sticker_or_404(sticker_id, kind: str | None = None) -> Sticker:
 
 @contextmanager
 def refusals() -> Iterator[None]:
-    """The services' refusals as API answers: 404 for an unavailable sticker, else a plain 400."""
+    """An unavailable sticker as a 404; other refusals (Django's ValidationError) reach the
+    shared handler, which answers them with a plain 400."""
     try:
         yield
     except services.StickerUnavailable:
         raise NotFound(STICKER_GONE) from None
-    except DjangoValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            raise ValidationError(exc.message_dict) from None
-        raise ValidationError({"detail": exc.messages[0]}) from None
 
 
 class ChoiceView(APIView):

@@ -35,7 +35,7 @@ def exception_handler(exc, context):
         if hasattr(exc, "message_dict"):
             exc = exceptions.ValidationError(exc.message_dict)
         else:
-            exc = exceptions.ValidationError({"detail": exc.messages})
+            exc = exceptions.ValidationError({"detail": " ".join(exc.messages)})
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or "Not found.")
     elif isinstance(exc, PermissionDenied):
