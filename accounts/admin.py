@@ -16,7 +16,6 @@ from moderation.admin_actions import (
     unsuspend_people,
     warn_people,
 )
-from moderation.services import PERMANENT_UNTIL
 
 from .models import Block, Follow, User
 
@@ -62,11 +61,7 @@ class UserAdmin(ModerationPermissions, DjangoUserAdmin):
 
     @admin.display(description="suspended", ordering="suspended_until")
     def suspension(self, obj: User) -> str:
-        if not obj.is_suspended:
-            return "—"
-        if obj.suspended_until >= PERMANENT_UNTIL:
-            return "for good"
-        return f"until {timezone.localtime(obj.suspended_until):%Y-%m-%d %H:%M}"
+        return obj.suspension_period if obj.is_suspended else "—"
 
     @admin.display(description="Avatar")
     def avatar_preview(self, obj: User) -> str:

@@ -1,4 +1,5 @@
 import secrets
+from datetime import UTC, datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
@@ -6,12 +7,17 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 
 def avatar_upload_to(instance: "User", filename: str) -> str:
     """Server-made names only: the client's file name never reaches storage."""
     return f"avatars/{secrets.token_urlsafe(16)}.jpg"
 
+
+# Suspended "for good" is a date no one will live to see, so `suspended_until` stays the one
+# field every check (log-in, tokens, visibility) reads.
+SUSPENDED_FOR_GOOD = datetime(9999, 12, 31, tzinfo=UTC)
 
 # One pattern for the model, the page URLs and the API lookups, so no route accepts a slash.
 USERNAME_PATTERN = r"[A-Za-z0-9_.]{2,30}"
@@ -54,6 +60,16 @@ class User(AbstractUser):
     @property
     def is_suspended(self) -> bool:
         return self.suspended_until is not None and self.suspended_until > timezone.now()
+
+    @property
+    def suspension_period(self) -> str:
+        """How a suspension reads to the person and to moderators: "for good" or "until <when>"."""
+        if self.suspended_until is None:
+            return ""
+        if self.suspended_until >= SUSPENDED_FOR_GOOD:
+            return "for good"
+        when = date_format(timezone.localtime(self.suspended_until), "DATETIME_FORMAT")
+        return f"until {when} ({timezone.get_current_timezone_name()})"
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", kwargs={"username": self.username})

@@ -20,7 +20,6 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.formats import date_format
 from rest_framework.authtoken.models import Token
 
 from analytics import services as analytics
@@ -35,8 +34,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Names that would shadow a route: `users/me/` in the API.
-RESERVED_USERNAMES = frozenset({"me"})
+# Names that would shadow a route (`users/me/` in the API) or pass for the site's own voice.
+# "stories.team" sends moderation's notices (moderation.services.SENDER_USERNAME).
+RESERVED_USERNAMES = frozenset(
+    {"me", "admin", "stories", "stories.team", "support", "moderator", "moderators"}
+)
 AVATAR_MAX_SIZE = (400, 400)
 
 
@@ -89,8 +91,7 @@ def login_refusal(user: User) -> str | None:
     if not user.is_active:
         return "This account is disabled."
     if user.is_suspended:
-        until = date_format(timezone.localtime(user.suspended_until), "DATETIME_FORMAT")
-        return f"Your account is suspended until {until} (UTC)."
+        return f"Your account is suspended {user.suspension_period}."
     return None
 
 

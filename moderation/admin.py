@@ -201,7 +201,7 @@ class CaseAdmin(ModerationPermissions, ReadOnlyAdmin):
             return "—"
         person = case.person
         url = reverse("admin:accounts_user_change", args=[person.pk])
-        status = f" — suspended until {_when(person.suspended_until)}" if person.is_suspended else ""
+        status = f" — suspended {person.suspension_period}" if person.is_suspended else ""
         return format_html('<a href="{}">@{}</a>{}', url, person.username, status)
 
     @admin.display(description="preview")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -20,7 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import services as accounts
-from accounts.models import User
+from accounts.models import SUSPENDED_FOR_GOOD, User
 from feed import services as feed_services
 from feed.models import Comment
 from stories import lifecycle
@@ -43,9 +43,6 @@ from .selectors import Target
 
 logger = logging.getLogger(__name__)
 
-# Suspended "for good" is a date no one will live to see; `suspended_until` stays the one field
-# every check (log-in, tokens, visibility) already reads.
-PERMANENT_UNTIL = datetime(9999, 12, 31, tzinfo=UTC)
 NOTICE_KIND = "moderation"
 # Outcome notices come from this account, not from the moderator: a person who was acted on
 # must not learn which moderator did it. Made on first use, with no usable password.
@@ -248,7 +245,7 @@ def suspend(
     _refuse_self_or_superuser(person, by)
     if days is not None and not 1 <= days <= 3650:
         raise ValidationError({"days": "Suspend for 1 to 3650 days, or for good."})
-    until = PERMANENT_UNTIL if days is None else timezone.now() + timedelta(days=days)
+    until = SUSPENDED_FOR_GOOD if days is None else timezone.now() + timedelta(days=days)
     with transaction.atomic():
         # Told before the suspension starts: notices are not delivered to suspended people.
         tell(person, f"Your account is suspended {_how_long(days)}. Why: {reason}")

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts import selectors, services, tasks
-from accounts.models import Block, Follow, User
+from accounts.models import SUSPENDED_FOR_GOOD, Block, Follow, User
 from tests.factories import DEFAULT_PASSWORD, BlockFactory, FollowFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,7 @@ class TestRegister:
             ("has/slash", "a-Long-passphrase-9", "username"),
             ("x", "a-Long-passphrase-9", "username"),
             ("me", "a-Long-passphrase-9", "username"),
+            ("Stories.Team", "a-Long-passphrase-9", "username"),
             ("fine_name", "short", "password"),
             ("fine_name", "12345678901", "password"),
             ("fine_name", "password123", "password"),
@@ -120,6 +121,12 @@ class TestLogin:
             services.issue_token(None, user.username, DEFAULT_PASSWORD)
         assert "suspended until" in caught.value.messages[0]
         assert str(until.year) in caught.value.messages[0]
+
+    def test_suspended_for_good_is_told_so_not_a_date(self):
+        user = UserFactory(suspended_until=SUSPENDED_FOR_GOOD)
+        with pytest.raises(ValidationError) as caught:
+            services.issue_token(None, user.username, DEFAULT_PASSWORD)
+        assert caught.value.messages == ["Your account is suspended for good."]
 
     def test_past_suspension_does_not_count(self):
         user = UserFactory(suspended_until=timezone.now() - timedelta(minutes=1))
