@@ -26,11 +26,12 @@ ARGS ?=
 # time either way (115 s vs 112 s, it is bound by ffmpeg), so the simpler run is the default.
 TEST_WORKERS ?= 0
 
-.PHONY: help run test lint fmt bench clean
+.PHONY: help run test screenshots lint fmt bench clean
 
 help:
 	@echo "make run    start Stories at http://$(HOST):$(PORT)/ (web, Celery workers, beat)"
 	@echo "make test   run the test suite      make lint / make fmt   ruff"
+	@echo "make screenshots   re-take docs/screenshots/ with the browser tests"
 	@echo "make bench  run bench/run.py        make clean             remove .venv and var/"
 
 # --- Bootstrap ---------------------------------------------------------------------------------
@@ -81,6 +82,10 @@ run: $(VENV)/.stamp-runtime
 
 test: $(VENV)/.stamp-dev
 	@$(VPY) -m pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS)) $(ARGS)
+
+# The browser tests save what they look at; this keeps those pictures as docs/screenshots/.
+screenshots: $(VENV)/.stamp-dev
+	@STORIES_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(VPY) -m pytest -m browser $(ARGS)
 
 lint: $(VENV)/.stamp-dev
 	@$(VPY) -m ruff check .

@@ -11,10 +11,14 @@ tests/conftest.py).
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
-SCREENSHOT_DIR = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parent.parent
+# A test run keeps its screenshots under var/ (ignored by git); `make screenshots` refreshes the
+# ones kept in docs/ by pointing STORIES_SCREENSHOT_DIR there.
+SCREENSHOT_DIR = Path(os.environ.get("STORIES_SCREENSHOT_DIR") or ROOT / "var" / "screenshots")
 
 
 def login(page, live_server_url: str, username: str, password: str):
@@ -38,7 +42,7 @@ def login(page, live_server_url: str, username: str, password: str):
 
 
 def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot to docs/screenshots/<name>.png and return its path."""
+    """Save a full-page screenshot as <SCREENSHOT_DIR>/<name>.png and return its path."""
     if not re.fullmatch(r"[A-Za-z0-9._-]+", name):
         raise ValueError(f"screenshot name {name!r}: use letters, digits, '.', '_' and '-'")
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
