@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -44,18 +46,39 @@ def server_error(request):
     )
 
 
-FEED_PAGE_SIZE = 60
+FEED_PAGE_SIZE = 30
+TRAY_PAGE_SIZE = 30
+
+
+def _more_url(tab: str, name: str, cursor: str | None) -> str | None:
+    return f"?{urlencode({'tab': tab, name: cursor})}" if cursor else None
 
 
 @never_cache
 @require_safe
 def home(request):
-    """Tray and a feed. Never cached, so coming back from the player shows the rings it dimmed."""
+    """Tray and a feed, each continued by a cursor link: scripts fetch the next page as a
+    fragment (`part=cards` or `part=tray`) as it scrolls into view; without them the link opens
+    the next page. Never cached, so coming back from the player shows the rings it dimmed."""
     tab = (
         "following" if request.GET.get("tab") == "following" and request.user.is_authenticated else "for-you"
     )
-    feed = selectors.following if tab == "following" else selectors.for_you
-    context = {"tab": tab, "tray": selectors.tray(request.user), "items": feed(request.user, FEED_PAGE_SIZE)}
+    part = request.GET.get("part")
+    feed_page = selectors.following_page if tab == "following" else selectors.for_you_page
+    context = {"tab": tab}
+    try:
+        if part != "cards":
+            tray = selectors.tray_page(request.user, request.GET.get("tray") or None, TRAY_PAGE_SIZE)
+            context.update(tray=tray.entries, more_tray=_more_url(tab, "tray", tray.next_cursor))
+        if part != "tray":
+            feed = feed_page(request.user, request.GET.get("cursor") or None, FEED_PAGE_SIZE)
+            context.update(items=feed.items, more_items=_more_url(tab, "cursor", feed.next_cursor))
+    except selectors.InvalidCursor:
+        return bad_request(request)
+    if part == "cards":
+        return render(request, "feed/_cards.html", context)
+    if part == "tray":
+        return render(request, "feed/_tray.html", context)
     return render(request, "feed/home.html", context)
 
 

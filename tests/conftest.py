@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -210,6 +211,27 @@ def desktop_page(browser):
     context, page = _page(browser, viewport={"width": 1366, "height": 900})
     yield page
     context.close()
+
+
+@pytest.fixture
+def one_request_at_a_time(monkeypatch):
+    """With in-memory SQLite, live_server's request threads share this test's one connection
+    (Django's connections_override), and SQLite answers "table is locked" when two threads use it
+    at once; the player sends several requests together. Serve them one at a time (streamed media
+    bodies still flow after the lock is released). PostgreSQL needs none of this."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connection
+
+    lock = threading.RLock()
+    if connection.vendor == "sqlite":
+        handle = WSGIHandler.__call__
+
+        def serialized(self, environ, start_response):
+            with lock:
+                return handle(self, environ, start_response)
+
+        monkeypatch.setattr(WSGIHandler, "__call__", serialized)
+    return lock
 
 
 # --- S3 (moto server) ---------------------------------------------------------------------------

@@ -6,13 +6,10 @@ upload (create, then process inline), so the browser plays what people would see
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection
 
 from accounts import services as people_services
 from accounts.models import Notification, User
@@ -25,7 +22,12 @@ from tests.browser import login, screenshot
 from tests.factories import DEFAULT_PASSWORD, FollowFactory, UserFactory
 from tests.media_fixtures import PHONE, _video
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("one_request_at_a_time"),
+]
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -86,24 +88,6 @@ def cast(story_clip, tall_photo, warm_photo, tone_mp3):
         allow_comments=False,
     )
     return {"ada": ada, "bob": bob, "carol": carol, "clip": clip, "photo": photo, "carols": carols}
-
-
-@pytest.fixture(autouse=True)
-def one_request_at_a_time(monkeypatch):
-    """With in-memory SQLite, live_server's request threads share this test's one connection
-    (Django's connections_override), and SQLite answers "table is locked" when two threads use it
-    at once; the player sends several requests together. Serve them one at a time (streamed media
-    bodies still flow after the lock is released). PostgreSQL needs none of this."""
-    lock = threading.RLock()
-    if connection.vendor == "sqlite":
-        handle = WSGIHandler.__call__
-
-        def serialized(self, environ, start_response):
-            with lock:
-                return handle(self, environ, start_response)
-
-        monkeypatch.setattr(WSGIHandler, "__call__", serialized)
-    return lock
 
 
 @pytest.fixture

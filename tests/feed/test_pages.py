@@ -4,7 +4,9 @@ player page, notifications and the header badge, and that people's text is alway
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -12,7 +14,8 @@ from django.utils import timezone
 
 from accounts import services as people_services
 from accounts.models import Notification
-from tests.factories import BlockFactory, FollowFactory, UserFactory
+from feed.views import FEED_PAGE_SIZE, TRAY_PAGE_SIZE
+from tests.factories import BlockFactory, FollowFactory, LiveStoryFactory, UserFactory
 from tests.stickers.factories import PollStickerFactory
 from tests.stories.factories import ReadyStoryFactory
 
@@ -108,6 +111,68 @@ def test_your_own_story_leads_the_tray(client, viewer):
     html = client.get(reverse("feed:home")).content.decode()
     assert html.index('href="/@viewer/story"') < html.index(f'href="/@{other.username}/story"')
     assert "Your story" in html
+
+
+def _keys(html: str) -> list[str]:
+    return re.findall(r'data-key="([^"]+)"', html)
+
+
+def _more(html: str, part: str) -> str | None:
+    found = re.search(rf'href="([^"]+)" data-more="{part}"', html)
+    return unescape(found.group(1)) if found else None
+
+
+@pytest.mark.parametrize("tab", ["for-you", "following"])
+def test_home_feed_continues_page_by_page_without_repeats(client, viewer, tab):
+    authors = UserFactory.create_batch(20)
+    for author in authors:
+        FollowFactory(follower=viewer, followee=author)
+    stories = [LiveStoryFactory(author=author) for author in authors for _ in range(4)]
+    html = client.get(reverse("feed:home"), {"tab": tab}).content.decode()
+    cards = [key for key in _keys(html) if not key.isdigit()]
+    assert len(cards) == FEED_PAGE_SIZE
+    more = _more(html, "cards")
+    for _ in range(len(stories)):  # bounded: a cursor that never ends fails instead of hanging
+        if not more:
+            break
+        response = client.get(reverse("feed:home") + more + "&part=cards")
+        assert response.status_code == 200
+        fragment = response.content.decode()
+        assert "<nav" not in fragment  # only the cards and the next link
+        cards += _keys(fragment)
+        more = _more(fragment, "cards")
+    assert sorted(cards) == sorted(str(story.pk) for story in stories)
+
+
+def test_home_tray_continues_page_by_page(client, viewer):
+    authors = UserFactory.create_batch(TRAY_PAGE_SIZE + 5)
+    for author in authors:
+        LiveStoryFactory(author=author)
+    html = client.get(reverse("feed:home")).content.decode()
+    rings = [int(key) for key in _keys(html) if key.isdigit()]
+    assert len(rings) == TRAY_PAGE_SIZE
+    fragment = client.get(reverse("feed:home") + _more(html, "tray") + "&part=tray").content.decode()
+    assert 'class="story-card"' not in fragment
+    rings += [int(key) for key in _keys(fragment)]
+    assert _more(fragment, "tray") is None
+    assert sorted(rings) == sorted(author.pk for author in authors)
+
+
+def test_home_without_scripts_opens_the_next_page(client, viewer):
+    LiveStoryFactory.create_batch(FEED_PAGE_SIZE + 1)
+    html = client.get(reverse("feed:home")).content.decode()
+    response = client.get(reverse("feed:home") + _more(html, "cards"))
+    assert response.status_code == 200
+    page_two = response.content.decode()
+    assert 'class="tray"' in page_two
+    assert page_two.count('class="story-card"') == 1
+
+
+def test_a_made_up_cursor_is_a_400_page(client, viewer):
+    for params in ({"cursor": "bm90LWEtY3Vyc29y"}, {"tray": "%%%"}, {"tab": "following", "cursor": "e30"}):
+        response = client.get(reverse("feed:home"), params)
+        assert response.status_code == 400
+        assert "did not make sense" in response.content.decode()
 
 
 def test_home_is_never_cached(client):
