@@ -64,6 +64,8 @@
     const recording = recorder && recorder.state === "recording";
     shutter.classList.toggle("is-recording", Boolean(recording));
     shutter.classList.toggle("is-clip", mode() === "clip");
+    // Clips keep the whole frame (the player letterboxes them); photos are cropped to 9:16.
+    video.classList.toggle("is-photo", mode() === "photo");
     shutter.setAttribute("aria-label", recording ? "Stop recording" : mode() === "clip" ? "Start recording" : "Take photo");
   }
 
@@ -114,12 +116,25 @@
       });
   }
 
+  // A photo is the part of the frame the preview shows: the stage is 9:16 and, in photo mode,
+  // the video covers it, so a landscape webcam gives a full-screen story, not a letterboxed one.
+  function photoCrop(width, height) {
+    const tall = 9 / 16;
+    if (width / height > tall) {
+      const w = Math.round(height * tall);
+      return { x: Math.round((width - w) / 2), y: 0, w: w, h: height };
+    }
+    const h = Math.round(width / tall);
+    return { x: 0, y: Math.round((height - h) / 2), w: width, h: h };
+  }
+
   function takePhoto() {
     if (!video.videoWidth) return;
+    const crop = photoCrop(video.videoWidth, video.videoHeight);
     const canvas = document.createElement("canvas");
-    canvas.width = video.videoWidth;
-    canvas.height = video.videoHeight;
-    canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
+    canvas.width = crop.w;
+    canvas.height = crop.h;
+    canvas.getContext("2d").drawImage(video, crop.x, crop.y, crop.w, crop.h, 0, 0, crop.w, crop.h);
     canvas.toBlob(function (blob) {
       if (!blob) { say("The photo could not be taken. Please try again."); return; }
       finish(new File([blob], "camera-photo.jpg", { type: "image/jpeg" }), "photo");

@@ -60,11 +60,18 @@ def test_a_clip_recorded_with_the_camera_posts_and_becomes_ready(phone_page, liv
 def test_a_photo_taken_with_the_camera_posts(desktop_page, live_server):
     page = desktop_page
     open_camera(page, live_server)
+    # Chromium's fake camera is landscape (4:3); the story is the 9:16 middle the preview showed.
+    camera_width, camera_height = page.evaluate(
+        "(v => [v.videoWidth, v.videoHeight])(document.getElementById('camera-video'))"
+    )
+    assert camera_width > camera_height
     page.get_by_role("button", name="Take photo").click()
     page.locator("#preview-image").wait_for(state="visible")
     story = posted(page)
     assert story.state == State.READY, story.failure_reason
     assert story.kind == Kind.PHOTO
+    assert abs(story.width / story.height - 9 / 16) < 0.01
+    assert story.height == camera_height
 
 
 def test_no_camera_says_so_and_the_upload_stays(phone_page, live_server):
