@@ -145,7 +145,10 @@ class ResponsesView(APIView):
     @extend_schema(
         parameters=CURSOR,
         responses={200: ResponsesPageSerializer, 400: ERRORS[400], 404: ERRORS[404]},
-        summary="Add Yours: the live stories that answered this prompt, newest first, and their count",
+        summary=(
+            "Add Yours: the live stories that answered this prompt or any other in its chain, "
+            "newest first, and their count"
+        ),
         tags=["stickers"],
     )
     def get(self, request: Request, sticker_id) -> Response:

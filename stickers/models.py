@@ -6,6 +6,7 @@ constraints, not by a read-then-write in Python, so two concurrent requests cann
 """
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -24,9 +25,14 @@ class StickerType(models.TextChoices):
 
 class Sticker(models.Model):
     """One sticker. `data` holds the type's fields as normalised by `services.clean_stickers`;
-    a mention also points at the person (`mentioned`), so a rename does not break it."""
+    a mention also points at the person (`mentioned`), so a rename does not break it.
+
+    `chain_id` names the Add Yours chain the sticker belongs to: its own id when it starts one
+    (and for every other type), the prompt's chain when it continues one. A plain UUID, not a
+    foreign key, so a chain outlives the story that started it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    chain_id = models.UUIDField(db_index=True, editable=False)
     story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="stickers")
     type = models.CharField(max_length=12, choices=StickerType.choices)
     data = models.JSONField(default=dict, blank=True)
@@ -56,6 +62,11 @@ class Sticker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} on {self.story_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.chain_id is None:  # a sticker starts its own chain unless told otherwise
+            self.chain_id = self.pk
+        super().save(*args, **kwargs)
 
     @property
     def options(self) -> list[str]:
@@ -113,9 +124,16 @@ class Question(models.Model):
 
 
 class AddYoursResponse(models.Model):
-    """A story posted in answer to an Add Yours prompt; a story answers at most one prompt."""
+    """A story posted in answer to an Add Yours prompt; a story answers at most one prompt.
 
-    sticker = models.ForeignKey(Sticker, on_delete=models.CASCADE, related_name="add_yours_responses")
+    `sticker` is the prompt answered directly (its author is the one told); `chain_id` the chain
+    joined, which is what counts. The row outlives that sticker (SET_NULL): when the prompt's
+    story is purged, its answers still belong to the chain."""
+
+    sticker = models.ForeignKey(
+        Sticker, null=True, on_delete=models.SET_NULL, related_name="add_yours_responses"
+    )
+    chain_id = models.UUIDField(db_index=True, editable=False)
     story = models.OneToOneField("stories.Story", on_delete=models.CASCADE, related_name="add_yours_response")
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -125,3 +143,8 @@ class AddYoursResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.story_id} answers {self.sticker_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.chain_id is None:  # an answer joins the chain of the prompt it answers
+            self.chain_id = self.sticker.chain_id
+        super().save(*args, **kwargs)

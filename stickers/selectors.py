@@ -68,6 +68,7 @@ def can_read_questions(sticker: Sticker, viewer: Viewer) -> bool:
 
 MINE = -1  # marks the viewer's own vote or answer among the count rows
 SEEN_MENTION = -2  # marks a mention sticker whose person the viewer may see
+CHAIN = -3  # the option of an Add Yours chain's count row, which is keyed by chain id, not sticker id
 # Where a story that answers a question shows it: near the top, like TikTok's reply card.
 ANSWER_CARD = {"id": None, "type": "answer", "x": 0.5, "y": 0.22, "scale": 1.0, "rotation": 0.0}
 
@@ -77,13 +78,15 @@ class _Tallies:
     counts: dict[Any, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
     mine: dict[Any, int] = field(default_factory=dict)
     visible_mentions: set = field(default_factory=set)
+    chains: dict[Any, int] = field(default_factory=dict)  # live answers per Add Yours chain id
 
 
 def _tallies(stickers: list[Sticker], viewer: Viewer) -> _Tallies:
     """Everything about a page's stickers beyond their own rows, in one query: votes and answers
     per option (GROUP BY sticker, option), questions per Q&A sticker of the viewer's, live
-    contributions per Add Yours prompt, the viewer's vote or answer (rows counted MINE), and the
-    mentions whose person the viewer may see (rows counted SEEN_MENTION)."""
+    contributions per Add Yours chain (GROUP BY chain, option CHAIN; `_shape` maps them back to
+    the stickers), the viewer's vote or answer (rows counted MINE), and the mentions whose person
+    the viewer may see (rows counted SEEN_MENTION)."""
     ids_of = defaultdict(list)
     for sticker in stickers:
         if sticker.type != StickerType.QUESTION or _is_author(sticker, viewer):
@@ -100,12 +103,13 @@ def _tallies(stickers: list[Sticker], viewer: Viewer) -> _Tallies:
     if ids_of[StickerType.QUESTION]:
         questions = Question.objects.filter(sticker_id__in=ids_of[StickerType.QUESTION])
         parts.append(questions.values_list("sticker_id").annotate(option=zero, n=Count("pk")).order_by())
-    if ids_of[StickerType.ADD_YOURS]:
+    chains = {sticker.chain_id for sticker in stickers if sticker.type == StickerType.ADD_YOURS}
+    if chains:
+        chain = Value(CHAIN, output_field=IntegerField())
         responses = AddYoursResponse.objects.filter(
-            sticker_id__in=ids_of[StickerType.ADD_YOURS],
-            story__in=story_selectors.visible_stories(viewer).values("pk"),
+            chain_id__in=chains, story__in=story_selectors.visible_stories(viewer).values("pk")
         )
-        parts.append(responses.values_list("sticker_id").annotate(option=zero, n=Count("pk")).order_by())
+        parts.append(responses.values_list("chain_id").annotate(option=chain, n=Count("pk")).order_by())
     if people.is_authenticated(viewer):
         own = Value(MINE, output_field=IntegerField())
         if ids_of[StickerType.POLL]:
@@ -127,6 +131,8 @@ def _tallies(stickers: list[Sticker], viewer: Viewer) -> _Tallies:
                 tallies.mine[sticker_id] = option
             elif count == SEEN_MENTION:
                 tallies.visible_mentions.add(sticker_id)
+            elif option == CHAIN:
+                tallies.chains[sticker_id] = count
             else:
                 tallies.counts[sticker_id][option] = count
     return tallies
@@ -201,7 +207,7 @@ def _shape(sticker: Sticker, viewer: Viewer, found: _Tallies, request: HttpReque
         shaped["inbox_url"] = _url(reverse("stickers:inbox"), request) if is_author else None
     elif sticker.type == StickerType.ADD_YOURS:
         shaped["prompt"] = data["prompt"]
-        shaped["response_count"] = sum(tallies.get(sticker.pk, {}).values())
+        shaped["response_count"] = found.chains.get(sticker.chain_id, 0)
         shaped["responses_url"] = _url(reverse("stickers:responses", args=[sticker.pk]), request)
         shaped["add_url"] = _url(f"{reverse('stories:create')}?add_yours={sticker.pk}", request)
     elif sticker.type == StickerType.MENTION:
@@ -281,10 +287,12 @@ def inbox(author: User) -> QuerySet[Question]:
 
 
 def live_responses(sticker: Sticker, viewer: Viewer) -> QuerySet[Story]:
-    """The live contributions to an Add Yours prompt that the viewer may see, newest first."""
+    """The live contributions to an Add Yours prompt's whole chain that the viewer may see, newest
+    first: everyone who added theirs, through this story or another one in the chain. The story
+    that started the chain answered nothing, so it is not among them."""
     return (
         story_selectors.visible_stories(viewer)
-        .filter(add_yours_response__sticker=sticker)
+        .filter(add_yours_response__chain_id=sticker.chain_id)
         .select_related("author", "sound")
         .order_by("-published_at", "-pk")
     )

@@ -48,10 +48,11 @@ class QuestionSerializer(serializers.ModelSerializer):
 
 
 class ResponsesPageSerializer(serializers.Serializer):
-    """Add Yours: the live contributions the viewer may see, newest first."""
+    """Add Yours: the live contributions to the prompt's whole chain the viewer may see, newest
+    first (the same list from every sticker of the chain)."""
 
     prompt = serializers.CharField()
-    count = serializers.IntegerField(help_text="All live contributions the viewer may see.")
+    count = serializers.IntegerField(help_text="All live contributions to the chain the viewer may see.")
     results = StorySerializer(many=True)
     next = serializers.URLField(allow_null=True)
 

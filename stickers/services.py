@@ -214,10 +214,30 @@ def clean_stickers(raw: Any, *, author: User) -> list[dict[str, Any]]:
     return cleaned
 
 
-def create_stickers(story: Story, cleaned: list[dict[str, Any]]) -> list[Sticker]:
-    """Save cleaned stickers in their upload order. Nobody is told yet: mentions ring when the
-    story is ready (`notify_mentions`), since until then nobody could watch it."""
-    return Sticker.objects.bulk_create(
+def _same_prompt(first: str, second: str) -> bool:
+    return first.strip().casefold() == second.strip().casefold()
+
+
+def _chain_of(sticker: Sticker, answering: Sticker | None) -> Any:
+    """The chain a new sticker joins: the answered prompt's when it is an Add Yours sticker with
+    that same prompt (the editor places it for the person), else its own. A prompt the person
+    rewrote starts a chain of its own: it asks something else."""
+    if (
+        answering is not None
+        and sticker.type == StickerType.ADD_YOURS
+        and _same_prompt(sticker.prompt, answering.prompt)
+    ):
+        return answering.chain_id
+    return sticker.pk
+
+
+def create_stickers(
+    story: Story, cleaned: list[dict[str, Any]], *, answering: Sticker | None = None
+) -> list[Sticker]:
+    """Save cleaned stickers in their upload order; `answering` is the Add Yours prompt the story
+    answers, whose chain its own copy of the prompt continues. Nobody is told yet: mentions ring
+    when the story is ready (`notify_mentions`), since until then nobody could watch it."""
+    stickers = [
         Sticker(
             story=story,
             type=item["type"],
@@ -230,7 +250,10 @@ def create_stickers(story: Story, cleaned: list[dict[str, Any]]) -> list[Sticker
             position=position,
         )
         for position, item in enumerate(cleaned)
-    )
+    ]
+    for sticker in stickers:
+        sticker.chain_id = _chain_of(sticker, answering)
+    return Sticker.objects.bulk_create(stickers)
 
 
 def _claim(queryset, pk: Any, now) -> bool:
@@ -254,7 +277,7 @@ def notify_mentions(story: Story) -> int:
         told.add(sticker.mentioned_id)
         people_services.notify(sticker.mentioned, story.author, Notification.Kind.MENTION, story=story)
     response = (
-        AddYoursResponse.objects.filter(story=story, notified_at__isnull=True)
+        AddYoursResponse.objects.filter(story=story, sticker__isnull=False, notified_at__isnull=True)
         .select_related("sticker__story__author")
         .first()
     )
@@ -377,8 +400,9 @@ def clean_add_yours_reply(sticker_id: Any, *, author: User) -> Sticker:
 
 
 def link_add_yours_response(sticker: Sticker, story: Story) -> AddYoursResponse:
-    """Add `story` to the prompt's chain. Its author is told when the story is ready
-    (`notify_mentions`), so the notification never points at a clip still processing."""
+    """Add `story` to the prompt's chain. The prompt's author (not the whole chain) is told when
+    the story is ready (`notify_mentions`), so the notification never points at a clip still
+    processing. Analytics count it on this sticker only."""
     _expect(sticker, StickerType.ADD_YOURS, "This sticker is not an Add Yours prompt.")
     ensure_reachable(sticker, story.author)
     if story.pk == sticker.story_id:
@@ -387,7 +411,9 @@ def link_add_yours_response(sticker: Sticker, story: Story) -> AddYoursResponse:
         raise ValidationError("This story is no longer available.")
     try:
         with transaction.atomic():
-            response = AddYoursResponse.objects.create(sticker=sticker, story=story)
+            response = AddYoursResponse.objects.create(
+                sticker=sticker, chain_id=sticker.chain_id, story=story
+            )
             analytics.count_sticker_response(sticker)
             return response
     except IntegrityError:

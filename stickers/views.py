@@ -19,7 +19,8 @@ QUESTIONS_PER_PAGE = 50
 
 @require_safe
 def responses(request: HttpRequest, sticker_id) -> HttpResponse:
-    """A prompt, its author and the live contributions the viewer may see, newest first."""
+    """A prompt, its author and the live contributions to its whole chain the viewer may see,
+    newest first: the same list from whichever story of the chain the viewer came."""
     sticker = selectors.sticker_by_id(sticker_id)
     if (
         sticker is None

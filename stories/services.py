@@ -229,7 +229,7 @@ def create_story(*, author: User, upload: IO[bytes], options: StoryOptions, enqu
             )
             if options.sound:
                 Sound.objects.filter(pk=options.sound.pk).update(use_count=F("use_count") + 1)
-            sticker_services.create_stickers(story, options.stickers)
+            sticker_services.create_stickers(story, options.stickers, answering=options.reply_to_sticker)
             if options.reply_to_sticker is not None:
                 sticker_services.link_add_yours_response(options.reply_to_sticker, story)
             if options.answers_question is not None:

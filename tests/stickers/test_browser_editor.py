@@ -272,5 +272,11 @@ def test_add_yours_contribution_appears_on_the_prompts_page(desktop_page, live_s
         ("add_yours", {"prompt": "Show your desk"})
     ]
     page.goto(f"{live_server.url}/stickers/{prompt.pk}/responses/")
-    assert page.locator(".add-yours-count").inner_text() == "1 story"
+    assert page.locator(".add-yours-count").inner_text() == "1 added theirs"
+    assert page.locator(f'a.story-card[href="/stories/{story.pk}/"]').count() == 1
+    # The prompt the editor placed continues Carol's chain: Dave's sticker shows the same list.
+    placed_sticker = Sticker.objects.get(story=story)
+    assert placed_sticker.chain_id == prompt.chain_id
+    page.goto(f"{live_server.url}/stickers/{placed_sticker.pk}/responses/")
+    assert page.locator(".add-yours-count").inner_text() == "1 added theirs"
     assert page.locator(f'a.story-card[href="/stories/{story.pk}/"]').count() == 1

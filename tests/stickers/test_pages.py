@@ -45,7 +45,7 @@ def test_add_yours_page_shows_the_prompt_count_and_live_contributions(client):
     html = page.content.decode()
     assert "Show your desk" in html
     assert "Prompter" in html
-    assert "<strong>1</strong> story" in html
+    assert "<strong>1</strong> added theirs" in html
     assert f'href="/stories/{live.pk}/"' in html
     assert f"/stories/{live.pk}/poster" in html
     assert str(gone.pk) not in html
