@@ -21,7 +21,8 @@ class StickerAdmin(ReadOnlyAdmin):
     list_display = ["type", "story", "author", "created_at"]
     list_filter = ["type"]
     list_select_related = ["story__author"]
-    search_fields = ["story__author__username"]
+    search_fields = ["story__author__username", "=chain_id"]
+    readonly_fields = ["chain_id"]
     date_hierarchy = "created_at"
 
     @admin.display(ordering="story__author__username")
@@ -51,5 +52,7 @@ class QuestionAdmin(ReadOnlyAdmin):
 
 @admin.register(AddYoursResponse)
 class AddYoursResponseAdmin(ReadOnlyAdmin):
-    list_display = ["sticker", "story", "created_at"]
+    list_display = ["sticker", "story", "chain_id", "created_at"]
     list_select_related = ["sticker", "story"]
+    search_fields = ["=chain_id", "story__author__username"]
+    readonly_fields = ["chain_id"]

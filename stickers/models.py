@@ -138,9 +138,6 @@ class AddYoursResponse(models.Model):
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        indexes = [models.Index(fields=["sticker", "-created_at"], name="add_yours_chain")]
-
     def __str__(self) -> str:
         return f"{self.story_id} answers {self.sticker_id}"
 

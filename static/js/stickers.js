@@ -103,7 +103,7 @@
       actions.appendChild(el("span", "sticker-button primary", "Add yours"));
     } else {
       const count = Number(sticker.response_count) || 0;
-      box.insertBefore(el("p", "sticker-note", plural(count, "story", "stories")), null);
+      box.appendChild(el("p", "sticker-note", count ? count + " added theirs" : "Be the first to add yours"));
       const all = el("a", "sticker-button", "See all");
       all.href = sticker.responses_url;
       const add = el("a", "sticker-button primary", "Add yours");

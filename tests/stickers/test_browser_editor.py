@@ -280,3 +280,8 @@ def test_add_yours_contribution_appears_on_the_prompts_page(desktop_page, live_s
     page.goto(f"{live_server.url}/stickers/{placed_sticker.pk}/responses/")
     assert page.locator(".add-yours-count").inner_text() == "1 added theirs"
     assert page.locator(f'a.story-card[href="/stories/{story.pk}/"]').count() == 1
+    # In the player the prompt's sticker counts everyone in the chain.
+    page.goto(f"{live_server.url}/@carol/story?item={prompt_story.pk}")
+    note = page.locator(".sticker-layer .sticker-add-yours .sticker-note")
+    note.wait_for()
+    assert note.inner_text() == "1 added theirs"

@@ -8,6 +8,7 @@ import pytest
 from PIL import Image, ImageStat
 
 from stories.media import FILTERS, Filter, filter_choices, process_photo, process_video
+from stories.media.filters import ColourMatrix
 
 pytestmark = pytest.mark.slow
 
@@ -44,3 +45,24 @@ def test_video_and_photo_get_the_same_look(tmp_path, flat_colour_clip, flat_colo
         assert channel_video == pytest.approx(channel_photo, abs=8), (on_video, on_photo)
     if name != "none":
         assert max(abs(a - b) for a, b in zip(on_photo, (200, 120, 80), strict=True)) > 5
+
+
+def _step_by_step(look: Filter, rgb: tuple[int, int, int]) -> tuple[float, ...]:
+    """The look as CSS applies it: one step after another, clipped after each."""
+    value = [float(c) for c in rgb]
+    for step in look.steps:
+        if isinstance(step, ColourMatrix):
+            value = [sum(step.rows[i][k] * value[k] for k in range(3)) for i in range(3)]
+        else:
+            value = [(v - 127.5) * step.amount + 127.5 for v in value]
+        value = [min(255.0, max(0.0, v)) for v in value]
+    return tuple(value)
+
+
+@pytest.mark.parametrize("name", sorted(REQUIRED))
+@pytest.mark.parametrize("rgb", [(200, 120, 80), (30, 60, 90), (128, 128, 128), (240, 230, 220)])
+def test_one_pass_matches_the_steps_one_after_another(name, rgb):
+    look = FILTERS[name]
+    folded = look.apply_to_image(Image.new("RGB", (1, 1), rgb)).getpixel((0, 0))
+    for once, stepwise in zip(folded, _step_by_step(look, rgb), strict=True):
+        assert once == pytest.approx(stepwise, abs=1.5), (folded, _step_by_step(look, rgb))
