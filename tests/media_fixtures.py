@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from stories.media import runner, synth
 
@@ -156,6 +157,63 @@ def flat_colour_clip(media_dir: Path) -> Path:
 def flat_colour_photo(media_dir: Path) -> Path:
     return synth.make_photo(
         media_dir / "flat.png", width=64, height=64, format="PNG", colour=LOOK_COLOUR, flat=True
+    )
+
+
+# Colour patches for checking looks across the range: skin, sky, foliage, greys, near-black and
+# near-white, saturated primaries. Each patch is 32x32 so chroma subsampling and JPEG blocks
+# leave its centre alone.
+PATCH_COLOURS = (
+    (200, 120, 80),
+    (30, 60, 90),
+    (128, 128, 128),
+    (240, 230, 220),
+    (60, 160, 70),
+    (90, 70, 200),
+    (20, 20, 20),
+    (210, 40, 40),
+)
+PATCH_SIZE = 32
+
+
+def patch_centres() -> list[tuple[int, int]]:
+    half = PATCH_SIZE // 2
+    return [
+        ((index % 4) * PATCH_SIZE + half, (index // 4) * PATCH_SIZE + half)
+        for index in range(len(PATCH_COLOURS))
+    ]
+
+
+@pytest.fixture(scope="session")
+def patches_photo(media_dir: Path) -> Path:
+    image = Image.new("RGB", (4 * PATCH_SIZE, 2 * PATCH_SIZE))
+    for (x, y), colour in zip(patch_centres(), PATCH_COLOURS, strict=True):
+        half = PATCH_SIZE // 2
+        image.paste(colour, (x - half, y - half, x + half, y + half))
+    path = media_dir / "patches.png"
+    image.save(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def patches_clip(media_dir: Path, patches_photo: Path) -> Path:
+    """The patches as an untagged clip (BT.601, as ffmpeg makes it)."""
+    return synth.make_video(
+        media_dir / "patches.mp4", seconds=0.2, width=128, height=64, audio=False, still=patches_photo
+    )
+
+
+@pytest.fixture(scope="session")
+def patches_bt709_clip(media_dir: Path, patches_photo: Path) -> Path:
+    """The patches as phones record HD: BT.709 matrix, tagged."""
+    return synth.make_video(
+        media_dir / "patches-709.mp4",
+        seconds=0.2,
+        width=128,
+        height=64,
+        audio=False,
+        still=patches_photo,
+        colour_space="bt709",
     )
 
 

@@ -15,6 +15,15 @@ import av
 
 # PyAV reports a forced demuxer by the short name it was given; ffprobe by its full name.
 FULL_NAMES = {"mov": "mov,mp4,m4a,3gp,3g2,mj2", "matroska": "matroska,webm"}
+# AVColorSpace values -> ffprobe's names (av_color_space_name).
+COLOUR_SPACES = dict(
+    enumerate(
+        (
+            *("gbr", "bt709", "unknown", "reserved", "fcc", "bt470bg", "smpte170m", "smpte240m", "ycgco"),
+            *("bt2020nc", "bt2020c", "smpte2085", "chroma-derived-nc", "chroma-derived-c", "ictcp"),
+        )
+    )
+)
 
 
 def _rate(value) -> str:
@@ -43,6 +52,7 @@ def _video_stream(container, stream) -> dict:
         "width": context.width,
         "height": context.height,
         "pix_fmt": context.pix_fmt,
+        "color_space": COLOUR_SPACES.get(int(context.colorspace or 0), "unknown"),
         "avg_frame_rate": _rate(stream.average_rate),
         "r_frame_rate": _rate(stream.base_rate),
         "sample_aspect_ratio": _rate(stream.sample_aspect_ratio),

@@ -1,14 +1,22 @@
 """Colour looks: one definition drives the ffmpeg graph, the Pillow pipeline and the CSS preview.
 
-A look is a short list of steps: 3x3 colour matrices (the same matrices the CSS Filter Effects
-spec uses for grayscale/sepia/saturate/brightness) and contrast lines. Every step is affine, so a
-whole look folds into one matrix plus an offset, applied in a single pass: one
-`colorchannelmixer` in ffmpeg (on RGBA, whose opaque alpha carries the offset) and one
-`convert(matrix)` in Pillow. One pass instead of three or four takes about a quarter off a
-three-step look's filter time in ffmpeg (docs/benchmarks.md). Values are clipped once, at the
-end, where CSS clips after each step; the difference only shows on colours a step pushes past
-white or black.
-Only names found in FILTERS ever reach a filter graph.
+A look is a short list of the steps photo apps offer: saturation (grayscale is saturation 0),
+contrast, brightness, and a colour cast that tints by luma, stronger in the highlights, as sepia,
+warm and cool do. Each step is simple in luma/chroma terms (luma scaled and shifted; chroma
+scaled, and shifted in proportion to luma), and so is any sequence of them: a whole look folds
+into one `Tone`.
+
+* Video keeps its pixels where the decoder put them, in 8-bit 4:2:0 luma/chroma planes: one
+  `lutyuv` table for luma and the chroma scale, one `colorcorrect` for the cast. A trip through
+  RGB and a channel mixer, as this module did before, cost more CPU than the H.264 encode
+  itself; the 4:2:0 form costs a few percent of it (docs/benchmarks.md).
+* A photo gets the same Tone as one RGB matrix plus offset (a single Pillow `convert`).
+
+Luma and chroma depend on the colour space's luma weights: a video uses those of its own
+space (BT.709 when tagged so, as phones tag HD; BT.601 when untagged, as ffmpeg decodes it), a
+photo those of sRGB/BT.709, which are also the CSS filters'. The CSS strings drive the editor's
+live preview and approximate the same looks. Only names found in FILTERS ever reach a filter
+graph.
 """
 
 from __future__ import annotations
@@ -20,90 +28,188 @@ from PIL import Image
 
 from .errors import MediaError
 
-Matrix = tuple[tuple[float, float, float], tuple[float, float, float], tuple[float, float, float]]
-IDENTITY: Matrix = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
+Pair = tuple[float, float]
+RGB = tuple[float, float, float]
 
 
 @dataclass(frozen=True)
-class ColourMatrix:
-    rows: Matrix
+class LumaWeights:
+    """Kr and Kb of a colour space; luma is Kr*R + (1 - Kr - Kb)*G + Kb*B."""
+
+    red: float
+    blue: float
+
+    @property
+    def green(self) -> float:
+        return 1.0 - self.red - self.blue
+
+    def to_ycc(self, rgb: RGB) -> RGB:
+        """0..1 RGB -> (Y 0..1, Cb, Cr -0.5..0.5)."""
+        red, green, blue = rgb
+        luma = self.red * red + self.green * green + self.blue * blue
+        return luma, (blue - luma) / (2 * (1 - self.blue)), (red - luma) / (2 * (1 - self.red))
+
+    def to_rgb(self, ycc: RGB) -> RGB:
+        luma, cb, cr = ycc
+        red = luma + 2 * (1 - self.red) * cr
+        blue = luma + 2 * (1 - self.blue) * cb
+        return red, (luma - self.red * red - self.blue * blue) / self.green, blue
+
+
+BT601 = LumaWeights(0.299, 0.114)
+BT709 = LumaWeights(0.2126, 0.0722)
+BT2020 = LumaWeights(0.2627, 0.0593)
+PHOTO_WEIGHTS = BT709  # sRGB's, and the CSS filter spec's
+
+# ffprobe's names; anything else (untagged, smpte170m, bt470bg) is decoded by ffmpeg as BT.601.
+_WEIGHTS_BY_COLOUR_SPACE = {"bt709": BT709, "bt2020nc": BT2020, "bt2020c": BT2020}
+
+
+def luma_weights(colour_space: str | None) -> LumaWeights:
+    return _WEIGHTS_BY_COLOUR_SPACE.get(colour_space or "", BT601)
+
+
+@dataclass(frozen=True)
+class Tone:
+    """Y' = gain*Y + lift;  C' = saturation*C + cast*Y + offset, for C = (Cb, Cr)."""
+
+    gain: float = 1.0
+    lift: float = 0.0
+    saturation: float = 1.0
+    cast: Pair = (0.0, 0.0)
+    offset: Pair = (0.0, 0.0)
+
+    @property
+    def is_identity(self) -> bool:
+        return self == Tone()
+
+    def then(self, later: Tone) -> Tone:
+        """This tone followed by `later`, as one."""
+        return Tone(
+            gain=later.gain * self.gain,
+            lift=later.gain * self.lift + later.lift,
+            saturation=later.saturation * self.saturation,
+            cast=_pair(
+                later.saturation * mine + theirs * self.gain
+                for mine, theirs in zip(self.cast, later.cast, strict=True)
+            ),
+            offset=_pair(
+                later.saturation * mine + cast * self.lift + theirs
+                for mine, cast, theirs in zip(self.offset, later.cast, later.offset, strict=True)
+            ),
+        )
+
+    def on_ycc(self, ycc: RGB) -> RGB:
+        luma, cb, cr = ycc
+        return (
+            self.gain * luma + self.lift,
+            self.saturation * cb + self.cast[0] * luma + self.offset[0],
+            self.saturation * cr + self.cast[1] * luma + self.offset[1],
+        )
+
+    def on_rgb(self, rgb: RGB, weights: LumaWeights) -> RGB:
+        """0..1 RGB in, 0..1 RGB out, unclipped."""
+        return weights.to_rgb(self.on_ycc(weights.to_ycc(rgb)))
+
+    def rgb_matrix(self, weights: LumaWeights) -> tuple[float, ...]:
+        """Pillow's 12-value RGB matrix (rows of three factors and an offset, on 0..255)."""
+        offset = self.on_rgb((0.0, 0.0, 0.0), weights)
+        columns = [self.on_rgb(unit, weights) for unit in ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))]
+        return tuple(
+            value
+            for row in range(3)
+            for value in (*(column[row] - offset[row] for column in columns), 255 * offset[row])
+        )
+
+    def ffmpeg_steps(self) -> list[tuple[str, dict[str, Any]]]:
+        """The tone on 8-bit limited-range 4:2:0 (Y 16..235, C 128 +/- 112).
+
+        `colorcorrect` shifts a chroma byte by 255 * (bl + (bh - bl) * y), y being the (new) luma
+        byte / 255; the cast is re-expressed on the new luma, the plane it reads.
+        """
+        steps: list[tuple[str, dict[str, Any]]] = []
+        if (self.gain, self.lift, self.saturation) != (1.0, 0.0, 1.0):
+            chroma = f"{self.saturation:.6f}*(val-128)+128"
+            luma = f"{self.gain:.6f}*(val-16)+{16 + 219 * self.lift:.4f}"
+            steps.append(("lutyuv", {"y": luma, "u": chroma, "v": chroma}))
+        if self.cast != (0.0, 0.0) or self.offset != (0.0, 0.0):
+            options = {}
+            for prefix, cast, offset in zip("br", self.cast, self.offset, strict=True):
+                per_new_luma = cast / self.gain
+                at_zero = offset - per_new_luma * self.lift
+                # + half a level: colorcorrect truncates where it should round.
+                low = (224 * (at_zero - 16 * per_new_luma / 219) + 0.5) / 255
+                options[f"{prefix}l"] = round(low, 6)
+                options[f"{prefix}h"] = round(low + 224 * per_new_luma / 219, 6)
+            steps.append(("colorcorrect", options))
+        return steps
+
+
+def _pair(values) -> Pair:
+    first, second = values
+    return first, second
+
+
+@dataclass(frozen=True)
+class Saturate:
+    amount: float
+
+    def tone(self, weights: LumaWeights) -> Tone:
+        return Tone(saturation=self.amount)
 
 
 @dataclass(frozen=True)
 class Contrast:
-    """CSS contrast(): v' = (v - 0.5) * amount + 0.5, clipped."""
+    """CSS contrast(): v' = (v - 0.5) * amount + 0.5 on every channel."""
 
     amount: float
 
-
-Step = ColourMatrix | Contrast
-
-
-def grayscale(amount: float) -> ColourMatrix:
-    a = 1 - amount
-    return ColourMatrix(
-        (
-            (0.2126 + 0.7874 * a, 0.7152 - 0.7152 * a, 0.0722 - 0.0722 * a),
-            (0.2126 - 0.2126 * a, 0.7152 + 0.2848 * a, 0.0722 - 0.0722 * a),
-            (0.2126 - 0.2126 * a, 0.7152 - 0.7152 * a, 0.0722 + 0.9278 * a),
-        )
-    )
+    def tone(self, weights: LumaWeights) -> Tone:
+        return Tone(gain=self.amount, lift=0.5 * (1 - self.amount), saturation=self.amount)
 
 
-def sepia(amount: float) -> ColourMatrix:
-    a = 1 - amount
-    return ColourMatrix(
-        (
-            (0.393 + 0.607 * a, 0.769 - 0.769 * a, 0.189 - 0.189 * a),
-            (0.349 - 0.349 * a, 0.686 + 0.314 * a, 0.168 - 0.168 * a),
-            (0.272 - 0.272 * a, 0.534 - 0.534 * a, 0.131 + 0.869 * a),
-        )
-    )
+@dataclass(frozen=True)
+class Brightness:
+    """CSS brightness(): every channel scaled."""
+
+    amount: float
+
+    def tone(self, weights: LumaWeights) -> Tone:
+        return Tone(gain=self.amount, saturation=self.amount)
 
 
-def saturate(s: float) -> ColourMatrix:
-    return ColourMatrix(
-        (
-            (0.213 + 0.787 * s, 0.715 - 0.715 * s, 0.072 - 0.072 * s),
-            (0.213 - 0.213 * s, 0.715 + 0.285 * s, 0.072 - 0.072 * s),
-            (0.213 - 0.213 * s, 0.715 - 0.715 * s, 0.072 + 0.928 * s),
-        )
-    )
+@dataclass(frozen=True)
+class Cast:
+    """Tints by luma toward `colour` (0..255 RGB): none in black, most in the highlights. At
+    amount 1 a grey takes the colour's hue and relative saturation at its own luma."""
+
+    colour: tuple[int, int, int]
+    amount: float
+
+    def tone(self, weights: LumaWeights) -> Tone:
+        luma, cb, cr = weights.to_ycc(tuple(channel / 255 for channel in self.colour))  # type: ignore[arg-type]
+        return Tone(cast=(self.amount * cb / luma, self.amount * cr / luma))
 
 
-def tint(red: float, green: float, blue: float) -> ColourMatrix:
-    """Scale each channel; brightness(b) is tint(b, b, b)."""
-    return ColourMatrix(((red, 0.0, 0.0), (0.0, green, 0.0), (0.0, 0.0, blue)))
+Step = Saturate | Contrast | Brightness | Cast
+SEPIA = (112, 66, 20)  # the brown of old prints
 
 
-def brightness(amount: float) -> ColourMatrix:
-    return tint(amount, amount, amount)
+def grayscale(amount: float) -> Saturate:
+    return Saturate(1 - amount)
 
 
-def _multiply(later: Matrix, earlier: Matrix) -> Matrix:
-    return tuple(
-        tuple(sum(later[row][k] * earlier[k][col] for k in range(3)) for col in range(3)) for row in range(3)
-    )  # type: ignore[return-value]
+def sepia(amount: float) -> tuple[Step, ...]:
+    """Grey toward brown, as the CSS sepia() look does, keeping each pixel's luma."""
+    return Saturate(1 - amount), Cast(SEPIA, amount)
 
 
-Offset = tuple[float, float, float]
-
-
-def _as_affine(step: Step) -> tuple[Matrix, Offset]:
-    if isinstance(step, ColourMatrix):
-        return step.rows, (0.0, 0.0, 0.0)
-    a = step.amount  # (v - 127.5) * a + 127.5 on 0..255 values
-    return ((a, 0.0, 0.0), (0.0, a, 0.0), (0.0, 0.0, a)), (127.5 * (1 - a),) * 3
-
-
-def fold(steps: tuple[Step, ...]) -> tuple[Matrix, Offset]:
-    """The look's steps as one affine map on 0..255 RGB: v' = rows . v + offset."""
-    rows, offset = IDENTITY, (0.0, 0.0, 0.0)
+def fold(steps: tuple[Step, ...], weights: LumaWeights) -> Tone:
+    """The look's steps as one Tone in the given colour space."""
+    tone = Tone()
     for step in steps:
-        matrix, shift = _as_affine(step)
-        rows = _multiply(matrix, rows)
-        offset = tuple(sum(matrix[i][k] * offset[k] for k in range(3)) + shift[i] for i in range(3))
-    return rows, offset  # type: ignore[return-value]
+        tone = tone.then(step.tone(weights))
+    return tone
 
 
 @dataclass(frozen=True)
@@ -117,21 +223,10 @@ class Filter:
     def is_identity(self) -> bool:
         return not self.steps
 
-    def ffmpeg_steps(self) -> list[tuple[str, dict[str, Any]]]:
-        """(filter name, options) pairs for ffmpeg-python: RGBA, then one channel mixer whose
-        alpha column (alpha is opaque, 1.0) adds the offset."""
-        if self.is_identity:
-            return []
-        rows, offset = fold(self.steps)
-        mixer = {
-            f"{out}{src}": round(rows[i][j], 5) for i, out in enumerate("rgb") for j, src in enumerate("rgb")
-        }
-        mixer |= {f"{out}a": round(offset[i] / 255, 5) for i, out in enumerate("rgb")}
-        return [("format", {"pix_fmts": "rgba"}), ("colorchannelmixer", mixer)]
-
-    def apply_to_stream(self, stream):
-        """Append this look to an ffmpeg-python video stream."""
-        for filter_name, options in self.ffmpeg_steps():
+    def apply_to_stream(self, stream, colour_space: str | None = None):
+        """Append this look to an ffmpeg-python stream of 8-bit limited-range 4:2:0 frames in
+        `colour_space` (ffprobe's name; None when untagged)."""
+        for filter_name, options in fold(self.steps, luma_weights(colour_space)).ffmpeg_steps():
             stream = stream.filter(filter_name, **options)
         return stream
 
@@ -139,10 +234,7 @@ class Filter:
         """The same look on an RGB Pillow image."""
         if self.is_identity:
             return image
-        rows, offset = fold(self.steps)
-        return image.convert(
-            "RGB", tuple(value for row, shift in zip(rows, offset, strict=False) for value in (*row, shift))
-        )
+        return image.convert("RGB", fold(self.steps, PHOTO_WEIGHTS).rgb_matrix(PHOTO_WEIGHTS))
 
 
 FILTERS: dict[str, Filter] = {
@@ -150,32 +242,32 @@ FILTERS: dict[str, Filter] = {
     for look in (
         Filter("none", "Original", "none"),
         Filter("mono", "Mono", "grayscale(1) contrast(1.1)", (grayscale(1), Contrast(1.1))),
-        Filter("sepia", "Sepia", "sepia(0.85)", (sepia(0.85),)),
-        Filter("vivid", "Vivid", "saturate(1.45) contrast(1.12)", (saturate(1.45), Contrast(1.12))),
+        Filter("sepia", "Sepia", "sepia(0.85)", sepia(0.85)),
+        Filter("vivid", "Vivid", "saturate(1.45) contrast(1.12)", (Saturate(1.45), Contrast(1.12))),
         Filter(
             "vintage",
             "Vintage",
             "sepia(0.4) saturate(0.85) contrast(0.9) brightness(1.06)",
-            (sepia(0.4), saturate(0.85), Contrast(0.9), brightness(1.06)),
+            (*sepia(0.4), Saturate(0.85), Contrast(0.9), Brightness(1.06)),
         ),
-        # CSS cannot scale single channels; the preview approximates the tint.
+        # CSS has no colour cast; the previews of cool and warm approximate it.
         Filter(
             "cool",
             "Cool",
             "saturate(1.05) hue-rotate(-12deg) brightness(1.02)",
-            (tint(0.9, 1.0, 1.12), saturate(1.05)),
+            (Cast((80, 150, 255), 0.18), Saturate(1.05)),
         ),
         Filter(
             "warm",
             "Warm",
             "sepia(0.25) saturate(1.3) brightness(1.03)",
-            (tint(1.08, 1.0, 0.86), saturate(1.1)),
+            (Cast((255, 150, 60), 0.2), Saturate(1.1)),
         ),
         Filter(
             "fade",
             "Fade",
             "saturate(0.8) contrast(0.8) brightness(1.08)",
-            (saturate(0.8), Contrast(0.8), brightness(1.08)),
+            (Saturate(0.8), Contrast(0.8), Brightness(1.08)),
         ),
     )
 }

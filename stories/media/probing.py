@@ -62,6 +62,8 @@ class MediaInfo:
     bit_rate: int | None
     # Frame timing is irregular (phones, screen recorders); such clips are re-timed to CFR.
     variable_frame_rate: bool = False
+    # ffprobe's name for the YCbCr matrix ("bt709", ...); None when the file does not say.
+    colour_space: str | None = None
 
 
 @dataclass(frozen=True)
@@ -334,8 +336,18 @@ def _inspection_from_report(report: dict[str, Any], sniffed: _Sniffed) -> Inspec
         has_audio=audio is not None,
         bit_rate=_integer(form.get("bit_rate")),
         variable_frame_rate=variable,
+        colour_space=_colour_space(video),
     )
     return Inspection(info=info, video_streams=len(videos), audio_streams=len(audios))
+
+
+def _colour_space(video: dict[str, Any] | None) -> str | None:
+    name = video.get("color_space") if video else None
+    return (
+        name
+        if isinstance(name, str) and name.isascii() and name.isprintable() and name != "unknown"
+        else None
+    )
 
 
 def _display_geometry(video: dict[str, Any]) -> tuple[int, int, int]:

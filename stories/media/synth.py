@@ -95,6 +95,8 @@ def make_video(
     audio_rate: int = 48000,
     audio_channels: int = 2,
     metadata: dict[str, str] | None = None,
+    still: str | os.PathLike | None = None,
+    colour_space: str | None = None,
 ) -> Path:
     """A clip of `width`x`height` stored frames; the container follows the suffix.
 
@@ -102,16 +104,21 @@ def make_video(
     360x640 portrait. variable_fps drops frames irregularly from a 2x-rate source and keeps the
     gaps (VFR). colour gives a flat picture (for colour tests) instead of `pattern`. The sound
     is a soft middle C; a low audio_rate and one channel make long test clips cheap to encode.
-    metadata adds global tags, as phones write creation_time and location.
+    metadata adds global tags, as phones write creation_time and location. still shows that
+    picture for the whole clip. colour_space="bt709" converts with the BT.709 matrix and tags the
+    stream so, as phones do for HD; otherwise the clip is untagged BT.601, as ffmpeg makes it.
     """
     path = Path(path)
     container = CONTAINER_BY_SUFFIX[path.suffix.lower()]
     rate = fps * 2 if variable_fps else fps
-    if colour:
-        source = f"color=c={colour}:size={width}x{height}:rate={rate}"
+    if still:
+        video = ffmpeg.input(str(still), loop=1, framerate=rate, t=seconds).filter("scale", width, height)
     else:
-        source = PATTERNS[pattern].format(width=width, height=height, fps=rate)
-    video = ffmpeg.input(source, f="lavfi", t=seconds)
+        if colour:
+            source = f"color=c={colour}:size={width}x{height}:rate={rate}"
+        else:
+            source = PATTERNS[pattern].format(width=width, height=height, fps=rate)
+        video = ffmpeg.input(source, f="lavfi", t=seconds)
     if width % 2 or height % 2:
         video = video.filter("scale", width, height)  # some sources round odd sizes down
     if not colour and pattern in PATTERN_TINTS:
@@ -121,6 +128,15 @@ def make_video(
         video = video.filter("select", "not(eq(mod(n,3),2))+eq(mod(n,7),0)")
     if text:
         video = _draw_text(video, text, height)
+    if colour_space == "bt709":
+        video = (
+            video.filter("format", "rgb24")
+            .filter("scale", out_color_matrix="bt709")
+            .filter("format", "yuv420p")
+            .filter("setparams", colorspace="bt709", color_primaries="bt709", color_trc="bt709")
+        )
+    elif colour_space is not None:
+        raise ValueError("colour_space is bt709 or None")
     encoder, options = video_encoder(codec)
     options = {**options, "pix_fmt": pix_fmt or "yuv420p"}
     if codec == "hevc" and container in ("mp4", "mov"):

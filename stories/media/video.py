@@ -181,6 +181,17 @@ POSTER_OPTIONS = {
 }
 
 
+# swscale's names for the YCbCr matrices a poster is converted from; JPEG readers assume BT.601.
+_SWSCALE_MATRICES = {"bt709": "bt709", "bt2020nc": "bt2020", "bt2020c": "bt2020", "smpte240m": "smpte240m"}
+
+
+def _in_jpeg_colours(picture, info: MediaInfo):
+    """A BT.709 clip's frame, relabelled as JPEG without conversion, comes out duller and shifted
+    (reds lose about 8 levels); converting the matrix keeps the poster the colour of the clip."""
+    matrix = _SWSCALE_MATRICES.get(info.colour_space or "")
+    return picture.filter("scale", in_color_matrix=matrix, out_color_matrix="bt601") if matrix else picture
+
+
 def _silence():
     return ffmpeg.input(f"anullsrc=channel_layout=stereo:sample_rate={AUDIO_SAMPLE_RATE}", f="lavfi")
 
@@ -207,7 +218,12 @@ def _copy(src, info: MediaInfo, video_path: Path, poster_path: Path, length: flo
         **_output_options(length),
     )
     runner.run_ffmpeg(output, failure_reason=PROCESSING_FAILED)
-    poster = ffmpeg.output(source[PICTURE], file_url(poster_path), threads=runner.threads(), **POSTER_OPTIONS)
+    poster = ffmpeg.output(
+        _in_jpeg_colours(source[PICTURE], info),
+        file_url(poster_path),
+        threads=runner.threads(),
+        **POSTER_OPTIONS,
+    )
     runner.run_ffmpeg(poster, failure_reason=PROCESSING_FAILED)
 
 
@@ -229,8 +245,11 @@ def _transcode(
     if (info.fps or 0) > MAX_FPS or info.variable_frame_rate:
         picture = picture.filter("fps", MAX_FPS)
     width, height = fit_within_bounds(info.width or 2, info.height or 2)
-    picture = picture.filter("scale", width, height).filter("setsar", 1)
-    picture = look.apply_to_stream(picture).filter("format", "yuv420p")
+    # The look works on the planes the encoder takes: 8-bit limited-range 4:2:0.
+    picture = (
+        picture.filter("scale", width, height, out_range="tv").filter("setsar", 1).filter("format", "yuv420p")
+    )
+    picture = look.apply_to_stream(picture, info.colour_space)
     frames = picture.split()
 
     audio = _audio(source, info, sound, sound_info, sound_mode)
@@ -245,7 +264,7 @@ def _transcode(
         **AUDIO_OPTIONS,
         **_output_options(length),
     )
-    poster = ffmpeg.output(frames[1], file_url(poster_path), **POSTER_OPTIONS)
+    poster = ffmpeg.output(_in_jpeg_colours(frames[1], info), file_url(poster_path), **POSTER_OPTIONS)
     runner.run_ffmpeg(ffmpeg.merge_outputs(clip, poster), failure_reason=PROCESSING_FAILED)
 
 

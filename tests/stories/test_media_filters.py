@@ -8,7 +8,8 @@ import pytest
 from PIL import Image, ImageStat
 
 from stories.media import FILTERS, Filter, filter_choices, process_photo, process_video
-from stories.media.filters import ColourMatrix
+from stories.media.filters import BT601, BT709, Brightness, Cast, Contrast, Saturate, fold
+from tests.media_fixtures import PATCH_COLOURS, patch_centres
 
 pytestmark = pytest.mark.slow
 
@@ -47,22 +48,105 @@ def test_video_and_photo_get_the_same_look(tmp_path, flat_colour_clip, flat_colo
         assert max(abs(a - b) for a, b in zip(on_photo, (200, 120, 80), strict=True)) > 5
 
 
-def _step_by_step(look: Filter, rgb: tuple[int, int, int]) -> tuple[float, ...]:
-    """The look as CSS applies it: one step after another, clipped after each."""
-    value = [float(c) for c in rgb]
-    for step in look.steps:
-        if isinstance(step, ColourMatrix):
-            value = [sum(step.rows[i][k] * value[k] for k in range(3)) for i in range(3)]
-        else:
-            value = [(v - 127.5) * step.amount + 127.5 for v in value]
-        value = [min(255.0, max(0.0, v)) for v in value]
-    return tuple(value)
+# --- The Tone algebra: what the ffmpeg graph and the Pillow matrix are built from ---------------
+
+COLOURS = [(200, 120, 80), (30, 60, 90), (128, 128, 128), (240, 230, 220), (90, 70, 200), (0, 0, 0)]
+
+
+def _rgb(colour) -> tuple[float, float, float]:
+    return tuple(channel / 255 for channel in colour)
+
+
+@pytest.mark.parametrize("weights", [BT601, BT709])
+@pytest.mark.parametrize("name", sorted(REQUIRED))
+def test_a_folded_look_is_its_steps_one_after_another(name, weights):
+    folded = fold(FILTERS[name].steps, weights)
+    for colour in COLOURS:
+        stepwise = weights.to_ycc(_rgb(colour))
+        for step in FILTERS[name].steps:
+            stepwise = step.tone(weights).on_ycc(stepwise)
+        assert folded.on_ycc(weights.to_ycc(_rgb(colour))) == pytest.approx(stepwise, abs=1e-9)
+
+
+def test_the_steps_are_the_css_filter_functions_on_rgb():
+    """contrast() and brightness() exactly; saturate() up to CSS's rounded luma weights."""
+    css_saturate = [[0.213, 0.715, 0.072]] * 3
+    for colour in COLOURS:
+        rgb = _rgb(colour)
+        contrast = Contrast(1.3).tone(BT709).on_rgb(rgb, BT709)
+        assert contrast == pytest.approx([(v - 0.5) * 1.3 + 0.5 for v in rgb], abs=1e-9)
+        assert Brightness(0.8).tone(BT709).on_rgb(rgb, BT709) == pytest.approx(
+            [v * 0.8 for v in rgb], abs=1e-9
+        )
+        grey = sum(w * v for w, v in zip(css_saturate[0], rgb, strict=True))
+        assert Saturate(0).tone(BT709).on_rgb(rgb, BT709) == pytest.approx([grey] * 3, abs=0.5 / 255)
+
+
+def test_a_cast_tints_greys_by_their_luma_and_leaves_black_alone():
+    warm = Cast((255, 150, 60), 1.0).tone(BT709)
+    assert warm.on_rgb((0.0, 0.0, 0.0), BT709) == pytest.approx((0.0, 0.0, 0.0))
+    for level in (0.25, 0.5):
+        red, green, blue = warm.on_rgb((level, level, level), BT709)
+        assert red > green > blue
+        assert BT709.to_ycc((red, green, blue))[0] == pytest.approx(level)  # luma kept
 
 
 @pytest.mark.parametrize("name", sorted(REQUIRED))
-@pytest.mark.parametrize("rgb", [(200, 120, 80), (30, 60, 90), (128, 128, 128), (240, 230, 220)])
-def test_one_pass_matches_the_steps_one_after_another(name, rgb):
+def test_the_photo_matrix_is_the_tone(name):
     look = FILTERS[name]
-    folded = look.apply_to_image(Image.new("RGB", (1, 1), rgb)).getpixel((0, 0))
-    for once, stepwise in zip(folded, _step_by_step(look, rgb), strict=True):
-        assert once == pytest.approx(stepwise, abs=1.5), (folded, _step_by_step(look, rgb))
+    tone = fold(look.steps, BT709)
+    for colour in COLOURS:
+        out = look.apply_to_image(Image.new("RGB", (1, 1), colour)).getpixel((0, 0))
+        want = [min(255, max(0, 255 * v)) for v in tone.on_rgb(_rgb(colour), BT709)]
+        assert out == pytest.approx(want, abs=1)
+
+
+# --- Real ffmpeg on real colour patches ----------------------------------------------------------
+
+
+def _patches(path) -> list[tuple[int, int, int]]:
+    with Image.open(path) as image:
+        rgb = image.convert("RGB")
+        return [rgb.getpixel(centre) for centre in patch_centres()]
+
+
+def _poster(tmp_path, clip, name: str):
+    out = tmp_path / name
+    out.mkdir()
+    return process_video(clip, out, filter_name=name).poster
+
+
+@pytest.mark.parametrize("name", sorted(REQUIRED - {"none"}))
+@pytest.mark.parametrize(("clip", "weights"), [("patches_clip", BT601), ("patches_bt709_clip", BT709)])
+def test_a_look_on_video_is_the_tone_in_the_clips_own_colour_space(request, tmp_path, name, clip, weights):
+    """The filter graph on 4:2:0 planes does what the Tone says, in the clip's colour space:
+    each patch of the poster is the Tone applied to the same patch without a look."""
+    source = request.getfixturevalue(clip)
+    plain = _patches(_poster(tmp_path, source, "none"))
+    looked = _patches(_poster(tmp_path, source, name))
+    tone = fold(FILTERS[name].steps, weights)
+    for before, after in zip(plain, looked, strict=True):
+        want = [255 * v for v in tone.on_rgb(_rgb(before), weights)]
+        if all(0 <= v <= 255 for v in want):  # past the RGB cube the two clip differently
+            assert after == pytest.approx(want, abs=5), (name, before, after, want)
+
+
+def test_a_bt709_clip_keeps_its_colours_in_the_poster(tmp_path, patches_bt709_clip):
+    """JPEG readers assume BT.601; the poster of a BT.709 clip is converted, not relabelled."""
+    for made, wanted in zip(
+        _patches(_poster(tmp_path, patches_bt709_clip, "none")), PATCH_COLOURS, strict=True
+    ):
+        assert made == pytest.approx(wanted, abs=4), (made, wanted)
+
+
+@pytest.mark.parametrize("name", sorted(REQUIRED))
+def test_photo_and_bt709_video_get_the_same_look_on_every_patch(
+    tmp_path, patches_bt709_clip, patches_photo, name
+):
+    on_video = _patches(_poster(tmp_path, patches_bt709_clip, name))
+    photo_out = tmp_path / "photo"
+    photo_out.mkdir()
+    on_photo = _patches(process_photo(patches_photo, photo_out, filter_name=name).image)
+    for video_patch, photo_patch in zip(on_video, on_photo, strict=True):
+        # Each side rounds in its own places (4:2:0 planes, x264, the JPEG poster): 8 levels.
+        assert video_patch == pytest.approx(photo_patch, abs=8), (name, video_patch, photo_patch)
