@@ -79,10 +79,6 @@ class Tone:
     cast: Pair = (0.0, 0.0)
     offset: Pair = (0.0, 0.0)
 
-    @property
-    def is_identity(self) -> bool:
-        return self == Tone()
-
     def then(self, later: Tone) -> Tone:
         """This tone followed by `later`, as one."""
         return Tone(
