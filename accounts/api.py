@@ -105,6 +105,7 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema(tags=["people"])
 class UserViewSet(viewsets.GenericViewSet):
     """Profiles, follows and blocks. People you may not see (blocks, suspensions) answer 404."""
 

@@ -74,6 +74,7 @@ def story_for_viewer(request: Request, story_id) -> Story:
     return story
 
 
+@extend_schema(tags=["stories"])
 class StoryCreateView(UploadView):
     permission_classes = [permissions.IsAuthenticated]
 
@@ -108,6 +109,7 @@ class StoryCreateView(UploadView):
         return Response(StorySerializer(story, context={"request": request}).data, status=code)
 
 
+@extend_schema(tags=["stories"])
 class StoryDetailView(APIView):
     @extend_schema(responses=StorySerializer, summary="A story item")
     def get(self, request: Request, story_id) -> Response:
@@ -132,6 +134,7 @@ class StoryDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema(tags=["stories"])
 class StoryDownloadView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="The file")})
     def get(self, request: Request, story_id):
@@ -139,6 +142,7 @@ class StoryDownloadView(APIView):
         return download_response(request, story)
 
 
+@extend_schema(tags=["stories"])
 class UserStoriesView(generics.ListAPIView):
     """An author's live Story: its items, oldest first."""
 
@@ -157,6 +161,7 @@ class UserStoriesView(generics.ListAPIView):
         return Response({"results": items, "next": None})
 
 
+@extend_schema(tags=["stories"])
 class MyStoriesView(generics.ListAPIView):
     """Your own items in every state a person cares about: processing, ready or failed."""
 
@@ -168,6 +173,7 @@ class MyStoriesView(generics.ListAPIView):
         return with_viewer_state(stories, self.request.user)
 
 
+@extend_schema(tags=["sounds"])
 class SoundListView(UploadView, generics.ListAPIView):
     serializer_class = SoundSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
@@ -191,6 +197,7 @@ class SoundListView(UploadView, generics.ListAPIView):
         )
 
 
+@extend_schema(tags=["sounds"])
 class SoundDetailView(generics.RetrieveAPIView):
     serializer_class = SoundSerializer
     lookup_url_kwarg = "sound_id"
@@ -199,6 +206,7 @@ class SoundDetailView(generics.RetrieveAPIView):
         return services.available_sounds().select_related("owner")
 
 
+@extend_schema(tags=["stories"])
 class UseSoundView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 

@@ -27,6 +27,25 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
     schema = json.loads(schema_file.read_text())
     validate(schema)  # openapi-spec-validator, on top of drf-spectacular's own --validate
     assert schema["info"]["title"] == "Stories API"
+    # Every operation sits under a named group of the docs, none under the URL's "v1".
+    tags = {
+        tag
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        for tag in operation["tags"]
+    }
+    assert tags == {
+        "analytics",
+        "auth",
+        "engagement",
+        "feeds",
+        "notifications",
+        "people",
+        "reports",
+        "sounds",
+        "stickers",
+        "stories",
+    }
 
 
 @pytest.mark.django_db
