@@ -14,8 +14,9 @@ into one `Tone`.
 
 Luma and chroma depend on the colour space's luma weights: a video uses those of its own
 space (BT.709 when tagged so, as phones tag HD; BT.601 when untagged, as ffmpeg decodes it), a
-photo those of sRGB/BT.709, which are also the CSS filters'. The CSS strings drive the editor's
-live preview and approximate the same looks. Only names found in FILTERS ever reach a filter
+photo those of sRGB/BT.709, which are also the CSS filters'. Each look's steps are those of its
+CSS string, which the editor's live preview applies, so what one sees before posting is what
+one gets (up to CSS sepia's own luma weights). Only names found in FILTERS ever reach a filter
 graph.
 """
 
@@ -175,20 +176,31 @@ class Brightness:
 
 
 @dataclass(frozen=True)
-class Cast:
-    """Tints by luma toward `colour` (0..255 RGB): none in black, most in the highlights. At
-    amount 1 a grey takes the colour's hue and relative saturation at its own luma."""
+class Invert:
+    """CSS invert(1): v' = 1 - v on every channel."""
 
-    colour: tuple[int, int, int]
+    def tone(self, weights: LumaWeights) -> Tone:
+        return Tone(gain=-1.0, lift=1.0, saturation=-1.0)
+
+
+@dataclass(frozen=True)
+class Cast:
+    """Tints by luma toward the hue of `colour` (0..1 RGB, any brightness): none in black, most
+    in the highlights. At amount 1 a grey takes the colour's hue and relative saturation at its
+    own luma; a negative amount tints toward the opposite hue."""
+
+    colour: RGB
     amount: float
 
     def tone(self, weights: LumaWeights) -> Tone:
-        luma, cb, cr = weights.to_ycc(tuple(channel / 255 for channel in self.colour))  # type: ignore[arg-type]
+        luma, cb, cr = weights.to_ycc(self.colour)
         return Tone(cast=(self.amount * cb / luma, self.amount * cr / luma))
 
 
-Step = Saturate | Contrast | Brightness | Cast
-SEPIA = (112, 66, 20)  # the brown of old prints
+Step = Saturate | Contrast | Brightness | Invert | Cast
+# What CSS sepia(1) makes of white (the sums of its matrix rows): the brown of old prints, and
+# greys come out about a fifth brighter.
+SEPIA_WHITE: RGB = (1.351, 1.203, 0.937)
 
 
 def grayscale(amount: float) -> Saturate:
@@ -196,8 +208,10 @@ def grayscale(amount: float) -> Saturate:
 
 
 def sepia(amount: float) -> tuple[Step, ...]:
-    """Grey toward brown, as the CSS sepia() look does, keeping each pixel's luma."""
-    return Saturate(1 - amount), Cast(SEPIA, amount)
+    """CSS sepia(amount) in luma/chroma terms: colour gives way to the brown tone, a little
+    brighter."""
+    gain = 1 + amount * (PHOTO_WEIGHTS.to_ycc(SEPIA_WHITE)[0] - 1)
+    return Saturate(1 - amount), Cast(SEPIA_WHITE, amount), Brightness(gain)
 
 
 def fold(steps: tuple[Step, ...], weights: LumaWeights) -> Tone:
@@ -246,18 +260,19 @@ FILTERS: dict[str, Filter] = {
             "sepia(0.4) saturate(0.85) contrast(0.9) brightness(1.06)",
             (*sepia(0.4), Saturate(0.85), Contrast(0.9), Brightness(1.06)),
         ),
-        # CSS has no colour cast; the previews of cool and warm approximate it.
+        # Sepia on the negative: blue-grey shadows and midtones, clean whites. CSS has no other
+        # way to a cool tint that the live preview could show without clipping bright colours.
         Filter(
             "cool",
             "Cool",
-            "saturate(1.05) hue-rotate(-12deg) brightness(1.02)",
-            (Cast((80, 150, 255), 0.18), Saturate(1.05)),
+            "invert(1) sepia(0.3) invert(1) saturate(1.1) brightness(1.03)",
+            (Invert(), *sepia(0.3), Invert(), Saturate(1.1), Brightness(1.03)),
         ),
         Filter(
             "warm",
             "Warm",
             "sepia(0.25) saturate(1.3) brightness(1.03)",
-            (Cast((255, 150, 60), 0.2), Saturate(1.1)),
+            (*sepia(0.25), Saturate(1.3), Brightness(1.03)),
         ),
         Filter(
             "fade",

@@ -83,7 +83,7 @@ def test_the_steps_are_the_css_filter_functions_on_rgb():
 
 
 def test_a_cast_tints_greys_by_their_luma_and_leaves_black_alone():
-    warm = Cast((255, 150, 60), 1.0).tone(BT709)
+    warm = Cast((1.0, 0.6, 0.25), 1.0).tone(BT709)
     assert warm.on_rgb((0.0, 0.0, 0.0), BT709) == pytest.approx((0.0, 0.0, 0.0))
     for level in (0.25, 0.5):
         red, green, blue = warm.on_rgb((level, level, level), BT709)
