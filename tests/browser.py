@@ -41,11 +41,12 @@ def login(page, live_server_url: str, username: str, password: str):
     return page
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot as <SCREENSHOT_DIR>/<name>.png and return its path."""
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot (the whole page unless told otherwise) as <SCREENSHOT_DIR>/<name>.png
+    and return its path."""
     if not re.fullmatch(r"[A-Za-z0-9._-]+", name):
         raise ValueError(f"screenshot name {name!r}: use letters, digits, '.', '_' and '-'")
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
