@@ -13,10 +13,12 @@ from PIL import Image, ImageDraw
 
 from accounts import services as accounts
 from accounts.models import Follow, User
+from feed import services as engagement
 
 from . import selectors, services
+from .lifecycle import State
 from .media import synth
-from .models import Sound
+from .models import Sound, Story
 
 DEMO_PASSWORD = "stories-demo"
 ADMIN_PASSWORD = "stories-admin"
@@ -45,6 +47,7 @@ FOLLOWS = [
     ("eli", "bruno"), ("fatima", "chen"), ("dara", "eli"), ("eli", "fatima"), ("fatima", "eli"),
 ]  # fmt: skip
 SOUNDS = [("Morning bells", 523.25), ("Low hum", 110.0), ("Bright ping", 880.0)]
+COMMENTS = ["Love this!", "Where is this?", "Need the recipe.", "So good.", "Saving this one."]
 # Stickers some demo stories carry, by their caption.
 STICKERS = {
     "Sunday long run, 18 km done": [
@@ -132,9 +135,9 @@ def ensure_sounds(work: Path) -> list[Sound]:
     return sounds
 
 
-def ensure_stories(people: dict[str, User], sounds: list[Sound], work: Path, log) -> int:
-    """Post the demo stories of anyone who has no live story, through the real pipeline."""
-    made = 0
+def ensure_stories(people: dict[str, User], sounds: list[Sound], work: Path, log) -> list[Story]:
+    """Post the demo stories that are not live yet, through the real pipeline."""
+    made: list[Story] = []
     for index, (username, kind, pattern, filter_name, sound_index, caption, overlay) in enumerate(STORIES):
         author = people[username]
         if selectors.own_stories(author).filter(caption=caption).exists():
@@ -163,8 +166,21 @@ def ensure_stories(people: dict[str, User], sounds: list[Sound], work: Path, log
         story.refresh_from_db()
         outcome = f"{story.state} ({story.failure_reason})" if story.failure_reason else story.state
         log(f"  {username}: {kind} story {outcome}")
-        made += 1
+        made.append(story)
     return made
+
+
+def engage(stories: list[Story]) -> None:
+    """The author's followers watch each new story, and some like and comment, through the
+    services the player uses: counts, notifications and analytics have something to show."""
+    for number, story in enumerate(stories):
+        followers = User.objects.filter(following_links__followee=story.author).order_by("username")
+        for turn, viewer in enumerate(followers, start=number):
+            engagement.record_view(viewer, story, completed=turn % 3 != 0)
+            if turn % 2 == 0:
+                engagement.like(viewer, story)
+            if turn % 4 == 1:
+                engagement.add_comment(viewer, story, COMMENTS[turn % len(COMMENTS)])
 
 
 def seed(log=print) -> None:
@@ -174,5 +190,6 @@ def seed(log=print) -> None:
         work = Path(workdir)
         sounds = ensure_sounds(work)
         made = ensure_stories(people, sounds, work, log)
+    engage([story for story in made if story.state == State.READY])
     if not made:
         log("  already there (live stories present)")

@@ -4,7 +4,8 @@ made through the pipeline from generated media (a trimmed-down list keeps the te
 import pytest
 from django.core.management import call_command
 
-from accounts.models import Follow, User
+from accounts.models import Follow, Notification, User
+from feed.models import Comment, Like, StoryDailyStats, StoryView
 from stories import demo
 from stories.lifecycle import State
 from stories.models import Sound, Story
@@ -28,6 +29,25 @@ def test_seed_demo_makes_live_stories_and_is_idempotent(monkeypatch, capsys):
     poll = Story.objects.get(caption=demo.STORIES[0][5]).stickers.get()
     assert poll.type == "poll"
 
-    call_command("seed_demo")  # a second run reuses what is there
+    # Followers watched, liked and commented through the real services: the counters, the
+    # author's notifications and analytics agree with the rows.
+    for story in stories:
+        followers = set(Follow.objects.filter(followee=story.author).values_list("follower", flat=True))
+        story.refresh_from_db()
+        assert set(StoryView.objects.filter(story=story).values_list("viewer", flat=True)) == followers
+        assert story.like_count == Like.objects.filter(story=story).count() > 0
+        assert set(Like.objects.filter(story=story).values_list("user", flat=True)) <= followers
+        daily = StoryDailyStats.objects.filter(story_id=story.pk).values_list("impressions", flat=True)
+        assert sum(daily) == len(followers)
+    assert Comment.objects.exists()
+    assert Notification.objects.filter(recipient__username=demo.STORIES[0][0], kind="like").exists()
+    views, likes, comments = StoryView.objects.count(), Like.objects.count(), Comment.objects.count()
+
+    call_command("seed_demo")  # a second run reuses what is there, and engages nobody twice
+    assert (StoryView.objects.count(), Like.objects.count(), Comment.objects.count()) == (
+        views,
+        likes,
+        comments,
+    )
     assert Story.objects.count() == 2
     assert User.objects.filter(username="alice").count() == 1
