@@ -50,6 +50,11 @@
     video.style.filter = css;
   }
 
+  function fileSize(bytes) {
+    if (bytes < 1048576) return Math.max(1, Math.round(bytes / 1024)) + " KB";
+    return (bytes / 1048576).toFixed(1) + " MB";
+  }
+
   function showFile(file, fromCamera) {
     showErrors([]);
     chosen = file;
@@ -57,7 +62,7 @@
     if (objectUrl) URL.revokeObjectURL(objectUrl);
     objectUrl = URL.createObjectURL(file);
     const label = fromCamera ? (fromCamera === "clip" ? "Clip from the camera" : "Photo from the camera") : file.name;
-    fileName.textContent = label + " · " + (file.size / 1048576).toFixed(1) + " MB";
+    fileName.textContent = label + " · " + fileSize(file.size);
     picker.classList.add("hidden");
     editorBox.classList.remove("hidden");
     trimField.classList.add("hidden");

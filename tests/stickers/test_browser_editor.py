@@ -94,6 +94,8 @@ def test_photo_story_with_text_and_poll_made_in_the_editor(phone_page, live_serv
     login(page, live_server.url, "ada", DEFAULT_PASSWORD)
     page.goto(f"{live_server.url}/stories/create/")
     choose_photo(page, tall_photo)
+    size_kb = round(tall_photo.stat().st_size / 1024)
+    assert page.locator("#file-name").inner_text() == f"editor-tall.jpg · {max(1, size_kb)} KB"
     frame = page.locator("#preview-frame")
     frame_box = frame.bounding_box()
     assert frame_box["width"] / frame_box["height"] == pytest.approx(9 / 16, abs=0.01), "9:16 like the player"
