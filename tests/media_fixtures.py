@@ -217,6 +217,24 @@ def patches_bt709_clip(media_dir: Path, patches_photo: Path) -> Path:
     )
 
 
+@pytest.fixture(scope="session")
+def patches_hlg_clip(media_dir: Path, patches_photo: Path) -> Path:
+    """The patches as iPhones record by default: HEVC, 10-bit, BT.2020 primaries, HLG."""
+    if not runner.has_filter("zscale"):
+        pytest.skip("this ffmpeg has no zscale (libzimg) to make HDR with")
+    return synth.make_video(
+        media_dir / "patches-hlg.mp4",
+        seconds=0.2,
+        width=128,
+        height=64,
+        audio=False,
+        still=patches_photo,
+        codec="hevc",
+        pix_fmt="yuv420p10le",
+        colour_space="hlg",
+    )
+
+
 # --- Checks shared by the media tests ------------------------------------------------------------
 
 

@@ -15,6 +15,16 @@ import av
 
 # PyAV reports a forced demuxer by the short name it was given; ffprobe by its full name.
 FULL_NAMES = {"mov": "mov,mp4,m4a,3gp,3g2,mj2", "matroska": "matroska,webm"}
+# AVColorTransferCharacteristic values -> ffprobe's names (av_color_transfer_name).
+TRANSFERS = dict(
+    enumerate(
+        (
+            *("reserved", "bt709", "unknown", "reserved", "bt470m", "bt470bg", "smpte170m", "smpte240m"),
+            *("linear", "log100", "log316", "iec61966-2-4", "bt1361e", "iec61966-2-1", "bt2020-10"),
+            *("bt2020-12", "smpte2084", "smpte428", "arib-std-b67"),
+        )
+    )
+)
 # AVColorSpace values -> ffprobe's names (av_color_space_name).
 COLOUR_SPACES = dict(
     enumerate(
@@ -53,6 +63,7 @@ def _video_stream(container, stream) -> dict:
         "height": context.height,
         "pix_fmt": context.pix_fmt,
         "color_space": COLOUR_SPACES.get(int(context.colorspace or 0), "unknown"),
+        "color_transfer": TRANSFERS.get(int(context.color_trc or 0), "unknown"),
         "avg_frame_rate": _rate(stream.average_rate),
         "r_frame_rate": _rate(stream.base_rate),
         "sample_aspect_ratio": _rate(stream.sample_aspect_ratio),

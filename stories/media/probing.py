@@ -62,8 +62,10 @@ class MediaInfo:
     bit_rate: int | None
     # Frame timing is irregular (phones, screen recorders); such clips are re-timed to CFR.
     variable_frame_rate: bool = False
-    # ffprobe's name for the YCbCr matrix ("bt709", ...); None when the file does not say.
+    # ffprobe's names for the YCbCr matrix ("bt709", ...) and the transfer function ("bt709",
+    # "arib-std-b67" for HLG, "smpte2084" for PQ); None when the file does not say.
     colour_space: str | None = None
+    colour_transfer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -336,13 +338,14 @@ def _inspection_from_report(report: dict[str, Any], sniffed: _Sniffed) -> Inspec
         has_audio=audio is not None,
         bit_rate=_integer(form.get("bit_rate")),
         variable_frame_rate=variable,
-        colour_space=_colour_space(video),
+        colour_space=_colour_name(video, "color_space"),
+        colour_transfer=_colour_name(video, "color_transfer"),
     )
     return Inspection(info=info, video_streams=len(videos), audio_streams=len(audios))
 
 
-def _colour_space(video: dict[str, Any] | None) -> str | None:
-    name = video.get("color_space") if video else None
+def _colour_name(video: dict[str, Any] | None, key: str) -> str | None:
+    name = video.get(key) if video else None
     return (
         name
         if isinstance(name, str) and name.isascii() and name.isprintable() and name != "unknown"

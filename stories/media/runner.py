@@ -64,6 +64,27 @@ def ffprobe_binary() -> str | None:
     return getattr(settings, "FFPROBE_BINARY", "") or shutil.which("ffprobe")
 
 
+def has_filter(name: str) -> bool:
+    """Whether this ffmpeg build has the filter: builds differ (zscale needs libzimg)."""
+    return name in _filters(ffmpeg_binary())
+
+
+@cache
+def _filters(binary: str) -> frozenset[str]:
+    try:
+        completed = subprocess.run(
+            [binary, *GLOBAL_ARGS, "-filters"],
+            capture_output=True,
+            timeout=30,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    rows = (line.split() for line in completed.stdout.decode(errors="replace").splitlines())
+    return frozenset(row[1] for row in rows if len(row) >= 3 and "->" in row[2])
+
+
 def threads() -> int:
     return max(1, int(settings.STORIES_FFMPEG_THREADS))
 

@@ -106,7 +106,8 @@ def make_video(
     is a soft middle C; a low audio_rate and one channel make long test clips cheap to encode.
     metadata adds global tags, as phones write creation_time and location. still shows that
     picture for the whole clip. colour_space="bt709" converts with the BT.709 matrix and tags the
-    stream so, as phones do for HD; otherwise the clip is untagged BT.601, as ffmpeg makes it.
+    stream so, as phones do for HD; "hlg" makes HDR as iPhones record it (give it pix_fmt
+    "yuv420p10le"; needs zscale); otherwise the clip is untagged BT.601, as ffmpeg makes it.
     """
     path = Path(path)
     container = CONTAINER_BY_SUFFIX[path.suffix.lower()]
@@ -135,8 +136,19 @@ def make_video(
             .filter("format", "yuv420p")
             .filter("setparams", colorspace="bt709", color_primaries="bt709", color_trc="bt709")
         )
+    elif colour_space == "hlg":  # as iPhones record by default: BT.2020, HLG, 10-bit
+        video = video.filter(
+            "zscale",
+            tin="iec61966-2-1",
+            pin="709",
+            rin="full",
+            t="arib-std-b67",
+            p="2020",
+            m="2020_ncl",
+            r="limited",
+        )
     elif colour_space is not None:
-        raise ValueError("colour_space is bt709 or None")
+        raise ValueError("colour_space is bt709, hlg or None")
     encoder, options = video_encoder(codec)
     options = {**options, "pix_fmt": pix_fmt or "yuv420p"}
     if codec == "hevc" and container in ("mp4", "mov"):

@@ -185,9 +185,23 @@ POSTER_OPTIONS = {
 _SWSCALE_MATRICES = {"bt709": "bt709", "bt2020nc": "bt2020", "bt2020c": "bt2020", "smpte240m": "smpte240m"}
 
 
+HDR_TRANSFERS = frozenset({"arib-std-b67", "smpte2084"})  # HLG (iPhones' default), PQ
+
+
 def _in_jpeg_colours(picture, info: MediaInfo):
     """A BT.709 clip's frame, relabelled as JPEG without conversion, comes out duller and shifted
-    (reds lose about 8 levels); converting the matrix keeps the poster the colour of the clip."""
+    (reds lose about 8 levels); converting the matrix keeps the poster the colour of the clip.
+
+    An HDR frame read as SDR is grey and flat, where players tone-map the clip itself: the poster
+    is tone-mapped to SDR too, when this ffmpeg has zscale (libzimg) to do it."""
+    if info.colour_transfer in HDR_TRANSFERS and runner.has_filter("zscale") and runner.has_filter("tonemap"):
+        return (
+            picture.filter("zscale", transfer="linear", npl=100)
+            .filter("format", "gbrpf32le")
+            .filter("zscale", primaries="bt709")
+            .filter("tonemap", tonemap="mobius", desat=0)
+            .filter("zscale", transfer="bt709", matrix="170m", range="full")
+        )
     matrix = _SWSCALE_MATRICES.get(info.colour_space or "")
     return picture.filter("scale", in_color_matrix=matrix, out_color_matrix="bt601") if matrix else picture
 

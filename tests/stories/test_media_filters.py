@@ -7,7 +7,7 @@ import re
 import pytest
 from PIL import Image, ImageStat
 
-from stories.media import FILTERS, Filter, filter_choices, process_photo, process_video
+from stories.media import FILTERS, Filter, filter_choices, probe, process_photo, process_video, runner
 from stories.media.filters import BT601, BT709, Brightness, Cast, Contrast, Saturate, fold
 from tests.media_fixtures import PATCH_COLOURS, patch_centres
 
@@ -150,3 +150,22 @@ def test_photo_and_bt709_video_get_the_same_look_on_every_patch(
     for video_patch, photo_patch in zip(on_video, on_photo, strict=True):
         # Each side rounds in its own places (4:2:0 planes, x264, the JPEG poster): 8 levels.
         assert video_patch == pytest.approx(photo_patch, abs=8), (name, video_patch, photo_patch)
+
+
+def _mean_error(patches) -> float:
+    return sum(
+        abs(a - b)
+        for got, want in zip(patches, PATCH_COLOURS, strict=True)
+        for a, b in zip(got, want, strict=False)
+    ) / (3 * len(PATCH_COLOURS))
+
+
+def test_an_hlg_clip_gets_a_tone_mapped_poster(tmp_path, patches_hlg_clip, monkeypatch):
+    """iPhones record HLG by default. Players tone-map the clip; a poster taken as it is would be
+    grey and flat, so it is tone-mapped too, and falls back to the plain frame without zscale."""
+    assert probe(patches_hlg_clip).colour_transfer == "arib-std-b67"
+    mapped = _patches(_poster(tmp_path, patches_hlg_clip, "none"))
+    monkeypatch.setattr(runner, "has_filter", lambda name: False)  # an ffmpeg built without zscale
+    (tmp_path / "plain").mkdir()
+    plain = _patches(process_video(patches_hlg_clip, tmp_path / "plain", filter_name="none").poster)
+    assert _mean_error(mapped) < 15 < 25 < _mean_error(plain), (mapped, plain)

@@ -58,9 +58,12 @@ def test_the_colour_space_is_read_where_the_file_states_it(backend, patches_clip
     """The looks work in the clip's own luma/chroma space, so they need to know it."""
     assert probe(patches_bt709_clip).colour_space == "bt709"
     assert probe(patches_clip).colour_space is None
+    assert (probe(patches_bt709_clip).colour_transfer, probe(patches_clip).colour_transfer) == ("bt709", None)
 
 
-@pytest.mark.parametrize("fixture", [*VIDEOS, "vfr_clip", "fast_clip", "tone_mp3", "patches_bt709_clip"])
+@pytest.mark.parametrize(
+    "fixture", [*VIDEOS, "vfr_clip", "fast_clip", "tone_mp3", "patches_bt709_clip", "patches_hlg_clip"]
+)
 def test_both_probes_agree(request, settings, fixture):
     if runner.ffprobe_binary() is None:
         pytest.skip("ffprobe is not installed")
