@@ -1,10 +1,10 @@
 """Colour looks: one definition drives the ffmpeg graph, the Pillow pipeline and the CSS preview.
 
-A look is a short list of the steps photo apps offer: saturation (grayscale is saturation 0),
-contrast, brightness, and a colour cast that tints by luma, stronger in the highlights, as sepia,
-warm and cool do. Each step is simple in luma/chroma terms (luma scaled and shifted; chroma
-scaled, and shifted in proportion to luma), and so is any sequence of them: a whole look folds
-into one `Tone`.
+A look is written once, as a CSS filter string (the editor's live preview applies it as it is),
+and its steps are read from that string: saturate (grayscale is saturation 0), contrast,
+brightness, invert, and sepia, which is a colour cast by luma, strongest in the highlights. Each
+step is simple in luma/chroma terms (luma scaled and shifted; chroma scaled, and shifted in
+proportion to luma), and so is any sequence of them: a whole look folds into one `Tone`.
 
 * Video keeps its pixels where the decoder put them, in 8-bit 4:2:0 luma/chroma planes: one
   `lutyuv` table for luma and the chroma scale, one `colorcorrect` for the cast. A trip through
@@ -14,15 +14,15 @@ into one `Tone`.
 
 Luma and chroma depend on the colour space's luma weights: a video uses those of its own
 space (BT.709 when tagged so, as phones tag HD; BT.601 when untagged, as ffmpeg decodes it), a
-photo those of sRGB/BT.709, which are also the CSS filters'. Each look's steps are those of its
-CSS string, which the editor's live preview applies, so what one sees before posting is what
-one gets (up to CSS sepia's own luma weights). Only names found in FILTERS ever reach a filter
-graph.
+photo those of sRGB/BT.709, which are also the CSS filters'. What one sees before posting is
+therefore what one gets (up to CSS sepia's own luma weights). Only names found in FILTERS ever
+reach a filter graph.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from PIL import Image
@@ -214,6 +214,36 @@ def sepia(amount: float) -> tuple[Step, ...]:
     return Saturate(1 - amount), Cast(SEPIA_WHITE, amount), Brightness(gain)
 
 
+def _invert(amount: float) -> tuple[Step, ...]:
+    if amount != 1:
+        raise ValueError("Only invert(1) is a step of a look.")
+    return (Invert(),)
+
+
+# CSS filter functions -> the steps they are.
+_CSS_STEPS = {
+    "grayscale": lambda amount: (grayscale(amount),),
+    "sepia": sepia,
+    "saturate": lambda amount: (Saturate(amount),),
+    "contrast": lambda amount: (Contrast(amount),),
+    "brightness": lambda amount: (Brightness(amount),),
+    "invert": _invert,
+}
+_CSS_FUNCTION = re.compile(r"([a-z-]+)\(([0-9.]+)\)")
+
+
+def steps_of(css: str) -> tuple[Step, ...]:
+    """The steps of a CSS filter string ("none" has none); one written definition per look, so
+    the preview and the processed look cannot drift apart."""
+    if css == "none":
+        return ()
+    functions = _CSS_FUNCTION.findall(css)
+    written_back = " ".join(f"{name}({amount})" for name, amount in functions)
+    if not functions or written_back != css or not all(name in _CSS_STEPS for name, _ in functions):
+        raise ValueError(f"Not a filter list of the kind looks use: {css!r}")
+    return tuple(step for name, amount in functions for step in _CSS_STEPS[name](float(amount)))
+
+
 def fold(steps: tuple[Step, ...], weights: LumaWeights) -> Tone:
     """The look's steps as one Tone in the given colour space."""
     tone = Tone()
@@ -227,7 +257,10 @@ class Filter:
     name: str
     label: str
     css: str
-    steps: tuple[Step, ...] = ()
+    steps: tuple[Step, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "steps", steps_of(self.css))
 
     @property
     def is_identity(self) -> bool:
@@ -251,35 +284,15 @@ FILTERS: dict[str, Filter] = {
     look.name: look
     for look in (
         Filter("none", "Original", "none"),
-        Filter("mono", "Mono", "grayscale(1) contrast(1.1)", (grayscale(1), Contrast(1.1))),
-        Filter("sepia", "Sepia", "sepia(0.85)", sepia(0.85)),
-        Filter("vivid", "Vivid", "saturate(1.45) contrast(1.12)", (Saturate(1.45), Contrast(1.12))),
-        Filter(
-            "vintage",
-            "Vintage",
-            "sepia(0.4) saturate(0.85) contrast(0.9) brightness(1.06)",
-            (*sepia(0.4), Saturate(0.85), Contrast(0.9), Brightness(1.06)),
-        ),
+        Filter("mono", "Mono", "grayscale(1) contrast(1.1)"),
+        Filter("sepia", "Sepia", "sepia(0.85)"),
+        Filter("vivid", "Vivid", "saturate(1.45) contrast(1.12)"),
+        Filter("vintage", "Vintage", "sepia(0.4) saturate(0.85) contrast(0.9) brightness(1.06)"),
         # Sepia on the negative: blue-grey shadows and midtones, clean whites. CSS has no other
         # way to a cool tint that the live preview could show without clipping bright colours.
-        Filter(
-            "cool",
-            "Cool",
-            "invert(1) sepia(0.3) invert(1) saturate(1.1) brightness(1.03)",
-            (Invert(), *sepia(0.3), Invert(), Saturate(1.1), Brightness(1.03)),
-        ),
-        Filter(
-            "warm",
-            "Warm",
-            "sepia(0.25) saturate(1.3) brightness(1.03)",
-            (*sepia(0.25), Saturate(1.3), Brightness(1.03)),
-        ),
-        Filter(
-            "fade",
-            "Fade",
-            "saturate(0.8) contrast(0.8) brightness(1.08)",
-            (Saturate(0.8), Contrast(0.8), Brightness(1.08)),
-        ),
+        Filter("cool", "Cool", "invert(1) sepia(0.3) invert(1) saturate(1.1) brightness(1.03)"),
+        Filter("warm", "Warm", "sepia(0.25) saturate(1.3) brightness(1.03)"),
+        Filter("fade", "Fade", "saturate(0.8) contrast(0.8) brightness(1.08)"),
     )
 }
 

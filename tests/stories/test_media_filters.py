@@ -8,7 +8,18 @@ import pytest
 from PIL import Image, ImageStat
 
 from stories.media import FILTERS, Filter, filter_choices, probe, process_photo, process_video, runner
-from stories.media.filters import BT601, BT709, Brightness, Cast, Contrast, Saturate, fold
+from stories.media.filters import (
+    BT601,
+    BT709,
+    Brightness,
+    Cast,
+    Contrast,
+    Invert,
+    Saturate,
+    fold,
+    sepia,
+    steps_of,
+)
 from tests.media_fixtures import PATCH_COLOURS, patch_centres
 
 pytestmark = pytest.mark.slow
@@ -66,6 +77,14 @@ def test_a_folded_look_is_its_steps_one_after_another(name, weights):
         for step in FILTERS[name].steps:
             stepwise = step.tone(weights).on_ycc(stepwise)
         assert folded.on_ycc(weights.to_ycc(_rgb(colour))) == pytest.approx(stepwise, abs=1e-9)
+
+
+def test_a_looks_steps_are_read_from_its_css():
+    assert steps_of("none") == ()
+    assert steps_of("sepia(0.4) saturate(0.85) invert(1)") == (*sepia(0.4), Saturate(0.85), Invert())
+    for unknown in ("blur(2px)", "opacity(1)", "hue-rotate(12deg)", "invert(0.5)", "saturate(1.2);", ""):
+        with pytest.raises(ValueError, match=r"filter list|invert\(1\)"):
+            steps_of(unknown)
 
 
 def test_the_steps_are_the_css_filter_functions_on_rgb():
