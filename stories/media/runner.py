@@ -72,16 +72,10 @@ def has_filter(name: str) -> bool:
 @cache
 def _filters(binary: str) -> frozenset[str]:
     try:
-        completed = subprocess.run(
-            [binary, *GLOBAL_ARGS, "-filters"],
-            capture_output=True,
-            timeout=30,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return frozenset()
-    rows = (line.split() for line in completed.stdout.decode(errors="replace").splitlines())
+        listing = run([binary, *GLOBAL_ARGS, "-filters"], timeout=30)
+    except (MediaError, TransientMediaError):
+        return frozenset()  # a build that cannot list its filters is taken to have no optional one
+    rows = (line.split() for line in listing.decode(errors="replace").splitlines())
     return frozenset(row[1] for row in rows if len(row) >= 3 and "->" in row[2])
 
 
