@@ -195,26 +195,29 @@ def patches_photo(media_dir: Path) -> Path:
     return path
 
 
+def _patches_video(path: Path, patches_photo: Path, **options) -> Path:
+    """A short silent clip showing the patches picture, at its own size."""
+    return synth.make_video(
+        path,
+        seconds=0.2,
+        width=4 * PATCH_SIZE,
+        height=2 * PATCH_SIZE,
+        audio=False,
+        still=patches_photo,
+        **options,
+    )
+
+
 @pytest.fixture(scope="session")
 def patches_clip(media_dir: Path, patches_photo: Path) -> Path:
     """The patches as an untagged clip (BT.601, as ffmpeg makes it)."""
-    return synth.make_video(
-        media_dir / "patches.mp4", seconds=0.2, width=128, height=64, audio=False, still=patches_photo
-    )
+    return _patches_video(media_dir / "patches.mp4", patches_photo)
 
 
 @pytest.fixture(scope="session")
 def patches_bt709_clip(media_dir: Path, patches_photo: Path) -> Path:
     """The patches as phones record HD: BT.709 matrix, tagged."""
-    return synth.make_video(
-        media_dir / "patches-709.mp4",
-        seconds=0.2,
-        width=128,
-        height=64,
-        audio=False,
-        still=patches_photo,
-        colour_space="bt709",
-    )
+    return _patches_video(media_dir / "patches-709.mp4", patches_photo, colour_space="bt709")
 
 
 @pytest.fixture(scope="session")
@@ -222,16 +225,8 @@ def patches_hlg_clip(media_dir: Path, patches_photo: Path) -> Path:
     """The patches as iPhones record by default: HEVC, 10-bit, BT.2020 primaries, HLG."""
     if not runner.has_filter("zscale"):
         pytest.skip("this ffmpeg has no zscale (libzimg) to make HDR with")
-    return synth.make_video(
-        media_dir / "patches-hlg.mp4",
-        seconds=0.2,
-        width=128,
-        height=64,
-        audio=False,
-        still=patches_photo,
-        codec="hevc",
-        pix_fmt="yuv420p10le",
-        colour_space="hlg",
+    return _patches_video(
+        media_dir / "patches-hlg.mp4", patches_photo, codec="hevc", pix_fmt="yuv420p10le", colour_space="hlg"
     )
 
 
