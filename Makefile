@@ -59,11 +59,17 @@ $(VENV)/.stamp-dev: requirements.txt requirements-dev.txt | $(VPY)
 
 # --- Run ---------------------------------------------------------------------------------------
 
-# Embedded defaults: DEBUG on, and DATABASE_URL / REDIS_URL only when you exported them.
-run: export DEBUG := 1
+# A local, git-ignored .env that settings.py reads when it is present: DEBUG on and a SECRET_KEY
+# generated for this checkout, so every manage.py command in the README works here as written.
+# Written once and never overwritten; variables you export still win over it.
+.env:
+	@$(PYTHON) -c 'import secrets; print("# Local development settings, written by make run (git-ignored).\n# Exported variables win over these. Production sets its own and has no .env.\nDEBUG=1\nSECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+	@echo "Wrote .env (DEBUG=1 and a generated SECRET_KEY for this checkout)"
+
+# Embedded defaults (from .env): DEBUG on, and DATABASE_URL / REDIS_URL only when you exported them.
 run: export HOST := $(HOST)
 run: export PORT := $(PORT)
-run: $(VENV)/.stamp-runtime
+run: .env $(VENV)/.stamp-runtime
 	@mkdir -p $(VAR_DIR)/broker/queue $(VAR_DIR)/broker/processed $(VAR_DIR)/broker/control \
 	  $(VAR_DIR)/celery-results $(VAR_DIR)/media
 	@$(VPY) manage.py migrate --noinput
@@ -100,4 +106,4 @@ bench: $(VENV)/.stamp-dev
 	@$(VPY) bench/run.py $(ARGS)
 
 clean:
-	rm -rf $(VENV) $(VAR_DIR)
+	rm -rf $(VENV) $(VAR_DIR) .env

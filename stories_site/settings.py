@@ -12,6 +12,28 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def load_env_file(path: Path) -> None:
+    """Fill unset variables from a local `KEY=value` file.
+
+    `make run` writes a git-ignored `.env` (DEBUG=1 and a generated SECRET_KEY) so that every
+    `manage.py` command the README shows works in that checkout without exporting anything.
+    Variables already set (non-empty) in the environment win, and without the file nothing changes: production
+    still fails loudly when SECRET_KEY is missing."""
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and key and not key.startswith("#") and not os.environ.get(key.strip()):
+            os.environ[key.strip()] = value.strip().strip("'\"")
+
+
+# STORIES_ENV_FILE names another file; set it empty to read none (the test suite does).
+_env_file = os.environ.get("STORIES_ENV_FILE", str(BASE_DIR / ".env"))
+if _env_file:
+    load_env_file(Path(_env_file))
+
 VAR_DIR = Path(os.environ.get("STORIES_VAR_DIR", BASE_DIR / "var"))
 
 
@@ -255,7 +277,14 @@ REST_FRAMEWORK = {
         "upload": os.environ.get("THROTTLE_UPLOAD", "60/hour"),
     },
     "EXCEPTION_HANDLER": "stories_site.api.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Bounded JSON (depth and size), the same reader as the JSON fields inside multipart forms.
+    "DEFAULT_PARSER_CLASSES": [
+        "stories_site.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # drf-spectacular's, plus the error answers every operation can give (stories_site/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "stories_site.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

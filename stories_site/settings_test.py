@@ -20,6 +20,8 @@ if not os.environ.get("STORIES_VAR_DIR"):
     _var_dir = tempfile.mkdtemp(prefix="stories-test-var-")
     os.environ["STORIES_VAR_DIR"] = _var_dir
     atexit.register(shutil.rmtree, _var_dir, ignore_errors=True)
+# The suite never reads the developer's `.env` (DEBUG=1 there would change what is tested).
+os.environ.setdefault("STORIES_ENV_FILE", "")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdef")
 # Plain (non-manifest) static storage: templates can use {% static %} without collectstatic.
 os.environ.setdefault("STORIES_TESTING", "1")

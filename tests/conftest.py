@@ -10,6 +10,9 @@ What lives here (see also README.md, "Tests"):
   `login()` and `screenshot()` are in tests/browser.py.
 * `s3_storage`: default_storage switched to django-storages' S3 backend on a local moto server.
 * `embedded_worker`: a real Celery worker on the embedded (filesystem) broker, as in `make run`.
+* STORIES_TEST_CLOCK_SHIFT_DAYS=N runs the whole session N days in the future (time-machine,
+  ticking), so a test that only passes near the day it was written fails. CI runs the in-process
+  tests once more with N=400; tests that fix their own instant with time-machine still do.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import os
 import shutil
 import threading
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -123,6 +128,19 @@ def redis_url() -> str:
     if not url:
         pytest.skip("needs Redis: set REDIS_URL=redis://...")
     return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shifted_clock() -> Iterator[None]:
+    """With STORIES_TEST_CLOCK_SHIFT_DAYS set, the session runs that many days ahead of today."""
+    days = int(os.environ.get("STORIES_TEST_CLOCK_SHIFT_DAYS") or 0)
+    if not days:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=days), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -57,6 +57,8 @@ def clean_env(**overrides: str | None) -> dict[str, str]:
         if key not in _SCRUBBED and not key.startswith(("AWS_", "THROTTLE_"))
     }
     env["PYTHONUNBUFFERED"] = "1"
+    # Processes get exactly the variables a test gives them, never the checkout's `.env`.
+    env["STORIES_ENV_FILE"] = ""
     # The checkout on the path: processes run with cwd inside their temp VAR_DIR so nothing they
     # write relative to the working directory lands in the repository.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(BASE_DIR), os.environ.get("PYTHONPATH")]))

@@ -4,9 +4,10 @@ URLs even though each route is reversed once per page."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import resolve
 from rest_framework.test import APIClient
@@ -72,8 +73,10 @@ def test_dates_sound_and_counts_read_as_documented():
     author = UserFactory()
     sound = Sound.objects.create(title="Rain", owner=author, file="sounds/rain.m4a", duration=12.5)
     published = datetime(2026, 11, 22, 3, 0, 0, 250000, tzinfo=UTC)
-    story = LiveStoryFactory(author=author, sound=sound, like_count=3, published_at=published)
-    body = signed_in(author).get(f"/api/v1/stories/{story.pk}/").json()
+    # A fixed instant an hour after publishing, so the story is live whatever today's date is.
+    with time_machine.travel(published + timedelta(hours=1), tick=False):
+        story = LiveStoryFactory(author=author, sound=sound, like_count=3, published_at=published)
+        body = signed_in(author).get(f"/api/v1/stories/{story.pk}/").json()
     assert body["published_at"] == "2026-11-22T03:00:00.250000Z"
     assert body["expires_at"] == "2026-11-23T03:00:00.250000Z"
     assert body["like_count"] == 3
