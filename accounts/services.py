@@ -25,6 +25,7 @@ from rest_framework.authtoken.models import Token
 from analytics import services as analytics
 from stories import selectors as story_selectors
 from stories.media import MediaError, sanitize_image
+from stories.media.errors import UNREADABLE
 
 from . import selectors
 from .models import Block, Follow, Notification, User, avatar_upload_to
@@ -40,6 +41,7 @@ RESERVED_USERNAMES = frozenset(
     {"me", "admin", "stories", "stories.team", "support", "moderator", "moderators"}
 )
 AVATAR_MAX_SIZE = (400, 400)
+AVATAR_NOT_A_PHOTO = "A profile photo must be a photo (JPEG, PNG, WebP or HEIC); this file is not one."
 
 
 class RelationError(Exception):
@@ -160,7 +162,9 @@ def set_avatar(user: User, fileobj: IO[bytes]) -> User:
     try:
         image = sanitize_image(fileobj, max_size=AVATAR_MAX_SIZE, square=True)
     except MediaError as exc:
-        raise ValidationError({"avatar": [str(exc)]}) from None
+        # The media module's "not a video or photo we can read" would suggest a clip might do.
+        reason = AVATAR_NOT_A_PHOTO if exc.reason == UNREADABLE else str(exc)
+        raise ValidationError({"avatar": [reason]}) from None
     name = str(PurePosixPath(avatar_upload_to(user, "avatar")).with_suffix(f".{image.extension.lstrip('.')}"))
     stored = default_storage.save(name, ContentFile(image.data))
     old = user.avatar.name

@@ -165,7 +165,8 @@ def story(request: HttpRequest, username: str) -> HttpResponse:
     rows = sticker_selectors.with_stickers(rows, request.user, request=request)
     items = StorySerializer(rows, many=True, context={"request": request}).data
     if not items:
-        raise Http404("No live story.")
+        # A real page (their profile is a tap away), still a 404: there is no story at this address.
+        return render(request, "accounts/no_story.html", {"person": person}, status=404)
     start = request.GET.get("item", "")
     context = {
         "person": person,

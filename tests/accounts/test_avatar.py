@@ -85,7 +85,7 @@ def test_replacing_the_avatar_deletes_the_old_file(client, media_storage, django
     ("data", "name", "message"),
     [
         (png_bomb(), "bomb.png", "too large"),
-        (b"just some text, honestly\n" * 10, "notes.jpg", "not a video or photo"),
+        (b"just some text, honestly\n" * 10, "notes.jpg", "must be a photo"),
         (jpeg_with_exif()[:400], "cut.jpg", "damaged"),
     ],
 )

@@ -190,6 +190,19 @@ class TestProfilePage:
         assert "first clip" in html
         assert "gone" not in html
 
+    def test_story_address_without_a_live_story_is_a_real_page(self, client):
+        """Issue 19: /@user/story with nothing live was Django's bare 404; now a page that says
+        so and links to the profile (still a 404: there is no story there)."""
+        person = UserFactory(display_name="Quiet Quinn")
+        make_live_story(person, expires_at=timezone.now() - timedelta(minutes=1))
+        response = client.get(reverse("accounts:story", kwargs={"username": person.username}))
+        assert response.status_code == 404
+        html = response.content.decode()
+        assert "No live story" in html
+        assert "Quiet Quinn has no live story right now." in html
+        assert f'href="{profile_url(person)}"' in html
+        assert 'class="site-header"' in html  # the site's own page, not a bare error
+
     def test_suspended_profile_is_404_to_others(self, client):
         person = UserFactory(suspended_until=timezone.now() + timedelta(days=1))
         assert client.get(profile_url(person)).status_code == 404
@@ -284,6 +297,20 @@ class TestEditProfile:
         assert response.status_code == 302
         user.refresh_from_db()
         assert (user.display_name, user.bio) == ("Sam", "Hello")
+
+    def test_a_clip_as_avatar_is_refused_as_not_a_photo(self, client, vp9_webm):
+        """Issue 19: a WebM avatar read "not a video or photo we can read", as if a video would
+        do; an avatar must be a photo and the page says so."""
+        user = UserFactory()
+        client.force_login(user)
+        with vp9_webm.open("rb") as clip:
+            response = client.post(reverse("accounts:edit"), {"display_name": "", "bio": "", "avatar": clip})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "A profile photo must be a photo (JPEG, PNG, WebP or HEIC)" in html
+        assert "video or photo" not in html
+        user.refresh_from_db()
+        assert not user.avatar
 
     def test_huge_bio_is_refused_plainly(self, client):
         user = UserFactory(bio="before")
