@@ -83,6 +83,18 @@ class ReasonFilter(admin.SimpleListFilter):
         return queryset
 
 
+def titled(title: str) -> type[admin.ChoicesFieldListFilter]:
+    """A filter on a choices field under its own title: the audit trail filters on two fields
+    both called "kind" (the action's and the target's), which Django would title alike."""
+
+    class Filter(admin.ChoicesFieldListFilter):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return Filter
+
+
 class ReportInline(admin.TabularInline):
     model = Report
     fields = [
@@ -101,7 +113,8 @@ class ReportInline(admin.TabularInline):
     show_change_link = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("reporter", "resolved_by")
+        # The case too: a report is named after what it reports (Report.__str__).
+        return super().get_queryset(request).select_related("case", "reporter", "resolved_by")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -151,6 +164,12 @@ BUTTONS = {
     TargetKind.COMMENT: ["delete_comment", "dismiss", "warn", "suspend", "unsuspend"],
     TargetKind.ACCOUNT: ["dismiss", "warn", "suspend", "unsuspend"],
 }
+
+
+def case_buttons(case: Case) -> list[str]:
+    """The actions a case's page offers: lifting a suspension only when the person is suspended."""
+    suspended = case.person is not None and case.person.is_suspended
+    return [name for name in BUTTONS.get(case.kind, []) if name != "unsuspend" or suspended]
 
 
 @admin.register(Case)
@@ -258,11 +277,7 @@ class CaseAdmin(ModerationPermissions, ReadOnlyAdmin):
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
         case = self.get_object(request, object_id)
         actions = self.get_actions(request)
-        buttons = (
-            [(name, actions[name][2]) for name in BUTTONS.get(case.kind, []) if name in actions]
-            if case
-            else []
-        )
+        buttons = [(name, actions[name][2]) for name in case_buttons(case) if name in actions] if case else []
         extra_context = {
             **(extra_context or {}),
             "case_buttons": buttons,
@@ -346,7 +361,7 @@ class ReportAdmin(ReadOnlyAdmin):
     """Every report, one row each, for looking up a reporter's history."""
 
     list_display = ["created_at", "case", "kind", "reporter", "reason", "status", "resolved_by"]
-    list_filter = ["status", "reason", "case__kind"]
+    list_filter = ["status", "reason", ("case__kind", titled("target kind"))]
     search_fields = ["reporter__username", "case__person__username", "case__label", "details"]
     list_select_related = ["case", "reporter", "resolved_by"]
     date_hierarchy = "created_at"
@@ -372,7 +387,7 @@ class ModerationActionAdmin(ReadOnlyAdmin):
     """The audit trail: who did what, to whom, when and why."""
 
     list_display = ["created_at", "actor", "kind", "case_link", "person", "duration_days", "reason"]
-    list_filter = ["kind", "case__kind"]
+    list_filter = [("kind", titled("action")), ("case__kind", titled("target kind"))]
     search_fields = ["actor__username", "person__username", "reason", "case__label"]
     list_select_related = ["actor", "person", "case"]
     date_hierarchy = "created_at"

@@ -139,7 +139,8 @@ class Report(models.Model):
         indexes = [models.Index(fields=["case", "status", "-created_at"], name="report_case_status")]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()} report on {self.case_id}"
+        # What was reported, by its label ("Spam report on Comment by @bob: ..."), not a number.
+        return f"{self.get_reason_display()} report on {self.case}"
 
 
 class ModerationAction(models.Model):

@@ -133,6 +133,8 @@ class ArchivedStory(models.Model):
     archived_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = "archived story"
+        verbose_name_plural = "archived stories"
         indexes = [models.Index(fields=["author", "published_at"])]
 
     def __str__(self) -> str:
