@@ -2,12 +2,15 @@ import secrets
 from datetime import UTC, datetime
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+
+from .validators import validate_username_shape
 
 
 def avatar_upload_to(instance: "User", filename: str) -> str:
@@ -28,13 +31,32 @@ username_validator = RegexValidator(
 )
 
 
+class UserManager(DjangoUserManager):
+    def get_by_natural_key(self, username: str | None) -> "User":
+        """The account to sign in as, whatever the case typed: sign-up already treats "Alice"
+        and "ALICE" as one name, so log-in (the site, API tokens, the admin) does too. An exact
+        match wins; older accounts that differ only in case, with none typed exactly, are
+        ambiguous and match nobody (DoesNotExist, as for an unknown name), and so does a name
+        with a control character in it, which no username holds (PostgreSQL refuses a NUL)."""
+        if not isinstance(username, str) or not username or not username.isprintable():
+            raise self.model.DoesNotExist
+        exact = self.filter(username=username).first()
+        if exact is not None:
+            return exact
+        found = list(self.filter(username__iexact=username)[:2])
+        if len(found) != 1:
+            raise self.model.DoesNotExist
+        return found[0]
+
+
 class User(AbstractUser):
     username = models.CharField(
         "username",
         max_length=30,
         unique=True,
-        validators=[username_validator],
-        help_text="2 to 30 letters, digits, underscores or dots.",
+        validators=[username_validator, validate_username_shape],
+        help_text="2 to 30 letters, digits, underscores or dots, with a letter or digit; "
+        "no dot at either end or two in a row.",
         error_messages={"unique": "That username is taken."},
     )
     display_name = models.CharField(max_length=50, blank=True)
@@ -46,6 +68,8 @@ class User(AbstractUser):
         help_text="While set and in the future, the person cannot log in, post or be seen.",
     )
     suspension_reason = models.CharField(max_length=500, blank=True)
+
+    objects = UserManager()
 
     class Meta:
         indexes = [models.Index(fields=["suspended_until"])]

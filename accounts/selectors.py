@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -32,6 +33,19 @@ def blocked_either_way_q(viewer: Viewer, field: str = "pk") -> Q:
     blocked = Block.objects.filter(blocker=viewer).values("blocked_id")
     blockers = Block.objects.filter(blocked=viewer).values("blocker_id")
     return Q(**{f"{field}__in": blocked}) | Q(**{f"{field}__in": blockers})
+
+
+def blockers_of(viewer: Viewer) -> QuerySet[Block]:
+    """Ids of the people who blocked the viewer (a subquery)."""
+    if not is_authenticated(viewer):
+        return Block.objects.none().values("blocker_id")
+    return Block.objects.filter(blocked=viewer).values("blocker_id")
+
+
+def reportable_people(viewer: Viewer) -> QuerySet[User]:
+    """People the viewer may report: those they may see, and those they blocked themselves (a
+    block is often the first thing someone does about abuse; it must not stop the report)."""
+    return active_users().exclude(pk__in=blockers_of(viewer))
 
 
 def is_blocked_either_way(a: Viewer, b: User) -> bool:
@@ -168,9 +182,11 @@ def relationship(viewer: Viewer, person: User) -> Relationship:
 
 
 def search_people(query: str, viewer: Viewer) -> QuerySet[User]:
-    """Autocomplete: people whose username or display name starts with `query`."""
+    """Autocomplete: people whose username or display name starts with `query`. A query with a
+    control character (NUL included) matches nobody without asking the database: no name holds
+    one, and PostgreSQL refuses a NUL outright (a 500)."""
     query = (query or "").strip().lstrip("@")
-    if not query:
+    if not query or any(unicodedata.category(char) == "Cc" for char in query):
         return User.objects.none()
     return (
         visible_people(viewer)
@@ -180,9 +196,19 @@ def search_people(query: str, viewer: Viewer) -> QuerySet[User]:
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:
-    """The inbox, newest first, leaving out actors who are now blocked (either way) or gone."""
+    """The inbox, newest first, leaving out actors who are now blocked (either way) or gone, and
+    notifications about someone else's live story the person may no longer see (a follow that
+    ended, an audience they left): a notification never points at a story that answers 404."""
+    from stories import selectors as story_selectors  # stories' selectors import this module
+
+    hidden_story = (
+        Q(story__in=story_selectors.live_stories().values("pk"))
+        & ~Q(story__author=user)
+        & ~Q(story__in=story_selectors.visible_stories(user).values("pk"))
+    )
     return (
         Notification.objects.filter(recipient=user, actor__in=visible_people(user))
+        .exclude(hidden_story)
         .select_related("actor")
         .order_by("-created_at", "-pk")
     )

@@ -213,55 +213,90 @@ def _followed_from(story: Story | None, follower: User, followee: User) -> Story
     return story
 
 
+def _lock_pair(a: User, b: User) -> None:
+    """Lock both people's rows, lower id first, for the rest of the transaction.
+
+    Every write about the relation between two people (follow, unfollow, block) takes these two
+    locks before it reads or writes, so such writes run one after the other: a follow that
+    checked "no block" cannot insert its row while a block between the same two people is
+    deleting follows. Always the same order, so two of them never wait on each other. (SQLite
+    has no row locks; its IMMEDIATE transactions already run one writer at a time.)"""
+    # NO KEY UPDATE: rows that merely point at these people (a notification, a counter) take a
+    # KEY SHARE lock for their foreign key, which this one leaves free, so they never wait here.
+    pair = User.objects.select_for_update(no_key=True).filter(pk__in=[a.pk, b.pk]).order_by("pk")
+    list(pair.values_list("pk"))
+
+
 def follow(follower: User, followee: User, source_story: Story | None = None) -> bool:
     """Follow someone; True when a new follow was made, False when it already existed.
 
     `source_story`: the story it was made from (the player, the story's page). It is stored on
     the follow and counted in that story's analytics when it is the followee's and visible to
     the follower (checked before following, as a followers-only story was not visible before);
-    otherwise the follow is made and not attributed."""
+    otherwise the follow is made and not attributed.
+
+    The block check that decides is made under both people's row locks (`_lock_pair`), in the
+    transaction that inserts the follow: a block racing this follow either lands first and the
+    follow is refused, or waits and then ends the follow. A block never leaves a follow behind."""
     if follower.pk == followee.pk:
         raise RelationError("You cannot follow yourself.", RelationError.SELF)
     if login_refusal(follower):
         raise RelationError("Your account cannot follow people right now.", RelationError.SUSPENDED)
     if not selectors.active_users().filter(pk=followee.pk).exists():
         raise RelationError("This person is not available.", RelationError.UNAVAILABLE)
+    blocked = RelationError("You cannot follow this person.", RelationError.BLOCKED)
     if selectors.is_blocked_either_way(follower, followee):
-        raise RelationError("You cannot follow this person.", RelationError.BLOCKED)
+        raise blocked
     source = _followed_from(source_story, follower, followee)
-    try:
-        with transaction.atomic():
-            Follow.objects.create(follower=follower, followee=followee, source_story_id=source and source.pk)
-            analytics.count_follower_change(followee.pk, gained=1)
-            if source is not None:
-                analytics.count_follow_from_story(source)
-    except IntegrityError:
-        # A double click or a second device won the race; the follow exists either way.
-        return False
+    with transaction.atomic():
+        _lock_pair(follower, followee)
+        if selectors.is_blocked_either_way(follower, followee):
+            raise blocked  # a block landed after the check above
+        try:
+            with transaction.atomic():
+                Follow.objects.create(
+                    follower=follower, followee=followee, source_story_id=source and source.pk
+                )
+        except IntegrityError:
+            # A double click or a second device won the race; the follow exists either way.
+            return False
+        analytics.count_follower_change(followee.pk, gained=1)
+        if source is not None:
+            analytics.count_follow_from_story(source)
     notify(followee, follower, Notification.Kind.FOLLOW)
     return True
 
 
 def _end_follow(follower: User, followee: User) -> bool:
-    """Delete the follow if there is one and count it lost; only the request that deleted the
-    row counts, so racing unfollows count once."""
-    with transaction.atomic():
-        deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
-        if deleted:
-            analytics.count_follower_change(followee.pk, lost=1)
+    """Delete the follow if there is one and count it lost, and take it back from the story it
+    was made from, so a story's `follows_from_story` is net: unfollowing and following again
+    from the same story counts once. Only the request that deleted the row counts, so racing
+    unfollows count once. Called under the pair's locks."""
+    row = Follow.objects.filter(follower=follower, followee=followee).values("pk", "source_story_id").first()
+    if row is None:
+        return False
+    deleted, _ = Follow.objects.filter(pk=row["pk"]).delete()
+    if deleted:
+        analytics.count_follower_change(followee.pk, lost=1)
+        if row["source_story_id"] is not None:
+            analytics.uncount_follow_from_story(row["source_story_id"], author_id=followee.pk)
     return deleted > 0
 
 
 def unfollow(follower: User, followee: User) -> bool:
     """Stop following; True when there was a follow to end."""
-    return _end_follow(follower, followee)
+    with transaction.atomic():
+        _lock_pair(follower, followee)
+        return _end_follow(follower, followee)
 
 
 def block(blocker: User, blocked: User) -> bool:
-    """Block someone and end follows both ways; True when the block is new."""
+    """Block someone and end follows both ways; True when the block is new. Under both people's
+    row locks, like `follow`, so no follow can slip in between the deletes and the block."""
     if blocker.pk == blocked.pk:
         raise RelationError("You cannot block yourself.", RelationError.SELF)
     with transaction.atomic():
+        _lock_pair(blocker, blocked)
         _end_follow(blocker, blocked)
         _end_follow(blocked, blocker)
         try:
@@ -287,14 +322,19 @@ def notify(
     """Tell `recipient` what `actor` did; None when the rules say nobody should be told.
 
     Never yourself, never across a block (either way), never from or to someone who cannot be
-    seen (inactive or suspended). A like repeated while the first is still unread (like, unlike,
-    like) does not ring twice."""
+    seen (inactive or suspended), and never about someone else's story the recipient may not
+    see (a friends-only story mentioning someone who is not a friend): the notification would
+    reveal the story. A like repeated while the first is still unread (like, unlike, like) does
+    not ring twice."""
     if kind not in Notification.Kind.values:
         raise ValueError(f"Unknown notification kind: {kind!r}")
     if recipient.pk == actor.pk:
         return None
     people = selectors.active_users().filter(pk__in=[recipient.pk, actor.pk]).count()
     if people != 2 or selectors.is_blocked_either_way(recipient, actor):
+        return None
+    someone_elses = story is not None and story.author_id != recipient.pk
+    if someone_elses and not story_selectors.can_view(story, recipient):
         return None
     story_id = story.pk if story is not None else None
     if (

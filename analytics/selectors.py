@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet, Sum
@@ -68,7 +68,10 @@ class Figures:
 
     @property
     def completion_rate(self) -> float:
-        return _rate(self.completions, self.impressions)
+        """0..1. Signed-in completions count once per person and anonymous ones only while a
+        day's completions trail its impressions; the cap covers what is left (an anonymous
+        completion counted before a signed-in person's own completion on the same day)."""
+        return min(_rate(self.completions, self.impressions), 1.0)
 
     @property
     def engagement_rate(self) -> float:
@@ -282,18 +285,32 @@ class Summary:
 
 
 def follower_growth(author: User, start: date, end: date) -> tuple[list[FollowerDay], int]:
-    """New and ended follows per day, and the follower count at the end of each day (today's
-    count minus what later days added), with today's count."""
-    followers = Follow.objects.filter(followee=author).count()
+    """New and ended follows per day, and the follower count at the end of each day, with
+    today's count.
+
+    The count is the profile's (`accounts.selectors.follower_count` as the author sees it): people
+    the author may not see (suspended, disabled, blocked either way) are left out, so the two
+    numbers agree. The days are walked back from it with the daily counters, and the follows
+    of those hidden people are taken out of the day they were made on, as if never made: the
+    chart never dips below zero and its last day is the count shown."""
+    follows = Follow.objects.filter(followee=author)
+    followers = people.follower_count(author, author)
+    hidden = follows.exclude(follower__in=people.visible_people(author)).values_list("created_at", flat=True)
+    hidden_on: dict[date, int] = {}
+    for made in hidden:
+        day = made.astimezone(UTC).date()
+        hidden_on[day] = hidden_on.get(day, 0) + 1
     rows = {row.day: row for row in FollowerDaily.objects.filter(author=author, day__gte=start, day__lte=end)}
     later = FollowerDaily.objects.filter(author=author, day__gt=end).aggregate(g=Sum("gained"), l=Sum("lost"))
-    running = followers - (later["g"] or 0) + (later["l"] or 0)
+    hidden_later = sum(n for day, n in hidden_on.items() if day > end)
+    running = followers - (later["g"] or 0) + (later["l"] or 0) + hidden_later
     series = []
     day = end
     while day >= start:
         row = rows.get(day)
         gained, lost = (row.gained, row.lost) if row else (0, 0)
-        series.append(FollowerDay(day, gained, lost, running))
+        gained = max(gained - hidden_on.get(day, 0), 0)
+        series.append(FollowerDay(day, gained, lost, max(running, 0)))
         running -= gained - lost
         day -= timedelta(days=1)
     return series[::-1], followers

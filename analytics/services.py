@@ -5,11 +5,12 @@ one statement per event, and nothing here names who did it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from feed.counters import add_counts, count_daily
+from feed.models import StoryDailyStats
 
 from .models import FollowerDaily, StickerStats
 
@@ -28,6 +29,18 @@ def count_follower_change(author_id: int, *, gained: int = 0, lost: int = 0) -> 
 def count_follow_from_story(story: Story) -> None:
     """A follow made from this story (the player or its page): counted on the story's day row."""
     count_daily(story, follows_from_story=1)
+
+
+def uncount_follow_from_story(story_id: Any, *, author_id: int) -> None:
+    """A follow made from this story ended (unfollow, block): taken back on today's row, so the
+    story's total is net follows and one person unfollowing and following again from it counts
+    once. By id: the story may be purged by now, and the row it counted on is keyed by id."""
+    add_counts(
+        StoryDailyStats,
+        {"story_id": story_id, "day": timezone.now().date()},
+        {"follows_from_story": -1},
+        author=author_id,
+    )
 
 
 def count_sticker_response(sticker: Sticker, *, option: int | None = None, correct: bool = False) -> None:

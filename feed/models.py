@@ -87,8 +87,10 @@ class StoryDailyStats(models.Model):
     Reach is kept two ways because unique viewers do not add up across days: `reach` counts a
     signed-in viewer on the day of their first view of the item (so the sum over days is the
     item's unique viewers), `day_reach` counts them on every day they viewed it (that day's
-    unique viewers). `completions` counts every completed view, so completions / impressions
-    is the completion rate."""
+    unique viewers). `completions` counts a signed-in viewer's first completed view of the item
+    (once per person, like `reach`), so completions / impressions stays within 0..1. Likes,
+    comments and shares count what other people did: the author's own are left out, as their
+    views are."""
 
     story_id = models.UUIDField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -101,7 +103,8 @@ class StoryDailyStats(models.Model):
     shares = models.PositiveIntegerField(default=0, db_default=0)
     day_reach = models.PositiveIntegerField(default=0, db_default=0)
     sticker_responses = models.PositiveIntegerField(default=0, db_default=0)
-    follows_from_story = models.PositiveIntegerField(default=0, db_default=0)
+    # Net: an ended follow made from the story is taken back on the day it ends.
+    follows_from_story = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name_plural = "story daily stats"

@@ -140,12 +140,17 @@ def seen_expression(viewer: Viewer, before: datetime | None = None) -> Exists | 
 
 
 def with_viewer_state(queryset: QuerySet[Story], viewer: Viewer) -> QuerySet[Story]:
-    """Annotate `liked_by_me` and `seen_by_me` in the same query (no query per story)."""
+    """Annotate `liked_by_me`, `seen_by_me` and `visible_comment_count` (the comments
+    `comments_for` lists to this viewer) in the same query (no query per story)."""
+    comments = visible_comment_count(viewer)
     if not people.is_authenticated(viewer):
-        return queryset.annotate(liked_by_me=Value(False), seen_by_me=Value(False))
+        return queryset.annotate(
+            liked_by_me=Value(False), seen_by_me=Value(False), visible_comment_count=comments
+        )
     return queryset.annotate(
         liked_by_me=Exists(Like.objects.filter(user=viewer, story=OuterRef("pk"))),
         seen_by_me=seen_expression(viewer),
+        visible_comment_count=comments,
     )
 
 
@@ -606,16 +611,32 @@ def tray(viewer: Viewer, limit: int = 30) -> list[TrayEntry]:
 # --- Comments ------------------------------------------------------------------------------------
 
 
+def _visible_comments(viewer: Viewer) -> QuerySet[Comment]:
+    """Comments by people the viewer may see: the one rule behind the list and its count."""
+    return Comment.objects.filter(author__in=people.visible_people(viewer))
+
+
 def comments_for(story: Story, viewer: Viewer) -> QuerySet[Comment]:
     """A story's comments, oldest first, without people the viewer may not see; none at all when
     the author turned comments off."""
     if not story.allow_comments:
         return Comment.objects.none()
-    return (
-        Comment.objects.filter(story=story, author__in=people.visible_people(viewer))
-        .select_related("author")
-        .order_by("created_at", "id")
+    return _visible_comments(viewer).filter(story=story).select_related("author").order_by("created_at", "id")
+
+
+def visible_comment_count(viewer: Viewer) -> Coalesce:
+    """An annotation: the story row's comments `comments_for` lists to the viewer, so the count
+    a story shows agrees with its list after blocks and suspensions (`Story.comment_count`
+    counts every comment and stays the ranking's figure)."""
+    counts = (
+        _visible_comments(viewer)
+        .filter(story=OuterRef("pk"))
+        .order_by()
+        .values("story")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
 def comment_on_visible_story(viewer: Viewer, comment_id: int) -> Comment | None:

@@ -8,6 +8,9 @@ ranking uses, and the notifications.
 
 from __future__ import annotations
 
+import unicodedata
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -19,7 +22,15 @@ from accounts.models import Notification, User
 from stories.models import Story
 
 from .counters import add_counts, count_daily
-from .models import COMMENT_MAX_LENGTH, Affinity, Comment, Like, Share, StoryView
+from .models import COMMENT_MAX_LENGTH, Affinity, Comment, Like, Share, StoryDailyStats, StoryView
+
+# The same comment from the same person on the same story within this many seconds is the same
+# comment sent twice (Enter pressed twice, a retried request): answered with the first one.
+DUPLICATE_COMMENT_SECONDS = 10
+# Characters that show nothing on their own: controls, format characters (bidi overrides,
+# zero-width spaces and joiners), separators, combining marks and unassigned or private ones.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Mn", "Me", "Zs", "Zl", "Zp"})
+_ALLOWED_CONTROLS = frozenset("\n\t")
 
 
 def ensure_can_engage(user: User) -> None:
@@ -45,6 +56,13 @@ def _current(story: Story, field: str) -> int:
     return Story.objects.filter(pk=story.pk).values_list(field, flat=True).first() or 0
 
 
+def _count_engagement(user: User, story: Story, **counts: int) -> None:
+    """Add to the story's daily figures what someone other than its author did: the author's
+    own likes, comments and shares are not engagement, as their own views are not reach."""
+    if user.pk != story.author_id:
+        count_daily(story, **counts)
+
+
 # --- Likes -----------------------------------------------------------------------------------
 
 
@@ -61,7 +79,7 @@ def like(user: User, story: Story) -> tuple[bool, int]:
         else:
             created = True
             Story.objects.filter(pk=story.pk).update(like_count=F("like_count") + 1)
-            count_daily(story, likes=1)
+            _count_engagement(user, story, likes=1)
             _add_affinity(user, story, "likes", 1)
             accounts.notify(story.author, user, Notification.Kind.LIKE, story=story)
     return created, _current(story, "like_count")
@@ -74,7 +92,7 @@ def unlike(user: User, story: Story) -> tuple[bool, int]:
         deleted, _ = Like.objects.filter(story=story, user=user).delete()
         if deleted:
             Story.objects.filter(pk=story.pk).update(like_count=Greatest(F("like_count") - 1, 0))
-            count_daily(story, likes=-1)
+            _count_engagement(user, story, likes=-1)
             _add_affinity(user, story, "likes", -1)
     return bool(deleted), _current(story, "like_count")
 
@@ -83,25 +101,47 @@ def unlike(user: User, story: Story) -> tuple[bool, int]:
 
 
 def clean_comment_text(text: str) -> str:
-    """1 to COMMENT_MAX_LENGTH characters once stripped. Stored as typed; templates escape it."""
+    """1 to COMMENT_MAX_LENGTH characters once stripped, at least one of them visible, and no
+    control characters but newlines and tabs. Stored as typed; templates escape it."""
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": ["Write something first."]})
     if len(text) > COMMENT_MAX_LENGTH:
         raise ValidationError({"text": [f"Keep it to {COMMENT_MAX_LENGTH} characters."]})
+    if any(unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS for char in text):
+        raise ValidationError({"text": ["Comments cannot contain control characters."]})
+    if all(unicodedata.category(char) in _INVISIBLE for char in text):
+        raise ValidationError({"text": ["Write something people can see."]})
     return text
 
 
+def _recent_duplicate(author: User, story: Story, text: str) -> Comment | None:
+    since = timezone.now() - timedelta(seconds=DUPLICATE_COMMENT_SECONDS)
+    return (
+        Comment.objects.filter(story=story, author=author, text=text, created_at__gte=since)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def add_comment(author: User, story: Story, text: str) -> Comment:
-    """Comment on a story whose author allows comments, and tell the story's author."""
+    """Comment on a story whose author allows comments, and tell the story's author.
+
+    The same text from the same person on the same story within DUPLICATE_COMMENT_SECONDS is
+    the same comment sent twice: the first is returned, and nothing is counted or told again.
+    The story's row is locked before looking, so two copies racing each other find one another."""
     ensure_can_engage(author)
     if not story.allow_comments:
         raise PermissionDenied("Comments are off for this story.")
     text = clean_comment_text(text)
     with transaction.atomic():
+        list(Story.objects.select_for_update().filter(pk=story.pk).values_list("pk"))
+        duplicate = _recent_duplicate(author, story, text)
+        if duplicate is not None:
+            return duplicate
         comment = Comment.objects.create(story=story, author=author, text=text)
         Story.objects.filter(pk=story.pk).update(comment_count=F("comment_count") + 1)
-        count_daily(story, comments=1)
+        _count_engagement(author, story, comments=1)
         _add_affinity(author, story, "comments", 1)
         accounts.notify(story.author, author, Notification.Kind.COMMENT, story=story, text=text)
     return comment
@@ -122,7 +162,7 @@ def delete_comment(user: User, comment: Comment) -> None:
         deleted, _ = Comment.objects.filter(pk=comment.pk).delete()
         if deleted:
             Story.objects.filter(pk=story.pk).update(comment_count=Greatest(F("comment_count") - 1, 0))
-            count_daily(story, comments=-1)
+            _count_engagement(comment.author, story, comments=-1)
 
 
 # --- Shares and views --------------------------------------------------------------------------
@@ -134,11 +174,11 @@ def share(user: User, story: Story) -> int:
     with transaction.atomic():
         Share.objects.create(story=story, user=user)
         Story.objects.filter(pk=story.pk).update(share_count=F("share_count") + 1)
-        count_daily(story, shares=1)
+        _count_engagement(user, story, shares=1)
     return _current(story, "share_count")
 
 
-def _upsert_view(story: Story, viewer: User, now, *, completed: bool) -> tuple[bool, bool]:
+def _upsert_view(story: Story, viewer: User, now) -> tuple[bool, bool]:
     """Add an impression to the viewer's row, creating it on the first view; returns (first view
     ever, first view today). One INSERT ... ON CONFLICT DO UPDATE ... RETURNING (PostgreSQL,
     SQLite 3.35+): the row lock orders racing tabs of one person, and `previous_seen_on` is
@@ -152,7 +192,6 @@ def _upsert_view(story: Story, viewer: User, now, *, completed: bool) -> tuple[b
         "impressions": 1,
         "first_seen_at": now,
         "last_seen_on": now.date(),
-        "completed_at": now if completed else None,
     }
     fields = [meta.get_field(name) for name in values]
     column = {field.name: quote(field.column) for field in meta.concrete_fields}
@@ -164,9 +203,7 @@ def _upsert_view(story: Story, viewer: User, now, *, completed: bool) -> tuple[b
         f"ON CONFLICT ({column['story']}, {column['viewer']}) DO UPDATE SET "
         f"{column['impressions']} = {table}.{column['impressions']} + 1, "
         f"{column['previous_seen_on']} = {table}.{column['last_seen_on']}, "
-        f"{column['last_seen_on']} = excluded.{column['last_seen_on']}, "
-        f"{column['completed_at']} = "
-        f"COALESCE({table}.{column['completed_at']}, excluded.{column['completed_at']}) "
+        f"{column['last_seen_on']} = excluded.{column['last_seen_on']} "
         f"RETURNING {column['impressions']}, {column['previous_seen_on']}"
     )
     with connection.cursor() as cursor:
@@ -175,6 +212,25 @@ def _upsert_view(story: Story, viewer: User, now, *, completed: bool) -> tuple[b
     previous = meta.get_field("previous_seen_on").to_python(previous)
     first_ever = impressions == 1  # an update always leaves at least 2
     return first_ever, first_ever or previous != now.date()
+
+
+def _first_completion(story: Story, viewer: User, now) -> bool:
+    """Mark the viewer's view of the item completed; True only for the first completion, so
+    completions count once per person (a replayed or re-reported ending adds nothing)."""
+    rows = StoryView.objects.filter(story=story, viewer=viewer, completed_at__isnull=True)
+    return bool(rows.update(completed_at=now))
+
+
+def _count_anonymous(story: Story, *, impression: bool, completed: bool) -> None:
+    """Signed-out views go to the day's totals only. A completion reported on its own cannot be
+    tied to an impression, so it counts only while the day's completions trail its impressions:
+    repeating it cannot take the completion rate past 1."""
+    if impression:
+        count_daily(story, impressions=1, completions=int(completed))
+    elif completed:
+        StoryDailyStats.objects.filter(
+            story_id=story.pk, day=timezone.now().date(), completions__lt=F("impressions")
+        ).update(completions=F("completions") + 1)
 
 
 def record_view(
@@ -186,28 +242,32 @@ def record_view(
 
     Signed-in viewers have one StoryView row per item: impressions add up, the first view ever
     counts toward `reach` and the first of each UTC day toward `day_reach` (one upsert, exact
-    under racing tabs). Every completed view adds to completions.
+    under racing tabs). A viewer's first completed view adds to completions, once per person
+    like reach, so completions / impressions stays within 0..1.
     Anonymous views only add to impressions and completions. The author's own views change no
     figures."""
     if not (impression or completed):
         return
     if viewer is None or not viewer.is_authenticated:
-        count_daily(story, impressions=int(impression), completions=int(completed))
+        _count_anonymous(story, impression=impression, completed=completed)
         return
     now = timezone.now()
-    new_viewer = new_today = False
+    new_viewer = new_today = first_completion = False
     with transaction.atomic():
         if not impression:
-            rows = StoryView.objects.filter(story=story, viewer=viewer)
-            if not rows.filter(completed_at__isnull=True).update(completed_at=now):
-                impression = not rows.exists()  # a completion with no impression before it is both
+            first_completion = _first_completion(story, viewer, now)
+            if not first_completion:
+                # Already completed: nothing to count. No row yet: the completion is both.
+                impression = not StoryView.objects.filter(story=story, viewer=viewer).exists()
         if impression:
-            new_viewer, new_today = _upsert_view(story, viewer, now, completed=completed)
+            new_viewer, new_today = _upsert_view(story, viewer, now)
+            if completed:
+                first_completion = _first_completion(story, viewer, now)
         if viewer.pk != story.author_id:
             count_daily(
                 story,
                 impressions=int(impression),
                 reach=int(new_viewer),
                 day_reach=int(new_today),
-                completions=int(completed),
+                completions=int(first_completion),
             )

@@ -8,7 +8,6 @@ from django.db.models.functions import Coalesce
 
 from accounts import selectors as people
 from accounts.models import User
-from feed import selectors as feed_selectors
 from feed.models import Comment
 from stories import selectors as story_selectors
 from stories.models import Story
@@ -49,13 +48,21 @@ def person_of(target: Target) -> User:
 
 
 def can_see(viewer: people.Viewer, target: Target) -> bool:
-    """Only what the viewer can see now may be reported: the same rules as the pages and API."""
+    """Only what the viewer can see may be reported: the same rules as the pages and API, except
+    that blocks the viewer made do not hide anything here. Blocking someone is no reason to lose
+    the right to report them or their comments; a block against the viewer still hides."""
     if isinstance(target, Story):
-        return story_selectors.can_view(target, viewer)
+        return story_selectors.visible_stories(viewer, despite_own_blocks=True).filter(pk=target.pk).exists()
     if isinstance(target, Comment):
-        story = story_selectors.visible_stories(viewer).filter(pk=target.story_id).first()
-        return story is not None and feed_selectors.comments_for(story, viewer).filter(pk=target.pk).exists()
-    return people.visible_people(viewer).filter(pk=target.pk).exists()
+        stories = story_selectors.visible_stories(viewer, despite_own_blocks=True)
+        return (
+            Comment.objects.filter(
+                pk=target.pk,
+                story__in=stories.filter(allow_comments=True).values("pk"),
+                author__in=people.reportable_people(viewer),
+            )
+        ).exists()
+    return people.reportable_people(viewer).filter(pk=target.pk).exists()
 
 
 def open_reports() -> QuerySet[Report]:

@@ -55,6 +55,15 @@ def refusals() -> Iterator[None]:
     except services.StickerUnavailable:
         raise NotFound(STICKER_GONE) from None
 
+def reachable_sticker_or_404(sticker_id, request: Request) -> Sticker:
+    """The sticker through the visibility gate before the body is read: a sticker on a story the
+    person may not see is a 404 whatever they sent, never a 400 about its type or options."""
+    sticker = sticker_or_404(sticker_id)
+    with refusals():
+        services.ensure_reachable(sticker, request.user)
+    return sticker
+
+
 
 class ChoiceView(APIView):
     """A poll vote or a quiz answer: one option, once a person, answered with the results."""
@@ -63,7 +72,7 @@ class ChoiceView(APIView):
     choose = staticmethod(services.vote)
 
     def post(self, request: Request, sticker_id) -> Response:
-        sticker = sticker_or_404(sticker_id)
+        sticker = reachable_sticker_or_404(sticker_id, request)
         incoming = OptionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         with refusals():
@@ -126,7 +135,7 @@ class QuestionsView(APIView):
         tags=["stickers"],
     )
     def post(self, request: Request, sticker_id) -> Response:
-        sticker = sticker_or_404(sticker_id)
+        sticker = reachable_sticker_or_404(sticker_id, request)
         incoming = QuestionCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         with refusals():

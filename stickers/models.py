@@ -105,10 +105,20 @@ class QuizAnswer(models.Model):
 
 
 class Question(models.Model):
-    """A question sent to a Q&A sticker; the author may answer it with a new story."""
+    """A question sent to a Q&A sticker; the author may answer it with a new story.
+
+    It belongs to the person asked (`recipient`, the sticker's author) and keeps the sticker's
+    prompt, so it outlives the story it was asked on (`sticker` is SET_NULL at the purge): an
+    answer story keeps its card, and the inbox of the person who answered keeps the question."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    sticker = models.ForeignKey(Sticker, on_delete=models.CASCADE, related_name="questions")
+    sticker = models.ForeignKey(
+        Sticker, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questions_received"
+    )
+    prompt = models.CharField(max_length=120, blank=True, help_text="The sticker's prompt when asked.")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     text = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
@@ -117,10 +127,19 @@ class Question(models.Model):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["sticker", "-created_at"], name="question_inbox")]
+        indexes = [
+            models.Index(fields=["sticker", "-created_at"], name="question_inbox"),
+            models.Index(fields=["recipient", "-created_at"], name="question_recipient"),
+        ]
 
     def __str__(self) -> str:
         return self.text[:50]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.sticker_id is not None and self.recipient_id is None:
+            self.recipient_id = self.sticker.story.author_id
+            self.prompt = self.prompt or self.sticker.prompt
+        super().save(*args, **kwargs)
 
 
 class AddYoursResponse(models.Model):

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, IntegerField, QuerySet, Value
+from django.db.models import Count, IntegerField, Q, QuerySet, Value
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -101,7 +101,11 @@ def _tallies(stickers: list[Sticker], viewer: Viewer) -> _Tallies:
         if ids_of[kind]
     ]
     if ids_of[StickerType.QUESTION]:
-        questions = Question.objects.filter(sticker_id__in=ids_of[StickerType.QUESTION])
+        # The askers `questions_for_author` lists (the viewer is the author here), so the count
+        # and the list agree after blocks and suspensions.
+        questions = Question.objects.filter(
+            sticker_id__in=ids_of[StickerType.QUESTION], author__in=people.visible_people(viewer)
+        )
         parts.append(questions.values_list("sticker_id").annotate(option=zero, n=Count("pk")).order_by())
     chains = {sticker.chain_id for sticker in stickers if sticker.type == StickerType.ADD_YOURS}
     if chains:
@@ -277,10 +281,14 @@ def questions_for_author(sticker: Sticker) -> QuerySet[Question]:
 
 
 def inbox(author: User) -> QuerySet[Question]:
-    """Every question sent to the author's stickers, newest first, on stories not deleted."""
+    """Every question sent to the author, newest first, from askers they may still see: the ones
+    they answered whatever became of the story they were asked on (removed, deleted, purged),
+    and the unanswered ones while that story is still theirs to answer from (not deleted or
+    removed, not purged)."""
+    open_sticker = Q(sticker__isnull=False) & ~Q(sticker__story__state__in=[State.DELETED, State.REMOVED])
     return (
-        Question.objects.filter(sticker__story__author=author, author__in=people.visible_people(author))
-        .exclude(sticker__story__state__in=[State.DELETED, State.REMOVED])
+        Question.objects.filter(recipient=author, author__in=people.visible_people(author))
+        .filter(Q(answered_story__isnull=False) | open_sticker)
         .select_related("author", "sticker")
         .order_by("-created_at", "-pk")
     )

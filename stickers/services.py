@@ -2,7 +2,8 @@
 them (vote, answer a quiz, ask a question, add their own story to a prompt).
 
 Every action first asks `selectors.sticker_access`, which asks the stories' visibility rule, so a
-blocked, suspended or wrong-audience viewer gets a 404 and an expired story a plain 400. One vote
+blocked, suspended or wrong-audience viewer gets a 404 and an expired story a plain 400, before
+anything about the sticker (its type, its options) shapes the answer. One vote
 or answer a person is held by a unique constraint; the IntegrityError of the loser of a race
 becomes "You already voted."
 """
@@ -274,8 +275,9 @@ def notify_mentions(story: Story) -> int:
     for sticker in mentions:
         if not _claim(Sticker.objects, sticker.pk, now) or sticker.mentioned_id in told:
             continue
-        told.add(sticker.mentioned_id)
-        people_services.notify(sticker.mentioned, story.author, Notification.Kind.MENTION, story=story)
+        # Nobody is told about a story they may not see (accounts.services.notify checks).
+        if people_services.notify(sticker.mentioned, story.author, Notification.Kind.MENTION, story=story):
+            told.add(sticker.mentioned_id)
     response = (
         AddYoursResponse.objects.filter(story=story, sticker__isnull=False, notified_at__isnull=True)
         .select_related("sticker__story__author")
@@ -283,14 +285,15 @@ def notify_mentions(story: Story) -> int:
     )
     if response is not None and _claim(AddYoursResponse.objects, response.pk, now):
         prompt_author = response.sticker.story.author
-        people_services.notify(
+        notified = people_services.notify(
             prompt_author,
             story.author,
             ADD_YOURS_NOTIFICATION_KIND,
             story=story,
             text=f"Add Yours: {response.sticker.prompt}",
         )
-        told.add(prompt_author.pk)
+        if notified:
+            told.add(prompt_author.pk)
     return len(told)
 
 
@@ -332,8 +335,8 @@ def _insert_once(model, taken_message: str, **fields: Any):
 
 def vote(sticker: Sticker, voter: User, option: Any) -> PollVote:
     """One vote a person on a poll; the poll's author cannot vote (they see the counts)."""
+    ensure_reachable(sticker, voter)  # first: a hidden sticker's type is not for this person to learn
     _expect(sticker, StickerType.POLL, "This sticker is not a poll.")
-    ensure_reachable(sticker, voter)
     if voter.pk == sticker.story.author_id:
         raise ValidationError("You cannot vote on your own poll.")
     index = _option_index(sticker, option)
@@ -345,8 +348,8 @@ def vote(sticker: Sticker, voter: User, option: Any) -> PollVote:
 
 def answer_quiz(sticker: Sticker, person: User, option: Any) -> QuizAnswer:
     """One answer a person; right or wrong is decided here, once, against the stored index."""
-    _expect(sticker, StickerType.QUIZ, "This sticker is not a quiz.")
     ensure_reachable(sticker, person)
+    _expect(sticker, StickerType.QUIZ, "This sticker is not a quiz.")
     if person.pk == sticker.story.author_id:
         raise ValidationError("You cannot answer your own quiz.")
     index = _option_index(sticker, option)
@@ -361,8 +364,8 @@ def answer_quiz(sticker: Sticker, person: User, option: Any) -> QuizAnswer:
 
 def ask_question(sticker: Sticker, author: User, text: Any) -> Question:
     """Send a question to a Q&A sticker; only the sticker's author will read it."""
-    _expect(sticker, StickerType.QUESTION, "This sticker does not take questions.")
     ensure_reachable(sticker, author)
+    _expect(sticker, StickerType.QUESTION, "This sticker does not take questions.")
     if author.pk == sticker.story.author_id:
         raise ValidationError("You cannot ask your own question sticker.")
     text = text.strip() if isinstance(text, str) else ""
@@ -371,6 +374,7 @@ def ask_question(sticker: Sticker, author: User, text: Any) -> Question:
     if len(text) > MAX_ASKED_LENGTH:
         raise ValidationError({"text": f"A question can be at most {MAX_ASKED_LENGTH} characters."})
     with transaction.atomic():
+        # Addressed to the sticker's author, with its prompt (Question.save): it outlives the sticker.
         question = Question.objects.create(sticker=sticker, author=author, text=text)
         analytics.count_sticker_response(sticker)
     return question
@@ -403,8 +407,8 @@ def link_add_yours_response(sticker: Sticker, story: Story) -> AddYoursResponse:
     """Add `story` to the prompt's chain. The prompt's author (not the whole chain) is told when
     the story is ready (`notify_mentions`), so the notification never points at a clip still
     processing. Analytics count it on this sticker only."""
-    _expect(sticker, StickerType.ADD_YOURS, "This sticker is not an Add Yours prompt.")
     ensure_reachable(sticker, story.author)
+    _expect(sticker, StickerType.ADD_YOURS, "This sticker is not an Add Yours prompt.")
     if story.pk == sticker.story_id:
         raise ValidationError("A story cannot answer its own prompt.")
     if story.state not in (State.PROCESSING, State.READY):
@@ -414,7 +418,8 @@ def link_add_yours_response(sticker: Sticker, story: Story) -> AddYoursResponse:
             response = AddYoursResponse.objects.create(
                 sticker=sticker, chain_id=sticker.chain_id, story=story
             )
-            analytics.count_sticker_response(sticker)
+            if story.author_id != sticker.story.author_id:  # the author's own is not engagement
+                analytics.count_sticker_response(sticker)
             return response
     except IntegrityError:
         raise ValidationError("This story already answers an Add Yours prompt.") from None
@@ -434,7 +439,7 @@ def clean_question_answer(question_id: Any, *, author: User) -> Question:
 def answer_question(question: Question, story: Story) -> Question:
     """Record that `story` answers `question`. Only the person who received the question may
     answer it, and once (a deleted answer frees it again)."""
-    if question.sticker.story.author_id != story.author_id:
+    if question.recipient_id != story.author_id:
         raise ValidationError("Only the person who asked for questions can answer them.")
     answered = Question.objects.filter(pk=question.pk, answered_story__isnull=True).update(
         answered_story=story

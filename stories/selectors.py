@@ -21,12 +21,18 @@ def live_stories() -> QuerySet[Story]:
     return Story.objects.filter(state=State.READY, expires_at__gt=timezone.now())
 
 
-def visible_stories(viewer: Viewer) -> QuerySet[Story]:
-    """Live stories the viewer may see."""
+def visible_stories(viewer: Viewer, *, despite_own_blocks: bool = False) -> QuerySet[Story]:
+    """Live stories the viewer may see.
+
+    `despite_own_blocks`: as if the blocks the viewer made were lifted (blocks against them still
+    hold), for reporting: blocking someone must not stop you reporting what made you block them."""
     stories = live_stories().filter(author__in=people.active_users())
     if not people.is_authenticated(viewer):
         return stories.filter(audience=Audience.EVERYONE)
-    stories = stories.exclude(people.blocked_either_way_q(viewer, "author"))
+    if despite_own_blocks:
+        stories = stories.exclude(author__in=people.blockers_of(viewer))
+    else:
+        stories = stories.exclude(people.blocked_either_way_q(viewer, "author"))
     follows = people.viewer_follows_q(viewer, "author")
     followed_back = people.follows_viewer_q(viewer, "author")
     return stories.filter(

@@ -183,7 +183,8 @@ def story_json(story: Story, context: dict) -> dict:
         "published_at": _datetime(story.published_at),
         "expires_at": _datetime(story.expires_at),
         "like_count": story.like_count,
-        "comment_count": story.comment_count,
+        # What the comments list shows this viewer (feed.selectors.with_viewer_state).
+        "comment_count": getattr(story, "visible_comment_count", story.comment_count),
         "share_count": story.share_count,
         # Annotated by feed.selectors.with_viewer_state (no query per story); False without it.
         "liked_by_me": bool(getattr(story, "liked_by_me", False)),

@@ -221,6 +221,14 @@ def patches_bt709_clip(media_dir: Path, patches_photo: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def patches_full_range_clip(media_dir: Path, patches_photo: Path) -> Path:
+    """The patches in full-range BT.709 (0-255, tagged), as some Android phones record."""
+    return _patches_video(
+        media_dir / "patches-709-full.mp4", patches_photo, colour_space="bt709", full_range=True
+    )
+
+
+@pytest.fixture(scope="session")
 def patches_hlg_clip(media_dir: Path, patches_photo: Path) -> Path:
     """The patches as iPhones record by default: HEVC, 10-bit, BT.2020 primaries, HLG."""
     if not runner.has_filter("zscale"):

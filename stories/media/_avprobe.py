@@ -34,6 +34,14 @@ COLOUR_SPACES = dict(
         )
     )
 )
+# AVColorPrimaries values -> ffprobe's names (av_color_primaries_name).
+PRIMARIES = {
+    **dict(enumerate(("reserved", "bt709", "unknown", "reserved", "bt470m", "bt470bg", "smpte170m"))),
+    **dict(enumerate(("smpte240m", "film", "bt2020", "smpte428", "smpte431", "smpte432"), start=7)),
+    22: "ebu3213",
+}
+# AVColorRange values -> ffprobe's names (av_color_range_name).
+RANGES = {0: "unknown", 1: "tv", 2: "pc"}
 
 
 def _rate(value) -> str:
@@ -64,6 +72,8 @@ def _video_stream(container, stream) -> dict:
         "pix_fmt": context.pix_fmt,
         "color_space": COLOUR_SPACES.get(int(context.colorspace or 0), "unknown"),
         "color_transfer": TRANSFERS.get(int(context.color_trc or 0), "unknown"),
+        "color_primaries": PRIMARIES.get(int(context.color_primaries or 0), "unknown"),
+        "color_range": RANGES.get(int(context.color_range or 0), "unknown"),
         "avg_frame_rate": _rate(stream.average_rate),
         "r_frame_rate": _rate(stream.base_rate),
         "sample_aspect_ratio": _rate(stream.sample_aspect_ratio),

@@ -62,10 +62,12 @@ class MediaInfo:
     bit_rate: int | None
     # Frame timing is irregular (phones, screen recorders); such clips are re-timed to CFR.
     variable_frame_rate: bool = False
-    # ffprobe's names for the YCbCr matrix ("bt709", ...) and the transfer function ("bt709",
-    # "arib-std-b67" for HLG, "smpte2084" for PQ); None when the file does not say.
+    # ffprobe's names for the matrix ("bt709"), transfer ("arib-std-b67" is HLG, "smpte2084"
+    # PQ), primaries and range ("tv", "pc"); None when unsaid. Conversions name them (colour.py).
     colour_space: str | None = None
     colour_transfer: str | None = None
+    colour_primaries: str | None = None
+    colour_range: str | None = None
 
 
 @dataclass(frozen=True)
@@ -340,6 +342,8 @@ def _inspection_from_report(report: dict[str, Any], sniffed: _Sniffed) -> Inspec
         variable_frame_rate=variable,
         colour_space=_colour_name(video, "color_space"),
         colour_transfer=_colour_name(video, "color_transfer"),
+        colour_primaries=_colour_name(video, "color_primaries"),
+        colour_range=_colour_name(video, "color_range"),
     )
     return Inspection(info=info, video_streams=len(videos), audio_streams=len(audios))
 

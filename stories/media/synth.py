@@ -97,6 +97,7 @@ def make_video(
     metadata: dict[str, str] | None = None,
     still: str | os.PathLike | None = None,
     colour_space: str | None = None,
+    full_range: bool = False,
 ) -> Path:
     """A clip of `width`x`height` stored frames; the container follows the suffix.
 
@@ -108,6 +109,7 @@ def make_video(
     picture for the whole clip. colour_space="bt709" converts with the BT.709 matrix and tags the
     stream so, as phones do for HD; "hlg" makes HDR as iPhones record it (give it pix_fmt
     "yuv420p10le"; needs zscale); otherwise the clip is untagged BT.601, as ffmpeg makes it.
+    full_range stores full-range YCbCr (0-255) and says so, as some Android phones record.
     """
     path = Path(path)
     container = CONTAINER_BY_SUFFIX[path.suffix.lower()]
@@ -129,15 +131,20 @@ def make_video(
         video = video.filter("select", "not(eq(mod(n,3),2))+eq(mod(n,7),0)")
     if text:
         video = _draw_text(video, text, height)
-    if colour_space == "bt709":
+    if colour_space in (None, "bt709"):
+        # RGB -> YCbCr with the matrix and range named, not left to the build's default.
+        # BT.709 clips are tagged so, as phones tag HD; the others say they have no matrix
+        # (ffmpeg 7's scale tags the one it wrote, so "untagged" has to be said too).
+        matrix, colour_range = colour_space or "bt601", "pc" if full_range else "tv"
+        colour_tags = dict.fromkeys(("colorspace", "color_primaries", "color_trc"), colour_space or "unknown")
         video = (
-            video.filter("format", "rgb24")
-            .filter("scale", out_color_matrix="bt709")
-            .filter("format", "yuv420p")
-            .filter("setparams", colorspace="bt709", color_primaries="bt709", color_trc="bt709")
+            video.filter("format", "gbrp")
+            .filter("scale", out_color_matrix=matrix, out_range=colour_range)
+            .filter("format", pix_fmt or "yuv420p")
+            .filter("setparams", range=colour_range, **colour_tags)
         )
-    elif colour_space == "hlg":  # as iPhones record by default: BT.2020, HLG, 10-bit
-        video = video.filter(
+    elif colour_space == "hlg" and not full_range:  # as iPhones record by default: BT.2020, HLG, 10-bit
+        video = video.filter("format", "gbrp").filter(
             "zscale",
             tin="iec61966-2-1",
             pin="709",
@@ -147,10 +154,12 @@ def make_video(
             m="2020_ncl",
             r="limited",
         )
-    elif colour_space is not None:
-        raise ValueError("colour_space is bt709, hlg or None")
+    else:
+        raise ValueError("colour_space is bt709, hlg or None; HLG is limited range")
     encoder, options = video_encoder(codec)
     options = {**options, "pix_fmt": pix_fmt or "yuv420p"}
+    if full_range:
+        options["color_range"] = "pc"  # the encoder's own flag, written into the stream
     if codec == "hevc" and container in ("mp4", "mov"):
         options["tag:v"] = "hvc1"  # how Apple writes HEVC, and what browsers expect
     streams = [video]

@@ -14,7 +14,7 @@ from pathlib import Path
 import ffmpeg
 from django.conf import settings
 
-from . import runner
+from . import colour, runner
 from .errors import DAMAGED, PROCESSING_FAILED, MediaError
 from .filters import Filter, get_filter
 from .probing import MediaInfo, file_url, input_options, probe
@@ -173,37 +173,12 @@ POSTER_OPTIONS = {
     "update": 1,
     "vframes": 1,
     "vcodec": "mjpeg",
-    "pix_fmt": "yuvj420p",
+    **colour.JPEG_ENCODER_OPTIONS,
     "q:v": POSTER_QUALITY,
     "map_metadata": -1,
     "fflags": "+bitexact",
     "flags": "+bitexact",
 }
-
-
-# swscale's names for the YCbCr matrices a poster is converted from; JPEG readers assume BT.601.
-_SWSCALE_MATRICES = {"bt709": "bt709", "bt2020nc": "bt2020", "bt2020c": "bt2020", "smpte240m": "smpte240m"}
-
-
-HDR_TRANSFERS = frozenset({"arib-std-b67", "smpte2084"})  # HLG (iPhones' default), PQ
-
-
-def _in_jpeg_colours(picture, info: MediaInfo):
-    """A BT.709 clip's frame, relabelled as JPEG without conversion, comes out duller and shifted
-    (reds lose about 8 levels); converting the matrix keeps the poster the colour of the clip.
-
-    An HDR frame read as SDR is grey and flat, where players tone-map the clip itself: the poster
-    is tone-mapped to SDR too, when this ffmpeg has zscale (libzimg) to do it."""
-    if info.colour_transfer in HDR_TRANSFERS and runner.has_filter("zscale") and runner.has_filter("tonemap"):
-        return (
-            picture.filter("zscale", transfer="linear", npl=100)
-            .filter("format", "gbrpf32le")
-            .filter("zscale", primaries="bt709")
-            .filter("tonemap", tonemap="mobius", desat=0)
-            .filter("zscale", transfer="bt709", matrix="170m", range="full")
-        )
-    matrix = _SWSCALE_MATRICES.get(info.colour_space or "")
-    return picture.filter("scale", in_color_matrix=matrix, out_color_matrix="bt601") if matrix else picture
 
 
 def _silence():
@@ -233,7 +208,7 @@ def _copy(src, info: MediaInfo, video_path: Path, poster_path: Path, length: flo
     )
     runner.run_ffmpeg(output, failure_reason=PROCESSING_FAILED)
     poster = ffmpeg.output(
-        _in_jpeg_colours(source[PICTURE], info),
+        colour.poster_picture(source[PICTURE], info),
         file_url(poster_path),
         threads=runner.threads(),
         **POSTER_OPTIONS,
@@ -260,9 +235,7 @@ def _transcode(
         picture = picture.filter("fps", MAX_FPS)
     width, height = fit_within_bounds(info.width or 2, info.height or 2)
     # The look works on the planes the encoder takes: 8-bit limited-range 4:2:0.
-    picture = (
-        picture.filter("scale", width, height, out_range="tv").filter("setsar", 1).filter("format", "yuv420p")
-    )
+    picture = colour.story_planes(picture, info, width, height).filter("setsar", 1)
     picture = look.apply_to_stream(picture, info.colour_space)
     frames = picture.split()
 
@@ -278,7 +251,8 @@ def _transcode(
         **AUDIO_OPTIONS,
         **_output_options(length),
     )
-    poster = ffmpeg.output(_in_jpeg_colours(frames[1], info), file_url(poster_path), **POSTER_OPTIONS)
+    poster_frame = colour.poster_picture(frames[1], info, from_story_planes=True)
+    poster = ffmpeg.output(poster_frame, file_url(poster_path), **POSTER_OPTIONS)
     runner.run_ffmpeg(ffmpeg.merge_outputs(clip, poster), failure_reason=PROCESSING_FAILED)
 
 

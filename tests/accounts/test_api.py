@@ -248,3 +248,12 @@ class TestLists:
         assert [row["username"] for row in body["results"]] == ["alice"]
         assert set(body["results"][0]) >= {"username", "display_name", "avatar_url", "has_active_story"}
         assert api_client.get("/api/v1/users/").json()["results"] == []
+
+    def test_search_for_a_nul_lists_nobody(self, api_client):
+        """Issue 19, item 8: `?search=%00` listed every account, `admin` included, in the
+        report; on PostgreSQL it was a 500 (a NUL cannot be sent in a query)."""
+        UserFactory(username="alice")
+        UserFactory(username="admin", is_staff=True)
+        response = api_client.get("/api/v1/users/?search=%00")
+        assert response.status_code == 200
+        assert response.json()["results"] == []

@@ -71,6 +71,14 @@ class TestSignupLoginLogout:
         assert client.post(reverse("accounts:logout")).status_code == 302
         assert not get_user(client).is_authenticated
 
+    @pytest.mark.parametrize("page", ["accounts:login", "admin:login"])
+    def test_log_in_with_the_username_in_another_case(self, client, page):
+        """Issue 19, item 14: "ALICE" is taken at sign-up, but "Alice" could not log in."""
+        user = UserFactory(username="ALICE", is_staff=True)
+        response = client.post(reverse(page), {"username": "Alice", "password": DEFAULT_PASSWORD})
+        assert response.status_code == 302
+        assert get_user(client).pk == user.pk
+
     def test_suspended_person_cannot_log_in_and_is_told_until_when(self, client):
         user = UserFactory(suspended_until=timezone.now() + timedelta(days=2))
         response = client.post(

@@ -189,3 +189,92 @@ class TestSelectors:
         found = [u.username for u in selectors.search_people("al", None)]
         assert found == ["alice", "bob"]
         assert list(selectors.search_people("  ", None)) == []
+
+
+class TestBlockAgainstFollow:
+    """Issue 19, item 2: a follow racing a block must not outlive it."""
+
+    def test_a_block_landing_after_the_follows_first_check_still_wins(self, monkeypatch):
+        """The interleaving of the race, made deterministic: fay blocks ben after ben's follow
+        passed its early block check and before its row is written. Before the fix the
+        follow was written anyway and outlived the block."""
+        ben, fay = UserFactory(username="ben"), UserFactory(username="fay")
+        real = services._followed_from
+
+        def block_lands_now(story, follower, followee):
+            services.block(fay, ben)
+            return real(story, follower, followee)
+
+        monkeypatch.setattr(services, "_followed_from", block_lands_now)
+        with pytest.raises(services.RelationError) as caught:
+            services.follow(ben, fay)
+        assert caught.value.code == services.RelationError.BLOCKED
+        assert services.unblock(fay, ben) is True
+        assert not Follow.objects.filter(follower=ben, followee=fay).exists()
+        assert selectors.follower_count(fay, fay) == 0
+
+    def test_block_then_follow_is_refused_and_leaves_the_counters_even(self):
+        from analytics import selectors as analytics
+        from analytics.models import FollowerDaily
+
+        ben, fay = UserFactory(), UserFactory()
+        services.follow(ben, fay)
+        services.block(fay, ben)
+        with pytest.raises(services.RelationError):
+            services.follow(ben, fay)
+        row = FollowerDaily.objects.get(author=fay)
+        assert (row.gained, row.lost) == (1, 1)
+        today = timezone.now().date()
+        assert analytics.follower_growth(fay, today, today)[1] == selectors.follower_count(fay, fay) == 0
+
+
+class TestCaseInsensitiveLogin:
+    """Issue 19, item 14: sign-up treats "ALICE" and "Alice" as one name, so log-in does too."""
+
+    def test_token_for_any_case_of_the_username(self):
+        user = UserFactory(username="ALICE")
+        for typed in ("ALICE", "Alice", "alice"):
+            assert services.issue_token(None, typed, DEFAULT_PASSWORD).user == user
+        with pytest.raises(ValidationError, match="Wrong username or password"):
+            services.issue_token(None, "alice", "not-the-password")
+
+    def test_an_exact_match_wins_and_case_twins_without_one_match_nobody(self):
+        """Accounts made before sign-up refused case twins: the one typed exactly signs in; a
+        spelling matching two of them matches neither (never the wrong person)."""
+        lower = UserFactory(username="twin")
+        User.objects.create_user(username="TWIN", password="another-Pass-42")
+        assert services.issue_token(None, "twin", DEFAULT_PASSWORD).user == lower
+        assert services.issue_token(None, "TWIN", "another-Pass-42").user.username == "TWIN"
+        with pytest.raises(ValidationError, match="Wrong username or password"):
+            services.issue_token(None, "Twin", DEFAULT_PASSWORD)
+
+    @pytest.mark.parametrize("typed", ["", "\x00", "a\x00"])
+    def test_empty_or_nul_names_are_just_wrong(self, typed):
+        UserFactory(username="alice")
+        with pytest.raises(ValidationError, match="Wrong username or password"):
+            services.issue_token(None, typed, DEFAULT_PASSWORD)
+
+
+class TestUsernameShape:
+    """Issue 19, item 14: names made of dots were accepted."""
+
+    @pytest.mark.parametrize("name", ["..", ".dot.", "a..b", ".ann", "ann.", "__", "_._"])
+    def test_refused(self, name):
+        with pytest.raises(ValidationError) as caught:
+            services.register_user(name, "a-Long-passphrase-9")
+        assert caught.value.message_dict["username"]
+        assert not User.objects.filter(username=name).exists()
+
+    @pytest.mark.parametrize("name", ["ann.lee", "_ann_", "a.b.c", "x1", "9_9", "new.person", "Mr_Dot.2"])
+    def test_names_that_were_valid_stay_valid(self, name):
+        assert services.register_user(name, "a-Long-passphrase-9").username == name
+
+
+@pytest.mark.parametrize("query", ["\x00", "al\x00", "\x00al", "\x1f", "\x7f"])
+def test_search_with_control_characters_matches_nobody(query):
+    """Issue 19, item 8: `?search=%00` listed every account in the report, and on PostgreSQL a
+    NUL in the query is a DataError (a 500). No name holds a control character."""
+    UserFactory(username="alice")
+    UserFactory(username="admin")
+    assert list(selectors.search_people("al", None)) != []
+    assert list(selectors.search_people(query, None)) == []

@@ -109,3 +109,86 @@ def test_blocking_later_hides_their_notifications(viewer):
 def test_signed_out_gets_no_inbox(api_client):
     assert api_client.get("/api/v1/notifications/").status_code in (401, 403)
     assert api_client.post("/api/v1/notifications/read/").status_code in (401, 403)
+
+
+# --- Issue 19, item 3: notifications never reveal a story the recipient cannot see ------------------
+
+
+def _ready_story_with(author, audience: str, stickers: list[dict], answering=None):
+    """A story as an upload makes it (stickers cleaned and saved while processing), then ready."""
+    from stickers import services as sticker_services
+    from stories import lifecycle
+    from stories.lifecycle import State
+    from tests.stories.factories import StoryFactory
+
+    story = StoryFactory(author=author, audience=audience)
+    sticker_services.create_stickers(story, sticker_services.clean_stickers(stickers, author=author))
+    if answering is not None:
+        sticker_services.link_add_yours_response(answering, story)
+    now = timezone.now()
+    lifecycle.transition(story, State.READY, published_at=now, expires_at=now + timedelta(hours=24))
+    return story
+
+
+@pytest.mark.parametrize("audience", ["friends", "followers"])
+def test_a_mention_on_a_story_the_mentioned_person_cannot_see_is_not_sent(audience):
+    """A friends-only story mentioning someone who is not a friend sent them a `mention` with
+    the story's id, and the story itself answered 404 to them."""
+    from stickers import services as sticker_services
+
+    author, stranger, friend = UserFactory(), UserFactory(), UserFactory()
+    for a, b in ((author, friend), (friend, author)):
+        accounts.follow(a, b)
+    mentions = [
+        {"type": "mention", "username": stranger.username},
+        {"type": "mention", "username": friend.username},
+    ]
+    story = _ready_story_with(author, audience, mentions)
+    assert sticker_services.notify_mentions(story) == 1
+    assert not Notification.objects.filter(recipient=stranger).exists()
+    assert Notification.objects.get(recipient=friend, kind="mention").story_id == story.pk
+    assert client_for(stranger).get(f"/api/v1/stories/{story.pk}/").status_code == 404
+
+
+def test_an_add_yours_answer_the_prompts_author_cannot_see_is_not_sent():
+    from stickers import services as sticker_services
+    from tests.stickers.factories import AddYoursStickerFactory
+
+    prompt = AddYoursStickerFactory()
+    responder = UserFactory()
+    hidden = _ready_story_with(responder, "followers", [], answering=prompt)
+    assert sticker_services.notify_mentions(hidden) == 0
+    assert not Notification.objects.filter(recipient=prompt.story.author).exists()
+    accounts.follow(prompt.story.author, responder)
+    seen = _ready_story_with(responder, "followers", [], answering=prompt)
+    assert sticker_services.notify_mentions(seen) == 1
+    told = Notification.objects.get(recipient=prompt.story.author)
+    assert (told.story_id, told.text) == (seen.pk, "Add Yours: Show your desk")
+
+
+def test_a_notification_about_a_story_that_became_hidden_is_not_listed():
+    """Sent while the recipient could see the story; then they stopped following and the
+    followers-only story is hidden from them: the inbox no longer points at it."""
+    author, fan = UserFactory(), UserFactory()
+    accounts.follow(fan, author)
+    story = LiveStoryFactory(author=author, audience="followers")
+    assert accounts.notify(fan, author, "mention", story=story) is not None
+    client = client_for(fan)
+    body = client.get("/api/v1/notifications/").json()
+    assert ([n["story_id"] for n in body["results"]], body["unread_count"]) == ([str(story.pk)], 1)
+
+    accounts.unfollow(fan, author)
+    body = client.get("/api/v1/notifications/").json()
+    assert (body["results"], body["unread_count"]) == ([], 0)
+    # Following again shows it again: nothing was deleted.
+    accounts.follow(fan, author)
+    assert [n["kind"] for n in client.get("/api/v1/notifications/").json()["results"]] == ["mention"]
+
+
+def test_notifications_about_your_own_or_finished_stories_stay_listed(viewer):
+    story = LiveStoryFactory(audience="friends")
+    services.like(viewer, story)  # the author's own story: always theirs to see
+    story.expires_at = timezone.now() - timedelta(minutes=1)
+    story.save()
+    body = client_for(story.author).get("/api/v1/notifications/").json()
+    assert [(n["kind"], n["story_id"]) for n in body["results"]] == [("like", str(story.pk))]

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import Notification
 from feed import services
 from feed.models import Affinity, Comment, Like, Share, StoryDailyStats, StoryView
 from stories.models import Story
@@ -85,6 +86,38 @@ def test_concurrent_likes_keep_the_count_exact(requires_postgres):
     assert stats(story)["likes"] == 20
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_comment_sent_at_once_from_two_tabs_is_one_comment(requires_postgres):
+    """Issue 19, item 9, under a real race: 6 copies of one comment at the same instant."""
+    story = LiveStoryFactory()
+    person = UserFactory()
+    barrier = threading.Barrier(6)
+    errors: list[BaseException] = []
+    made: list[int] = []
+
+    def send():
+        try:
+            barrier.wait()
+            made.append(services.add_comment(person, story, "first!").pk)
+        except BaseException as exc:  # surfaced below: a thread's failure must fail the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(made)) == 1
+    story.refresh_from_db()
+    assert story.comment_count == Comment.objects.filter(story=story).count() == 1
+    assert stats(story)["comments"] == 1
+    assert Notification.objects.filter(recipient=story.author, kind="comment").count() == 1
+
+
 class TestComments:
     def test_add_strips_and_counts(self, viewer):
         story = LiveStoryFactory()
@@ -127,6 +160,84 @@ class TestComments:
         with pytest.raises(PermissionDenied):
             services.delete_comment(UserFactory(), comment)
 
+    @pytest.mark.parametrize(
+        "text", ["\u202e\u200b", "\u200b", "\u200d\ufe0f", "\u200b\u2028\u200b", "\u0301\u0301"]
+    )
+    def test_text_of_invisible_characters_only_is_refused(self, viewer, text):
+        """Issue 19, item 8: a comment of "\u202e\u200b" (a bidi override, a zero-width space)
+        was accepted and showed as an empty bubble."""
+        with pytest.raises(ValidationError) as caught:
+            services.add_comment(viewer, LiveStoryFactory(), text)
+        assert caught.value.message_dict == {"text": ["Write something people can see."]}
+        assert not Comment.objects.exists()
+
+    @pytest.mark.parametrize("text", ["a\x00b", "bell\x07", "\x1b[31mred"])
+    def test_control_characters_are_refused(self, viewer, text):
+        with pytest.raises(ValidationError) as caught:
+            services.add_comment(viewer, LiveStoryFactory(), text)
+        assert caught.value.message_dict == {"text": ["Comments cannot contain control characters."]}
+
+    @pytest.mark.parametrize("text", ["🔥", "ok\u200b", "two\nlines", "é", "\u05e9\u05dc\u05d5\u05dd"])
+    def test_visible_text_with_invisible_characters_in_it_is_fine(self, viewer, text):
+        assert services.add_comment(viewer, LiveStoryFactory(), text).text == text
+
+
+class TestDuplicateComments:
+    """Issue 19, item 9: Enter pressed twice posted the same comment twice, counted twice and
+    told the author twice."""
+
+    def test_the_same_comment_twice_in_a_row_is_one_comment(self, viewer):
+        story = LiveStoryFactory()
+        first = services.add_comment(viewer, story, "so good")
+        second = services.add_comment(viewer, story, "  so good ")
+        assert second.pk == first.pk
+        story.refresh_from_db()
+        assert story.comment_count == 1
+        assert Comment.objects.count() == 1
+        assert stats(story)["comments"] == 1
+        assert Affinity.objects.get(user=viewer, author=story.author).comments == 1
+        assert Notification.objects.filter(recipient=story.author, kind="comment").count() == 1
+
+    def test_after_the_window_or_in_other_words_it_is_a_new_comment(self, viewer):
+        story = LiveStoryFactory()
+        first = services.add_comment(viewer, story, "so good")
+        assert services.add_comment(viewer, story, "so good!").pk != first.pk
+        Comment.objects.filter(pk=first.pk).update(
+            created_at=timezone.now() - timedelta(seconds=services.DUPLICATE_COMMENT_SECONDS + 1)
+        )
+        assert services.add_comment(viewer, story, "so good").pk != first.pk
+        assert services.add_comment(UserFactory(), story, "so good").author != viewer
+        story.refresh_from_db()
+        assert story.comment_count == Comment.objects.count() == 4
+
+    def test_the_same_text_on_another_story_is_another_comment(self, viewer):
+        first = services.add_comment(viewer, LiveStoryFactory(), "same")
+        assert services.add_comment(viewer, LiveStoryFactory(), "same").pk != first.pk
+
+
+class TestTheAuthorsOwnActions:
+    """Issue 19, item 5: the author's own like, comment and share counted as engagement (one
+    viewer who did nothing, and an engagement rate of 3.0), though their views were left out."""
+
+    def test_leave_the_daily_figures_alone_but_count_on_the_story(self):
+        story = LiveStoryFactory()
+        author = story.author
+        services.like(author, story)
+        comment = services.add_comment(author, story, "thanks all")
+        services.share(author, story)
+        assert not StoryDailyStats.objects.filter(story_id=story.pk).exists()
+        story.refresh_from_db()
+        assert (story.like_count, story.comment_count, story.share_count) == (1, 1, 1)
+        services.unlike(author, story)
+        services.delete_comment(author, comment)
+        assert not StoryDailyStats.objects.filter(story_id=story.pk).exists()
+
+    def test_someone_elses_comment_deleted_by_the_author_is_taken_back(self, viewer):
+        story = LiveStoryFactory()
+        comment = services.add_comment(viewer, story, "hi")
+        services.delete_comment(story.author, comment)
+        assert stats(story)["comments"] == 0
+
 
 class TestSharesAndViews:
     def test_each_share_counts_and_leaves_a_row(self, viewer):
@@ -151,8 +262,9 @@ class TestSharesAndViews:
             "shares": 0,
         }
 
-    def test_every_completed_view_counts_and_the_first_completion_is_kept(self, viewer):
-        """Completion rate is completed views / impressions, so each completed view counts."""
+    def test_a_person_completes_an_item_once_and_the_first_completion_is_kept(self, viewer):
+        """Issue 19, item 5: completions count once per person per item, like reach, so the
+        completion rate (completions / impressions) stays within 0..1."""
         story = LiveStoryFactory()
         services.record_view(viewer, story)
         services.record_view(viewer, story, completed=True)
@@ -161,7 +273,23 @@ class TestSharesAndViews:
         row = StoryView.objects.get()
         assert row.impressions == 3
         assert row.completed_at == first
-        assert stats(story)["completions"] == 2
+        assert stats(story)["completions"] == 1
+
+    def test_repeated_completion_only_reports_count_once(self, viewer):
+        """Issue 19, item 5: one impression then five `{"completed": true, "impression": false}`
+        reports took the completion rate to 5.0."""
+        story = LiveStoryFactory()
+        services.record_view(viewer, story)
+        for _ in range(5):
+            services.record_view(viewer, story, completed=True, impression=False)
+        assert (stats(story)["impressions"], stats(story)["completions"]) == (1, 1)
+
+    def test_anonymous_completion_only_reports_never_pass_the_impressions(self):
+        story = LiveStoryFactory()
+        services.record_view(None, story)
+        for _ in range(5):
+            services.record_view(None, story, completed=True, impression=False)
+        assert (stats(story)["impressions"], stats(story)["completions"]) == (1, 1)
 
     def test_completed_on_the_first_view(self, viewer):
         story = LiveStoryFactory()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 
+import imageio_ffmpeg
 import pytest
 from PIL import Image, ImageStat
 
@@ -156,6 +159,36 @@ def test_a_bt709_clip_keeps_its_colours_in_the_poster(tmp_path, patches_bt709_cl
         _patches(_poster(tmp_path, patches_bt709_clip, "none")), PATCH_COLOURS, strict=True
     ):
         assert made == pytest.approx(wanted, abs=4), (made, wanted)
+
+
+def test_a_full_range_clip_keeps_its_colours_in_the_poster(tmp_path, patches_full_range_clip):
+    """Full-range YCbCr read as limited crushes the dark patches and blows out the light ones
+    (15 levels and more); the probe's range is what every conversion is told."""
+    for made, wanted in zip(
+        _patches(_poster(tmp_path, patches_full_range_clip, "none")), PATCH_COLOURS, strict=True
+    ):
+        assert made == pytest.approx(wanted, abs=5), (made, wanted)
+
+
+@pytest.mark.parametrize("name", ["none", "warm"])
+@pytest.mark.parametrize(
+    "clip", ["patches_clip", "patches_bt709_clip", "patches_full_range_clip", "patches_hlg_clip"]
+)
+def test_the_bundled_and_the_system_ffmpeg_make_the_same_poster(request, tmp_path, settings, clip, name):
+    """A machine without ffmpeg uses the imageio-ffmpeg wheel's (7.0), CI and servers Debian's
+    (5.1): a story must look the same on both. Its 7.0 once kept a BT.709 poster's matrix."""
+    system = shutil.which("ffmpeg")
+    bundled = imageio_ffmpeg.get_ffmpeg_exe()
+    if system is None or os.path.realpath(system) == os.path.realpath(bundled):
+        pytest.skip("needs a system ffmpeg besides the bundled one")
+    source = request.getfixturevalue(clip)
+    posters = []
+    for label, binary in (("system", system), ("bundled", bundled)):
+        settings.FFMPEG_BINARY = binary
+        (tmp_path / label).mkdir()
+        posters.append(_patches(_poster(tmp_path / label, source, name)))
+    for on_system, on_bundled in zip(*posters, strict=True):
+        assert on_bundled == pytest.approx(on_system, abs=2), (clip, name, posters)
 
 
 @pytest.mark.parametrize("name", sorted(REQUIRED))

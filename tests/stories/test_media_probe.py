@@ -54,15 +54,35 @@ def test_videos_are_described_from_their_content(request, backend, fixture):
     assert info.has_audio is (fixture != "odd_silent_clip")
 
 
-def test_the_colour_space_is_read_where_the_file_states_it(backend, patches_clip, patches_bt709_clip):
-    """The looks work in the clip's own luma/chroma space, so they need to know it."""
+def test_the_colour_space_is_read_where_the_file_states_it(
+    backend, patches_clip, patches_bt709_clip, patches_full_range_clip
+):
+    """The looks work in the clip's own luma/chroma space, and every conversion is told the
+    clip's matrix and range, so they need to be known."""
     assert probe(patches_bt709_clip).colour_space == "bt709"
     assert probe(patches_clip).colour_space is None
     assert (probe(patches_bt709_clip).colour_transfer, probe(patches_clip).colour_transfer) == ("bt709", None)
+    assert (probe(patches_bt709_clip).colour_primaries, probe(patches_clip).colour_primaries) == (
+        "bt709",
+        None,
+    )
+    assert (probe(patches_bt709_clip).colour_range, probe(patches_full_range_clip).colour_range) == (
+        "tv",
+        "pc",
+    )
 
 
 @pytest.mark.parametrize(
-    "fixture", [*VIDEOS, "vfr_clip", "fast_clip", "tone_mp3", "patches_bt709_clip", "patches_hlg_clip"]
+    "fixture",
+    [
+        *VIDEOS,
+        "vfr_clip",
+        "fast_clip",
+        "tone_mp3",
+        "patches_bt709_clip",
+        "patches_full_range_clip",
+        "patches_hlg_clip",
+    ],
 )
 def test_both_probes_agree(request, settings, fixture):
     if runner.ffprobe_binary() is None:

@@ -10,6 +10,7 @@ from stories.media import (
     MediaTimeout,
     TransientMediaError,
     VideoResult,
+    probe,
     process_video,
     runner,
     synth,
@@ -169,6 +170,24 @@ def test_sound_on_a_silent_clip_is_the_sound(tmp_path, odd_silent_clip, tone_mp3
     assert_story_mp4(result, report)
     assert float(report["format"]["duration"]) == pytest.approx(1.0, abs=0.1)
     assert zero_crossing_frequency(result.video, seconds=0.8) == pytest.approx(523, rel=0.1)
+
+
+@pytest.mark.parametrize(
+    ("clip", "colours"),
+    [
+        ("patches_clip", (None, None, None, None)),
+        ("patches_bt709_clip", ("bt709", "bt709", "bt709", "tv")),
+        ("patches_full_range_clip", ("bt709", "bt709", "bt709", "tv")),
+        ("patches_hlg_clip", ("bt2020nc", "bt2020", "arib-std-b67", "tv")),
+    ],
+)
+def test_a_story_says_which_colours_it_holds(request, tmp_path, clip, colours):
+    """Players read the stream's tags: a story keeps the clip's matrix, primaries and transfer
+    (HDR stays HDR for players to tone-map), is limited range whatever the upload's range, and
+    claims nothing an untagged clip did not."""
+    result = process_video(request.getfixturevalue(clip), tmp_path, filter_name="vivid")
+    story = probe(result.video)
+    assert (story.colour_space, story.colour_primaries, story.colour_transfer, story.colour_range) == colours
 
 
 def test_a_sound_without_audio_is_refused(tmp_path, h264_clip, rotated_photo_with_gps):
