@@ -3,12 +3,20 @@
 Loaded for the whole suite by tests/conftest.py (`pytest_plugins`). Each fixture builds its file
 the first time a test asks for it, once per session (per xdist worker), in a session temp dir.
 Hostile files are written by the tests that use them, next to the assertion they serve.
+
+It also says which ffmpeg a run uses. Tests marked `media` run ffmpeg or the probe; CI runs
+them twice: with the system's ffmpeg and ffprobe (STORIES_TEST_FFMPEG=system), and with only the
+imageio-ffmpeg wheel's ffmpeg and PyAV (STORIES_TEST_FFMPEG=bundled), what a machine without
+ffmpeg uses. With that variable set, a run whose project resolves another ffmpeg stops at once
+instead of passing on the wrong one. Tests marked `system_ffmpeg` compare the system's tools
+with the wheel's or PyAV and are skipped, with the reason, where there are none.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
 import shutil
 import subprocess
 from array import array
@@ -19,6 +27,69 @@ import pytest
 from PIL import Image
 
 from stories.media import runner, synth
+
+# --- Which ffmpeg this run uses ------------------------------------------------------------------
+
+FFMPEG_CHOICE = "STORIES_TEST_FFMPEG"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "media: runs ffmpeg or the media probe (CI: once per supported ffmpeg, see tests/media_fixtures.py)",
+    )
+    config.addinivalue_line(
+        "markers", "system_ffmpeg: compares the system's ffmpeg and ffprobe with the wheel's ffmpeg or PyAV"
+    )
+
+
+def _ffmpeg_in_use() -> tuple[str, str | None, str]:
+    """(ffmpeg the project runs, ffprobe it runs or None for PyAV, the wheel's ffmpeg)."""
+    import imageio_ffmpeg
+
+    return runner.ffmpeg_binary(), runner.ffprobe_binary(), imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def _same_file(first: str | None, second: str | None) -> bool:
+    resolved = [os.path.realpath(shutil.which(path) or path) for path in (first, second) if path]
+    return len(resolved) == 2 and resolved[0] == resolved[1]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    ffmpeg, ffprobe, _ = _ffmpeg_in_use()
+    return f"media: ffmpeg {ffmpeg}; probe {ffprobe or 'PyAV (no ffprobe)'}"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """STORIES_TEST_FFMPEG=bundled|system: stop unless the project really uses that ffmpeg."""
+    wanted = os.environ.get(FFMPEG_CHOICE, "")
+    if not wanted:
+        return
+    ffmpeg, ffprobe, bundled = _ffmpeg_in_use()
+    if wanted == "bundled":
+        wrong = not _same_file(ffmpeg, bundled) or ffprobe is not None
+    elif wanted == "system":
+        wrong = _same_file(ffmpeg, bundled) or ffprobe is None
+    else:
+        raise pytest.UsageError(f"{FFMPEG_CHOICE} is 'bundled' or 'system', not {wanted!r}.")
+    if wrong:
+        raise pytest.UsageError(
+            f"{FFMPEG_CHOICE}={wanted}, but the project uses ffmpeg {ffmpeg} and "
+            f"{f'ffprobe {ffprobe}' if ffprobe else 'PyAV'} (the wheel's ffmpeg is {bundled})."
+        )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    missing = [name for name in ("ffmpeg", "ffprobe") if shutil.which(name) is None]
+    if not missing:
+        return
+    skip = pytest.mark.skip(reason=f"needs the system's {' and '.join(missing)} on PATH")
+    for item in items:
+        if item.get_closest_marker("system_ffmpeg"):
+            item.add_marker(skip)
+
+
+# --- Generated media -----------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -119,10 +190,11 @@ def large_photo(media_dir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def ffprobe_report() -> Callable[[Path], dict]:
-    """ffprobe's JSON for a file: the independent judge of what our outputs really are."""
+    """ffprobe's JSON for a file: the independent judge of what our outputs really are. Without
+    ffprobe (a bare machine, CI's run with the wheel's ffmpeg), PyAV reads the same fields."""
     ffprobe = shutil.which("ffprobe")
     if ffprobe is None:
-        pytest.skip("ffprobe is not installed")
+        return _pyav_report
 
     def report(path: Path) -> dict:
         completed = subprocess.run(
@@ -134,6 +206,35 @@ def ffprobe_report() -> Callable[[Path], dict]:
         return json.loads(completed.stdout)
 
     return report
+
+
+def _pyav_report(path: Path) -> dict:
+    """The part of ffprobe's report the tests read, from PyAV (its own libav, not the ffmpeg
+    under test), written here rather than borrowed from stories.media._avprobe."""
+    import av
+
+    def rate(value) -> str:
+        return f"{value.numerator}/{value.denominator}" if value else "0/0"
+
+    with av.open(str(path)) as container:
+        streams = []
+        for stream in container.streams:
+            context = stream.codec_context
+            entry: dict = {"codec_type": stream.type, "tags": dict(stream.metadata)}
+            entry["codec_name"] = context.codec.canonical_name
+            if stream.duration is not None:
+                entry["duration"] = str(float(stream.duration * stream.time_base))
+            if stream.type == "video":
+                entry |= {"width": context.width, "height": context.height, "pix_fmt": context.pix_fmt}
+                entry |= {"avg_frame_rate": rate(stream.average_rate), "r_frame_rate": rate(stream.base_rate)}
+                rotation = next((frame.rotation for frame in container.decode(stream)), 0)
+                if rotation:
+                    entry["side_data_list"] = [{"side_data_type": "Display Matrix", "rotation": rotation}]
+            elif stream.type == "audio":
+                entry |= {"sample_rate": str(context.sample_rate), "channels": context.channels}
+            streams.append(entry)
+        form = {"duration": str(container.duration / 1_000_000), "tags": dict(container.metadata)}
+    return {"format": form, "streams": streams}
 
 
 # Flat colour sources for checking that a look is the same on video and photo.

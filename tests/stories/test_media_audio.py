@@ -8,7 +8,7 @@ import pytest
 
 from stories.media import MediaError, process_sound, runner
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.media]
 
 
 def test_an_mp3_becomes_aac_in_m4a(tmp_path, tone_mp3, ffprobe_report):

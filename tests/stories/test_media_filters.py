@@ -25,7 +25,7 @@ from stories.media.filters import (
 )
 from tests.media_fixtures import PATCH_COLOURS, patch_centres
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.media]
 
 REQUIRED = {"none", "mono", "sepia", "vivid", "vintage", "cool", "warm", "fade"}
 CSS_FUNCTION = re.compile(r"^(none|([a-z-]+\([0-9.\-]+(deg)?\))( [a-z-]+\([0-9.\-]+(deg)?\))*)$")
@@ -174,13 +174,14 @@ def test_a_full_range_clip_keeps_its_colours_in_the_poster(tmp_path, patches_ful
 @pytest.mark.parametrize(
     "clip", ["patches_clip", "patches_bt709_clip", "patches_full_range_clip", "patches_hlg_clip"]
 )
+@pytest.mark.system_ffmpeg
 def test_the_bundled_and_the_system_ffmpeg_make_the_same_poster(request, tmp_path, settings, clip, name):
     """A machine without ffmpeg uses the imageio-ffmpeg wheel's (7.0), CI and servers Debian's
     (5.1): a story must look the same on both. Its 7.0 once kept a BT.709 poster's matrix."""
     system = shutil.which("ffmpeg")
     bundled = imageio_ffmpeg.get_ffmpeg_exe()
-    if system is None or os.path.realpath(system) == os.path.realpath(bundled):
-        pytest.skip("needs a system ffmpeg besides the bundled one")
+    if os.path.realpath(system or bundled) == os.path.realpath(bundled):
+        pytest.skip("the ffmpeg on PATH is the bundled one")
     source = request.getfixturevalue(clip)
     posters = []
     for label, binary in (("system", system), ("bundled", bundled)):

@@ -11,7 +11,7 @@ import pytest
 
 from stories.media import MediaError, MediaInfo, probe, runner, synth
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.media]
 
 VIDEOS = {
     # fixture: (mime type, codec, display width, height, rotation)
@@ -28,7 +28,7 @@ VIDEOS = {
 }
 
 
-@pytest.fixture(params=["ffprobe", "pyav"])
+@pytest.fixture(params=[pytest.param("ffprobe", marks=pytest.mark.system_ffmpeg), "pyav"])
 def backend(request, settings):
     """Run the test with ffprobe, then with the PyAV fallback a machine without ffprobe uses."""
     settings.STORIES_PROBE_BACKEND = "auto" if request.param == "ffprobe" else "pyav"
@@ -84,6 +84,7 @@ def test_the_colour_space_is_read_where_the_file_states_it(
         "patches_hlg_clip",
     ],
 )
+@pytest.mark.system_ffmpeg
 def test_both_probes_agree(request, settings, fixture):
     if runner.ffprobe_binary() is None:
         pytest.skip("ffprobe is not installed")

@@ -16,7 +16,7 @@ import pytest
 
 from stories.media import MediaError, MediaTimeout, TransientMediaError, runner
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.media]
 
 
 def _alive(pid: int) -> bool:

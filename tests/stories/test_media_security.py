@@ -14,7 +14,7 @@ import pytest
 
 from stories.media import MediaError, probe, probing, process_sound, process_video
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.media]
 
 SECRET = b"TOPSECRET-do-not-leak-7f3a9c"
 

@@ -17,7 +17,7 @@ from stories.media import (
 )
 from tests.media_fixtures import top_level_boxes, zero_crossing_frequency
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.media]
 
 ALLOWED_STREAM_TAGS = {"language", "handler_name", "vendor_id", "encoder"}
 ALLOWED_FORMAT_TAGS = {"major_brand", "minor_version", "compatible_brands", "encoder"}
