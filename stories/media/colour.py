@@ -5,7 +5,7 @@ imageio-ffmpeg wheel (7.0.2, what a machine without a system ffmpeg uses), asked
 BT.709 clip's limited-range yuv420p straight to JPEG's full-range yuvj420p with
 `scale=in_color_matrix=bt709:out_color_matrix=bt601`, expands the range but keeps the BT.709
 matrix (even with in_range/out_range given): the poster was relabelled instead of converted,
-skin tones 7 levels duller and saturated reds 15, where Debian's 5.1 converted it. The same
+skin tones 7 levels duller and saturated reds 16, where Debian's 5.1 converted it. The same
 request to plain yuv420p with out_range=pc is honoured by both. Hence, for every graph here:
 
 * No conversion writes a deprecated "J" pixel format (yuvj420p); full range is said as a range
@@ -61,7 +61,7 @@ def source_matrix(info: MediaInfo) -> str:
 
 
 def source_range(info: MediaInfo) -> str:
-    """ "pc" for full-range clips (tagged so, or in a JPEG-range pixel format), else "tv"."""
+    """Full range ("pc") when the clip says so or is in a JPEG-range pixel format, else "tv"."""
     full = info.colour_range == "pc" or (info.pix_fmt or "").startswith("yuvj")
     return "pc" if full else "tv"
 
@@ -89,14 +89,12 @@ def story_planes(stream, info: MediaInfo, width: int, height: int):
 
 def _story_tags(info: MediaInfo) -> dict[str, str]:
     """What the story's frames are: limited range, and the clip's own matrix, primaries and
-    transfer where the clip names them (an untagged clip stays untagged: players guess as they
-    did for the upload, and the poster is made as ffmpeg decodes it, BT.601)."""
-    tags = {"range": "tv"}
-    for option, value in (
-        ("colorspace", info.colour_space),
-        ("color_primaries", info.colour_primaries),
-        ("color_trc", info.colour_transfer),
-    ):
+    transfer where the clip names them. Any other clip says no matrix, whatever a build's scale
+    tagged: players guess as they did for the upload (the looks and the poster take it as
+    BT.601, as ffmpeg decodes it)."""
+    matrix = info.colour_space if info.colour_space in _TAGS["colorspace"] else "unknown"
+    tags = {"range": "tv", "colorspace": matrix}
+    for option, value in (("color_primaries", info.colour_primaries), ("color_trc", info.colour_transfer)):
         if value in _TAGS[option]:
             tags[option] = value
     return tags
