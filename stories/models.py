@@ -86,6 +86,13 @@ class Story(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
     processing_attempts = models.PositiveSmallIntegerField(default=0)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The processing attempt holding the story (stories/lifecycle.py: claim, renew, release):
+    # its token and the deadline its heartbeat keeps moving; empty/null while nobody holds it.
+    lease_token = models.CharField(max_length=32, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # When a processing message was last handed to the broker; null: never (the broker was down),
+    # so the sweeper sends it (stories/services/processing.py: requeue_stuck_stories).
+    dispatched_at = models.DateTimeField(null=True, blank=True)
 
     like_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)

@@ -1,12 +1,18 @@
 """Celery tasks: thin wrappers so the same rules run inline in tests and in a worker."""
 
+import contextlib
+import logging
+from datetime import timedelta
+
 from celery import shared_task
+from celery.exceptions import Reject
+from celery.signals import worker_ready
 from django.db import DatabaseError
 
-from . import media, services
-from .models import Story
+from . import services
+from .services.processing import TRANSIENT_ERRORS
 
-TRANSIENT = (media.TransientMediaError, DatabaseError, OSError)
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -14,18 +20,26 @@ TRANSIENT = (media.TransientMediaError, DatabaseError, OSError)
     name="stories.tasks.process_story",
     acks_late=True,
     reject_on_worker_lost=True,
-    max_retries=4,
+    max_retries=8,
 )
 def process_story(self, story_id: str) -> None:
+    """Transient errors retry with backoff. The attempt cap (counted at each claim, see
+    services.processing) ends a story that keeps failing; retries that never reach a claim (the
+    database down) keep going until it is back, and past max_retries the sweeper's safety net
+    sends the story again later."""
     try:
         services.process_story(story_id)
-    except TRANSIENT as exc:
+    except TRANSIENT_ERRORS as exc:
         if self.request.retries >= self.max_retries:
-            story = Story.objects.filter(pk=story_id).first()
-            if story is not None:
-                services.fail_story(story, "Processing kept failing on our side. Please post it again.")
+            logger.warning("Story %s: giving up retrying for now: %s", story_id, exc)
             return
-        raise self.retry(exc=exc, countdown=min(600, 15 * 2**self.request.retries)) from exc
+        try:
+            raise self.retry(exc=exc, countdown=min(600, 15 * 2**self.request.retries)) from exc
+        except Reject:
+            # The retry could not reach the broker: the sweeper sends the story once it is back.
+            with contextlib.suppress(DatabaseError):
+                services.forget_dispatch(story_id)
+            raise
 
 
 @shared_task(name="stories.tasks.expire_stories")
@@ -35,9 +49,22 @@ def expire_stories() -> int:
 
 @shared_task(name="stories.tasks.purge_expired_stories")
 def purge_expired_stories() -> int:
-    return services.purge_stories()
+    return services.purge_backlog().purged
 
 
 @shared_task(name="stories.tasks.requeue_stuck_stories")
 def requeue_stuck_stories() -> int:
     return services.requeue_stuck_stories()
+
+
+@shared_task(name="stories.tasks.reconcile_storage")
+def reconcile_storage(delete: bool = True, grace_hours: float = 24) -> int:
+    """Daily: remove stored files no row refers to; returns how many went."""
+    return services.reconcile_storage(delete=delete, grace=timedelta(hours=grace_hours)).deleted
+
+
+@worker_ready.connect
+def clear_abandoned_work_dirs(**kwargs) -> None:
+    """A worker killed mid-encode leaves its scratch files behind; the next one on the host
+    clears them when it starts (directories a live worker holds are kept)."""
+    services.clear_abandoned_work_dirs()

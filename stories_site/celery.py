@@ -28,17 +28,33 @@ def _ensure_embedded_folders() -> None:
 @app.on_after_configure.connect
 def _prepare(sender, **kwargs) -> None:
     _ensure_embedded_folders()
+    sender.conf.beat_schedule = beat_schedule()
 
 
-app.conf.beat_schedule = {
-    "expire-stories": {"task": "stories.tasks.expire_stories", "schedule": 60.0},
-    "purge-expired-stories": {"task": "stories.tasks.purge_expired_stories", "schedule": 300.0},
-    "requeue-stuck-stories": {"task": "stories.tasks.requeue_stuck_stories", "schedule": 120.0},
-    "clear-expired-sessions": {
-        "task": "accounts.tasks.clear_expired_sessions",
-        "schedule": crontab(minute=17, hour=4),
-    },
-}
+def beat_schedule() -> dict:
+    """What beat runs, read from the settings once they are loaded (intervals come from the
+    environment: STORIES_SWEEP_SECONDS; docs/operations.md says why each one is what it is)."""
+    from django.conf import settings
+
+    return {
+        "expire-stories": {"task": "stories.tasks.expire_stories", "schedule": 60.0},
+        # Batches until the backlog is empty, at most 45 s a run (stories/services/retention.py).
+        "purge-expired-stories": {"task": "stories.tasks.purge_expired_stories", "schedule": 60.0},
+        # Lapsed leases and unsent uploads go back on the queue within a minute.
+        "requeue-stuck-stories": {
+            "task": "stories.tasks.requeue_stuck_stories",
+            "schedule": float(settings.STORIES_SWEEP_SECONDS),
+        },
+        "reconcile-storage": {
+            "task": "stories.tasks.reconcile_storage",
+            "schedule": crontab(minute=41, hour=3),
+            "kwargs": {"delete": True},
+        },
+        "clear-expired-sessions": {
+            "task": "accounts.tasks.clear_expired_sessions",
+            "schedule": crontab(minute=17, hour=4),
+        },
+    }
 
 
 @app.task(name="stories_site.ping")

@@ -85,6 +85,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz and /readyz answer before the host check and the HTTPS redirect, so a load
+    # balancer probing an instance by its address over plain HTTP gets an answer.
+    "stories_site.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,6 +97,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.authentication.SuspendedSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The database or Redis down: a 503 with Retry-After, not a 500 (views; failures inside the
+    # middleware above reach handler500, which answers the same: stories_site/urls.py).
+    "stories_site.health.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "stories_site.urls"
@@ -141,8 +147,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, except that reads and writes miss instead of failing while
+            # Redis is unreachable: throttling (the cache's use) must not turn a Redis outage
+            # into failed requests (stories_site/health.py).
+            "BACKEND": "stories_site.health.OutageTolerantRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -223,6 +233,12 @@ STORIES_FFMPEG_TIMEOUT = env_int("STORIES_FFMPEG_TIMEOUT", 300)
 STORIES_FFMPEG_THREADS = env_int("STORIES_FFMPEG_THREADS", 2)
 STORIES_MAX_PIXELS = env_int("STORIES_MAX_PIXELS", 50_000_000)
 STORIES_MEDIA_URL_TTL = env_int("STORIES_MEDIA_URL_TTL", 300)
+# A processing attempt's lease, the heartbeat that renews it, how often beat sweeps for lapsed
+# leases and unsent uploads, and when an unclaimed message is taken for lost (docs/operations.md).
+STORIES_LEASE_SECONDS = env_int("STORIES_LEASE_SECONDS", 30)
+STORIES_HEARTBEAT_SECONDS = env_int("STORIES_HEARTBEAT_SECONDS", 10)
+STORIES_SWEEP_SECONDS = env_int("STORIES_SWEEP_SECONDS", 20)
+STORIES_REDISPATCH_SECONDS = env_int("STORIES_REDISPATCH_SECONDS", 3600)
 FFMPEG_BINARY = os.environ.get("FFMPEG_BINARY", "")
 FFPROBE_BINARY = os.environ.get("FFPROBE_BINARY", "")
 # "auto" uses ffprobe when there is one and PyAV otherwise; "pyav" forces PyAV.
@@ -233,7 +249,10 @@ BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Longer than the longest processing attempt and the longest retry countdown
+    # (docs/operations.md, "Processing leases"); a short connect timeout so an upload whose
+    # message cannot be sent is answered at once (the sweeper sends it later).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
 else:
     # An embedded broker that needs no server: kombu's filesystem transport in VAR_DIR.
     CELERY_BROKER_URL = "filesystem://"

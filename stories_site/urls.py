@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from stories_site.health import outage_aware
+
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("stories.api_urls")),
@@ -27,4 +29,5 @@ urlpatterns = [
 handler400 = "feed.views.bad_request"
 handler403 = "feed.views.permission_denied"
 handler404 = "feed.views.page_not_found"
-handler500 = "feed.views.server_error"
+# The database or Redis down is a 503 with Retry-After, not a 500 (stories_site/health.py).
+handler500 = outage_aware("feed.views.server_error")

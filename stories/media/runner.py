@@ -2,13 +2,18 @@
 
 ffmpeg-python's own `run()` has no time limit, so commands are compiled with it and executed
 here. Every child starts in its own session; on timeout the whole process group is killed so no
-helper process outlives the request.
+helper process outlives the request. A child also dies with the process that started it
+(PR_SET_PDEATHSIG on Linux: a worker killed mid-encode, by OOM or SIGKILL to its group, takes its
+ffmpeg along instead of leaving it to run on), and RLIMIT_CPU backs the time limit up.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import logging
+import math
 import os
 import re
 import resource
@@ -120,7 +125,7 @@ def run(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,
-            preexec_fn=_limit_child(low_priority),
+            preexec_fn=_limit_child(low_priority, cpu_seconds=_cpu_limit(limit), parent=os.getpid()),
             close_fds=True,
             env=_child_environment(),
         )
@@ -154,8 +159,38 @@ def _child_environment() -> dict[str, str]:
     return {"PATH": os.environ.get("PATH", os.defpath), "LANG": "C.UTF-8", "MALLOC_ARENA_MAX": "2"}
 
 
-def _limit_child(low_priority: bool) -> Callable[[], None]:
+def _cpu_limit(wall_seconds: float) -> int:
+    """CPU seconds a child may use: every thread busy for the whole time limit, and then some. A
+    backstop only; the wall-clock limit normally stops it long before."""
+    return math.ceil(wall_seconds * (threads() + 1)) + 5
+
+
+PR_SET_PDEATHSIG = 1
+
+
+@cache
+def _prctl() -> Callable[..., int] | None:
+    """libc's prctl, looked up in the parent: the child between fork and exec must not load
+    libraries. None where there is none (not Linux)."""
+    if os.uname().sysname != "Linux":
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+def _limit_child(low_priority: bool, *, cpu_seconds: int, parent: int) -> Callable[[], None]:
+    prctl = _prctl()
+
     def apply_limits() -> None:
+        if prctl is not None:
+            # SIGKILL when the thread that started us exits (kept across exec). If the parent
+            # died before this line, we were already reparented: go now.
+            prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            if os.getppid() != parent:
+                os._exit(1)
+        _limit_cpu(cpu_seconds)
         if low_priority:
             # SCHED_IDLE: the encode only gets a core the web server and database leave free, so
             # pages stay fast on a small machine; on an idle machine it runs at full speed.
@@ -175,6 +210,17 @@ def _lower_limit(which: int, value: int) -> None:
         value = min(value, hard)
     if soft == resource.RLIM_INFINITY or soft > value:
         resource.setrlimit(which, (value, hard))
+
+
+def _limit_cpu(seconds: int) -> None:
+    """SIGXCPU past `seconds` of CPU, SIGKILL five seconds later; never above existing limits."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard != resource.RLIM_INFINITY:
+        seconds = min(seconds, hard)
+    if soft != resource.RLIM_INFINITY:
+        seconds = min(seconds, soft)
+    new_hard = seconds + 5 if hard == resource.RLIM_INFINITY else min(hard, seconds + 5)
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, new_hard))
 
 
 def _raise_failure(args: Sequence[str], returncode: int, stderr: bytes, failure_reason: str) -> None:

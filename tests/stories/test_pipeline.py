@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from stories import media, services
+from stories import services
 from stories.lifecycle import State
 from stories.models import ArchivedStory, Story
 from tests.factories import UserFactory
@@ -198,59 +198,6 @@ def test_processing_twice_is_harmless(author, h264_clip):
     services.process_story(story.pk)
     assert stored_files() == files
     assert Story.objects.get(pk=story.pk).media.name == story.media.name
-
-
-def test_transient_errors_retry_then_succeed(author, h264_clip, monkeypatch):
-    real_probe = media.probe
-    calls = {"count": 0}
-
-    def flaky_probe(path):
-        calls["count"] += 1
-        if calls["count"] < 2:
-            raise media.MediaTimeout("took too long")
-        return real_probe(path)
-
-    monkeypatch.setattr(media, "probe", flaky_probe)
-    from stories.tasks import process_story
-
-    options = services.clean_options(author=author)
-    with h264_clip.open("rb") as handle:
-        story = services.create_story(author=author, upload=handle, options=options, enqueue=False)
-    process_story.apply(args=[str(story.pk)], throw=False)  # the retry runs eagerly, inline
-    story.refresh_from_db()
-    assert calls["count"] == 2
-    assert story.processing_attempts == 2
-    assert story.state == State.READY
-
-
-def test_endless_transient_errors_end_in_a_failed_story(author, h264_clip, monkeypatch):
-    def always_slow(path):
-        raise media.MediaTimeout("took too long")
-
-    monkeypatch.setattr(media, "probe", always_slow)
-    from stories.tasks import process_story
-
-    options = services.clean_options(author=author)
-    with h264_clip.open("rb") as handle:
-        story = services.create_story(author=author, upload=handle, options=options, enqueue=False)
-    process_story.apply(args=[str(story.pk)], retries=process_story.max_retries, throw=False)  # the last try
-    story.refresh_from_db()
-    assert story.state == State.FAILED
-    assert "kept failing" in story.failure_reason
-    assert stored_files() == set()
-
-
-def test_stuck_stories_are_requeued_then_failed(author, h264_clip):
-    options = services.clean_options(author=author)
-    with h264_clip.open("rb") as handle:
-        stuck = services.create_story(author=author, upload=handle, options=options, enqueue=False)
-        hopeless = services.create_story(author=author, upload=handle, options=options, enqueue=False)
-    long_ago = timezone.now() - timedelta(hours=2)
-    Story.objects.filter(pk=stuck.pk).update(created_at=long_ago)
-    Story.objects.filter(pk=hopeless.pk).update(last_attempt_at=long_ago, processing_attempts=3)
-    assert services.requeue_stuck_stories() == 2
-    assert Story.objects.get(pk=stuck.pk).state == State.READY  # eager in tests: processed at once
-    assert Story.objects.get(pk=hopeless.pk).state == State.FAILED
 
 
 def test_expiry_then_purge_keeps_only_aggregates(api, author, h264_clip):

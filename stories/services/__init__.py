@@ -1,0 +1,73 @@
+"""Things that change stories: creating them from an upload, processing, expiry, deletion, the
+purge, storage reconciliation and sounds. Views, serializers and Celery tasks call these; the
+rules live nowhere else. `from stories import services` gives every public name:
+
+- upload.py: the options a person chooses, and keeping the upload (the durable record);
+- processing.py: dispatching, the leased attempt that transcodes, the stuck-story sweeper;
+- retention.py: deletion, expiry and the batched purge;
+- reconcile.py: stored files no row refers to;
+- sounds.py: the sound library;
+- common.py: who may post, storage helpers, scratch directories.
+"""
+
+from .common import (
+    clear_abandoned_work_dirs,
+    delete_stored,
+    ensure_can_post,
+    store_file,
+    work_directory,
+)
+from .processing import (
+    MAX_PROCESSING_ATTEMPTS,
+    dispatch_processing,
+    enqueue_processing,
+    fail_story,
+    forget_dispatch,
+    process_story,
+    requeue_stuck_stories,
+)
+from .reconcile import ReconcileReport, reconcile_storage
+from .retention import (
+    PurgeReport,
+    delete_story,
+    delete_whole_story,
+    expire_due_stories,
+    purge_backlog,
+    purge_stories,
+    purgeable_stories,
+)
+from .sounds import SOUND_MAX_SECONDS, available_sounds, create_sound, sound_from_story
+from .upload import MAX_CAPTION_LENGTH, UNREADABLE_UPLOAD, StoryOptions, clean_options, create_story
+
+__all__ = [
+    "MAX_CAPTION_LENGTH",
+    "MAX_PROCESSING_ATTEMPTS",
+    "SOUND_MAX_SECONDS",
+    "UNREADABLE_UPLOAD",
+    "PurgeReport",
+    "ReconcileReport",
+    "StoryOptions",
+    "available_sounds",
+    "clean_options",
+    "clear_abandoned_work_dirs",
+    "create_sound",
+    "create_story",
+    "delete_stored",
+    "delete_story",
+    "delete_whole_story",
+    "dispatch_processing",
+    "enqueue_processing",
+    "ensure_can_post",
+    "expire_due_stories",
+    "fail_story",
+    "forget_dispatch",
+    "process_story",
+    "purge_backlog",
+    "purge_stories",
+    "purgeable_stories",
+    "reconcile_storage",
+    "requeue_stuck_stories",
+    "sound_from_story",
+    "store_file",
+    "work_directory",
+]

@@ -1,0 +1,176 @@
+"""The end of a story: deletion by its author, expiry after 24 hours, and the purge.
+
+The purge works in batches until the backlog is empty, each batch one short transaction whose
+size adapts so that it holds its row locks for about PURGE_TARGET_SECONDS (limit: 0.1 s); the
+files go after the commit, outside any transaction. Beat runs it every minute and a run stops
+after PURGE_TIME_BUDGET_SECONDS, so runs never pile up; a backlog larger than one run can clear
+is simply continued by the next.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from moderation.selectors import stories_under_review
+
+from .. import lifecycle
+from ..lifecycle import State
+from ..models import ArchivedStory, Story
+from .common import delete_stored, story_files
+
+logger = logging.getLogger("stories.purge")
+
+PURGE_BATCH_SIZE = 200  # the first batch's size, and the most a batch grows to is 4 times it
+PURGE_TARGET_SECONDS = 0.05
+PURGE_TIME_BUDGET_SECONDS = 45.0
+ARCHIVED_FIELDS = [
+    "author",
+    "kind",
+    "final_state",
+    "created_at",
+    "published_at",
+    "like_count",
+    "comment_count",
+    "share_count",
+]
+
+
+def delete_story(story: Story, *, by: User) -> None:
+    """The author deletes an item: invisible at once and its media gone from storage at once."""
+    if story.author_id != by.pk:
+        raise PermissionDenied("Only the author can delete this story.")
+    files = story_files(story)
+    lifecycle.transition(story, State.DELETED, media="", poster="", original="")
+    delete_stored(*files)
+
+
+def delete_whole_story(author: User) -> int:
+    """Delete every item of the author's current Story (and anything still processing)."""
+    items = Story.objects.filter(author=author, state__in=[State.PROCESSING, State.READY, State.FAILED])
+    count = 0
+    for story in items:
+        try:
+            delete_story(story, by=author)
+            count += 1
+        except lifecycle.InvalidTransition:
+            continue
+    return count
+
+
+def expire_due_stories(batch_size: int = 1000) -> int:
+    """Mark stories past their 24 hours as expired. They are already invisible (every read checks
+    the clock); this makes the state say so and hands them to the purge."""
+    due = list(
+        Story.objects.filter(state=State.READY, expires_at__lte=timezone.now()).values_list("pk", flat=True)[
+            :batch_size
+        ]
+    )
+    return lifecycle.transition_many(due, State.EXPIRED) if due else 0
+
+
+def purgeable_stories() -> QuerySet[Story]:
+    """Finished stories the purge may take: expired, deleted and removed ones, failed ones after a
+    day; never one with an open report, whatever its state, so moderators can still watch it
+    after it expired or was removed (once every report is resolved, the next run takes it)."""
+    failed_cutoff = timezone.now() - timedelta(hours=settings.STORIES_LIFETIME_HOURS)
+    return Story.objects.filter(
+        Q(state__in=[State.EXPIRED, State.DELETED, State.REMOVED])
+        | Q(state=State.FAILED, state_changed_at__lt=failed_cutoff)
+    ).exclude(pk__in=stories_under_review())
+
+
+@dataclass
+class PurgeReport:
+    purged: int = 0
+    batches: int = 0
+    longest_batch_seconds: float = 0.0
+    finished: bool = True  # False: the time budget ran out with stories left for the next run
+
+
+def purge_batch(limit: int) -> tuple[int, float]:
+    """Purge up to `limit` stories in one transaction: (how many, seconds the transaction took).
+
+    The candidates are read first, outside it; inside, the rows are locked and checked again
+    (a report may have arrived meanwhile), archived and deleted with their views, likes,
+    comments and stickers. Their files are deleted after the commit."""
+    candidates = list(purgeable_stories().order_by("state_changed_at").values_list("pk", flat=True)[:limit])
+    if not candidates:
+        return 0, 0.0
+    started = time.perf_counter()
+    with transaction.atomic():
+        rows = list(purgeable_stories().filter(pk__in=candidates).select_for_update(skip_locked=True))
+        archived = [_archived(story) for story in rows if story.state != State.FAILED]
+        if archived:
+            ArchivedStory.objects.bulk_create(
+                archived,
+                update_conflicts=True,
+                unique_fields=["story_id"],
+                update_fields=ARCHIVED_FIELDS,
+            )
+        Story.objects.filter(pk__in=[story.pk for story in rows]).delete()
+    elapsed = time.perf_counter() - started
+    delete_stored(*(name for story in rows for name in story_files(story)))
+    return len(rows), elapsed
+
+
+def _archived(story: Story) -> ArchivedStory:
+    return ArchivedStory(
+        story_id=story.pk,
+        author_id=story.author_id,
+        kind=story.kind,
+        final_state=story.state,
+        created_at=story.created_at,
+        published_at=story.published_at,
+        like_count=story.like_count,
+        comment_count=story.comment_count,
+        share_count=story.share_count,
+    )
+
+
+def purge_backlog(
+    *, batch_size: int = PURGE_BATCH_SIZE, time_budget: float = PURGE_TIME_BUDGET_SECONDS
+) -> PurgeReport:
+    """Batches until nothing is left or the time budget is spent. A batch that took longer than
+    PURGE_TARGET_SECONDS halves the next one; one that took under half of it doubles the next
+    (up to 4 times `batch_size`): stories with many views, likes or comments take longer each."""
+    report = PurgeReport()
+    size = batch_size
+    deadline = time.monotonic() + time_budget
+    while True:
+        if time.monotonic() > deadline:
+            report.finished = False
+            break
+        purged, elapsed = purge_batch(size)
+        if not purged:
+            break
+        report.purged += purged
+        report.batches += 1
+        report.longest_batch_seconds = max(report.longest_batch_seconds, elapsed)
+        if elapsed > PURGE_TARGET_SECONDS:
+            size = max(1, size // 2)
+        elif elapsed < PURGE_TARGET_SECONDS / 2:
+            size = min(4 * batch_size, size * 2)
+    if report.batches:
+        logger.info(
+            "Purged %s stories in %s batches (longest %.0f ms)%s",
+            report.purged,
+            report.batches,
+            report.longest_batch_seconds * 1000,
+            "" if report.finished else "; more left for the next run",
+        )
+    return report
+
+
+def purge_stories(batch_size: int = PURGE_BATCH_SIZE) -> int:
+    """Purge the whole backlog now; how many stories went."""
+    return purge_backlog(batch_size=batch_size).purged
