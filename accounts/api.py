@@ -1,4 +1,4 @@
-"""API for people: sign-up, tokens, profiles, follows and blocks (see ../shared/api-v1.md)."""
+"""API for people: sign-up, tokens, profiles, follows and blocks (docs/api.md, "Accounts and people")."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from analytics import selectors as analytics_selectors
 from stories import selectors as story_selectors
-from stories_site.api import CursorPagination, error_response
+from stories_site.api import PAGE_PARAMETERS, CursorPagination, error_response
 
 from . import selectors, services
 from .models import USERNAME_PATTERN, User
@@ -32,10 +32,11 @@ from .serializers import (
     TokenSerializer,
 )
 
+NO_SUCH_PERSON = "No such person."  # every "nobody by that name, or not one you may see" answer
 PLAIN_ERRORS = {
     400: error_response("Bad input, in plain words."),
     403: error_response("Not allowed."),
-    404: error_response("No such person (or not visible to you)."),
+    404: error_response(f"{NO_SUCH_PERSON} (Nobody by that name, or not one you may see.)"),
 }
 RELATION_STATUS = {
     services.RelationError.SELF: status.HTTP_400_BAD_REQUEST,
@@ -119,14 +120,14 @@ class UserViewSet(viewsets.GenericViewSet):
     def get_object(self) -> User:
         person = selectors.profile_for(self.kwargs["username"], self.request.user)
         if person is None:
-            raise NotFound("No such person.")
+            raise NotFound(NO_SUCH_PERSON)
         return person
 
     def _any_person(self) -> User:
         """Block and unblock reach people whose profile the block hides."""
         person = selectors.person_by_username(self.kwargs["username"])
         if person is None:
-            raise NotFound("No such person.")
+            raise NotFound(NO_SUCH_PERSON)
         return person
 
     def _profile(self, person: User, code: int = status.HTTP_200_OK) -> Response:
@@ -280,7 +281,7 @@ class NotificationListView(APIView):
                 "unread_count": serializers.IntegerField(),
             },
         ),
-        parameters=[OpenApiParameter("cursor", str, description="From the previous page's `next`.")],
+        parameters=PAGE_PARAMETERS,
         summary="Your notifications",
         tags=["notifications"],
     )

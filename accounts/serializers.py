@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -51,7 +50,7 @@ class PersonSerializer(serializers.Serializer):
     avatar_url = serializers.SerializerMethodField()
     has_active_story = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_avatar_url(self, person: User) -> str | None:
         return avatar_url(person, self.context.get("request"))
 
@@ -100,7 +99,7 @@ class ProfileSerializer(serializers.Serializer):
             cache[person.pk] = selectors.relationship(self._viewer(), person)
         return cache[person.pk]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_avatar_url(self, person: User) -> str | None:
         return avatar_url(person, self.context.get("request"))
 

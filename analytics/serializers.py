@@ -1,4 +1,4 @@
-"""JSON shapes of creator analytics (../shared/api-v1.md, docs/api.md). Counts and rates only:
+"""JSON shapes of creator analytics (docs/api.md, "Creator analytics"). Counts and rates only:
 nothing here can carry a viewer's identity."""
 
 from __future__ import annotations

@@ -3,9 +3,9 @@ visibility rule (anything else is a 404), call one service or selector, shape th
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from stories import selectors as story_selectors
 from stories.models import Story
 from stories.serializers import StorySerializer
-from stories_site.api import CursorPagination, error_response
+from stories_site.api import PAGE_PARAMETERS, CursorPagination, error_response, invalid_cursor, page_size
 
 from . import selectors, services
 from .serializers import (
@@ -33,10 +33,6 @@ ERRORS = {
     403: error_response("Not allowed (comments off, not yours, suspended)."),
     404: error_response("No such story, or not one you may see."),
 }
-PAGE_PARAMETERS = [
-    OpenApiParameter("cursor", str, description="From the previous page's `next`."),
-    OpenApiParameter("page_size", int, description=f"1 to {selectors.MAX_PAGE_SIZE} (default 20)."),
-]
 
 
 class ScopedActionThrottle(UserRateThrottle):
@@ -114,7 +110,7 @@ class CommentListView(EngagementView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     @extend_schema(
-        parameters=PAGE_PARAMETERS[:1],
+        parameters=PAGE_PARAMETERS,
         responses={
             200: inline_serializer(
                 "CommentPage",
@@ -215,22 +211,13 @@ class ShareView(EngagementView):
 
 
 def _page_request(request: Request) -> tuple[str | None, int | None]:
-    raw = request.query_params.get("page_size")
-    try:
-        size = int(raw) if raw else None
-    except ValueError:
-        raise ValidationError({"page_size": ["Send a whole number."]}) from None
-    return request.query_params.get("cursor") or None, size
+    return request.query_params.get("cursor") or None, page_size(request)
 
 
 def _next_link(request: Request, cursor: str | None) -> str | None:
     if cursor is None:
         return None
     return replace_query_param(request.build_absolute_uri(), "cursor", cursor)
-
-
-def _invalid_cursor(exc: selectors.InvalidCursor) -> ValidationError:
-    return ValidationError({"cursor": [str(exc)]})
 
 
 StoryPage = inline_serializer(
@@ -247,7 +234,7 @@ class StoryFeedView(APIView):
         try:
             page = self.page_function(request.user, cursor, size)
         except selectors.InvalidCursor as exc:
-            raise _invalid_cursor(exc) from exc
+            raise invalid_cursor(exc) from exc
         items = StorySerializer(page.items, many=True, context={"request": request}).data
         return Response({"results": items, "next": _next_link(request, page.next_cursor)})
 
@@ -295,6 +282,6 @@ class TrayView(APIView):
         try:
             page = selectors.tray_page(request.user, cursor, size)
         except selectors.InvalidCursor as exc:
-            raise _invalid_cursor(exc) from exc
+            raise invalid_cursor(exc) from exc
         entries = TrayEntrySerializer(page.entries, many=True, context={"request": request}).data
         return Response({"results": entries, "next": _next_link(request, page.next_cursor)})

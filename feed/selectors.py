@@ -15,14 +15,10 @@ each costs the same few queries whatever its size and however much data there is
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import math
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
@@ -53,6 +49,7 @@ from accounts import selectors as people
 from accounts.models import Follow, User
 from stories import selectors as stories
 from stories.models import Story
+from stories_site import cursors
 
 from .models import Affinity, Comment, Like, StoryView
 
@@ -75,7 +72,6 @@ MAX_PAGE_SIZE = 100
 MAX_EXCLUDED = 60  # items pulled forward past the cursor that a For You cursor remembers
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
 
 
 def hot_score(likes: int, comments: int, shares: int, published_at: datetime | None) -> float:
@@ -178,46 +174,11 @@ def _page_stories(viewer: Viewer, ids: list[uuid.UUID]) -> list[Story]:
 
 
 # --- Cursors -------------------------------------------------------------------------------------
+# Made and read by the one codec of every API list (stories_site/cursors.py), which checks each
+# value's type and range: a tampered cursor is InvalidCursor (400), never an error further down.
 
-
-class InvalidCursor(ValueError):
-    """A cursor this code did not make (or made for another feed): answer 400."""
-
-
-def _encode(payload: dict) -> str:
-    raw = json.dumps(payload, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode(cursor: str | None, kind: str) -> dict | None:
-    if not cursor:
-        return None
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, binascii.Error) as exc:
-        raise InvalidCursor("Invalid cursor.") from exc
-    if not isinstance(payload, dict) or payload.get("k") != kind:
-        raise InvalidCursor("Invalid cursor.")
-    return payload
-
-
-def _micros(moment: datetime) -> int:
-    return (moment - _EPOCH) // _MICROSECOND
-
-
-def _from_micros(value: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=value)
-
-
-def _ids_to_text(ids: Iterable[uuid.UUID]) -> str:
-    return base64.urlsafe_b64encode(b"".join(i.bytes for i in ids)).decode()
-
-
-def _ids_from_text(text: str) -> list[uuid.UUID]:
-    raw = base64.urlsafe_b64decode(text)
-    if len(raw) % 16:
-        raise ValueError("bad id list")
-    return [uuid.UUID(bytes=raw[i : i + 16]) for i in range(0, len(raw), 16)]
+InvalidCursor = cursors.InvalidCursor
+_micros = cursors.micros
 
 
 def clamp_page_size(size: int | None) -> int:
@@ -242,38 +203,33 @@ class _ForYouCursor:
     run_length: int = 0
 
     def encode(self) -> str:
-        payload: dict[str, Any] = {"k": "for-you", "t": _micros(self.reference)}
+        payload: dict[str, Any] = {"t": _micros(self.reference)}
         if self.position:
             segment, score, pk = self.position
             payload["p"] = [segment, repr(score), pk.hex]
         if self.excluded:
-            payload["x"] = _ids_to_text(self.excluded)
+            payload["x"] = cursors.pack_uuids(self.excluded)
         if self.run_author is not None:
             payload["a"], payload["r"] = self.run_author, self.run_length
-        return _encode(payload)
+        return cursors.encode("for-you", payload)
 
     @classmethod
     def decode(cls, cursor: str | None) -> _ForYouCursor:
-        payload = _decode(cursor, "for-you")
+        payload = cursors.decode(cursor, "for-you")
         if payload is None:
             return cls(reference=timezone.now(), position=None)
-        try:
-            position = None
-            if "p" in payload:
-                segment, score, pk = payload["p"]
-                position = (int(segment), float(score), uuid.UUID(hex=pk))
-                if segment not in (0, 1) or not math.isfinite(position[1]):
-                    raise ValueError("bad position")
-            run_author = payload.get("a")
-            return cls(
-                reference=_from_micros(int(payload["t"])),
-                position=position,
-                excluded=tuple(_ids_from_text(payload.get("x", ""))),
-                run_author=int(run_author) if run_author is not None else None,
-                run_length=int(payload.get("r", 0)),
-            )
-        except (KeyError, TypeError, ValueError, OverflowError, binascii.Error) as exc:
-            raise InvalidCursor("Invalid cursor.") from exc
+        position = None
+        if "p" in payload:
+            segment, score, pk = cursors.items(payload["p"], 3)
+            position = (cursors.integer(segment, 0, 1), cursors.number(score), cursors.uuid_hex(pk))
+        run_author = payload.get("a")
+        return cls(
+            reference=cursors.moment(payload.get("t")),
+            position=position,
+            excluded=tuple(cursors.uuid_list(payload.get("x"), MAX_EXCLUDED)),
+            run_author=cursors.integer(run_author) if run_author is not None else None,
+            run_length=cursors.integer(payload.get("r", 0), 0),
+        )
 
 
 def _after(position: tuple[int, float, uuid.UUID], segment: int | None) -> Q | None:
@@ -437,17 +393,18 @@ def following_page(viewer: Viewer, cursor: str | None = None, size: int | None =
     size = clamp_page_size(size)
     if not people.is_authenticated(viewer):
         return FeedPage([], None)
-    payload = _decode(cursor, "following")
-    try:
-        reference = _from_micros(int(payload["t"])) if payload else timezone.now()
-        after = None
-        if payload and "p" in payload:
-            all_seen, latest, author_id, published, pk = payload["p"]
-            if not all(isinstance(v, int) for v in (all_seen, latest, author_id, published)):
-                raise ValueError("bad position")
-            after = (all_seen, _from_micros(latest), author_id, _from_micros(published), uuid.UUID(hex=pk))
-    except (KeyError, TypeError, ValueError, OverflowError) as exc:
-        raise InvalidCursor("Invalid cursor.") from exc
+    payload = cursors.decode(cursor, "following")
+    reference = cursors.moment(payload.get("t")) if payload else timezone.now()
+    after = None
+    if payload and "p" in payload:
+        all_seen, latest, author_id, published, pk = cursors.items(payload["p"], 5)
+        after = (
+            cursors.integer(all_seen, 0, 1),
+            cursors.moment(latest),
+            cursors.integer(author_id),
+            cursors.moment(published),
+            cursors.uuid_hex(pk),
+        )
     by_author = [F("author_id")]
     seen = Case(When(seen_expression(viewer, reference), then=Value(1)), default=Value(0))
     rows = (
@@ -469,7 +426,7 @@ def following_page(viewer: Viewer, cursor: str | None = None, size: int | None =
         last = page[-1]
         latest, published = _micros(last.latest), _micros(last.published_at)
         position = [last.all_seen, latest, last.author_id, published, last.pk.hex]
-        next_cursor = _encode({"k": "following", "t": _micros(reference), "p": position})
+        next_cursor = cursors.encode("following", {"t": _micros(reference), "p": position})
     return FeedPage(page, next_cursor)
 
 
@@ -544,14 +501,14 @@ def tray_page(viewer: Viewer, cursor: str | None = None, size: int | None = None
     items (followed ones first), then authors seen in full (a dimmed ring); newest first within
     each group."""
     size = clamp_page_size(size)
-    payload = _decode(cursor, "tray")
-    try:
-        reference = _from_micros(int(payload["t"])) if payload else timezone.now()
-        after = tuple(int(v) for v in payload["p"]) if payload and "p" in payload else None
-        if after is not None and len(after) != 3:
-            raise ValueError("bad position")
-    except (KeyError, TypeError, ValueError, OverflowError) as exc:
-        raise InvalidCursor("Invalid cursor.") from exc
+    payload = cursors.decode(cursor, "tray")
+    reference = cursors.moment(payload.get("t")) if payload else timezone.now()
+    after = None
+    if payload and "p" in payload:
+        segment, latest, author = cursors.items(payload["p"], 3)
+        latest = cursors.integer(latest)
+        cursors.moment(-latest)  # TrayEntry.key holds the time and the author negated
+        after = (cursors.integer(segment, OWN, SEEN), latest, cursors.integer(author))
 
     visible = stories.visible_stories(viewer)
     entries: list[TrayEntry] = []
@@ -582,7 +539,7 @@ def tray_page(viewer: Viewer, cursor: str | None = None, size: int | None = None
         )
         walk = walk.filter(~Exists(newer))
         if after is not None and after[0] == OTHERS_UNSEEN:
-            latest, author_id = _from_micros(-after[1]), -after[2]
+            latest, author_id = cursors.moment(-after[1]), -after[2]
             walk = walk.filter(published_at__lte=latest).filter(
                 Q(published_at__lt=latest) | Q(author_id__lt=author_id)
             )
@@ -599,7 +556,7 @@ def tray_page(viewer: Viewer, cursor: str | None = None, size: int | None = None
     page = entries[:size]
     next_cursor = None
     if len(entries) > size:
-        next_cursor = _encode({"k": "tray", "t": _micros(reference), "p": list(page[-1].key)})
+        next_cursor = cursors.encode("tray", {"t": _micros(reference), "p": list(page[-1].key)})
     return TrayPage(page, next_cursor)
 
 

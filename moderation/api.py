@@ -5,7 +5,7 @@ Thin: find the target, hand it to `services.report`, which decides what may be r
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -20,9 +20,7 @@ from .serializers import ReportCreateSerializer, ReportSerializer
 
 RESPONSES = {
     201: ReportSerializer,
-    400: OpenApiResponse(
-        description="Unknown reason, details too long, your own content, or reported already."
-    ),
+    400: error_response("Unknown reason, details too long, your own content, or reported already."),
     404: error_response("No such target, or not one you may see."),
 }
 

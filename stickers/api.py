@@ -1,4 +1,4 @@
-"""Sticker endpoints of /api/v1/ (../shared/api-v1.md, "Stickers"). Thin: find the sticker, call
+"""Sticker endpoints of /api/v1/ (docs/api.md, "Stickers"). Thin: find the sticker, call
 one service or selector, shape the answer. An unknown sticker, or one on a story the viewer may
 not see, is a 404; bad input and an expired story are plain 400s."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from feed.selectors import with_viewer_state
 from stories.serializers import StorySerializer
-from stories_site.api import CursorPagination, error_response
+from stories_site.api import PAGE_PARAMETERS, CursorPagination, error_response
 
 from . import selectors, services
 from .models import Sticker, StickerType
@@ -36,7 +36,6 @@ ERRORS = {
     403: error_response("Only the sticker's author may do this."),
     404: error_response("No such sticker, or not one you may see."),
 }
-CURSOR = [OpenApiParameter("cursor", str, description="From the previous page's `next`.")]
 
 
 def sticker_or_404(sticker_id, kind: str | None = None) -> Sticker:
@@ -55,6 +54,7 @@ def refusals() -> Iterator[None]:
     except services.StickerUnavailable:
         raise NotFound(STICKER_GONE) from None
 
+
 def reachable_sticker_or_404(sticker_id, request: Request) -> Sticker:
     """The sticker through the visibility gate before the body is read: a sticker on a story the
     person may not see is a 404 whatever they sent, never a 400 about its type or options."""
@@ -62,7 +62,6 @@ def reachable_sticker_or_404(sticker_id, request: Request) -> Sticker:
     with refusals():
         services.ensure_reachable(sticker, request.user)
     return sticker
-
 
 
 class ChoiceView(APIView):
@@ -112,7 +111,7 @@ class QuestionsView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        parameters=CURSOR,
+        parameters=PAGE_PARAMETERS,
         responses={200: QuestionPageSerializer, 403: ERRORS[403], 404: ERRORS[404]},
         summary="The questions sent to your Q&A sticker, newest first (the author only)",
         tags=["stickers"],
@@ -152,7 +151,7 @@ class ResponsesView(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
-        parameters=CURSOR,
+        parameters=PAGE_PARAMETERS,
         responses={200: ResponsesPageSerializer, 400: ERRORS[400], 404: ERRORS[404]},
         summary=(
             "Add Yours: the live stories that answered this prompt or any other in its chain, "

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import MultiPartParser
@@ -13,7 +12,9 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors as people
+from accounts.api import NO_SUCH_PERSON
 from feed.selectors import with_viewer_state
+from stories_site.api import error_response
 
 from . import selectors, services
 from .lifecycle import InvalidTransition, State
@@ -80,7 +81,12 @@ class StoryCreateView(UploadView):
 
     @extend_schema(
         request=StoryCreateSerializer,
-        responses={201: StorySerializer, 202: StorySerializer, 413: OpenApiResponse(description="Too large")},
+        responses={
+            201: OpenApiResponse(StorySerializer, description="Ready at once (processed inline)."),
+            202: OpenApiResponse(StorySerializer, description="Accepted: processing in the background."),
+            400: error_response("Bad input: `errors` names the fields (media, stickers, overlays...)."),
+            413: error_response("The file is larger than STORIES_MAX_UPLOAD_BYTES."),
+        },
         summary="Post a story item",
     )
     def post(self, request: Request) -> Response:
@@ -136,28 +142,43 @@ class StoryDetailView(APIView):
 
 @extend_schema(tags=["stories"])
 class StoryDownloadView(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="The file")})
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(description="The file, as an attachment."),
+            (206, "application/octet-stream"): OpenApiResponse(description="The part asked for by `Range`."),
+            302: OpenApiResponse(description="With S3 storage: a short-lived link to the file."),
+            304: OpenApiResponse(description="Not modified (`If-None-Match`)."),
+            404: error_response("No such story, not one you may see, or not downloadable by you."),
+            416: OpenApiResponse(description="A `Range` outside the file."),
+        },
+        summary="Download a story item's media (its author, or anyone when the author allows it)",
+    )
     def get(self, request: Request, story_id):
         story = story_for_viewer(request, story_id)
         return download_response(request, story)
 
 
-@extend_schema(tags=["stories"])
-class UserStoriesView(generics.ListAPIView):
-    """An author's live Story: its items, oldest first."""
+class UserStoriesView(APIView):
+    """An author's live Story: its items, oldest first, in one page."""
 
-    serializer_class = StorySerializer
-    pagination_class = None
-
-    def get_queryset(self):
-        author = get_object_or_404(people.active_users(), username=self.kwargs["username"])
-        if people.is_blocked_either_way(self.request.user, author):
-            raise NotFound("No such person.")
-        stories = selectors.author_story(author, self.request.user).select_related("author", "sound")
-        return with_viewer_state(stories, self.request.user)
-
-    def list(self, request, *args, **kwargs):
-        items = self.get_serializer(self.get_queryset(), many=True).data
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "AuthorStory",
+                {"results": StorySerializer(many=True), "next": serializers.URLField(allow_null=True)},
+            ),
+            404: error_response(NO_SUCH_PERSON),
+        },
+        summary="An author's live Story: its items, oldest first (one page: `next` is always null)",
+        tags=["stories"],
+    )
+    def get(self, request: Request, username: str) -> Response:
+        author = people.active_users().filter(username=username).first()
+        if author is None or people.is_blocked_either_way(request.user, author):
+            raise NotFound(NO_SUCH_PERSON)
+        stories = selectors.author_story(author, request.user).select_related("author", "sound")
+        stories = with_viewer_state(stories, request.user)
+        items = StorySerializer(stories, many=True, context={"request": request}).data
         return Response({"results": items, "next": None})
 
 
@@ -210,7 +231,15 @@ class SoundDetailView(generics.RetrieveAPIView):
 class UseSoundView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=None, responses={201: SoundSerializer}, summary="Use this story's sound")
+    @extend_schema(
+        request=None,
+        responses={
+            201: SoundSerializer,
+            400: error_response("A photo, or a clip without sound."),
+            404: error_response("No such story, or not one you may see."),
+        },
+        summary="Use this story's sound",
+    )
     def post(self, request: Request, story_id) -> Response:
         story = story_for_viewer(request, story_id)
         sound = services.sound_from_story(story, by=request.user)

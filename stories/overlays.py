@@ -60,7 +60,7 @@ def clean_overlays(raw: Any) -> list[dict[str, Any]]:
         if len(text) > MAX_TEXT_LENGTH:
             raise ValidationError(f"Overlay text can be at most {MAX_TEXT_LENGTH} characters.")
         font = item.get("font") or "classic"
-        if font not in FONTS:
+        if not isinstance(font, str) or font not in FONTS:  # a list or an object is not a font name
             raise ValidationError(f"Unknown font. Choose one of: {', '.join(FONTS)}.")
         cleaned.append(
             {

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from stickers.selectors import with_stickers
+from stories_site.parsers import JSONTextField
 
 from . import media
 from .models import Audience, Sound, SoundMode, Story
@@ -226,7 +227,8 @@ class OptionalBooleanField(serializers.BooleanField):
 
 
 class StoryCreateSerializer(serializers.Serializer):
-    """The multipart upload. Field names follow ../shared/api-v1.md."""
+    """The multipart upload (docs/api.md, "Stories"). `overlays` and `stickers` are JSON text, read
+    with the limits of a JSON body (stories_site/parsers.py)."""
 
     media = serializers.FileField(help_text="A clip (MP4, MOV, WebM, MKV) or photo (JPEG, PNG, WebP, HEIC).")
     caption = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
@@ -236,8 +238,8 @@ class StoryCreateSerializer(serializers.Serializer):
     sound = serializers.UUIDField(required=False, allow_null=True, default=None)
     sound_mode = serializers.ChoiceField(choices=SoundMode.choices, required=False, default=SoundMode.MIX)
     trim_start = serializers.FloatField(required=False, default=0.0, min_value=0)
-    overlays = serializers.JSONField(required=False, binary=True, default=list)
-    stickers = serializers.JSONField(required=False, binary=True, default=list)
+    overlays = JSONTextField(required=False, default=list, help_text="A JSON list of text overlays.")
+    stickers = JSONTextField(required=False, default=list, help_text="A JSON list of stickers.")
     reply_to_sticker = serializers.CharField(
         required=False,
         allow_blank=True,

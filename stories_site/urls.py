@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from stories_site.api import api_not_found, json_for_api
 from stories_site.health import outage_aware
 
 api_v1 = [
@@ -18,6 +19,10 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Anything else under /api/ (an unknown path, an id of the wrong form such as a story id that
+    # is not a UUID) is the API's JSON 404, with DEBUG on or off. Only paths ending in a slash:
+    # without one, APPEND_SLASH still redirects to the slashed URL first, as for every route.
+    re_path(r"^api/(?:.*/)?$", api_not_found),
     path("", include("accounts.urls")),
     path("stories/", include("stories.urls")),
     path("stickers/", include("stickers.urls")),
@@ -26,8 +31,9 @@ urlpatterns = [
     path("", include("feed.urls")),
 ]
 
-handler400 = "feed.views.bad_request"
-handler403 = "feed.views.permission_denied"
-handler404 = "feed.views.page_not_found"
+# The site's HTML error pages, except under /api/, which answers the API's JSON error shape.
+handler400 = json_for_api("feed.views.bad_request", 400, "Bad request.")
+handler403 = json_for_api("feed.views.permission_denied", 403, "Not allowed.")
+handler404 = json_for_api("feed.views.page_not_found", 404, "Not found.")
 # The database or Redis down is a 503 with Retry-After, not a 500 (stories_site/health.py).
-handler500 = outage_aware("feed.views.server_error")
+handler500 = outage_aware(json_for_api("feed.views.server_error", 500, "Server error.", with_exception=False))

@@ -124,7 +124,7 @@ def test_bad_images_are_a_400_on_the_api(api_client, media_storage, data, name):
     api_client.force_authenticate(user)
     response = api_client.patch(reverse("api:users-me"), {"avatar": upload(data, name)}, format="multipart")
     assert response.status_code == 400
-    assert isinstance(response.json()["avatar"][0], str)
+    assert isinstance(response.json()["errors"]["avatar"][0], str)
     assert stored_files(media_storage) == []
 
 

@@ -89,7 +89,7 @@ class TestFollowsFromAStory:
         follower = UserFactory()
         response = self._follow(follower, author, {"from_story": "not-a-story"})
         assert response.status_code == 400
-        assert "from_story" in response.json()
+        assert "from_story" in response.json()["errors"]
         assert not accounts.selectors.is_following(follower, author)
 
     @pytest.mark.parametrize("case", ["someone_elses", "expired", "unknown", "followers_only"])

@@ -1,4 +1,4 @@
-"""Engagement endpoints per docs/api.md and ../shared/api-v1.md: shapes, statuses, visibility."""
+"""Engagement endpoints per docs/api.md: shapes, statuses, visibility."""
 
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ class TestComments:
         for bad in ({"text": "   "}, {"text": "y" * 501}, {}, {"text": ["a"]}):
             response = as_viewer.post(url(story, "comments"), bad, format="json")
             assert response.status_code == 400, bad
-            assert isinstance(response.json()["text"][0], str)
+            assert isinstance(response.json()["errors"]["text"][0], str)
         assert Comment.objects.count() == 1
 
     def test_comments_off_hides_and_refuses(self, as_viewer):

@@ -122,15 +122,19 @@ def test_tray_pages_for_anonymous_viewers(api_client):
 def test_bad_cursors_are_a_plain_400(viewer, path, cursor):
     response = client_for(viewer).get(f"/api/v1/feed/{path}/?cursor={cursor}")
     assert response.status_code == 400
-    assert response.json() == {"cursor": ["Invalid cursor."]}
+    message = "Invalid cursor: start again from the first page."
+    assert response.json() == {"detail": message, "errors": {"cursor": [message]}}
 
 
-def test_bad_page_size_is_a_400_and_sizes_are_clamped(viewer):
+def test_bad_page_size_is_a_400_and_large_sizes_are_clamped(viewer):
     client = client_for(viewer)
-    assert client.get("/api/v1/feed/for-you/?page_size=lots").status_code == 400
+    for bad in ("lots", "0", "-1", "1.5"):
+        response = client.get(f"/api/v1/feed/for-you/?page_size={bad}")
+        assert response.status_code == 400, bad
+        assert list(response.json()["errors"]) == ["page_size"]
     for _ in range(3):
         LiveStoryFactory()
-    assert len(client.get("/api/v1/feed/for-you/?page_size=0").json()["results"]) == 1
+    assert len(client.get("/api/v1/feed/for-you/?page_size=1").json()["results"]) == 1
     assert len(client.get("/api/v1/feed/for-you/?page_size=100000").json()["results"]) == 3
 
 

@@ -49,7 +49,7 @@ def test_details_are_optional():
 def test_bad_input_is_a_plain_400(body, field):
     response = api_as(UserFactory()).post(story_url(LiveStoryFactory()), body, format="json")
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["errors"]
     assert not Report.objects.exists()
 
 

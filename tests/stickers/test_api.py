@@ -1,4 +1,4 @@
-"""The sticker endpoints of ../shared/api-v1.md: vote, answer, questions, responses. Plain 400s
+"""The sticker endpoints of docs/api.md: vote, answer, questions, responses. Plain 400s
 for bad input and expired stories, 404 for stickers the viewer may not see."""
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def test_bad_options_are_plain_400s(as_viewer, body, field, expected):
     poll = PollStickerFactory()
     response = as_viewer.post(url(poll, "vote"), body, format="json")
     assert response.status_code == 400
-    assert response.json() == {field: expected}
+    assert response.json() == {"detail": expected[0], "errors": {field: expected}}
     assert not PollVote.objects.exists()
 
 
@@ -166,7 +166,8 @@ def test_right_answer_and_the_authors_own_quiz(as_viewer):
     own = client_for(quiz.story.author).post(url(quiz, "answer"), {"option": 1}, format="json")
     assert own.json() == {"detail": "You cannot answer your own quiz."}
     out_of_range = client_for(UserFactory()).post(url(quiz, "answer"), {"option": 3}, format="json")
-    assert out_of_range.json() == {"option": ["Choose an option from 0 to 2."]}
+    message = "Choose an option from 0 to 2."
+    assert out_of_range.json() == {"detail": message, "errors": {"option": [message]}}
 
 
 # --- Questions ---------------------------------------------------------------------------------------
@@ -195,7 +196,7 @@ def test_bad_questions(as_viewer, text, expected):
     sticker = QuestionStickerFactory()
     response = as_viewer.post(url(sticker, "questions"), {"text": text}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"text": [expected]}
+    assert response.json() == {"detail": expected, "errors": {"text": [expected]}}
     assert not Question.objects.exists()
 
 

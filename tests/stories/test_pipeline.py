@@ -103,7 +103,7 @@ def test_non_media_is_refused_at_upload_with_a_plain_message(api, tmp_path, cont
     path.write_bytes(content)
     response = post_story(api, path)
     assert response.status_code == 400
-    assert message in str(response.json()["media"]).lower()
+    assert message in str(response.json()["errors"]["media"]).lower()
     assert not Story.objects.exists()
     assert stored_files() == set()
 
@@ -153,7 +153,7 @@ def test_upload_over_the_cap_is_413_and_nothing_is_kept(api, h264_clip, settings
 def test_bad_fields_get_a_plain_400(api, h264_clip, fields, field):
     response = post_story(api, h264_clip, **fields)
     assert response.status_code == 400, response.content
-    assert field in response.json()
+    assert field in response.json()["errors"]
     assert not Story.objects.exists()
 
 
@@ -268,7 +268,7 @@ def test_bad_sound_upload_is_400(api, tmp_path):
     with path.open("rb") as handle:
         response = api.post(reverse("api:sound-list"), {"file": handle, "title": "Noise"}, format="multipart")
     assert response.status_code == 400
-    assert "file" in response.json()
+    assert "file" in response.json()["errors"]
 
 
 def test_user_stories_lists_live_items_oldest_first(api, author, h264_clip, rotated_photo_with_gps):

@@ -70,7 +70,7 @@ def test_bad_stickers_are_a_plain_400_and_nothing_is_saved(author, rotated_photo
     raw = stickers if isinstance(stickers, str) else json.dumps(stickers)
     response = post(api_for(author), rotated_photo_with_gps, stickers=raw)
     assert response.status_code == 400, response.content
-    assert message in " ".join(response.json()["stickers"]).lower()
+    assert message in " ".join(response.json()["errors"]["stickers"]).lower()
     assert not Sticker.objects.exists()
 
 
@@ -93,7 +93,7 @@ def test_add_yours_chain(author, rotated_photo_with_gps, webp_photo):
 def test_unknown_add_yours_prompt_is_refused(author, rotated_photo_with_gps):
     response = post(api_for(author), rotated_photo_with_gps, reply_to_sticker="not-an-id")
     assert response.status_code == 400
-    assert "reply_to_sticker" in response.json()
+    assert "reply_to_sticker" in response.json()["errors"]
 
 
 def test_a_story_answering_a_question_shows_the_question(author, rotated_photo_with_gps, webp_photo):
