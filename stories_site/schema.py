@@ -20,15 +20,18 @@ ERROR_DESCRIPTIONS = {
     "413": "The request body is too large.",
     "415": "A body in a media type this operation does not read.",
     "429": "Too many requests: try again after `Retry-After` seconds.",
+    "503": "The database or Redis is briefly unavailable: try again after `Retry-After` seconds.",
 }
+RETRY_AFTER = {"schema": {"type": "integer"}, "description": "Seconds to wait before trying again."}
 
 
 class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's schema, plus the error answers every operation can give whatever its
     view declares: 400 when it reads a body or query parameters, 401 when it authenticates (a bad
     token answers 401 anywhere), 403 for unsafe methods under session auth (CSRF), 404 when its
-    path has parameters, 413 and 415 when it reads a body, 429 when it is throttled. All in
-    the `Error` shape; what a view declares itself keeps its own description."""
+    path has parameters, 413 and 415 when it reads a body, 429 when it is throttled, and 503
+    (the database or Redis down) for all. All in the `Error` shape; what a view declares itself
+    keeps its own description."""
 
     def _possible_errors(self) -> list[str]:
         view = self.view
@@ -49,6 +52,7 @@ class AutoSchema(openapi.AutoSchema):
             codes += ["413", "415"]
         if view.get_throttles():
             codes.append("429")
+        codes.append("503")  # every operation reads the database (stories_site/health.py)
         return codes
 
     def _get_response_bodies(self, direction="response") -> dict:
@@ -57,9 +61,7 @@ class AutoSchema(openapi.AutoSchema):
             if code not in responses:
                 described = OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
                 responses[code] = self._get_response_for_code(described, code, direction=direction)
-        if "429" in responses:
-            responses["429"].setdefault("headers", {})["Retry-After"] = {
-                "schema": {"type": "integer"},
-                "description": "Seconds to wait before trying again.",
-            }
+        for code in ("429", "503"):
+            if code in responses:
+                responses[code].setdefault("headers", {})["Retry-After"] = RETRY_AFTER
         return dict(sorted(responses.items()))
