@@ -12,12 +12,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api import NO_SUCH_PERSON
 from stories_site.api import error_response
 
 from . import selectors, services
 from .models import TargetKind
 from .serializers import ReportCreateSerializer, ReportSerializer
 
+GONE = "This does not exist or is no longer available."
 RESPONSES = {
     201: ReportSerializer,
     400: error_response("Unknown reason, details too long, your own content, or reported already."),
@@ -32,7 +34,7 @@ class ReportView(APIView):
     def report(self, request: Request, target_id: object) -> Response:
         target = selectors.find_target(self.kind, target_id)
         if target is None:
-            raise NotFound("This does not exist or is no longer available.")
+            raise NotFound(NO_SUCH_PERSON if self.kind == TargetKind.ACCOUNT else GONE)
         serializer = ReportCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:

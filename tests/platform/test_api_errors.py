@@ -63,9 +63,10 @@ def test_a_service_refusal_is_a_plain_string_detail(tmp_path, settings):
 def test_no_such_person_reads_the_same_everywhere():
     """The profile said "No such person.", the person's stories "No User matches the given query."."""
     client = signed_in()
-    for path in ("users/nobody/", "users/nobody/stories/", "users/nobody/followers/", "users/nobody/follow/"):
-        method = client.post if path.endswith("follow/") else client.get
-        assert_error(method(f"/api/v1/{path}"), 404, "No such person.")
+    for path in ("users/nobody/", "users/nobody/stories/", "users/nobody/followers/"):
+        assert_error(client.get(f"/api/v1/{path}"), 404, "No such person.")
+    for path in ("users/nobody/follow/", "users/nobody/block/", "users/nobody/report/"):
+        assert_error(client.post(f"/api/v1/{path}", {"reason": "spam"}), 404, "No such person.")
 
 
 # --- The router: unknown paths, malformed ids, methods --------------------------------------------
