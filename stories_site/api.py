@@ -48,9 +48,6 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
-DetailSerializer = ErrorSerializer  # the name the apps used before the shape had `errors`
-
-
 def error_response(description: str) -> OpenApiResponse:
     """An error answer for the OpenAPI schema, described in plain words."""
     return OpenApiResponse(ErrorSerializer, description=description)
