@@ -21,6 +21,9 @@ logger = logging.getLogger(__name__)
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=8,
+    # Nobody reads its result; and sending a task whose result is kept first subscribes to the
+    # result backend, which retries for 20 s when Redis is down: an upload would hang that long.
+    ignore_result=True,
 )
 def process_story(self, story_id: str) -> None:
     """Transient errors retry with backoff. The attempt cap (counted at each claim, see
