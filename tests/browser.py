@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,3 +51,42 @@ def screenshot(page, name: str, *, full_page: bool = True) -> Path:
     path = SCREENSHOT_DIR / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+@contextmanager
+def page_at(browser, width: int, height: int = 800, *, phone: bool = False):
+    """A fresh page `width` px wide (a touch phone when `phone`), closed afterwards: for the
+    widths the `phone_page` and `desktop_page` fixtures do not cover (320, 768, 2560 px)."""
+    options = {"viewport": {"width": width, "height": height}}
+    if phone:
+        options.update(is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = browser.new_context(**options)
+    context.set_default_timeout(15_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def page_width(page) -> int:
+    """How wide the document is: more than the viewport means a sideways scroll."""
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def post_story(author, path: Path, **options):
+    """A story as an upload makes it (checked options, stored original, processed inline), so
+    the browser shows real media. Returns the ready Story."""
+    from stories import services
+    from stories.lifecycle import State
+
+    with path.open("rb") as handle:
+        story = services.create_story(
+            author=author,
+            upload=handle,
+            options=services.clean_options(author=author, **options),
+            enqueue=False,
+        )
+    services.process_story(story.pk)
+    story.refresh_from_db()
+    assert story.state == State.READY, story.failure_reason
+    return story
