@@ -61,6 +61,7 @@
     items: JSON.parse(document.getElementById("player-items").textContent),
     index: 0,
     tray: null, // usernames in tray order, fetched once when first needed
+    trayLoad: null, // the promise of that first page
     pauses: new Set(), // why playback is held: "user", "hold", "sheet", "hidden", "busy"
     muted: localStorage.getItem(MUTE_KEY) !== "0",
     element: null, // the <video> or <img> on stage
@@ -71,6 +72,8 @@
     viewsSent: new Set(),
     preloaded: new Map(), // story id -> element made ahead of time
     commentsNext: null,
+    postingComment: false,
+    trayNext: null, // the tray's next page, fetched when the player runs past the loaded one
     toastTimer: 0,
     frame: 0,
   };
@@ -85,7 +88,9 @@
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(init.json);
     }
-    return fetch(path.startsWith("/") ? path : API + path, init).then(function (response) {
+    // Paths under the API, site paths, or the API's own `next` links (absolute, this origin).
+    const url = /^(\/|https?:)/.test(path) ? path : API + path;
+    return fetch(url, init).then(function (response) {
       if (!response.ok) {
         return response.json().catch(function () { return {}; }).then(function (body) {
           const error = new Error(messageFrom(body) || "Something went wrong. Please try again.");
@@ -104,8 +109,10 @@
     return first ? String([].concat(body[first])[0]) : "";
   }
 
-  function signInFirst() {
-    window.location.href = root.dataset.loginUrl + "?next=" + encodeURIComponent(window.location.pathname);
+  // The login page brings the person back to this very item (the address names it, see
+  // showItem), through the same helper as the stickers; `after` (e.g. a like) is done on return.
+  function signInFirst(after) {
+    window.StoriesStickers.signInFirst(root, after);
   }
 
   // --- Small builders -----------------------------------------------------------------------
@@ -145,6 +152,10 @@
     return Math.floor(seconds / 86400) + "d";
   }
 
+  function plural(n, one, many) {
+    return n + " " + (n === 1 ? one : many);
+  }
+
   function count(n) {
     if (n >= 1e6) return (n / 1e6).toFixed(n < 1e7 ? 1 : 0).replace(/\.0$/, "") + "M";
     if (n >= 1e4) return Math.floor(n / 1e3) + "K";
@@ -174,8 +185,6 @@
     updateFollow(username);
     root.setAttribute("aria-label", nameOf(person) + "'s story");
     document.title = nameOf(person) + "'s story · Stories";
-    const path = "/@" + encodeURIComponent(username) + "/story";
-    if (window.location.pathname !== path) window.history.replaceState(null, "", path);
     buildProgress();
     let start = items.findIndex(function (item) { return item.id === startId; });
     if (start < 0) start = items.findIndex(function (item) { return !item.seen_by_me; });
@@ -234,6 +243,10 @@
     for (let j = 0; j < state.items.length; j += 1) setProgress(j, j < i ? 1 : 0);
     ui.stage.dataset.storyId = item.id;
     ui.stage.dataset.kind = item.kind;
+    // The address names the item on screen: a reload, a shared address or a trip through the
+    // login page comes back to it.
+    const address = "/@" + encodeURIComponent(state.username) + "/story?item=" + encodeURIComponent(item.id);
+    if (window.location.pathname + window.location.search !== address) window.history.replaceState(null, "", address);
 
     const element = state.preloaded.get(item.id) || makeMedia(item);
     state.preloaded.delete(item.id);
@@ -444,15 +457,43 @@
     else showItem(0);
   }
 
+  // The tray in the order the person saw it: asked for once, before this player records any
+  // view (a view can move an author among the seen ones, to the end), then page by page.
   function loadTray() {
-    if (state.tray) return Promise.resolve(state.tray);
-    return api("feed/tray/").then(function (body) {
-      state.tray = body.results.map(function (entry) { return entry.author.username; });
-    }).catch(function () {
-      state.tray = [];
-    }).then(function () {
-      updateAuthorArrows();
-      return state.tray;
+    if (!state.trayLoad) {
+      state.trayLoad = api("feed/tray/").then(function (body) {
+        state.tray = body.results.map(function (entry) { return entry.author.username; });
+        state.trayNext = body.next;
+      }).catch(function () {
+        state.tray = [];
+      }).then(function () {
+        updateAuthorArrows();
+        return state.tray;
+      });
+    }
+    return state.trayLoad;
+  }
+
+  function moreTray() {
+    const url = state.trayNext;
+    state.trayNext = null;
+    return api(url).then(function (body) {
+      body.results.forEach(function (entry) {
+        if (state.tray.indexOf(entry.author.username) < 0) state.tray.push(entry.author.username);
+      });
+      state.trayNext = body.next;
+    }).catch(function () {});
+  }
+
+  // The author `step` places away, with more of the tray loaded while the loaded part cannot
+  // tell (this author is not in it yet, or is its last one).
+  function findNeighbour(step) {
+    return loadTray().then(function () {
+      const placed = state.tray.indexOf(state.username) >= 0;
+      if (state.trayNext && (!placed || (step > 0 && !neighbour(step)))) {
+        return moreTray().then(function () { return findNeighbour(step); });
+      }
+      return neighbour(step);
     });
   }
 
@@ -468,8 +509,7 @@
   // After the last author the player closes; before the first it stays.
   function goToAuthor(step) {
     hold("busy", true);
-    loadTray().then(function () {
-      const target = neighbour(step);
+    findNeighbour(step).then(function (target) {
       if (!target) {
         if (step > 0) return close();
         return hold("busy", false);
@@ -491,7 +531,7 @@
 
   function updateAuthorArrows() {
     ui.prevAuthor.disabled = !neighbour(-1);
-    ui.nextAuthor.disabled = !neighbour(1);
+    ui.nextAuthor.disabled = !neighbour(1) && !state.trayNext;
   }
 
   function close() {
@@ -515,7 +555,10 @@
     if (state.viewsSent.has(key)) return;
     state.viewsSent.add(key);
     item.seen_by_me = true;
-    api("stories/" + item.id + "/views/", { method: "POST", json: { completed: completed, impression: !completed } }).catch(function () {
+    // Sent once the tray has answered, so this view cannot reorder the tray the player follows.
+    loadTray().then(function () {
+      return api("stories/" + item.id + "/views/", { method: "POST", json: { completed: completed, impression: !completed } });
+    }).catch(function () {
       state.viewsSent.delete(key);
     });
   }
@@ -524,7 +567,7 @@
 
   function updateRail(item) {
     ui.like.setAttribute("aria-pressed", String(Boolean(item.liked_by_me)));
-    ui.like.setAttribute("aria-label", (item.liked_by_me ? "Unlike" : "Like") + " (" + item.like_count + " likes)");
+    ui.like.setAttribute("aria-label", (item.liked_by_me ? "Unlike" : "Like") + " (" + plural(item.like_count, "like", "likes") + ")");
     ui.likeCount.textContent = count(item.like_count);
     ui.comments.hidden = !item.allow_comments;
     ui.commentCount.textContent = count(item.comment_count);
@@ -588,7 +631,7 @@
   }
 
   function toggleLike() {
-    if (!signedIn) return signInFirst();
+    if (!signedIn) return signInFirst({ action: "like", item: current().id });
     const item = current();
     const liked = !item.liked_by_me;
     item.liked_by_me = liked;
@@ -606,6 +649,14 @@
       if (item === current()) updateRail(item);
       toast(error.message);
     });
+  }
+
+  // What the person set out to do before the login page (signInFirst), done on coming back to
+  // the same item, once; kept in this tab only, so no link can make anyone like anything.
+  function afterSignIn() {
+    const after = window.StoriesStickers.takeAfterSignIn();
+    if (!signedIn || !after || after.item !== current().id) return;
+    if (after.action === "like" && !current().liked_by_me) toggleLike();
   }
 
   function share() {
@@ -674,6 +725,8 @@
     ui.sheetMore.hidden = true;
     ui.commentError.textContent = "";
     ui.commentForm.hidden = !signedIn;
+    const login = ui.sheet.querySelector(".comment-login");
+    if (login) login.search = "?next=" + encodeURIComponent(window.location.pathname + window.location.search);
     loadComments("stories/" + item.id + "/comments/", item);
     (signedIn ? ui.commentInput : ui.sheetClose).focus();
   }
@@ -735,12 +788,15 @@
     return li;
   }
 
+  // One comment at a time: Enter pressed twice, like a double click on Post, sends it once.
   function postComment(event) {
     event.preventDefault();
+    if (state.postingComment) return;
     const item = current();
     const text = ui.commentInput.value.trim();
     if (!text) return;
     const button = ui.commentForm.querySelector("button[type=submit]");
+    state.postingComment = true;
     button.disabled = true;
     ui.commentError.textContent = "";
     api("stories/" + item.id + "/comments/", { method: "POST", json: { text: text } }).then(function (comment) {
@@ -753,6 +809,7 @@
     }).catch(function (error) {
       ui.commentError.textContent = error.message;
     }).then(function () {
+      state.postingComment = false;
       button.disabled = false;
     });
   }
@@ -883,6 +940,7 @@
   setMuted(state.muted, false);
   if (document.visibilityState === "hidden") state.pauses.add("hidden");
   root.focus();
-  showAuthor(state.username, state.items, root.dataset.startItem || null);
   loadTray();
+  showAuthor(state.username, state.items, root.dataset.startItem || null);
+  afterSignIn();
 })();

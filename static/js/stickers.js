@@ -256,9 +256,28 @@
     if (note) note.textContent = text;
   }
 
-  function signInFirst(root) {
+  const AFTER_SIGN_IN = "stories:after-sign-in";
+
+  // To the login page and back to this address (the player keeps the item on screen in it).
+  // `after` ({action, item}) is what to do on return; it stays in this tab (sessionStorage), so
+  // no link from elsewhere can make a signed-in person act.
+  function signInFirst(root, after) {
+    try {
+      if (after) window.sessionStorage.setItem(AFTER_SIGN_IN, JSON.stringify(after));
+    } catch (error) { /* storage off: they come back to the item and tap again */ }
     const login = (root && root.dataset.loginUrl) || "/accounts/login/";
     window.location.href = login + "?next=" + encodeURIComponent(window.location.pathname + window.location.search);
+  }
+
+  // What signInFirst was asked to do afterwards, once (it is forgotten as it is read).
+  function takeAfterSignIn() {
+    try {
+      const after = JSON.parse(window.sessionStorage.getItem(AFTER_SIGN_IN) || "null");
+      window.sessionStorage.removeItem(AFTER_SIGN_IN);
+      return after && typeof after === "object" ? after : null;
+    } catch (error) {
+      return null;
+    }
   }
 
   function wire(node, sticker, root) {
@@ -355,7 +374,10 @@
     layer.appendChild(frame);
   }
 
-  window.StoriesStickers = { build: build, place: place, render: render, percent: percent };
+  window.StoriesStickers = {
+    build: build, place: place, render: render, percent: percent,
+    signInFirst: signInFirst, takeAfterSignIn: takeAfterSignIn,
+  };
 
   const player = document.getElementById("player");
   if (player) {

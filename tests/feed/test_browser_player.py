@@ -6,6 +6,7 @@ upload (create, then process inline), so the browser plays what people would see
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -111,6 +112,11 @@ def api_get(page, path: str) -> dict:
     return page.evaluate("path => fetch(path).then(r => r.json())", path)
 
 
+def player_of(username: str) -> re.Pattern:
+    """The player's address for this author; it names the item on screen once it shows one."""
+    return re.compile(rf".*/@{username}/story(\?item=[0-9a-f-]{{36}})?$")
+
+
 def showing(page) -> str:
     return page.get_attribute(".player-stage", "data-story-id")
 
@@ -153,7 +159,7 @@ def test_phone_ring_player_pause_like_comment_and_seen(phone_page, live_server, 
 
     # Tap the ring: the player opens on Bob's clip, playing muted, with its overlay and caption.
     page.locator('.tray-item[href="/@bob/story"]').tap()
-    page.wait_for_url("**/@bob/story")
+    page.wait_for_url(player_of("bob"))
     wait_showing(page, cast["clip"])
     page.wait_for_function("document.querySelector('.player-media video').currentTime > 0.2")
     assert page.evaluate("document.querySelector('.player-media video').muted") is True
@@ -217,7 +223,7 @@ def test_phone_ring_player_pause_like_comment_and_seen(phone_page, live_server, 
 
     # Tap the right side: past Bob's last item, on to the next author (Carol).
     page.locator(".player-zone-next").tap(position={"x": 200, "y": 300})
-    page.wait_for_url("**/@carol/story")
+    page.wait_for_url(player_of("carol"))
     wait_showing(page, cast["carols"])
     assert page.locator(".player-comments").is_hidden()  # Carol turned comments off
 
@@ -293,7 +299,7 @@ def test_desktop_stage_keys_arrows_share_and_focus(desktop_page, live_server, ca
 
     # The arrow goes to the next person; Escape closes and returns home.
     page.locator(".player-next-author").click()
-    page.wait_for_url("**/@carol/story")
+    page.wait_for_url(player_of("carol"))
     page.keyboard.press("Escape")
     page.wait_for_url(live_server.url + "/")
     assert errors == []
