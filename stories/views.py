@@ -266,7 +266,15 @@ def detail(request: HttpRequest, story_id) -> HttpResponse:
         story = selectors.own_stories(viewer).select_related("author", "sound").filter(pk=story_id).first()
     if story is None:
         raise Http404("This story does not exist or is no longer available.")
-    return render(request, "stories/detail.html", {"story": story, "is_video": story.kind == Kind.VIDEO})
+    # The stickers as the player gets them (the same JSON, drawn by the same static/js/stickers.js),
+    # so a shared link shows the story people see in the player.
+    from stickers import selectors as sticker_selectors
+
+    stickers = []
+    if story.state == State.READY:
+        stickers = sticker_selectors.stickers_for([story], viewer, request=request)[story.pk]
+    context = {"story": story, "is_video": story.kind == Kind.VIDEO, "sticker_item": {"stickers": stickers}}
+    return render(request, "stories/detail.html", context)
 
 
 @login_required
