@@ -222,14 +222,10 @@ def create(request: HttpRequest) -> HttpResponse:
         }
         if add_yours
         else None,
-        "answer": {
-            "id": str(answer.pk),
-            "text": answer.text,
-            "asker": answer.author.name,
-            "prompt": answer.sticker.prompt,
-        }
+        "answer": {"id": str(answer.pk), "text": answer.text, "prompt": answer.sticker.prompt}
         if answer
         else None,
+        "me": request.user.username,
         "max_clip_seconds": settings.STORIES_MAX_CLIP_SECONDS,
     }
     sounds = services.available_sounds().select_related("owner")[:50]

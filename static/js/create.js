@@ -29,6 +29,7 @@
   let objectUrl = null;
   let chosen = null; // the File to upload: picked from the device or made by the camera
   let recorded = false; // a camera clip: at most the limit long, nothing to trim
+  let posted = false; // the upload was accepted: leaving the page loses nothing
 
   function csrfToken() {
     return form.querySelector("input[name=csrfmiddlewaretoken]").value;
@@ -51,12 +52,23 @@
   }
 
   function fileSize(bytes) {
-    if (bytes < 1048576) return Math.max(1, Math.round(bytes / 1024)) + " KB";
+    if (bytes < 1024) return bytes + (bytes === 1 ? " byte" : " bytes");
+    if (bytes < 1048576) return Math.round(bytes / 1024) + " KB";
     return (bytes / 1048576).toFixed(1) + " MB";
   }
 
   function showFile(file, fromCamera) {
     showErrors([]);
+    if (!file.size) {
+      // Nothing to preview and nothing the upload would take: say so here, not after a round trip.
+      chosen = null;
+      input.value = "";
+      picker.classList.remove("hidden");
+      editorBox.classList.add("hidden");
+      showErrors(["“" + file.name + "” is empty (0 bytes). Choose another photo or clip."]);
+      errors.scrollIntoView({ block: "nearest" });
+      return;
+    }
     chosen = file;
     recorded = Boolean(fromCamera);
     if (objectUrl) URL.revokeObjectURL(objectUrl);
@@ -147,6 +159,19 @@
     editorBox.classList.add("hidden");
     input.value = "";
     openCamera.focus();
+  });
+
+  // A reload or Back would throw the photo or clip and everything on it away: ask first, unless
+  // the story is already posted.
+  function unsaved() {
+    if (posted) return false;
+    const typed = ["#id_caption", "#id_alt_text"].some(function (selector) { return form.querySelector(selector).value.trim(); });
+    return Boolean(chosen) || typed;
+  }
+  window.addEventListener("beforeunload", function (event) {
+    if (!unsaved()) return;
+    event.preventDefault();
+    event.returnValue = "";
   });
 
   function setStatus(text, percent) {
@@ -242,6 +267,7 @@
       let body = null;
       try { body = JSON.parse(xhr.responseText); } catch (err) { body = null; }
       if (xhr.status === 201 || xhr.status === 202) {
+        posted = true;
         poll(form.dataset.statusUrl + body.id + "/", body);
       } else {
         statusBox.classList.add("hidden");

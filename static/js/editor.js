@@ -23,6 +23,10 @@
   const EMOJI = ["😀", "😂", "😍", "🥰", "😎", "🤩", "🥳", "😭", "😮", "🤔", "🙌", "👏", "👍", "🙏", "💪", "🔥",
     "✨", "💯", "❤️", "💔", "🎉", "🌈", "☀️", "🌙", "⭐", "🍕", "☕", "🎶", "📍", "🐶"];
   const DRAG_PX = 5;
+  // Where a story answering a question shows it (stickers.selectors.ANSWER_CARD on the server).
+  const ANSWER_CARD = { x: 0.5, y: 0.22 };
+  const me = String(context.me || "").toLowerCase();
+  const known = new Map(); // lowercased username -> username, for people the search has shown
 
   const items = []; // {id, kind: "text" | a sticker type, data, node}
   let current = null; // the item whose panel is open
@@ -152,14 +156,59 @@
 
   // --- Adding, editing, removing --------------------------------------------------------------
 
-  // New items land in free-ish places, so a second sticker does not hide the first.
-  const TEXT_SLOTS = [0.25, 0.4, 0.15, 0.33];
-  const STICKER_SLOTS = [0.55, 0.78, 0.4, 0.88, 0.66];
+  // New items land where nothing is yet (text near the top, stickers lower down), so a new one
+  // never hides another: the first free slot, else the least covered one, nudged off any centre
+  // already taken. Each item covers about half its width and height around its centre
+  // (fractions of the frame): text is wide, a poll is tall, an emoji is small.
+  const TEXT_ROWS = [0.25, 0.4, 0.15, 0.55, 0.7, 0.85];
+  const STICKER_ROWS = [0.55, 0.78, 0.4, 0.9, 0.25, 0.12];
+  const COLUMNS = [0.5, 0.3, 0.7];
+  const HALF = { text: [0.3, 0.045], emoji: [0.06, 0.036], mention: [0.15, 0.035], answer: [0.33, 0.08] };
+  const NUDGE = 0.04;
+
+  function area(kind, x, y, scale) {
+    const half = HALF[kind] || [0.33, 0.12];
+    const k = kind === "text" || kind === "answer" ? 1 : Number(scale) || 1;
+    return { x: x, y: y, w: half[0] * k, h: half[1] * k };
+  }
+
+  function taken() {
+    const spots = items.map(function (i) { return area(i.kind, i.data.x, i.data.y, i.data.scale); });
+    if (context.answer) spots.push(area("answer", ANSWER_CARD.x, ANSWER_CARD.y));
+    return spots;
+  }
+
+  function covered(spot, spots) {
+    return spots.reduce(function (sum, other) {
+      const w = Math.max(0, spot.w + other.w - Math.abs(spot.x - other.x));
+      const h = Math.max(0, spot.h + other.h - Math.abs(spot.y - other.y));
+      return sum + w * h;
+    }, 0);
+  }
+
+  function freeSpot(kind) {
+    const spots = taken();
+    const scale = kind === "emoji" ? 1.4 : 1;
+    const rows = kind === "text" ? TEXT_ROWS : STICKER_ROWS;
+    // Text is wide: it fills the middle column first. Stickers fill a row before the next one.
+    const slots = [];
+    rows.forEach(function (y) { COLUMNS.forEach(function (x) { slots.push(area(kind, x, y, scale)); }); });
+    if (kind === "text") slots.sort(function (a, b) { return COLUMNS.indexOf(a.x) - COLUMNS.indexOf(b.x); });
+    let best = slots[0];
+    let least = Infinity;
+    slots.forEach(function (spot) {
+      const cover = covered(spot, spots);
+      if (cover < least) { best = spot; least = cover; }
+    });
+    const same = function (spot) { return spots.some(function (o) { return Math.hypot(spot.x - o.x, spot.y - o.y) < NUDGE; }); };
+    for (let tries = 0; same(best) && tries < 50; tries += 1) {
+      best = area(kind, round(clamp(best.x + NUDGE, 0.1, 0.9)), round(best.y + NUDGE > 0.92 ? 0.1 : best.y + NUDGE), scale);
+    }
+    return { x: best.x, y: best.y };
+  }
 
   function defaults(kind) {
-    const same = items.filter(function (i) { return (i.kind === "text") === (kind === "text"); }).length;
-    const slots = kind === "text" ? TEXT_SLOTS : STICKER_SLOTS;
-    const base = { x: 0.5, y: slots[same % slots.length] };
+    const base = freeSpot(kind);
     switch (kind) {
       case "text": return Object.assign(base, { text: "", font: context.fonts[0].value, color: "#ffffff", background: null, size: 0.07, rotation: 0 });
       case "poll": return Object.assign(base, { question: "", options: ["Yes", "No"], scale: 1, rotation: 0 });
@@ -217,8 +266,15 @@
       if (new Set(seen).size !== seen.length) out.push("The " + label + " options must all be different.");
     } else if ((item.kind === "question" || item.kind === "add_yours") && !d.prompt.trim()) {
       out.push("The " + NAMES[item.kind] + " sticker needs a prompt.");
-    } else if (item.kind === "mention" && !d.username.replace(/^@/, "").trim()) {
-      out.push("Choose who to mention.");
+    } else if (item.kind === "mention") {
+      const name = d.username.replace(/^@/, "").trim();
+      const key = name.toLowerCase();
+      if (!name) out.push("Choose who to mention.");
+      else if (key === me) out.push("You cannot mention yourself.");
+      else if (!known.has(key)) out.push("Nobody is called @" + name + ": choose someone from the list.");
+      else if (items.some(function (other) { return other !== item && other.kind === "mention" && other.data.username.toLowerCase() === key; })) {
+        out.push("You already mention @" + known.get(key) + " in this story.");
+      }
     }
     return out;
   }
@@ -361,6 +417,7 @@
       d.prompt = panel.querySelector("input[type=text]").value;
     } else if (item.kind === "mention") {
       d.username = panel.querySelector("#mention-username").value.trim().replace(/^@/, "");
+      if (known.has(d.username.toLowerCase())) d.username = known.get(d.username.toLowerCase());
     }
     if (item.kind !== "text" && panel.contains(transform)) {
       d.scale = Number(scaleInput.value);
@@ -444,6 +501,7 @@
   }
 
   function choose(username) {
+    known.set(username.toLowerCase(), username);
     mentionInput.value = "@" + username;
     hideResults();
     if (current && current.kind === "mention") {
@@ -468,7 +526,12 @@
       .then(function (page) {
         if (seq !== searchSeq) return;
         results.replaceChildren();
-        (page.results || []).slice(0, 8).forEach(function (person, i) {
+        const people = (page.results || []).filter(function (person) { return person.username.toLowerCase() !== me; });
+        people.forEach(function (person) { known.set(person.username.toLowerCase(), person.username); });
+        if (current && current.kind === "mention" && known.has(current.data.username.toLowerCase())) {
+          current.data.username = known.get(current.data.username.toLowerCase());
+        }
+        people.slice(0, 8).forEach(function (person, i) {
           const option = el("li", "mention-option");
           option.id = "mention-option-" + i;
           option.setAttribute("role", "option");
@@ -577,9 +640,9 @@
     return true;
   }
 
-  // The question being answered (?answer=): a card on the preview, like the story will show it.
+  // The question being answered (?answer=): the card the posted story shows, in the same place.
   if (context.answer) {
-    const card = window.StoriesStickers.build({ type: "answer", asker: context.answer.asker, text: context.answer.text, x: 0.5, y: 0.22 }, { preview: true });
+    const card = window.StoriesStickers.build({ type: "answer", text: context.answer.text, x: ANSWER_CARD.x, y: ANSWER_CARD.y }, { preview: true });
     card.classList.add("editor-fixed");
     stickerLayer.appendChild(card);
   }

@@ -133,10 +133,11 @@
     return node;
   }
 
-  // A question being answered (the create page's ?answer=): shown like a sticker on the preview.
+  // The question a story answers (stickers.selectors.ANSWER_CARD): the same card in the player,
+  // on the story's page and on the editor's preview (the create page's ?answer=).
   function answerCard(sticker) {
     const box = el("div", "sticker sticker-answer");
-    box.appendChild(el("p", "sticker-kicker", sticker.asker ? sticker.asker + " asked" : "Question"));
+    box.appendChild(el("p", "sticker-kicker", "Question"));
     box.appendChild(el("p", "sticker-heading", sticker.text));
     return box;
   }

@@ -8,9 +8,11 @@ Uploads go through the real page and API; processing runs inline (CELERY_TASK_AL
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import User
 from stickers.models import AddYoursResponse, PollVote, Question, Sticker, StickerType
@@ -155,17 +157,22 @@ def test_photo_story_with_text_and_poll_made_in_the_editor(phone_page, live_serv
 
 
 def test_server_refusals_are_shown_next_to_the_editor(desktop_page, live_server, tall_photo):
+    """The editor refuses a mention of nobody itself (test_browser_editor_checks.py); one it
+    took can still be refused by the upload, here because the person is suspended meanwhile."""
     UserFactory(username="ada")
+    bobby = UserFactory(username="bobby", display_name="Bobby Tables")
     page = desktop_page
     login(page, live_server.url, "ada", DEFAULT_PASSWORD)
     page.goto(f"{live_server.url}/stories/create/")
     choose_photo(page, tall_photo)
     page.get_by_role("button", name="Mention", exact=True).click()
-    page.get_by_role("combobox", name="Username").fill("@nobody_here")
+    page.get_by_role("combobox", name="Username").fill("@bob")
+    page.get_by_role("option", name=re.compile("Bobby Tables")).click()
     page.locator("[data-panel=mention]").get_by_role("button", name="Done").click()
+    User.objects.filter(pk=bobby.pk).update(suspended_until=timezone.now() + timedelta(days=1))
     page.get_by_role("button", name="Post to Story").click()
     errors = page.locator("#editor-errors")
-    errors.get_by_text("No account named @nobody_here.").wait_for()
+    errors.get_by_text("No account named @bobby.").wait_for()
     assert Story.objects.count() == 0
 
 

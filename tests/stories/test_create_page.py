@@ -132,12 +132,13 @@ def test_answer_shows_the_question_and_sends_its_id(client, me):
     assert SCRIPT not in html
     assert f'name="answer" value="{question.pk}"' in html
     context = editor_context(response)
+    # No asker: the preview's card is the posted story's card, which says "Question" (issue 19).
     assert context["answer"] == {
         "id": str(question.pk),
         "text": f"Favourite book? {SCRIPT}",
-        "asker": "Curious Cat",
         "prompt": "Ask me anything",
     }
+    assert context["me"] == me.username
 
 
 def test_someone_elses_question_is_a_404(client, me):
