@@ -30,7 +30,7 @@ from .common import delete_stored, story_files
 
 logger = logging.getLogger("stories.purge")
 
-PURGE_BATCH_SIZE = 200  # the first batch's size, and the most a batch grows to is 4 times it
+PURGE_BATCH_SIZE = 100  # the first batch's size; a batch grows to 4 times it at most
 PURGE_TARGET_SECONDS = 0.05
 PURGE_TIME_BUDGET_SECONDS = 45.0
 ARCHIVED_FIELDS = [
