@@ -129,7 +129,10 @@ class Heartbeat:
 
     def __exit__(self, *exc_info: Any) -> None:
         self._stop.set()
-        self._thread.join()
+        # Bounded: a renewal waiting on a row lock must not hold the attempt up (in a test that
+        # runs inside a transaction it would wait for that very transaction). A late renewal
+        # finds the lease gone and changes nothing.
+        self._thread.join(timeout=5)
 
     def _run(self) -> None:
         deadline = time.monotonic() + max_attempt_seconds()
