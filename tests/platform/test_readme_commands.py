@@ -127,12 +127,20 @@ def _interact(argv: list[str], env: dict[str, str], answers: list[tuple[str, str
                 if not chunk:
                     break
                 output += chunk
+            if b"Error:" in output:  # a refused answer is asked again: stop, and show why
+                break
             if pending and pending[0][0].encode() in output.rsplit(b"\n", 1)[-1]:
                 os.write(fd, pending.pop(0)[1].encode() + b"\n")
         else:
             raise AssertionError(f"{argv} did not finish in {timeout}s:\n{output.decode(errors='replace')}")
     finally:
-        _, status = os.waitpid(pid, 0)
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if not done:  # still waiting at a prompt: nothing must outlive the test
+            time.sleep(1)
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if not done:
+                os.kill(pid, signal.SIGKILL)
+                _, status = os.waitpid(pid, 0)
         os.close(fd)
     text = output.decode(errors="replace")
     assert os.waitstatus_to_exitcode(status) == 0, text
@@ -170,7 +178,7 @@ def test_make_run_and_the_readme_manage_commands_work_as_written(tmp_path):
             [python, "manage.py", "createsuperuser"],
             env,
             [
-                ("Username", "readme-root"),
+                ("Username", "readme_root"),
                 ("Email address", "root@example.com"),
                 ("Password:", "a long password nobody guesses 42"),
                 ("Password (again)", "a long password nobody guesses 42"),
@@ -183,7 +191,7 @@ def test_make_run_and_the_readme_manage_commands_work_as_written(tmp_path):
                 "shell",
                 "-c",
                 "from accounts.models import User; "
-                f"print(User.objects.get(username='readme-root').is_superuser, "
+                f"print(User.objects.get(username='readme_root').is_superuser, "
                 f"User.objects.get(username='{someone}').is_staff)",
             ],
             env=env,
