@@ -189,6 +189,7 @@ def test_make_run_and_the_readme_manage_commands_work_as_written(tmp_path):
                 python,
                 "manage.py",
                 "shell",
+                "--no-imports",
                 "-c",
                 "from accounts.models import User; "
                 f"print(User.objects.get(username='readme_root').is_superuser, "
