@@ -181,30 +181,39 @@
   }
 
   const EDITOR_FIELDS = ["overlays", "stickers", "reply_to_sticker", "answer"];
+  const GENERIC = "Something went wrong. Please try again.";
 
+  // The API's errors: {"detail": "...", "errors": {"stickers.0": ["..."], "caption": [...]}}.
+  function fieldErrors(body) {
+    return body && typeof body === "object" && body.errors && typeof body.errors === "object" ? body.errors : null;
+  }
+
+  // The messages about text and stickers, taken out of the body: they go next to the editor.
   function editorMessagesFrom(body) {
     const out = [];
-    if (!body || typeof body !== "object") return out;
-    EDITOR_FIELDS.forEach(function (key) {
-      if (!(key in body)) return;
-      [].concat(body[key]).forEach(function (message) {
-        out.push(typeof message === "string" ? message : JSON.stringify(message));
-      });
-      delete body[key];
+    const errors = fieldErrors(body);
+    if (!errors) return out;
+    Object.keys(errors).forEach(function (key) {
+      const field = key.split(".")[0];
+      if (EDITOR_FIELDS.indexOf(field) < 0) return;
+      [].concat(errors[key]).forEach(function (message) { out.push(String(message)); });
+      delete errors[key];
     });
     return out;
   }
 
+  // Whatever else is wrong: each field's messages, or the one sentence of `detail`.
   function messagesFrom(body) {
-    if (!body || typeof body !== "object") return ["Something went wrong. Please try again."];
-    if (body.detail) return [String(body.detail)];
-    const out = [];
-    Object.keys(body).forEach(function (key) {
-      [].concat(body[key]).forEach(function (message) {
-        out.push(String(message));
+    if (!body || typeof body !== "object") return [GENERIC];
+    const errors = fieldErrors(body);
+    if (errors) {
+      const out = [];
+      Object.keys(errors).forEach(function (key) {
+        [].concat(errors[key]).forEach(function (message) { out.push(String(message)); });
       });
-    });
-    return out.length ? out : ["Something went wrong. Please try again."];
+      return out;
+    }
+    return [body.detail ? String(body.detail) : GENERIC];
   }
 
   function poll(url, story) {
@@ -273,9 +282,8 @@
         statusBox.classList.add("hidden");
         const forEditor = editorMessagesFrom(body);
         if (editor) editor.showErrors(forEditor);
-        let general = xhr.status === 413 && !body ? ["The file is too large."] : [];
-        if (!general.length && body && Object.keys(body).length) general = messagesFrom(body);
-        if (!general.length && !forEditor.length) general = messagesFrom(body);
+        let general = xhr.status === 413 && !body ? ["The file is too large."] : messagesFrom(body);
+        if (!general.length && !forEditor.length) general = [GENERIC];
         if (forEditor.length) general.push("Your story was not posted: see the notes under the preview.");
         showErrors(general);
         if (forEditor.length) editorBox.scrollIntoView({ block: "nearest" });
