@@ -1,0 +1,234 @@
+"""Following and the story tray: followed (and related) authors' live items folded per author
+in the database with window functions, so only a page's rows reach Python."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import FirstValue, RowNumber
+from django.utils import timezone
+
+from accounts import selectors as people
+from accounts.models import Follow, User
+from stories import selectors as stories
+from stories.models import Story
+from stories_site import cursors
+
+from ..models import StoryView
+from .ranking import followed_ids
+from .viewer_state import FeedPage, clamp_page_size, seen_expression, with_viewer_state
+
+Viewer = people.Viewer
+
+
+# --- Following -----------------------------------------------------------------------------------
+
+
+def _following_after(position: tuple) -> Q:
+    """Rows after `position` in the Following order (all_seen, -latest, author, published, pk)."""
+    all_seen, latest, author_id, published, pk = position
+    same_item = Q(published_at=published, pk__gt=pk)
+    same_author = Q(author_id=author_id) & (Q(published_at__gt=published) | same_item)
+    same_latest = Q(latest=latest) & (Q(author_id__gt=author_id) | same_author)
+    return Q(all_seen__gt=all_seen) | (Q(all_seen=all_seen) & (Q(latest__lt=latest) | same_latest))
+
+
+def following_page(viewer: Viewer, cursor: str | None = None, size: int | None = None) -> FeedPage:
+    """Live stories of the accounts the viewer follows: authors with unseen items first, then
+    by their latest item; each author's items together, oldest first (the player's order).
+
+    One query: window functions give each row its author's "all seen" and latest item, so the
+    database orders and cuts the page and only the page's rows come back, however many people
+    the viewer follows."""
+    size = clamp_page_size(size)
+    if not people.is_authenticated(viewer):
+        return FeedPage([], None)
+    payload = cursors.decode(cursor, "following")
+    reference = cursors.moment(payload.get("t")) if payload else timezone.now()
+    after = None
+    if payload and "p" in payload:
+        all_seen, latest, author_id, published, pk = cursors.items(payload["p"], 5)
+        after = (
+            cursors.integer(all_seen, 0, 1),
+            cursors.moment(latest),
+            cursors.integer(author_id),
+            cursors.moment(published),
+            cursors.uuid_hex(pk),
+        )
+    by_author = [F("author_id")]
+    seen = Case(When(seen_expression(viewer, reference), then=Value(1)), default=Value(0))
+    rows = (
+        stories.visible_stories(viewer)
+        .filter(author_id__in=followed_ids(viewer))
+        .annotate(
+            all_seen=Window(Min(seen, output_field=IntegerField()), partition_by=by_author),
+            latest=Window(Max("published_at"), partition_by=by_author),
+        )
+        .select_related("author", "sound")
+        .order_by("all_seen", "-latest", "author_id", "published_at", "pk")
+    )
+    if after is not None:
+        rows = rows.filter(_following_after(after))
+    page = list(with_viewer_state(rows, viewer)[: size + 1])
+    next_cursor = None
+    if len(page) > size:
+        page = page[:size]
+        last = page[-1]
+        latest, published = cursors.micros(last.latest), cursors.micros(last.published_at)
+        position = [last.all_seen, latest, last.author_id, published, last.pk.hex]
+        next_cursor = cursors.encode("following", {"t": cursors.micros(reference), "p": position})
+    return FeedPage(page, next_cursor)
+
+
+def following(viewer: Viewer, limit: int = 60) -> list[Story]:
+    """The first Following page for the home page."""
+    return following_page(viewer, None, limit).items
+
+
+# --- The story tray ------------------------------------------------------------------------------
+
+OWN, FOLLOWED_UNSEEN, OTHERS_UNSEEN, SEEN = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class TrayEntry:
+    """One ring in the tray: an author whose Story the viewer can watch now."""
+
+    author: User
+    has_unseen: bool
+    item_count: int
+    first_unseen_story_id: uuid.UUID | None
+    latest_published_at: datetime
+    segment: int = OTHERS_UNSEEN
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (self.segment, -cursors.micros(self.latest_published_at), -self.author.pk)
+
+
+@dataclass
+class TrayPage:
+    entries: list[TrayEntry]
+    next_cursor: str | None
+
+
+def _per_author(items: QuerySet[Story], viewer: Viewer, reference: datetime) -> QuerySet[Story]:
+    """One row per author of `items` (their newest item, with the author), carrying what a ring
+    needs about all of that author's items: window functions do the folding in the database,
+    so a tray page reads one row per ring however many items and people there are."""
+    by_author = [F("author_id")]
+    unseen = Case(When(seen_expression(viewer, reference), then=Value(0)), default=Value(1))
+    return (
+        items.annotate(
+            item_count=Window(Count("pk"), partition_by=by_author),
+            unseen_count=Window(Sum(unseen, output_field=IntegerField()), partition_by=by_author),
+            latest=Window(Max("published_at"), partition_by=by_author),
+            first_unseen=Window(
+                FirstValue("pk"),
+                partition_by=by_author,
+                order_by=[OrderBy(unseen, descending=True), "published_at", "created_at", "pk"],
+            ),
+            newest=Window(RowNumber(), partition_by=by_author, order_by=[F("published_at").desc(), "-pk"]),
+        )
+        .filter(newest=1)
+        .select_related("author")
+    )
+
+
+def _entry(row: Story, segment: int) -> TrayEntry:
+    return TrayEntry(
+        author=row.author,
+        has_unseen=row.unseen_count > 0,
+        item_count=row.item_count,
+        first_unseen_story_id=row.first_unseen if row.unseen_count else None,
+        latest_published_at=row.latest,
+        segment=segment,
+    )
+
+
+def tray_page(viewer: Viewer, cursor: str | None = None, size: int | None = None) -> TrayPage:
+    """Authors with a live story the viewer may see: the viewer first, then authors with unseen
+    items (followed ones first), then authors seen in full (a dimmed ring); newest first within
+    each group."""
+    size = clamp_page_size(size)
+    payload = cursors.decode(cursor, "tray")
+    reference = cursors.moment(payload.get("t")) if payload else timezone.now()
+    after = None
+    if payload and "p" in payload:
+        segment, latest, author = cursors.items(payload["p"], 3)
+        latest = cursors.integer(latest)
+        cursors.moment(-latest)  # TrayEntry.key holds the time and the author negated
+        after = (cursors.integer(segment, OWN, SEEN), latest, cursors.integer(author))
+
+    visible = stories.visible_stories(viewer)
+    entries: list[TrayEntry] = []
+    walk = visible
+    if people.is_authenticated(viewer):
+        # One IN over a UNION (not OR-ed INs): the database starts from these few people.
+        watched = StoryView.objects.filter(viewer=viewer).values("story__author_id")
+        myself = User.objects.filter(pk=viewer.pk).values("pk")
+        known = Q(author_id__in=followed_ids(viewer).union(watched, myself))
+        followed = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("author_id")))
+        for row in _per_author(visible.filter(known), viewer, reference).annotate(followed=followed):
+            if row.author_id == viewer.pk:
+                segment = OWN
+            elif not row.unseen_count:
+                segment = SEEN
+            else:
+                segment = FOLLOWED_UNSEEN if row.followed else OTHERS_UNSEEN
+            entries.append(_entry(row, segment))
+        walk = visible.exclude(known)
+
+    # Everyone else has nothing seen: walk their newest items from the published_at index,
+    # one row per author (their newest item), from the cursor on.
+    if after is None or after[0] <= OTHERS_UNSEEN:
+        newer = stories.visible_stories(viewer).filter(
+            Q(published_at__gt=OuterRef("published_at"))
+            | Q(published_at=OuterRef("published_at"), pk__gt=OuterRef("pk")),
+            author_id=OuterRef("author_id"),
+        )
+        walk = walk.filter(~Exists(newer))
+        if after is not None and after[0] == OTHERS_UNSEEN:
+            latest, author_id = cursors.moment(-after[1]), -after[2]
+            walk = walk.filter(published_at__lte=latest).filter(
+                Q(published_at__lt=latest) | Q(author_id__lt=author_id)
+            )
+        heads = list(
+            walk.order_by("-published_at", "-author_id").values_list("author_id", flat=True)[: size + 1]
+        )
+        if heads:
+            rows = _per_author(visible.filter(author_id__in=heads), viewer, reference)
+            entries += [_entry(row, OTHERS_UNSEEN) for row in rows]
+
+    entries.sort(key=lambda e: e.key)
+    if after is not None:
+        entries = [e for e in entries if e.key > after]
+    page = entries[:size]
+    next_cursor = None
+    if len(entries) > size:
+        next_cursor = cursors.encode("tray", {"t": cursors.micros(reference), "p": list(page[-1].key)})
+    return TrayPage(page, next_cursor)
+
+
+def tray(viewer: Viewer, limit: int = 30) -> list[TrayEntry]:
+    """The first tray page for the home page."""
+    return tray_page(viewer, None, limit).entries

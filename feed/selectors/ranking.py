@@ -1,0 +1,283 @@
+"""For You: the hot score (docs/ranking.md) and the ranked, cursor-paged feed built on it."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Least, Ln
+from django.utils import timezone
+
+from accounts import selectors as people
+from accounts.models import Follow, User
+from stories import selectors as stories
+from stories.models import Story
+from stories_site import cursors
+
+from ..models import Affinity
+from .viewer_state import FeedPage, clamp_page_size, page_stories, seen_expression
+
+Viewer = people.Viewer
+
+
+# --- The score (docs/ranking.md) -------------------------------------------------------------
+# hot = ln(1 + likes + 2 comments + 3 shares) + (published_at - HOT_EPOCH) / HOT_TAU
+# The PostgreSQL function `feed_hot` (migration 0002) computes the same; keep them equal.
+LIKE_WEIGHT, COMMENT_WEIGHT, SHARE_WEIGHT = 1, 2, 3
+HOT_EPOCH = 1_700_000_000  # seconds; only keeps the numbers small
+HOT_TAU = 4 * 3600.0  # seconds for engagement to count e (2.7) times less
+FOLLOW_BOOST = 1.5  # following the author is worth 6 hours of freshness
+LIKE_BOOST = 0.5  # times ln(1 + likes the viewer gave the author)
+COMMENT_BOOST = 0.7  # times ln(1 + comments the viewer wrote on the author's stories)
+MAX_BOOST = 3.0
+MAX_RUN = 3  # at most this many consecutive For You items by one author
+
+MAX_EXCLUDED = 60  # items pulled forward past the cursor that a For You cursor remembers
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def hot_score(likes: int, comments: int, shares: int, published_at: datetime | None) -> float:
+    """The time-independent part of the score: decayed engagement, in log units. Ordering by
+    it is ordering by engagement x exp(-age / HOT_TAU) at any reference time."""
+    engagement = 1 + LIKE_WEIGHT * likes + COMMENT_WEIGHT * comments + SHARE_WEIGHT * shares
+    published = (published_at or _EPOCH).timestamp()
+    return math.log(engagement) + (published - HOT_EPOCH) / HOT_TAU
+
+
+def sqlite_hot(likes: int, comments: int, shares: int, published: str | None) -> float:
+    """`feed_hot` for SQLite, registered on each connection (feed/apps.py)."""
+    when = datetime.fromisoformat(published).replace(tzinfo=UTC) if published else None
+    return hot_score(likes or 0, comments or 0, shares or 0, when)
+
+
+class Hot(Func):
+    """`feed_hot(like_count, comment_count, share_count, published_at)` on the story row: on
+    PostgreSQL the immutable function the `feed_story_hot` index is built on."""
+
+    function = "feed_hot"
+    output_field = FloatField()
+
+    def __init__(self, **extra: Any) -> None:
+        super().__init__(F("like_count"), F("comment_count"), F("share_count"), F("published_at"), **extra)
+
+
+def _affinity_boost(viewer: User) -> Least:
+    """The viewer's affinity to the row's author, in the same log units as `hot`."""
+    follows = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("author_id")))
+    affinity = Affinity.objects.filter(user=viewer, author=OuterRef("author_id"))
+    likes = Cast(Coalesce(Subquery(affinity.values("likes")[:1]), 0), FloatField())
+    comments = Cast(Coalesce(Subquery(affinity.values("comments")[:1]), 0), FloatField())
+    return Least(
+        Case(When(follows, then=Value(FOLLOW_BOOST)), default=Value(0.0), output_field=FloatField())
+        + Value(LIKE_BOOST) * Ln(Value(1.0) + likes)
+        + Value(COMMENT_BOOST) * Ln(Value(1.0) + comments),
+        Value(MAX_BOOST),
+        output_field=FloatField(),
+    )
+
+
+def followed_ids(viewer: User) -> QuerySet:
+    return Follow.objects.filter(follower=viewer).values("followee_id")
+
+
+def _engaged_ids(viewer: User) -> QuerySet:
+    return Affinity.objects.filter(user=viewer).values("author_id")
+
+
+# --- For You -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ForYouCursor:
+    reference: datetime  # "seen" means seen before this, for the whole scroll
+    position: tuple[int, float, uuid.UUID] | None  # (segment, score, id) of the last item passed
+    excluded: tuple[uuid.UUID, ...] = ()  # items shown early, out of order (the author cap)
+    run_author: int | None = None
+    run_length: int = 0
+
+    def encode(self) -> str:
+        payload: dict[str, Any] = {"t": cursors.micros(self.reference)}
+        if self.position:
+            segment, score, pk = self.position
+            payload["p"] = [segment, repr(score), pk.hex]
+        if self.excluded:
+            payload["x"] = cursors.pack_uuids(self.excluded)
+        if self.run_author is not None:
+            payload["a"], payload["r"] = self.run_author, self.run_length
+        return cursors.encode("for-you", payload)
+
+    @classmethod
+    def decode(cls, cursor: str | None) -> _ForYouCursor:
+        payload = cursors.decode(cursor, "for-you")
+        if payload is None:
+            return cls(reference=timezone.now(), position=None)
+        position = None
+        if "p" in payload:
+            segment, score, pk = cursors.items(payload["p"], 3)
+            position = (cursors.integer(segment, 0, 1), cursors.number(score), cursors.uuid_hex(pk))
+        run_author = payload.get("a")
+        return cls(
+            reference=cursors.moment(payload.get("t")),
+            position=position,
+            excluded=tuple(cursors.uuid_list(payload.get("x"), MAX_EXCLUDED)),
+            run_author=cursors.integer(run_author) if run_author is not None else None,
+            run_length=cursors.integer(payload.get("r", 0), 0),
+        )
+
+
+def _after(position: tuple[int, float, uuid.UUID], segment: int | None) -> Q | None:
+    """Rows after `position` in (segment asc, score desc, id desc) order. For a branch whose
+    segment is the constant `segment`, None means "the whole branch is before the cursor"."""
+    cursor_segment, score, pk = position
+    same = Q(score__lte=score) & (Q(score__lt=score) | Q(score=score, pk__lt=pk))
+    if segment is None:
+        return Q(segment__gt=cursor_segment) | (Q(segment=cursor_segment) & same)
+    if segment < cursor_segment:
+        return None
+    return Q() if segment > cursor_segment else same
+
+
+def _for_you_sql(viewer: Viewer, cursor: _ForYouCursor, limit: int) -> tuple[str, list]:
+    """One statement: the next `limit` candidates (id, author_id, segment, score), in order."""
+    visible = stories.visible_stories(viewer)
+    if cursor.excluded:
+        visible = visible.exclude(pk__in=cursor.excluded)
+    branches: list[tuple[QuerySet, int | None]] = []
+    if people.is_authenticated(viewer):
+        visible = visible.exclude(author=viewer)
+        seen = seen_expression(viewer, cursor.reference)
+        # The people the viewer relates to are few, so every one of their items is scored in
+        # full. One IN over a UNION (not OR-ed INs) lets the database start from those people
+        # and the (author, state, published_at) index, never from every live story.
+        related = followed_ids(viewer).union(_engaged_ids(viewer))
+        personal = visible.filter(author_id__in=related).annotate(
+            segment=Case(When(seen, then=Value(1)), default=Value(0), output_field=IntegerField()),
+            score=Hot() + _affinity_boost(viewer),
+        )
+        # Everyone else: the unseen ones walked from the hot index, the seen ones found from
+        # the viewer's own views (few).
+        others = visible.exclude(author_id__in=related).annotate(score=Hot())
+        unseen = others.filter(~seen).annotate(segment=Value(0, output_field=IntegerField()))
+        seen_others = others.filter(seen).annotate(segment=Value(1, output_field=IntegerField()))
+        branches = [(personal, None), (unseen, 0), (seen_others, 1)]
+    else:
+        everyone = visible.annotate(score=Hot(), segment=Value(0, output_field=IntegerField()))
+        branches = [(everyone, 0)]
+    parts, params = [], []
+    for number, (queryset, segment) in enumerate(branches):
+        if cursor.position is not None:
+            condition = _after(cursor.position, segment)
+            if condition is None:
+                continue
+            queryset = queryset.filter(condition)
+        queryset = queryset.order_by(F("score").desc(), F("pk").desc()).values_list(
+            "pk", "author_id", "segment", "score"
+        )[:limit]
+        sql, branch_params = queryset.query.sql_with_params()
+        # ORM-compiled SQL with its values as parameters; nothing from the request is inlined.
+        parts.append(f"SELECT * FROM ({sql}) AS b{number}")  # noqa: S608
+        params.extend(branch_params)
+    if not parts:
+        return "", []
+    union = " UNION ALL ".join(parts)
+    sql = (
+        f"SELECT u.pk, u.author_id, u.segment, u.score FROM ({union}) AS u "  # noqa: S608
+        "ORDER BY u.segment ASC, u.score DESC, u.pk DESC LIMIT %s"
+    )
+    return sql, [*params, limit]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    pk: uuid.UUID
+    author_id: int
+    segment: int
+    score: float
+
+
+def _for_you_candidates(viewer: Viewer, cursor: _ForYouCursor, limit: int) -> list[_Candidate]:
+    sql, params = _for_you_sql(viewer, cursor, limit)
+    if not sql:
+        return []
+    with connection.cursor() as db:
+        db.execute(sql, params)
+        rows = db.fetchall()
+    return [
+        _Candidate(pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk)), author, int(seg), float(score))
+        for pk, author, seg, score in rows
+    ]
+
+
+def _arrange(
+    candidates: list[_Candidate], size: int, run_author: int | None, run_length: int
+) -> tuple[list[int], int | None, int]:
+    """Indexes of `candidates` to show, in order: best first, but never more than MAX_RUN in a
+    row by one author while someone else's item is within reach (it is pulled forward)."""
+    pending = list(range(len(candidates)))
+    chosen: list[int] = []
+    while pending and len(chosen) < size:
+        pick = next(
+            (
+                slot
+                for slot, index in enumerate(pending)
+                if candidates[index].author_id != run_author or run_length < MAX_RUN
+            ),
+            0,  # only the same author is left within reach: show it rather than nothing
+        )
+        index = pending.pop(pick)
+        chosen.append(index)
+        author = candidates[index].author_id
+        run_length = run_length + 1 if author == run_author else 1
+        run_author = author
+    return chosen, run_author, run_length
+
+
+def for_you_page(viewer: Viewer, cursor: str | None = None, size: int | None = None) -> FeedPage:
+    """Ranked live stories the viewer may see (not their own): unseen before seen, then by
+    score = hot + affinity (docs/ranking.md), at most MAX_RUN in a row per author."""
+    size = clamp_page_size(size)
+    state = _ForYouCursor.decode(cursor)
+    lookahead = max(size, 10)
+    candidates = _for_you_candidates(viewer, state, size + lookahead)
+    chosen, run_author, run_length = _arrange(candidates, size, state.run_author, state.run_length)
+    shown = set(chosen)
+    first_pending = next((i for i in range(len(candidates)) if i not in shown), None)
+    next_cursor = None
+    if first_pending is not None:
+        # Everything before the first item not shown is behind us; items shown early (pulled
+        # forward past it) are remembered so the next page skips them.
+        position = state.position
+        if first_pending > 0:
+            last = candidates[first_pending - 1]
+            position = (last.segment, last.score, last.pk)
+        early = [candidates[i].pk for i in chosen if i > first_pending]
+        excluded = (*state.excluded, *early)[-MAX_EXCLUDED:]
+        next_cursor = _ForYouCursor(
+            state.reference, position, tuple(excluded), run_author, run_length
+        ).encode()
+    items = page_stories(viewer, [candidates[i].pk for i in chosen])
+    return FeedPage(items, next_cursor)
+
+
+def for_you(viewer: Viewer, limit: int = 60) -> list[Story]:
+    """The first For You page for the home page."""
+    return for_you_page(viewer, None, limit).items
