@@ -12,8 +12,8 @@ An outage (the database or Redis unreachable) is answered 503 with `Retry-After`
 `{"detail": ...}` under /api/, a plain page elsewhere. OutageMiddleware catches it from views
 (DRF's exception handler leaves these errors alone, so they reach it); `outage_aware` wraps
 handler500 for failures in middleware (a session or a signed-in person read from the database).
-The cache is the exception: it only serves throttling, so OutageTolerantRedisCache makes it miss
-instead of failing while Redis is down, and requests go on unthrottled.
+Throttling is the exception: ThrottleCache lets requests through unthrottled while Redis is down,
+so an outage of the cache never fails an upload or a feed.
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from pathlib import Path
 import redis.exceptions
 from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
+from rest_framework.throttling import SimpleRateThrottle
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ def check_database() -> None:
 
 
 def check_cache() -> None:
-    """A real round trip to Redis (the tolerant cache would hide a failure), else set and get."""
+    """A round trip to Redis, else a set and a get."""
     client = getattr(getattr(cache, "_cache", None), "get_client", None)
     if client is not None:
         client(write=True).ping()
@@ -182,54 +182,42 @@ CHECKS: dict[str, Callable[[], None]] = {
 }
 
 
-# --- The cache while Redis is down -----------------------------------------------------------
+# --- Throttling while Redis is down ----------------------------------------------------------
 
 
-class OutageTolerantRedisCache(RedisCache):
-    """Django's Redis cache whose reads miss and writes are dropped while Redis is unreachable.
+class ThrottleCache:
+    """The default cache as DRF's throttles see it: reads miss and writes are dropped while Redis
+    is unreachable, so a request goes through unthrottled instead of failing. Rate limits guard
+    the site; they must not turn a Redis outage into failed uploads and feeds.
 
-    Only for operations whose loss is harmless (throttle counters: a request goes through
-    unthrottled for the outage). `add`, `incr` and `decr`, which callers use for locks and exact
-    counts, still raise."""
+    Only the throttles get this view. Everything else that uses the cache, the log-in lockout
+    counts above all, still fails (503) while Redis is down, so an outage never lifts a lockout."""
 
     _last_warning = 0.0
 
     def _unreachable(self, exc: Exception) -> None:
         now = time.monotonic()
-        if now - OutageTolerantRedisCache._last_warning > 60:  # one line a minute, not per request
-            OutageTolerantRedisCache._last_warning = now
-            logger.warning("Cache unreachable, carrying on without it: %r", exc)
+        if now - ThrottleCache._last_warning > 60:  # one line a minute, not one per request
+            ThrottleCache._last_warning = now
+            logger.warning("Cache unreachable: requests go unthrottled until it is back: %r", exc)
 
     def get(self, key, default=None, version=None):
         try:
-            return super().get(key, default, version)
+            return cache.get(key, default, version)
         except REDIS_ERRORS as exc:
             self._unreachable(exc)
             return default
 
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except REDIS_ERRORS as exc:
-            self._unreachable(exc)
-            return {}
-
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         try:
-            super().set(key, value, timeout, version)
+            cache.set(key, value, timeout, version)
         except REDIS_ERRORS as exc:
             self._unreachable(exc)
 
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except REDIS_ERRORS as exc:
-            self._unreachable(exc)
-            return list(data)
+    def __getattr__(self, name: str):
+        return getattr(cache, name)
 
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except REDIS_ERRORS as exc:
-            self._unreachable(exc)
-            return False
+
+# DRF's throttles (and their subclasses in the apps) read `SimpleRateThrottle.cache`. This module
+# is imported when Django loads MIDDLEWARE, before any request is served.
+SimpleRateThrottle.cache = ThrottleCache()
