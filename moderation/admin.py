@@ -303,12 +303,12 @@ def story_preview(story: Story) -> SafeString:
         poster = reverse("admin:moderation_story_media", args=[story.pk, "poster"])
         player = format_html(
             '<video controls preload="metadata" src="{}" poster="{}" '
-            'style="max-width:270px;max-height:480px"></video>',
+            'width="270" height="480"></video>',  # attributes: the page policy bars style attributes
             media_url,
             poster,
         )
     else:
-        player = format_html('<img src="{}" alt="{}" style="max-width:270px">', media_url, story.alt_text)
+        player = format_html('<img src="{}" alt="{}" width="270">', media_url, story.alt_text)
     overlays = format_html_join("", "<li>text: “{}”</li>", ((o.get("text", ""),) for o in story.overlays))
     stickers = format_html_join(
         "",

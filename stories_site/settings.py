@@ -8,8 +8,11 @@ code to production services (PostgreSQL, Redis, S3). See README.md for the varia
 import os
 from pathlib import Path
 
+import csp.constants as _csp
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from stories_site import page_policies as _page_policies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -89,6 +92,9 @@ MIDDLEWARE = [
     # balancer probing an instance by its address over plain HTTP gets an answer.
     "stories_site.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Page policies: Content-Security-Policy (django-csp) and Permissions-Policy on every page.
+    "csp.middleware.CSPMiddleware",
+    "stories_site.page_policies.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -334,7 +340,33 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Page policies (docs/security.md, "Page policies") --------------------------------------
+# Scripts and styles only from our own files (no inline code, no style attributes); media and
+# posters from this site, from blob: (the create page's previews and camera) and, with S3, from
+# the bucket that presigned media URLs redirect to. The media views set their own stricter CSP.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+_MEDIA_ORIGINS = _page_policies.storage_origins(
+    bucket=AWS_STORAGE_BUCKET_NAME,
+    endpoint_url=os.environ.get("AWS_S3_ENDPOINT_URL", ""),
+    region=os.environ.get("AWS_S3_REGION_NAME", ""),
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", _csp.NONCE],  # the nonce only where a page asks for one: API docs
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", *_MEDIA_ORIGINS],
+        "media-src": ["'self'", "blob:", *_MEDIA_ORIGINS],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

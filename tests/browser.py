@@ -62,10 +62,41 @@ def page_at(browser, width: int, height: int = 800, *, phone: bool = False):
         options.update(is_mobile=True, has_touch=True, device_scale_factor=2)
     context = browser.new_context(**options)
     context.set_default_timeout(15_000)
+    violations = watch_policy_violations(context)
     try:
         yield context.new_page()
     finally:
         context.close()
+    assert_no_policy_violations(violations)
+
+
+# Every CSP violation is reported through the console, whichever frame or page it happens in:
+# the browser's own "Refused to ..." message and, from this listener, one naming the directive.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("CSP violation: " + event.effectiveDirective + " blocked " +
+                (event.blockedURI || "inline code") + " at " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
+_VIOLATION_MARKS = ("CSP violation:", "Content Security Policy", "Refused to")
+
+
+def watch_policy_violations(context) -> list[str]:
+    """Record every Content-Security-Policy violation in `context`'s pages; returns the list the
+    messages are appended to. The page fixtures fail a test at teardown when it is not empty."""
+    seen: list[str] = []
+
+    def note(message) -> None:
+        if any(mark in message.text for mark in _VIOLATION_MARKS):
+            seen.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    context.add_init_script(_REPORT_VIOLATIONS)
+    context.on("console", note)
+    return seen
+
+
+def assert_no_policy_violations(seen: list[str]) -> None:
+    assert not seen, "Content-Security-Policy violations:\n" + "\n".join(seen)
 
 
 def page_width(page) -> int:

@@ -203,16 +203,29 @@ def browser(chromium_path):
 
 
 def _page(browser, **context_options):
+    """A page in a fresh context; the site's CSP stays on, and every violation is recorded."""
+    from tests.browser import watch_policy_violations
+
     context = browser.new_context(**context_options)
     context.set_default_timeout(15_000)
+    violations = watch_policy_violations(context)
     page = context.new_page()
-    return context, page
+    return context, page, violations
+
+
+def _close(context, violations: list[str]) -> None:
+    """Close the context, then fail the test if any page broke the Content-Security-Policy."""
+    from tests.browser import assert_no_policy_violations
+
+    context.close()
+    assert_no_policy_violations(violations)
 
 
 @pytest.fixture
 def phone_page(browser):
-    """A fresh page in a phone-sized, touch-enabled context (390x844 @2x)."""
-    context, page = _page(
+    """A fresh page in a phone-sized, touch-enabled context (390x844 @2x). Fails the test at
+    teardown on any Content-Security-Policy violation."""
+    context, page, violations = _page(
         browser,
         viewport={"width": 390, "height": 844},
         is_mobile=True,
@@ -220,15 +233,16 @@ def phone_page(browser):
         device_scale_factor=2,
     )
     yield page
-    context.close()
+    _close(context, violations)
 
 
 @pytest.fixture
 def desktop_page(browser):
-    """A fresh page in a desktop-sized context (1366x900)."""
-    context, page = _page(browser, viewport={"width": 1366, "height": 900})
+    """A fresh page in a desktop-sized context (1366x900). Fails the test at teardown on any
+    Content-Security-Policy violation."""
+    context, page, violations = _page(browser, viewport={"width": 1366, "height": 900})
     yield page
-    context.close()
+    _close(context, violations)
 
 
 @pytest.fixture

@@ -44,6 +44,12 @@
     });
   }
 
+  // Each swatch previews its look; set here because the page policy allows no style attributes.
+  form.querySelectorAll("input[name=filter]").forEach(function (input) {
+    const swatch = input.parentNode.querySelector(".swatch");
+    if (swatch) swatch.style.filter = input.dataset.css || "none";
+  });
+
   function applyFilter() {
     const picked = form.querySelector("input[name=filter]:checked");
     const css = picked ? picked.dataset.css : "none";

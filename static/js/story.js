@@ -1,10 +1,22 @@
 // A story's own page (/stories/<id>/, the link people share): its stickers drawn by the player's
-// own builder (static/js/stickers.js), the processing status polled until the story is ready,
+// own builder (static/js/stickers.js), its text overlays placed, the processing status polled until the story is ready,
 // and a confirmation before deleting.
 (function () {
   "use strict";
   const root = document.getElementById("story-view");
   if (!root) return;
+
+  // Text overlays: the template writes their place and colours as data attributes (the page
+  // policy allows no style attributes), applied here as the player does.
+  root.querySelectorAll(".overlay-layer .overlay").forEach(function (p) {
+    const d = p.dataset;
+    p.style.left = (Number(d.x) || 0) * 100 + "%";
+    p.style.top = (Number(d.y) || 0) * 100 + "%";
+    p.style.setProperty("--overlay-size", String(Number(d.size) || 0.06));
+    p.style.setProperty("--overlay-rotation", (Number(d.rotation) || 0) + "deg");
+    if (d.color) p.style.color = d.color;
+    if (d.background) p.style.background = d.background;
+  });
 
   const layer = root.querySelector(".story-stickers");
   const data = document.getElementById("story-stickers");
