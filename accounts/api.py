@@ -17,8 +17,8 @@ from analytics import selectors as analytics_selectors
 from stories import selectors as story_selectors
 from stories_site.api import PAGE_PARAMETERS, CursorPagination, error_response
 
-from . import selectors, services
-from .models import USERNAME_PATTERN, User
+from . import selectors, services, tokens
+from .models import USERNAME_PATTERN, ApiToken, User
 from .serializers import (
     FollowRowSerializer,
     FollowSerializer,
@@ -82,7 +82,10 @@ class TokenView(AuthThrottleMixin, APIView):
         responses={200: TokenSerializer, 400: PLAIN_ERRORS[400]},
         summary="Get an API token",
         description=(
-            "Send it as `Authorization: Token <token>`. Suspended accounts get a 400 saying until when."
+            "Send it as `Authorization: Token <token>`. Each call makes a new token (list and "
+            "revoke them at `auth/tokens/`). Suspended accounts get a 400 saying until when. After "
+            "too many wrong passwords for the account or from the address, every attempt (the "
+            "right password too) answers 429 with `Retry-After` until the lockout ends."
         ),
         tags=["auth"],
     )
@@ -91,18 +94,28 @@ class TokenView(AuthThrottleMixin, APIView):
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         try:
-            token = services.issue_token(request._request, data["username"], data["password"])
+            _token, key = services.issue_token(request._request, data["username"], data["password"])
         except DjangoValidationError as exc:
             return Response({"detail": exc.messages[0]}, status=status.HTTP_400_BAD_REQUEST)
-        return Response(TokenSerializer(token).data)
+        return Response(TokenSerializer({"key": key}).data)
 
 
 class LogoutView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={204: None}, summary="Delete your API token", tags=["auth"])
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Delete your API token",
+        description="Deletes the token the request is made with; made with a session, every "
+        "API token of yours.",
+        tags=["auth"],
+    )
     def post(self, request: Request) -> Response:
-        services.revoke_token(request.user)
+        if isinstance(request.auth, ApiToken):
+            request.auth.delete()
+        else:
+            tokens.revoke_all_tokens(request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

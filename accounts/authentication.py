@@ -1,21 +1,88 @@
-"""Suspension applies to sessions and tokens that already exist, not only to new log-ins."""
+"""API tokens and sessions that end: suspension, a new password, a token's own lifetime.
 
+Suspension applies to sessions and tokens that already exist, not only to new log-ins; a new
+password ends every token (accounts.models.User.save) and every other session (Django ties
+sessions to the password's hash); STORIES_TOKEN_TTL_HOURS, when set, ends a token that long after
+it was made.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.db import transaction
+from django.utils import timezone
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from .models import ApiToken, User, legacy_tokens, token_digest
 from .services import login_refusal
+
+INVALID = "Invalid token."
+EXPIRED = "This token has expired: get a new one from POST /api/v1/auth/token/."
+# A token's `last_used_at` is written at most this often: not one write per request.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+def token_lifetime() -> timedelta | None:
+    hours = settings.STORIES_TOKEN_TTL_HOURS
+    return timedelta(hours=hours) if hours else None
+
+
+def token_expires_at(token: ApiToken):
+    lifetime = token_lifetime()
+    return token.created_at + lifetime if lifetime else None
+
+
+def _adopt_legacy(key: str) -> ApiToken | None:
+    """A key from DRF's own token table (made before ApiToken, or by a script that still uses
+    DRF's model) becomes an ApiToken on first use, with its age, and leaves that table."""
+    if len(key) != 2 * ApiToken.KEY_BYTES or not key.isalnum():
+        return None  # not the shape of a DRF key: nothing to look up
+    with transaction.atomic():
+        legacy = legacy_tokens().select_for_update().filter(key=key).first()
+        if legacy is None:
+            return None
+        token = ApiToken.objects.create(
+            user_id=legacy.user_id,
+            digest=token_digest(key),
+            prefix=key[: ApiToken.PREFIX_LENGTH],
+            name="API token",
+            created_at=legacy.created,
+        )
+        legacy.delete()
+    return token
 
 
 class ActiveTokenAuthentication(TokenAuthentication):
-    """Token auth that refuses suspended or disabled people with a plain 401."""
+    """`Authorization: Token <key>` against ApiToken (a digest lookup), refusing with a plain 401
+    a token past its lifetime and the tokens of suspended or disabled people."""
 
-    def authenticate_credentials(self, key):
-        user, token = super().authenticate_credentials(key)
+    model = ApiToken
+
+    def authenticate_credentials(self, key: str) -> tuple[User, ApiToken]:
+        token = ApiToken.objects.select_related("user").filter(digest=token_digest(key)).first()
+        if token is None:
+            token = _adopt_legacy(key)
+        if token is None:
+            raise AuthenticationFailed(INVALID)
+        expires_at = token_expires_at(token)
+        now = timezone.now()
+        if expires_at is not None and expires_at <= now:
+            token.delete()
+            raise AuthenticationFailed(EXPIRED)
+        user = token.user
+        if not user.is_active:
+            raise AuthenticationFailed("User inactive or deleted.")
         refusal = login_refusal(user)
         if refusal:
             raise AuthenticationFailed(refusal)
+        if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
         return user, token
 
 

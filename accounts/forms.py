@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 
 from . import services
 from .models import User
@@ -48,6 +50,22 @@ class LoginForm(AuthenticationForm):
         refusal = services.login_refusal(user)
         if refusal:
             raise forms.ValidationError(refusal, code="inactive")
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    """Django's form, checking the old password through `authenticate` so that wrong guesses
+    count toward the account's lockout (accounts/lockout.py), as at every door that takes one."""
+
+    def __init__(self, user: User, *args, request=None, **kwargs) -> None:
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        checked = authenticate(self.request, username=self.user.get_username(), password=old_password)
+        if checked is None or checked.pk != self.user.pk:
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
 
 
 class ProfileForm(forms.Form):

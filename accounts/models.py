@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 from datetime import UTC, datetime
 
@@ -98,6 +99,58 @@ class User(AbstractUser):
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", kwargs={"username": self.username})
 
+    def save(self, *args, **kwargs) -> None:
+        """A new password (changed, reset, set by an admin) ends every API token: whoever held
+        one with the old password does not keep the account. Sessions end by themselves, as
+        Django ties each to the password's hash; the password-change doors keep the session
+        they were used from (`update_session_auth_hash`) and hand out a fresh token."""
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.objects.filter(user=self).delete()
+            legacy_tokens().filter(user=self).delete()
+
+
+def legacy_tokens():
+    """DRF's one-token-per-person table, from before ApiToken: read only to adopt a key made
+    there (accounts.authentication) and emptied with the rest when a password changes."""
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.all()
+
+
+def token_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """One API token of a person: one per device or script, listed and revoked one by one.
+
+    Only a SHA-256 digest of the key is stored, so a copy of the database holds no working
+    token; the key itself is shown once, when it is made. `prefix` (its first characters) tells
+    tokens apart in the list. STORIES_TOKEN_TTL_HOURS, when set, ends a token that long after
+    it was made (accounts.authentication)."""
+
+    KEY_BYTES = 20  # 40 hex characters, the shape of DRF's keys
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=PREFIX_LENGTH)
+    name = models.CharField(max_length=200, blank=True, help_text="The client that asked for it.")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="apitoken_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}... of {self.user_id}"
+
+    @classmethod
+    def new_key(cls) -> str:
+        return secrets.token_hex(cls.KEY_BYTES)
+
 
 class Follow(models.Model):
     follower = models.ForeignKey(User, on_delete=models.CASCADE, related_name="following_links")
@@ -150,6 +203,12 @@ class Notification(models.Model):
     story = models.ForeignKey(
         "stories.Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A comment notification points at the comment and never copies its words: deleting the
+    # comment deletes the notification, so the text is gone everywhere at once.
+    comment = models.ForeignKey(
+        "feed.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The words of the site's own notices (moderation, Add Yours); empty for comments.
     text = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -159,3 +218,8 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id} from {self.actor_id}"
+
+    @property
+    def shown_text(self) -> str:
+        """What the notification quotes: the comment as it is now, or the notice's own words."""
+        return self.comment.text if self.comment_id else self.text

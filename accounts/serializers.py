@@ -144,6 +144,11 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     actor = serializers.SerializerMethodField()
     story_id = serializers.UUIDField(read_only=True, allow_null=True)
+    text = serializers.CharField(
+        source="shown_text",
+        read_only=True,
+        help_text="A comment notification's comment, as it is now; a notice's own words; or empty.",
+    )
     read = serializers.SerializerMethodField()
 
     class Meta:

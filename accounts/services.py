@@ -7,6 +7,7 @@ Pages, the API and tasks call these; they never write accounts rows themselves, 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from importlib import import_module
 from pathlib import PurePosixPath
 from typing import IO, TYPE_CHECKING
@@ -20,7 +21,6 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from analytics import services as analytics
 from stories import selectors as story_selectors
@@ -28,9 +28,10 @@ from stories.media import MediaError, sanitize_image
 from stories.media.errors import UNREADABLE
 
 from . import selectors
-from .models import Block, Follow, Notification, User, avatar_upload_to
+from .models import ApiToken, Block, Follow, Notification, User, avatar_upload_to
 
 if TYPE_CHECKING:
+    from feed.models import Comment
     from stories.models import Story
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,8 @@ RESERVED_USERNAMES = frozenset(
     {"me", "admin", "stories", "stories.team", "support", "moderator", "moderators"}
 )
 AVATAR_MAX_SIZE = (400, 400)
+# One "started following you" per pair in this window, however often they unfollow and follow.
+FOLLOW_NOTICE_WINDOW = timedelta(hours=24)
 AVATAR_NOT_A_PHOTO = "A profile photo must be a photo (JPEG, PNG, WebP or HEIC); this file is not one."
 
 
@@ -97,21 +100,19 @@ def login_refusal(user: User) -> str | None:
     return None
 
 
-def issue_token(request: HttpRequest | None, username: str, password: str) -> Token:
-    """An API token for the right credentials, unless the person is suspended."""
+def issue_token(request: HttpRequest, username: str, password: str) -> tuple[ApiToken, str]:
+    """A new API token (the row, and its key, shown this once) for the right credentials, unless
+    the person is suspended. Each call makes another token (one per device or script); the
+    request is needed: the lockout counts failures by account and by the client's address."""
+    from .tokens import client_name, create_token
+
     user = authenticate(request, username=username, password=password)
     if user is None:
         raise ValidationError("Wrong username or password.")
     refusal = login_refusal(user)
     if refusal:
         raise ValidationError(refusal)
-    token, _ = Token.objects.get_or_create(user=user)
-    return token
-
-
-def revoke_token(user: User) -> None:
-    """Sign the API client out: the token stops working everywhere at once."""
-    Token.objects.filter(user=user).delete()
+    return create_token(user, name=client_name(request))
 
 
 def clear_expired_sessions() -> None:
@@ -317,7 +318,13 @@ def unblock(blocker: User, blocked: User) -> bool:
 
 
 def notify(
-    recipient: User, actor: User, kind: str, story: Story | None = None, text: str = ""
+    recipient: User,
+    actor: User,
+    kind: str,
+    story: Story | None = None,
+    text: str = "",
+    *,
+    comment: Comment | None = None,
 ) -> Notification | None:
     """Tell `recipient` what `actor` did; None when the rules say nobody should be told.
 
@@ -325,7 +332,9 @@ def notify(
     seen (inactive or suspended), and never about someone else's story the recipient may not
     see (a friends-only story mentioning someone who is not a friend): the notification would
     reveal the story. A like repeated while the first is still unread (like, unlike, like) does
-    not ring twice."""
+    not ring twice, and a follow rings once per pair in FOLLOW_NOTICE_WINDOW, so a follow and
+    unfollow loop cannot flood anyone's inbox. A comment notification points at the comment
+    (`comment`) and copies none of its words: `text` is for the site's own notices."""
     if kind not in Notification.Kind.values:
         raise ValueError(f"Unknown notification kind: {kind!r}")
     if recipient.pk == actor.pk:
@@ -337,15 +346,18 @@ def notify(
     if someone_elses and not story_selectors.can_view(story, recipient):
         return None
     story_id = story.pk if story is not None else None
+    earlier = Notification.objects.filter(recipient=recipient, actor=actor, kind=kind)
+    if kind == Notification.Kind.LIKE and earlier.filter(story_id=story_id, read_at__isnull=True).exists():
+        return None
     if (
-        kind == Notification.Kind.LIKE
-        and Notification.objects.filter(
-            recipient=recipient, actor=actor, kind=kind, story_id=story_id, read_at__isnull=True
-        ).exists()
+        kind == Notification.Kind.FOLLOW
+        and earlier.filter(created_at__gt=timezone.now() - FOLLOW_NOTICE_WINDOW).exists()
     ):
         return None
+    if comment is not None:
+        text = ""
     return Notification.objects.create(
-        recipient=recipient, actor=actor, kind=kind, story_id=story_id, text=text[:500]
+        recipient=recipient, actor=actor, kind=kind, story_id=story_id, comment=comment, text=text[:500]
     )
 
 

@@ -30,7 +30,7 @@ from stories import selectors as story_selectors
 from stories.serializers import StorySerializer
 
 from . import selectors, services
-from .forms import LoginForm, ProfileForm, SignupForm
+from .forms import LoginForm, PasswordChangeForm, ProfileForm, SignupForm
 from .models import User
 
 PEOPLE_PER_PAGE = 50
@@ -91,9 +91,16 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    """A new password ends every other session and every API token (accounts.models.User.save);
+    this session stays signed in."""
+
     template_name = "accounts/password_change.html"
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("accounts:edit")
-    success_message = "Your password is changed."
+    success_message = "Your password is changed. You are signed out everywhere else."
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 # --- Own profile ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from accounts.clients import client_address
 from stories import selectors as story_selectors
 from stories.models import Story
 from stories.serializers import StorySerializer
@@ -190,7 +191,7 @@ class ViewView(APIView):
         story = story_or_404(request, story_id)
         incoming = ViewSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        services.record_view(request.user, story, **incoming.validated_data)
+        services.record_view(request.user, story, client=client_address(request), **incoming.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -198,7 +199,11 @@ class ShareView(EngagementView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        request=None, responses={200: ShareSerializer, **ERRORS}, summary="Share a story", tags=["engagement"]
+        request=None,
+        responses={200: ShareSerializer, **ERRORS},
+        summary="Share a story",
+        description="Counted once per person: sharing again answers the same count.",
+        tags=["engagement"],
     )
     def post(self, request: Request, story_id) -> Response:
         story = story_or_404(request, story_id)

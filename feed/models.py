@@ -43,13 +43,22 @@ class Comment(models.Model):
 
 
 class Share(models.Model):
-    """One row per share, for analytics (which surface, when) once it needs more than the count."""
+    """Who shared a story: one row per person and story, so `share_count` counts people, not
+    clicks (a second share is answered, not counted). `user` goes null if the account is
+    deleted, and the share still counts."""
 
     story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="shares")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "user"], condition=Q(user__isnull=False), name="share_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"share of {self.story_id}"
@@ -68,6 +77,9 @@ class StoryView(models.Model):
     # day (toward `StoryDailyStats.day_reach`) is told in one statement, without a row per day.
     last_seen_on = models.DateField(null=True, blank=True)
     previous_seen_on = models.DateField(null=True, blank=True)
+    # When the latest counted impression was: another within STORIES_VIEW_REPEAT_SECONDS of it
+    # (the same day) is answered and not counted (feed.services.record_view).
+    last_seen_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import unicodedata
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -143,7 +145,7 @@ def add_comment(author: User, story: Story, text: str) -> Comment:
         Story.objects.filter(pk=story.pk).update(comment_count=F("comment_count") + 1)
         _count_engagement(author, story, comments=1)
         _add_affinity(author, story, "comments", 1)
-        accounts.notify(story.author, author, Notification.Kind.COMMENT, story=story, text=text)
+        accounts.notify(story.author, author, Notification.Kind.COMMENT, story=story, comment=comment)
     return comment
 
 
@@ -169,20 +171,29 @@ def delete_comment(user: User, comment: Comment) -> None:
 
 
 def share(user: User, story: Story) -> int:
-    """Count a share (copy link, the share sheet); returns share_count."""
+    """Count a share (copy link, the share sheet) once per person and story; returns
+    share_count. Sharing again is answered with the same count and counts nothing: shares rank
+    stories (feed.selectors), so they must count people, not clicks. The unique constraint
+    decides under racing requests, as for likes."""
     ensure_can_engage(user)
     with transaction.atomic():
-        Share.objects.create(story=story, user=user)
+        try:
+            with transaction.atomic():
+                Share.objects.create(story=story, user=user)
+        except IntegrityError:
+            return _current(story, "share_count")
         Story.objects.filter(pk=story.pk).update(share_count=F("share_count") + 1)
         _count_engagement(user, story, shares=1)
     return _current(story, "share_count")
 
 
-def _upsert_view(story: Story, viewer: User, now) -> tuple[bool, bool]:
-    """Add an impression to the viewer's row, creating it on the first view; returns (first view
-    ever, first view today). One INSERT ... ON CONFLICT DO UPDATE ... RETURNING (PostgreSQL,
-    SQLite 3.35+): the row lock orders racing tabs of one person, and `previous_seen_on` is
-    set from the old `last_seen_on` in the same statement, so nothing is read before writing."""
+def _upsert_view(story: Story, viewer: User, now) -> tuple[bool, bool, bool]:
+    """Add an impression to the viewer's row, creating it on the first view; returns (counted,
+    first view ever, first view today). One INSERT ... ON CONFLICT DO UPDATE ... WHERE ...
+    RETURNING (PostgreSQL, SQLite 3.35+): the row lock orders racing tabs of one person, and
+    `previous_seen_on` is set from the old `last_seen_on` in the same statement, so nothing is
+    read before writing. An impression within STORIES_VIEW_REPEAT_SECONDS of the viewer's last
+    counted one, on the same UTC day, updates nothing and returns no row: not counted."""
     meta = StoryView._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
@@ -192,26 +203,37 @@ def _upsert_view(story: Story, viewer: User, now) -> tuple[bool, bool]:
         "impressions": 1,
         "first_seen_at": now,
         "last_seen_on": now.date(),
+        "last_seen_at": now,
     }
     fields = [meta.get_field(name) for name in values]
     column = {field.name: quote(field.column) for field in meta.concrete_fields}
     params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
+    repeat_before = now - timedelta(seconds=settings.STORIES_VIEW_REPEAT_SECONDS)
+    params.append(meta.get_field("last_seen_at").get_db_prep_save(repeat_before, connection))
+    last_at = f"{table}.{column['last_seen_at']}"
     # Quoted identifiers from the model's metadata; every value is a parameter.
     sql = (
         f"INSERT INTO {table} ({', '.join(column[f.name] for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(params))}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
         f"ON CONFLICT ({column['story']}, {column['viewer']}) DO UPDATE SET "
         f"{column['impressions']} = {table}.{column['impressions']} + 1, "
         f"{column['previous_seen_on']} = {table}.{column['last_seen_on']}, "
-        f"{column['last_seen_on']} = excluded.{column['last_seen_on']} "
+        f"{column['last_seen_on']} = excluded.{column['last_seen_on']}, "
+        f"{column['last_seen_at']} = excluded.{column['last_seen_at']} "
+        f"WHERE {last_at} IS NULL OR {last_at} <= %s "
+        f"OR {table}.{column['last_seen_on']} IS NULL "
+        f"OR {table}.{column['last_seen_on']} <> excluded.{column['last_seen_on']} "
         f"RETURNING {column['impressions']}, {column['previous_seen_on']}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        impressions, previous = cursor.fetchone()
+        row = cursor.fetchone()
+    if row is None:
+        return False, False, False
+    impressions, previous = row
     previous = meta.get_field("previous_seen_on").to_python(previous)
     first_ever = impressions == 1  # an update always leaves at least 2
-    return first_ever, first_ever or previous != now.date()
+    return True, first_ever, first_ever or previous != now.date()
 
 
 def _first_completion(story: Story, viewer: User, now) -> bool:
@@ -221,10 +243,25 @@ def _first_completion(story: Story, viewer: User, now) -> bool:
     return bool(rows.update(completed_at=now))
 
 
-def _count_anonymous(story: Story, *, impression: bool, completed: bool) -> None:
-    """Signed-out views go to the day's totals only. A completion reported on its own cannot be
-    tied to an impression, so it counts only while the day's completions trail its impressions:
-    repeating it cannot take the completion rate past 1."""
+def _anonymous_repeat(story: Story, client: str | None) -> bool:
+    """True when this address already had an impression of the story counted within
+    STORIES_VIEW_REPEAT_SECONDS (kept in the shared cache; a cache outage counts it)."""
+    if not client:
+        return False
+    key = f"view-repeat:{story.pk}:{client}"
+    if cache.get(key):
+        return True
+    cache.set(key, 1, timeout=settings.STORIES_VIEW_REPEAT_SECONDS)
+    return False
+
+
+def _count_anonymous(story: Story, *, impression: bool, completed: bool, client: str | None) -> None:
+    """Signed-out views go to the day's totals only, one impression per address and story in
+    STORIES_VIEW_REPEAT_SECONDS. A completion reported on its own cannot be tied to an
+    impression, so it counts only while the day's completions trail its impressions: repeating
+    it cannot take the completion rate past 1."""
+    if impression and _anonymous_repeat(story, client):
+        impression = False
     if impression:
         count_daily(story, impressions=1, completions=int(completed))
     elif completed:
@@ -234,11 +271,20 @@ def _count_anonymous(story: Story, *, impression: bool, completed: bool) -> None
 
 
 def record_view(
-    viewer: User | None, story: Story, *, completed: bool = False, impression: bool = True
+    viewer: User | None,
+    story: Story,
+    *,
+    completed: bool = False,
+    impression: bool = True,
+    client: str | None = None,
 ) -> None:
     """An impression of an item (and "completed" when watched to the end); with
     `impression=False`, only the completion of an impression already reported (the player
     reports one when an item shows and the completion when it ends, without a second impression).
+
+    Views count people, not requests: a signed-in viewer's impressions of an item count at most
+    one per STORIES_VIEW_REPEAT_SECONDS (the first of a new UTC day always counts), and a
+    signed-out one's at most one per client address (`client`) in that time.
 
     Signed-in viewers have one StoryView row per item: impressions add up, the first view ever
     counts toward `reach` and the first of each UTC day toward `day_reach` (one upsert, exact
@@ -249,7 +295,7 @@ def record_view(
     if not (impression or completed):
         return
     if viewer is None or not viewer.is_authenticated:
-        _count_anonymous(story, impression=impression, completed=completed)
+        _count_anonymous(story, impression=impression, completed=completed, client=client)
         return
     now = timezone.now()
     new_viewer = new_today = first_completion = False
@@ -260,7 +306,7 @@ def record_view(
                 # Already completed: nothing to count. No row yet: the completion is both.
                 impression = not StoryView.objects.filter(story=story, viewer=viewer).exists()
         if impression:
-            new_viewer, new_today = _upsert_view(story, viewer, now)
+            impression, new_viewer, new_today = _upsert_view(story, viewer, now)
             if completed:
                 first_completion = _first_completion(story, viewer, now)
         if viewer.pk != story.author_id:

@@ -6,10 +6,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
-from accounts.models import Block, Follow, User
+from accounts.models import ApiToken, Block, Follow, User
 from tests.factories import DEFAULT_PASSWORD, BlockFactory, FollowFactory, UserFactory
 
 from .helpers import make_live_story
@@ -78,7 +77,7 @@ class TestAuth:
         assert me.status_code == 200
         assert me.json()["username"] == user.username
         assert api_client.post("/api/v1/auth/logout/").status_code == 204
-        assert not Token.objects.exists()
+        assert not ApiToken.objects.exists()
         assert api_client.get("/api/v1/users/me/").status_code == 401
 
     def test_token_wrong_password_or_suspended_is_a_plain_400(self, api_client):

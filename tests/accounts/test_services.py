@@ -6,6 +6,7 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts import selectors, services, tasks
@@ -13,6 +14,11 @@ from accounts.models import SUSPENDED_FOR_GOOD, Block, Follow, User
 from tests.factories import DEFAULT_PASSWORD, BlockFactory, FollowFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def login_request():
+    """A request to log in with: the lockout counts by the client's address, so one is needed."""
+    return RequestFactory().post("/api/v1/auth/token/")
 
 
 class TestRegister:
@@ -118,24 +124,24 @@ class TestLogin:
         until = timezone.now() + timedelta(days=3)
         user = UserFactory(suspended_until=until)
         with pytest.raises(ValidationError) as caught:
-            services.issue_token(None, user.username, DEFAULT_PASSWORD)
+            services.issue_token(login_request(), user.username, DEFAULT_PASSWORD)
         assert "suspended until" in caught.value.messages[0]
         assert str(until.year) in caught.value.messages[0]
 
     def test_suspended_for_good_is_told_so_not_a_date(self):
         user = UserFactory(suspended_until=SUSPENDED_FOR_GOOD)
         with pytest.raises(ValidationError) as caught:
-            services.issue_token(None, user.username, DEFAULT_PASSWORD)
+            services.issue_token(login_request(), user.username, DEFAULT_PASSWORD)
         assert caught.value.messages == ["Your account is suspended for good."]
 
     def test_past_suspension_does_not_count(self):
         user = UserFactory(suspended_until=timezone.now() - timedelta(minutes=1))
-        assert services.issue_token(None, user.username, DEFAULT_PASSWORD).key
+        assert services.issue_token(login_request(), user.username, DEFAULT_PASSWORD)[1]
 
     def test_wrong_password(self):
         user = UserFactory()
         with pytest.raises(ValidationError, match="Wrong username or password"):
-            services.issue_token(None, user.username, "nope")
+            services.issue_token(login_request(), user.username, "nope")
 
 
 def test_clear_expired_sessions_task_drops_only_expired():
@@ -234,25 +240,25 @@ class TestCaseInsensitiveLogin:
     def test_token_for_any_case_of_the_username(self):
         user = UserFactory(username="ALICE")
         for typed in ("ALICE", "Alice", "alice"):
-            assert services.issue_token(None, typed, DEFAULT_PASSWORD).user == user
+            assert services.issue_token(login_request(), typed, DEFAULT_PASSWORD)[0].user == user
         with pytest.raises(ValidationError, match="Wrong username or password"):
-            services.issue_token(None, "alice", "not-the-password")
+            services.issue_token(login_request(), "alice", "not-the-password")
 
     def test_an_exact_match_wins_and_case_twins_without_one_match_nobody(self):
         """Accounts made before sign-up refused case twins: the one typed exactly signs in; a
         spelling matching two of them matches neither (never the wrong person)."""
         lower = UserFactory(username="twin")
         User.objects.create_user(username="TWIN", password="another-Pass-42")
-        assert services.issue_token(None, "twin", DEFAULT_PASSWORD).user == lower
-        assert services.issue_token(None, "TWIN", "another-Pass-42").user.username == "TWIN"
+        assert services.issue_token(login_request(), "twin", DEFAULT_PASSWORD)[0].user == lower
+        assert services.issue_token(login_request(), "TWIN", "another-Pass-42")[0].user.username == "TWIN"
         with pytest.raises(ValidationError, match="Wrong username or password"):
-            services.issue_token(None, "Twin", DEFAULT_PASSWORD)
+            services.issue_token(login_request(), "Twin", DEFAULT_PASSWORD)
 
     @pytest.mark.parametrize("typed", ["", "\x00", "a\x00"])
     def test_empty_or_nul_names_are_just_wrong(self, typed):
         UserFactory(username="alice")
         with pytest.raises(ValidationError, match="Wrong username or password"):
-            services.issue_token(None, typed, DEFAULT_PASSWORD)
+            services.issue_token(login_request(), typed, DEFAULT_PASSWORD)
 
 
 class TestUsernameShape:

@@ -30,9 +30,11 @@ def test_a_viewer_counts_once_in_reach_and_once_a_day_in_day_reach(clock):
     story = LiveStoryFactory(published_at=MORNING, expires_at=MORNING + timedelta(hours=24))
     viewer = UserFactory()
     feed.record_view(viewer, story)
+    clock.set(MORNING + timedelta(minutes=5))  # one person's repeats within a minute count once
     feed.record_view(viewer, story)
     clock.set(MORNING + timedelta(hours=17))  # 01:00 the next day
     feed.record_view(viewer, story)
+    clock.set(MORNING + timedelta(hours=17, minutes=5))
     feed.record_view(viewer, story)
     first, second = _day(story, MORNING), _day(story, clock.moment)
     assert (first.impressions, first.reach, first.day_reach) == (2, 1, 1)

@@ -96,9 +96,9 @@ def script(clock, client):
     questions = QuestionStickerFactory(story=story)
     add_yours = AddYoursStickerFactory(story=story)
 
-    for _ in range(2):
-        feed.record_view(ann, story)
-    feed.record_view(ann, story, completed=True)
+    for minute in range(3):  # a minute apart: one person's repeats within a minute count once
+        clock.set(DAY1 + timedelta(minutes=minute))
+        feed.record_view(ann, story, completed=minute == 2)
     feed.record_view(bob, story, completed=True)
     feed.record_view(cat, story)
     feed.record_view(cat, story, completed=True, impression=False)

@@ -29,7 +29,8 @@ def test_likes_comments_and_follows_notify_the_author(viewer):
     accounts.follow(viewer, author)
     assert inbox(author) == [("like", "viewer"), ("comment", "viewer"), ("follow", "viewer")]
     comment = Notification.objects.get(kind="comment")
-    assert (comment.story_id, comment.text) == (story.pk, "lovely")
+    # It points at the comment and copies none of its words (they go when the comment goes).
+    assert (comment.story_id, comment.comment.text, comment.text) == (story.pk, "lovely", "")
     assert inbox(viewer) == []
 
 
