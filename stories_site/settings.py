@@ -6,6 +6,7 @@ code to production services (PostgreSQL, Redis, S3). See README.md for the varia
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import csp.constants as _csp
@@ -76,7 +77,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "rest_framework.authtoken",  # only to adopt tokens made before accounts.ApiToken
+    "axes",  # failed log-in lockout (accounts/lockout.py)
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our own static files
     "accounts",
@@ -102,6 +104,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.authentication.SuspendedSessionMiddleware",
+    # The "auth" rate at the log-in, sign-up and password pages; then axes turns a refused
+    # log-in into its 429 with Retry-After (accounts/throttling.py, accounts/lockout.py).
+    "accounts.throttling.AuthPageThrottleMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The database or Redis down: a 503 with Retry-After, not a 500 (views; failures inside the
     # middleware above reach handler500, which answers the same: stories_site/urls.py).
@@ -165,6 +171,36 @@ else:
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# axes first: it refuses every attempt on a locked account or address before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# How many proxies in front of the site append to X-Forwarded-For (0: none, the header is
+# ignored and REMOTE_ADDR is the client). accounts/clients.py; docs/security.md.
+STORIES_TRUSTED_PROXIES = env_int("STORIES_TRUSTED_PROXIES", 0)
+# Failed log-ins (any door) before a lockout, per account and per client address, and how long
+# the lockout lasts after the last counted failure (accounts/lockout.py).
+STORIES_LOGIN_FAILURE_LIMIT = env_int("STORIES_LOGIN_FAILURE_LIMIT", 5)
+STORIES_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("STORIES_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+STORIES_LOGIN_COOLOFF_MINUTES = float(os.environ.get("STORIES_LOGIN_COOLOFF_MINUTES") or 15)
+# API tokens end this many hours after they are made (unset or 0: when revoked, or when the
+# password changes).
+STORIES_TOKEN_TTL_HOURS = float(os.environ.get("STORIES_TOKEN_TTL_HOURS") or 0) or None
+# A person's (or, signed out, an address's) impressions of one item count once in this time.
+STORIES_VIEW_REPEAT_SECONDS = env_int("STORIES_VIEW_REPEAT_SECONDS", 60)
+AXES_ENABLED = env_bool("STORIES_LOGIN_LOCKOUT", True)
+AXES_HANDLER = "accounts.lockout.LoginLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.lockout.account_key"
+AXES_CLIENT_IP_CALLABLE = "accounts.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_FAILURE_LIMIT = STORIES_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=STORIES_LOGIN_COOLOFF_MINUTES)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ADMIN = False  # the counts live in the cache: axes' database tables stay empty
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "feed:home"
 LOGOUT_REDIRECT_URL = "feed:home"
@@ -300,6 +336,8 @@ REST_FRAMEWORK = {
         "auth": os.environ.get("THROTTLE_AUTH", "20/minute"),
         "upload": os.environ.get("THROTTLE_UPLOAD", "60/hour"),
     },
+    # Client addresses for every throttle: X-Forwarded-For only through trusted proxies.
+    "NUM_PROXIES": STORIES_TRUSTED_PROXIES,
     "EXCEPTION_HANDLER": "stories_site.api.exception_handler",
     # Bounded JSON (depth and size), the same reader as the JSON fields inside multipart forms.
     "DEFAULT_PARSER_CLASSES": [
