@@ -83,7 +83,10 @@ _VIOLATION_MARKS = ("CSP violation:", "Content Security Policy", "Refused to")
 
 def watch_policy_violations(context) -> list[str]:
     """Record every Content-Security-Policy violation in `context`'s pages; returns the list the
-    messages are appended to. The page fixtures fail a test at teardown when it is not empty."""
+    messages are appended to. The page fixtures fail a test at teardown when it is not empty.
+
+    Give `page.wait_for_function` a function ("() => ..."): Playwright evals a bare expression
+    inside the page, which the policy (no 'unsafe-eval') refuses."""
     seen: list[str] = []
 
     def note(message) -> None:

@@ -42,14 +42,16 @@ def test_scrolling_brings_the_next_pages(request, live_server, viewport):
 
     # Scroll the grid to its end: the next page is fetched and added in place of the link.
     page.locator(".more-stories").scroll_into_view_if_needed()
-    page.wait_for_function(f"document.querySelectorAll('.story-card').length === {len(stories)}")
+    page.wait_for_function(f"() => document.querySelectorAll('.story-card').length === {len(stories)}")
     assert count(page, ".more-stories") == 0
     cards = keys(page, ".story-card")
     assert sorted(cards) == sorted(str(story.pk) for story in stories)
 
     # The tray scrolls sideways to its "More" ring, which becomes the remaining rings.
     page.locator(".tray-more").scroll_into_view_if_needed()
-    page.wait_for_function(f"document.querySelectorAll('.tray-item[data-key]').length === {len(authors)}")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.tray-item[data-key]').length === {len(authors)}"
+    )
     assert count(page, ".tray-more") == 0
     rings = keys(page, ".tray-item[data-key]")
     assert sorted(map(int, rings)) == sorted(author.pk for author in authors)

@@ -161,7 +161,7 @@ def test_phone_ring_player_pause_like_comment_and_seen(phone_page, live_server, 
     page.locator('.tray-item[href="/@bob/story"]').tap()
     page.wait_for_url(player_of("bob"))
     wait_showing(page, cast["clip"])
-    page.wait_for_function("document.querySelector('.player-media video').currentTime > 0.2")
+    page.wait_for_function("() => document.querySelector('.player-media video').currentTime > 0.2")
     assert page.evaluate("document.querySelector('.player-media video').muted") is True
     assert page.get_attribute(".player-media video", "aria-label") == "Runners on a bridge"
     assert page.locator(".player-frame .overlay").inner_text() == "Day 1"
@@ -182,7 +182,7 @@ def test_phone_ring_player_pause_like_comment_and_seen(phone_page, live_server, 
     assert video_time(page) == held_at
     assert progress(page)[0] == held_bar
     page.mouse.up()
-    page.wait_for_function("!document.querySelector('.player-media video').paused")
+    page.wait_for_function("() => !document.querySelector('.player-media video').paused")
     assert showing(page) == str(cast["clip"].pk)
 
     # Like: the count goes up at once and the like is stored.
@@ -247,7 +247,7 @@ def test_desktop_stage_keys_arrows_share_and_focus(desktop_page, live_server, ca
 
     ring(page, "bob").click()
     wait_showing(page, cast["clip"])
-    page.wait_for_function("document.querySelector('.player-media video').currentTime > 0.1")
+    page.wait_for_function("() => document.querySelector('.player-media video').currentTime > 0.1")
 
     # A centred 9:16 stage on a dark backdrop, with arrows to the next person.
     stage = page.locator(".player-stage").bounding_box()
@@ -262,7 +262,7 @@ def test_desktop_stage_keys_arrows_share_and_focus(desktop_page, live_server, ca
     assert page.evaluate("document.querySelector('.player-media video').paused") is True
     assert page.get_attribute(".player-pause", "aria-label") == "Play"
     page.keyboard.press("Space")
-    page.wait_for_function("!document.querySelector('.player-media video').paused")
+    page.wait_for_function("() => !document.querySelector('.player-media video').paused")
 
     # Unmute is remembered.
     page.locator(".player-mute").click()

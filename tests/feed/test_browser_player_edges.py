@@ -67,7 +67,9 @@ def wait_showing(page, story) -> None:
 def pause(page) -> None:
     """Hold the photo on screen while the test looks (photos move on after five seconds)."""
     page.locator(".player-pause").click()
-    page.wait_for_function("document.querySelector('.player-pause').getAttribute('aria-pressed') === 'true'")
+    page.wait_for_function(
+        "() => document.querySelector('.player-pause').getAttribute('aria-pressed') === 'true'"
+    )
 
 
 def test_enter_twice_in_the_comment_box_posts_once(phone_page, live_server, edge_photo, wait_until):

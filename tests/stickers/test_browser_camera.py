@@ -26,7 +26,7 @@ def open_camera(page, live_server):
     login(page, live_server.url, "ada", DEFAULT_PASSWORD)
     page.goto(f"{live_server.url}/stories/create/")
     page.get_by_role("button", name="Quick camera").click()
-    page.wait_for_function("document.getElementById('camera-video').videoWidth > 0")
+    page.wait_for_function("() => document.getElementById('camera-video').videoWidth > 0")
 
 
 def posted(page) -> Story:

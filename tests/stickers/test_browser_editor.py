@@ -64,7 +64,7 @@ def post(author: User, path: Path, **options) -> Story:
 def choose_photo(page, path: Path) -> None:
     page.set_input_files("#id_media", str(path))
     page.locator("#preview-image").wait_for(state="visible")
-    page.wait_for_function("document.getElementById('preview-image').naturalWidth > 0")
+    page.wait_for_function("() => document.getElementById('preview-image').naturalWidth > 0")
 
 
 def shot(page, name: str) -> None:

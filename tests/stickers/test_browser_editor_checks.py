@@ -41,7 +41,7 @@ def open_editor(page, base: str, path: Path, query: str = "") -> None:
     page.goto(f"{base}/stories/create/{query}")
     page.set_input_files("#id_media", str(path))
     page.locator("#preview-image").wait_for(state="visible")
-    page.wait_for_function("document.getElementById('preview-image').naturalWidth > 0")
+    page.wait_for_function("() => document.getElementById('preview-image').naturalWidth > 0")
 
 
 def mention(page, typed: str, pick: str | None = None) -> None:
