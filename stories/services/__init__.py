@@ -20,7 +20,6 @@ from .common import (
 from .processing import (
     MAX_PROCESSING_ATTEMPTS,
     dispatch_processing,
-    enqueue_processing,
     fail_story,
     forget_dispatch,
     process_story,
@@ -56,7 +55,6 @@ __all__ = [
     "delete_story",
     "delete_whole_story",
     "dispatch_processing",
-    "enqueue_processing",
     "ensure_can_post",
     "expire_due_stories",
     "fail_story",

@@ -26,6 +26,7 @@ never re-queued: that would put it on the queue twice.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -55,7 +56,8 @@ TIMED_OUT = "This file took too long to process. Try a shorter or smaller file."
 # The upload's own request sends the message right after its commit; the sweeper waits this long
 # before deciding that it could not.
 DISPATCH_GRACE = timedelta(seconds=10)
-# Seconds one story's processing message may spend trying to reach the broker in a request.
+# How hard a request tries to reach the broker: once more half a second later, then it leaves the
+# story to the sweeper (each try also gives up on connecting after socket_connect_timeout).
 DISPATCH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 # What a broker that is down or unreachable raises when a message is sent.
 BROKER_ERRORS = (
@@ -92,9 +94,6 @@ def dispatch_processing(story_id: Any) -> bool:
         dispatched_at=timezone.now()
     )
     return True
-
-
-enqueue_processing = dispatch_processing  # the name callers used before dispatching could fail
 
 
 def forget_dispatch(story_id: Any) -> None:
@@ -186,7 +185,10 @@ def process_story(story_id: Any) -> None:
         with Heartbeat(lease):
             _attempt(story, lease)
     except Exception:
-        lifecycle.release(lease, dispatched_at=timezone.now())  # the task's retry is a new dispatch
+        # The task's retry is a new dispatch. Without the database the lease simply lapses, and
+        # the error that stopped the attempt is the one worth reporting.
+        with contextlib.suppress(DatabaseError):
+            lifecycle.release(lease, dispatched_at=timezone.now())
         raise
 
 
