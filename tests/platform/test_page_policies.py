@@ -216,3 +216,30 @@ def test_the_site_policy_blocks_inline_code_and_the_watcher_sees_it(browser, liv
     assert any("script-src" in message for message in seen), seen
     with pytest.raises(AssertionError, match="Content-Security-Policy violations"):
         assert_no_policy_violations(seen)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_and_its_moderation_preview_work_under_the_policy(desktop_page, live_server):
+    """The admin's own scripts and the case page's media preview run under the page policy;
+    `desktop_page` fails this test at teardown on any violation."""
+    from moderation import services
+    from moderation.models import Case
+    from tests.stories.factories import ReadyStoryFactory
+
+    UserFactory(username="root", is_staff=True, is_superuser=True)
+    story = ReadyStoryFactory()
+    services.report(UserFactory(), story, "spam", "details here")
+    case = Case.objects.get(story=story)
+    page = desktop_page
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", "root")
+    page.fill("input[name=password]", DEFAULT_PASSWORD)
+    page.click("[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    page.goto(f"{live_server.url}/admin/moderation/case/")
+    page.locator("#changelist").wait_for()
+    page.goto(f"{live_server.url}/admin/moderation/case/{case.pk}/change/")
+    preview = page.locator("#content video, #content img[width='270']").first
+    preview.wait_for()
+    assert preview.get_attribute("width") == "270"
