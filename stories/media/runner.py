@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import logging
 import math
 import os
@@ -174,8 +173,8 @@ def _prctl() -> Callable[..., int] | None:
     libraries. None where there is none (not Linux)."""
     if os.uname().sysname != "Linux":
         return None
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+    try:  # the process's own symbols include libc's (find_library would start ldconfig)
+        return ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
         return None
 

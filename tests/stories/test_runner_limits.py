@@ -52,6 +52,13 @@ def _running(pid: int) -> bool:
         return False
 
 
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -87,7 +94,7 @@ def test_a_child_dies_with_the_process_that_started_it(tmp_path):
         children: list[int] = []
         while not children and time.monotonic() < deadline:
             assert parent.poll() is None, parent.stderr.read().decode()
-            children = [pid for pid in _children(parent.pid) if _running(pid)]
+            children = [pid for pid in _children(parent.pid) if _running(pid) and _command(pid) == "sleep"]
             time.sleep(0.05)
         assert children, "the parent never started its child"
         (child,) = children
