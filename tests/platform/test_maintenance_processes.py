@@ -36,7 +36,7 @@ stories = [
         published_at=gone - timedelta(hours=24),
         expires_at=gone,
     )
-    for _ in range(450)
+    for _ in range(250)
 ]
 Story.objects.bulk_create(stories)
 orphan = default_storage.save(private_name("originals", "bin"), ContentFile(b"lost upload"))
@@ -55,7 +55,7 @@ def test_the_purge_and_reconciliation_run_for_real(tmp_path):
     env = faults.embedded_env(var_dir)
     orphan = faults.python(env, var_dir, BACKLOG)["orphan"]
     media = var_dir / "media"
-    assert len(list((media / "stories").rglob("*.mp4"))) == 450
+    assert len(list((media / "stories").rglob("*.mp4"))) == 250
 
     worker = faults.worker("default", env, var_dir, queues="default")
     try:
@@ -63,11 +63,11 @@ def test_the_purge_and_reconciliation_run_for_real(tmp_path):
         purged = processes.send_task(env, var_dir, "stories.tasks.purge_expired_stories", worker=worker)
     finally:
         worker.stop()
-    assert purged == 450
-    assert faults.python(env, var_dir, COUNTS) == {"stories": 0, "archived": 450}
+    assert purged == 250
+    assert faults.python(env, var_dir, COUNTS) == {"stories": 0, "archived": 250}
     assert list((media / "stories").rglob("*.mp4")) == []
     assert list((media / "posters").rglob("*.jpg")) == []
-    batches = re.search(r"Purged 450 stories in (\d+) batches", worker.log())
+    batches = re.search(r"Purged 250 stories in (\d+) batches", worker.log())
     assert batches, worker.log()[-3000:]
     assert int(batches.group(1)) >= 2  # the first batch takes 100, the largest 400
 
