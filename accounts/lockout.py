@@ -147,10 +147,9 @@ class LoginLockoutHandler(AxesCacheHandler):
             keys.append(_count_key("account", account))
         if ip_address:
             keys.append(_count_key("address", ip_address))
-        for key in list(keys):
-            keys.append(f"{key}:at")
-        self.cache.delete_many(keys)
-        return len(keys) // 2
+        found = sum(1 for key in keys if self.cache.get(key))
+        self.cache.delete_many([*keys, *(f"{key}:at" for key in keys)])
+        return found
 
 
 def _handler() -> LoginLockoutHandler:

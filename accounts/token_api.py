@@ -4,14 +4,14 @@ password (v1.1 contract), list your tokens, revoke one. Thin: the rules are in a
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
+from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from stories_site.api import PAGE_PARAMETERS, CursorPagination, error_response
@@ -20,6 +20,7 @@ from . import tokens
 from .authentication import token_expires_at
 from .models import ApiToken
 from .serializers import TokenSerializer
+from .throttling import AuthRateThrottle
 
 NO_SUCH_TOKEN = "No such token."
 
@@ -56,8 +57,7 @@ class TokenPagination(CursorPagination):
 
 class PasswordChangeView(APIView):
     permission_classes = [IsAuthenticated]
-    throttle_classes = [UserRateThrottle, ScopedRateThrottle]
-    throttle_scope = "auth"
+    throttle_classes = [UserRateThrottle, AuthRateThrottle]  # "auth": by address, like the pages
 
     @extend_schema(
         request=PasswordChangeSerializer,
@@ -103,7 +103,14 @@ class TokenListView(APIView):
 
     @extend_schema(
         parameters=PAGE_PARAMETERS,
-        responses=TokenInfoSerializer(many=True),
+        responses=inline_serializer(
+            "TokenPage",
+            {
+                "results": TokenInfoSerializer(many=True),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+            },
+        ),
         summary="Your API tokens",
         description="Newest first; `current` marks the one this request is made with.",
         tags=["auth"],

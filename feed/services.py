@@ -12,7 +12,6 @@ import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -22,6 +21,7 @@ from django.utils import timezone
 from accounts import services as accounts
 from accounts.models import Notification, User
 from stories.models import Story
+from stories_site.health import ThrottleCache
 
 from .counters import add_counts, count_daily
 from .models import COMMENT_MAX_LENGTH, Affinity, Comment, Like, Share, StoryDailyStats, StoryView
@@ -33,6 +33,9 @@ DUPLICATE_COMMENT_SECONDS = 10
 # zero-width spaces and joiners), separators, combining marks and unassigned or private ones.
 _INVISIBLE = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Mn", "Me", "Zs", "Zl", "Zp"})
 _ALLOWED_CONTROLS = frozenset("\n\t")
+# Signed-out view repeats are remembered in the cache as the throttles see it: while Redis is
+# down a repeat is counted, rather than the player's reports failing.
+_REPEATS = ThrottleCache()
 
 
 def ensure_can_engage(user: User) -> None:
@@ -249,9 +252,9 @@ def _anonymous_repeat(story: Story, client: str | None) -> bool:
     if not client:
         return False
     key = f"view-repeat:{story.pk}:{client}"
-    if cache.get(key):
+    if _REPEATS.get(key):
         return True
-    cache.set(key, 1, timeout=settings.STORIES_VIEW_REPEAT_SECONDS)
+    _REPEATS.set(key, 1, timeout=settings.STORIES_VIEW_REPEAT_SECONDS)
     return False
 
 

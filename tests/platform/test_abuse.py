@@ -4,6 +4,7 @@ lifetime, and one person inflating shares, views and notifications (docs/securit
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -113,6 +114,17 @@ class TestLockout:
         with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
             assert token_post(api, "alice", DEFAULT_PASSWORD).status_code == 200
             assert token_post(api, "alice", "guess").status_code == 400
+
+    def test_an_admin_lifts_a_lockout_by_name(self, lockout):
+        from django.core.management import call_command
+
+        UserFactory(username="carol")
+        api = APIClient()
+        for n in range(3):
+            token_post(api, "carol", "guess", REMOTE_ADDR=f"192.0.2.{n}")
+        assert_locked(token_post(api, "carol", DEFAULT_PASSWORD))
+        call_command("axes_reset_username", "CAROL", stdout=io.StringIO())
+        assert token_post(api, "carol", DEFAULT_PASSWORD).status_code == 200
 
     def test_one_address_trying_many_accounts_is_locked(self, lockout):
         UserFactory(username="victim")
