@@ -53,6 +53,8 @@ def assert_unavailable_page(response) -> None:
     assert response.status_code == 503, response.content[:300]
     assert response["Content-Type"].startswith("text/html")
     assert b"Stories is unavailable right now" in response.content
+    assert b"/static/css/app.css" in response.content  # the site's look, from its stylesheet
+    assert b"<style" not in response.content  # the page policy refuses inline styles
     assert response["Retry-After"] == str(health.RETRY_AFTER_SECONDS)
 
 
