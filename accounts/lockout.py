@@ -93,9 +93,16 @@ class LoginLockoutHandler(AxesCacheHandler):
         wait = 0
         for key, limit in self._keys(request, credentials):
             if self.cache.get(key, 0) >= limit:
-                since = time.time() - float(self.cache.get(f"{key}:at", 0) or 0)
-                wait = max(wait, math.ceil(cooloff_seconds() - since), 1)
+                wait = max(wait, self._left(key))
         return wait
+
+    def _left(self, key: str) -> int:
+        """Seconds left of the cool-off that began at the count's last failure (0: lapsed, even
+        if the cache has not dropped the count yet; the whole cool-off if its time is lost)."""
+        at = self.cache.get(f"{key}:at")
+        if at is None:
+            return cooloff_seconds()
+        return max(0, math.ceil(cooloff_seconds() - (time.time() - float(at))))
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs) -> None:
         if request is None:
@@ -107,7 +114,9 @@ class LoginLockoutHandler(AxesCacheHandler):
             return
         timeout, now = cooloff_seconds(), time.time()
         for key, _ in self._keys(request, credentials):
-            if not self.cache.add(key, 1, timeout=timeout):
+            if self.cache.get(f"{key}:at") is not None and not self._left(key):
+                self.cache.set(key, 1, timeout=timeout)  # a lapsed count starts again
+            elif not self.cache.add(key, 1, timeout=timeout):
                 try:
                     self.cache.incr(key)
                 except ValueError:  # lapsed between the two calls

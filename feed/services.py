@@ -8,6 +8,7 @@ ranking uses, and the notifications.
 
 from __future__ import annotations
 
+import time
 import unicodedata
 from datetime import timedelta
 
@@ -252,9 +253,11 @@ def _anonymous_repeat(story: Story, client: str | None) -> bool:
     if not client:
         return False
     key = f"view-repeat:{story.pk}:{client}"
-    if _REPEATS.get(key):
+    now, window = time.time(), settings.STORIES_VIEW_REPEAT_SECONDS
+    last = _REPEATS.get(key)
+    if last is not None and now - float(last) < window:
         return True
-    _REPEATS.set(key, 1, timeout=settings.STORIES_VIEW_REPEAT_SECONDS)
+    _REPEATS.set(key, now, timeout=window)
     return False
 
 

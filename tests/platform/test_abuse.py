@@ -94,6 +94,19 @@ class TestClientIdentity:
         ]
         assert codes == [200, 200, 429]  # 5 in all, whatever the header said
 
+    @pytest.mark.redis
+    def test_throttle_and_lockout_counts_live_in_redis_for_every_process(self, auth_rate, lockout):
+        """Another process (here: a separate Redis connection) sees the same counts, so several
+        gunicorn workers share one budget instead of one each."""
+        import redis
+        from django.conf import settings
+        from django.core.cache import cache
+
+        token_post(APIClient(), "someone", "wrong")
+        other_process = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+        assert other_process.exists(cache.make_key("throttle_auth_127.0.0.1"))
+        assert any(b"login-failures:address:" in key for key in other_process.keys("*login-failures*"))
+
 
 # --- 2. Password guessing stopped at every door -------------------------------------------------
 
