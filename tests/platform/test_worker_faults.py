@@ -50,7 +50,10 @@ def ffmpeg_children_of_group(pgid: int) -> list[int]:
     }
     table = {pid: fields for pid, fields in table.items() if fields}
     group = {pid for pid, fields in table.items() if fields[2] == str(pgid)}
-    return [pid for pid, fields in table.items() if int(fields[1]) in group and _command(pid) == "ffmpeg"]
+    # The wheel's binary is "ffmpeg-linux-x86_64-v7.0.2", which /proc/<pid>/comm cuts to 15 bytes.
+    return [
+        pid for pid, fields in table.items() if int(fields[1]) in group and _command(pid).startswith("ffmpeg")
+    ]
 
 
 def _command(pid: int) -> str:
