@@ -150,6 +150,8 @@ def _mentioned(item: dict[str, Any], author: User) -> User:
     person = people.visible_people(author).filter(username__iexact=username).first()
     if person is None:
         raise ValidationError(f"No account named @{username[:30]}.")
+    if person.pk == author.pk:
+        raise ValidationError("You cannot mention yourself.")
     return person
 
 
@@ -212,6 +214,12 @@ def clean_stickers(raw: Any, *, author: User) -> list[dict[str, Any]]:
     for kind, name in ONE_EACH.items():
         if sum(1 for item in cleaned if item["type"] == kind) > 1:
             raise ValidationError(f"A story can have only one {name} sticker.")
+    mentioned: set[int] = set()
+    for item in cleaned:
+        if item["mentioned_id"] in mentioned:
+            raise ValidationError(f"You already mention @{item['data']['username']} in this story.")
+        if item["mentioned_id"] is not None:
+            mentioned.add(item["mentioned_id"])
     return cleaned
 
 

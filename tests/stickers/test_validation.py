@@ -188,3 +188,14 @@ def test_create_stickers_keeps_the_upload_order_and_the_mentioned_account(author
     friend.username = "renamed"
     friend.save()
     assert Sticker.objects.get(pk=stickers[1].pk).mentioned.username == "renamed"
+
+
+def test_a_story_mentions_other_people_once_each(author):
+    """The editor refuses these on the spot; the upload refuses them too, for any client."""
+    UserFactory(username="bea")
+    mention = {"type": "mention", "username": "bea"}
+    assert message([{"type": "mention", "username": "Author"}], author) == "You cannot mention yourself."
+    assert message([mention, {**mention, "username": "@BEA"}], author) == (
+        "You already mention @bea in this story."
+    )
+    assert len(services.clean_stickers([mention, POLL], author=author)) == 2
