@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from stories.models import Kind, Story
 from stories.views import serve_private_file
@@ -326,7 +326,7 @@ def story_preview(story: Story) -> SafeString:
         _when(story.expires_at),
         story.caption or "(none)",
         overlays,
-        stickers or ("" if overlays else format_html("<li>none</li>")),
+        stickers or ("" if overlays else mark_safe("<li>none</li>")),
     )
 
 
