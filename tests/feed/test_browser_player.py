@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from accounts import services as people_services
-from accounts.models import Notification, User
+from accounts.models import Notification
 from feed.models import Like, StoryView
 from stories import services
 from stories.lifecycle import State
 from stories.media import synth
 from stories.models import Story
-from tests.browser import login, screenshot
+from tests.browser import login, post_story, screenshot
 from tests.factories import DEFAULT_PASSWORD, FollowFactory, UserFactory
 from tests.media_fixtures import PHONE, _video
 
@@ -47,21 +47,6 @@ def warm_photo(media_dir: Path) -> Path:
     return synth.make_photo(media_dir / "warm.jpg", width=720, height=1280, colour="#ff9a8b")
 
 
-def post(author: User, path: Path, **options) -> Story:
-    """A story as an upload makes it: checked options, stored original, processed inline."""
-    with path.open("rb") as handle:
-        story = services.create_story(
-            author=author,
-            upload=handle,
-            options=services.clean_options(author=author, **options),
-            enqueue=False,
-        )
-    services.process_story(story.pk)
-    story.refresh_from_db()
-    assert story.state == State.READY, story.failure_reason
-    return story
-
-
 @pytest.fixture
 def cast(story_clip, tall_photo, warm_photo, tone_mp3):
     """Ada watches. Bob (followed) has a clip with a text overlay and then a photo; Carol has a
@@ -70,17 +55,17 @@ def cast(story_clip, tall_photo, warm_photo, tone_mp3):
     bob = UserFactory(username="bob", display_name="Bob Builder")
     carol = UserFactory(username="carol", display_name="Carol")
     FollowFactory(follower=ada, followee=bob)
-    clip = post(
+    clip = post_story(
         bob,
         story_clip,
         caption=f"Morning run {HOSTILE}",
         alt_text="Runners on a bridge",
         overlays=[{"text": "Day 1", "x": 0.5, "y": 0.3, "size": 0.1, "background": "#fe2c55"}],
     )
-    photo = post(bob, tall_photo, caption="The view from the top", alt_text="A blue sky over hills")
+    photo = post_story(bob, tall_photo, caption="The view from the top", alt_text="A blue sky over hills")
     with tone_mp3.open("rb") as handle:
         tone = services.create_sound(owner=carol, upload=handle, title="Evening tone")
-    carols = post(
+    carols = post_story(
         carol,
         warm_photo,
         caption="Sunset",

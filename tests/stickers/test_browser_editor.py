@@ -16,11 +16,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from stickers.models import AddYoursResponse, PollVote, Question, Sticker, StickerType
-from stories import services
 from stories.lifecycle import State
 from stories.media import synth
 from stories.models import Story
-from tests.browser import login, screenshot
+from tests.browser import login, post_story, screenshot
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -44,21 +43,6 @@ def _no_alerts(request):
         page.on("dialog", lambda dialog: (seen.append(dialog.message), dialog.dismiss()))
     yield
     assert not seen, f"a dialog opened: {seen}"
-
-
-def post(author: User, path: Path, **options) -> Story:
-    """A story as an upload makes it: checked options, stored original, processed inline."""
-    with path.open("rb") as handle:
-        story = services.create_story(
-            author=author,
-            upload=handle,
-            options=services.clean_options(author=author, **options),
-            enqueue=False,
-        )
-    services.process_story(story.pk)
-    story.refresh_from_db()
-    assert story.state == State.READY, story.failure_reason
-    return story
 
 
 def choose_photo(page, path: Path) -> None:
@@ -212,7 +196,7 @@ def test_editor_on_a_desktop(desktop_page, live_server, tall_photo):
 def test_another_account_votes_in_the_player_and_sees_percentages(phone_page, live_server, tall_photo):
     ada = UserFactory(username="ada", display_name="Ada")
     UserFactory(username="bob", display_name="Bob")
-    story = post(
+    story = post_story(
         ada,
         tall_photo,
         stickers=[
@@ -264,7 +248,7 @@ def test_another_account_votes_in_the_player_and_sees_percentages(phone_page, li
 def test_add_yours_contribution_appears_on_the_prompts_page(desktop_page, live_server, tall_photo):
     carol = UserFactory(username="carol", display_name="Carol")
     UserFactory(username="dave", display_name="Dave")
-    prompt_story = post(carol, tall_photo, stickers=[{"type": "add_yours", "prompt": "Show your desk"}])
+    prompt_story = post_story(carol, tall_photo, stickers=[{"type": "add_yours", "prompt": "Show your desk"}])
     prompt = Sticker.objects.get(story=prompt_story)
     page = desktop_page
     login(page, live_server.url, "dave", DEFAULT_PASSWORD)
