@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -30,3 +32,19 @@ def client_for(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+@pytest.fixture
+def wait_until(one_request_at_a_time):
+    """Poll a database condition that the browser's requests make true."""
+
+    def wait(check, timeout: float = 5.0, message: str = "condition"):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with one_request_at_a_time:
+                if check():
+                    return
+            time.sleep(0.05)
+        raise AssertionError(f"timed out waiting for {message}")
+
+    return wait

@@ -7,7 +7,6 @@ upload (create, then process inline), so the browser plays what people would see
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -74,22 +73,6 @@ def cast(story_clip, tall_photo, warm_photo, tone_mp3):
         allow_comments=False,
     )
     return {"ada": ada, "bob": bob, "carol": carol, "clip": clip, "photo": photo, "carols": carols}
-
-
-@pytest.fixture
-def wait_until(one_request_at_a_time):
-    """Poll a database condition that the browser's requests make true."""
-
-    def wait(check, timeout: float = 5.0, message: str = "condition"):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with one_request_at_a_time:
-                if check():
-                    return
-            time.sleep(0.05)
-        raise AssertionError(f"timed out waiting for {message}")
-
-    return wait
 
 
 def api_get(page, path: str) -> dict:

@@ -5,7 +5,6 @@ stickers under the caption on a desktop. Stories are real processed photos."""
 from __future__ import annotations
 
 import io
-import time
 from pathlib import Path
 
 import pytest
@@ -36,22 +35,6 @@ def edge_photo(media_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def pale_photo(media_dir: Path) -> Path:
     return synth.make_photo(media_dir / "edges-pale.jpg", width=720, height=1280, colour="#e8e8d0")
-
-
-@pytest.fixture
-def wait_until(one_request_at_a_time):
-    """Poll a database condition that the browser's requests make true."""
-
-    def wait(check, timeout: float = 5.0, message: str = "condition"):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with one_request_at_a_time:
-                if check():
-                    return
-            time.sleep(0.05)
-        raise AssertionError(f"timed out waiting for {message}")
-
-    return wait
 
 
 def showing(page) -> str:
