@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -68,6 +69,21 @@ def clean_env(**overrides: str | None) -> dict[str, str]:
         else:
             env[key] = value
     return env
+
+
+def production_env(var_dir: Path, **overrides: str | None) -> dict[str, str]:
+    """A production environment (DEBUG off, a fresh SECRET_KEY) served over plain HTTP on
+    127.0.0.1, with `var_dir` as STORIES_VAR_DIR; `overrides` as in `clean_env`."""
+    return clean_env(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        STORIES_VAR_DIR=str(var_dir),
+        **overrides,
+    )
 
 
 def free_port() -> int:

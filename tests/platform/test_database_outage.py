@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import shutil
 import subprocess
 import tempfile
@@ -96,14 +95,8 @@ def test_the_database_down_gives_503_and_coming_back_needs_no_restart(cluster, t
     var_dir = tmp_path
     processes.embedded_dirs(var_dir)
     port = processes.free_port()
-    env = processes.clean_env(
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        STORIES_VAR_DIR=str(var_dir),
+    env = processes.production_env(
+        var_dir,
         DATABASE_URL=cluster.url,
     )
     processes.manage("migrate", "--noinput", env=env, cwd=var_dir)

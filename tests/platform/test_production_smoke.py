@@ -19,14 +19,8 @@ def production_stack(tmp_path):
     var_dir = tmp_path
     processes.embedded_dirs(var_dir)
     port = processes.free_port()
-    env = processes.clean_env(
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        STORIES_VAR_DIR=str(var_dir),
+    env = processes.production_env(
+        var_dir,
         DATABASE_URL=os.environ.get("DATABASE_URL") or None,
         REDIS_URL=os.environ.get("REDIS_URL") or None,
     )
