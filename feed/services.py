@@ -8,7 +8,6 @@ ranking uses, and the notifications.
 
 from __future__ import annotations
 
-import time
 import unicodedata
 from datetime import timedelta
 
@@ -212,9 +211,19 @@ def _upsert_view(story: Story, viewer: User, now) -> tuple[bool, bool, bool]:
     fields = [meta.get_field(name) for name in values]
     column = {field.name: quote(field.column) for field in meta.concrete_fields}
     params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
-    repeat_before = now - timedelta(seconds=settings.STORIES_VIEW_REPEAT_SECONDS)
-    params.append(meta.get_field("last_seen_at").get_db_prep_save(repeat_before, connection))
+    window = settings.STORIES_VIEW_REPEAT_SECONDS
     last_at = f"{table}.{column['last_seen_at']}"
+    # No window, no condition: a "<= now" test would drop a racing tab whose clock read later.
+    only_after_window = (
+        f"WHERE {last_at} IS NULL OR {last_at} <= %s "
+        f"OR {table}.{column['last_seen_on']} IS NULL "
+        f"OR {table}.{column['last_seen_on']} <> excluded.{column['last_seen_on']} "
+        if window > 0
+        else ""
+    )
+    if window > 0:
+        repeat_before = now - timedelta(seconds=window)
+        params.append(meta.get_field("last_seen_at").get_db_prep_save(repeat_before, connection))
     # Quoted identifiers from the model's metadata; every value is a parameter.
     sql = (
         f"INSERT INTO {table} ({', '.join(column[f.name] for f in fields)}) "  # noqa: S608
@@ -224,9 +233,7 @@ def _upsert_view(story: Story, viewer: User, now) -> tuple[bool, bool, bool]:
         f"{column['previous_seen_on']} = {table}.{column['last_seen_on']}, "
         f"{column['last_seen_on']} = excluded.{column['last_seen_on']}, "
         f"{column['last_seen_at']} = excluded.{column['last_seen_at']} "
-        f"WHERE {last_at} IS NULL OR {last_at} <= %s "
-        f"OR {table}.{column['last_seen_on']} IS NULL "
-        f"OR {table}.{column['last_seen_on']} <> excluded.{column['last_seen_on']} "
+        f"{only_after_window}"
         f"RETURNING {column['impressions']}, {column['previous_seen_on']}"
     )
     with connection.cursor() as cursor:
@@ -252,8 +259,14 @@ def _anonymous_repeat(story: Story, client: str | None) -> bool:
     STORIES_VIEW_REPEAT_SECONDS (kept in the shared cache; a cache outage counts it)."""
     if not client:
         return False
-    key = f"view-repeat:{story.pk}:{client}"
-    now, window = time.time(), settings.STORIES_VIEW_REPEAT_SECONDS
+    window = settings.STORIES_VIEW_REPEAT_SECONDS
+    if window <= 0:
+        return False
+    key, now = f"view-repeat:{story.pk}:{client}", timezone.now().timestamp()
+    # An atomic add, so racing tabs of one address cannot both find the key missing. The key's
+    # expiry runs on the cache server's clock, so the stored time is checked against ours too.
+    if _REPEATS.add(key, now, timeout=window):
+        return False
     last = _REPEATS.get(key)
     if last is not None and now - float(last) < window:
         return True

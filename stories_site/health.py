@@ -214,6 +214,15 @@ class ThrottleCache:
         except REDIS_ERRORS as exc:
             self._unreachable(exc)
 
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        """Set the key only if it is absent (atomic: SET NX on Redis); True when it was set, and
+        True while the cache is unreachable, so an outage lets the action through."""
+        try:
+            return cache.add(key, value, timeout, version)
+        except REDIS_ERRORS as exc:
+            self._unreachable(exc)
+            return True
+
     def __getattr__(self, name: str):
         return getattr(cache, name)
 

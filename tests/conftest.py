@@ -245,25 +245,84 @@ def desktop_page(browser):
     _close(context, violations)
 
 
+class _LiveRequests:
+    """Every request live_server's threads serve passes through here (WSGIHandler is what
+    live_server runs; the test client uses another handler). It counts requests in flight, so
+    a test can end only after the requests its browser started have finished: Django's flush
+    at the end of a transactional test otherwise races a request still writing (PostgreSQL
+    answers "deadlock detected"). `serial`, when set, serves one request at a time."""
+
+    def __init__(self) -> None:
+        self.changed = threading.Condition()
+        self.in_flight = 0
+        self.accepting = True
+        self.serial: threading.RLock | None = None
+
+    def serve(self, handle, handler, environ, start_response):
+        with self.changed:
+            if not self.accepting:  # the test is over: its page's late requests touch nothing
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"the test that opened this page has ended"]
+            self.in_flight += 1
+        try:
+            if self.serial is None:
+                return handle(handler, environ, start_response)
+            with self.serial:
+                return handle(handler, environ, start_response)
+        finally:
+            with self.changed:
+                self.in_flight -= 1
+                self.changed.notify_all()
+
+    def drain(self, timeout: float = 15.0) -> None:
+        with self.changed:
+            self.accepting = False
+            if not self.changed.wait_for(lambda: self.in_flight == 0, timeout=timeout):
+                raise AssertionError(f"{self.in_flight} live-server requests still running")
+
+
+_LIVE_REQUESTS = _LiveRequests()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _count_live_requests() -> Iterator[None]:
+    from django.core.handlers.wsgi import WSGIHandler
+
+    handle = WSGIHandler.__call__
+
+    def counted(self, environ, start_response):
+        return _LIVE_REQUESTS.serve(handle, self, environ, start_response)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WSGIHandler, "__call__", counted)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _drain_live_requests(request) -> Iterator[None]:
+    """A test that used live_server ends when its requests have: set up after the database
+    fixtures, so this runs before their teardown flushes the tables."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    _LIVE_REQUESTS.accepting = True
+    yield
+    _LIVE_REQUESTS.drain()
+
+
 @pytest.fixture
-def one_request_at_a_time(monkeypatch):
+def one_request_at_a_time() -> Iterator[threading.RLock]:
     """With in-memory SQLite, live_server's request threads share this test's one connection
     (Django's connections_override), and SQLite answers "table is locked" when two threads use it
     at once; the player sends several requests together. Serve them one at a time (streamed media
-    bodies still flow after the lock is released). PostgreSQL needs none of this."""
-    from django.core.handlers.wsgi import WSGIHandler
+    bodies still flow after the lock is released). PostgreSQL needs none of this. Yields the lock,
+    so the test can hold it while it reads the database."""
     from django.db import connection
 
     lock = threading.RLock()
-    if connection.vendor == "sqlite":
-        handle = WSGIHandler.__call__
-
-        def serialized(self, environ, start_response):
-            with lock:
-                return handle(self, environ, start_response)
-
-        monkeypatch.setattr(WSGIHandler, "__call__", serialized)
-    return lock
+    _LIVE_REQUESTS.serial = lock if connection.vendor == "sqlite" else None
+    yield lock
+    _LIVE_REQUESTS.serial = None
 
 
 # --- S3 (moto server) ---------------------------------------------------------------------------

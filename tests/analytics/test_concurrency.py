@@ -56,11 +56,9 @@ def _client(user=None) -> APIClient:
     return api
 
 
-def test_parallel_view_requests_count_exactly(requires_postgres):
-    """8 people x 3 tabs reporting an impression at once, 6 anonymous impressions, then every
-    person's completion-only report at once: 30 impressions, 8 reached, 8 completions."""
-    story = _live_story()
-    people = [UserFactory() for _ in range(8)]
+def _race_views(story, people: list) -> None:
+    """8 people x 3 tabs and 6 signed-out tabs (one address) report an impression at once, then
+    every person's completion-only report at once."""
     url = f"/api/v1/stories/{story.pk}/views/"
 
     def post(client, body):
@@ -73,9 +71,27 @@ def test_parallel_view_requests_count_exactly(requires_postgres):
     clients = [_client(person) for person in people for _ in range(3)] + [_client() for _ in range(6)]
     race([post(client, {"completed": False}) for client in clients])
     race([post(_client(person), {"completed": True, "impression": False}) for person in people])
+
+
+def test_parallel_view_requests_count_exactly(requires_postgres, settings):
+    """With no repeat window every impression counts: 30 impressions, 8 reached, 8 completions."""
+    settings.STORIES_VIEW_REPEAT_SECONDS = 0
+    story, people = _live_story(), [UserFactory() for _ in range(8)]
+    _race_views(story, people)
     row = _today(story)
     assert (row.impressions, row.reach, row.day_reach, row.completions) == (30, 8, 8, 8)
     assert sorted(StoryView.objects.filter(story=story).values_list("impressions", flat=True)) == [3] * 8
+
+
+def test_parallel_repeats_inside_the_window_count_once(requires_postgres, settings):
+    """Within STORIES_VIEW_REPEAT_SECONDS a person's racing tabs count one impression, and so do
+    the signed-out tabs of one address: 8 + 1 impressions, still 8 reached and 8 completions."""
+    settings.STORIES_VIEW_REPEAT_SECONDS = 60
+    story, people = _live_story(), [UserFactory() for _ in range(8)]
+    _race_views(story, people)
+    row = _today(story)
+    assert (row.impressions, row.reach, row.day_reach, row.completions) == (9, 8, 8, 8)
+    assert sorted(StoryView.objects.filter(story=story).values_list("impressions", flat=True)) == [1] * 8
 
 
 def test_follows_from_a_story_with_double_taps_count_once_each(requires_postgres):
