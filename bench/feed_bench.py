@@ -298,7 +298,10 @@ def measure(database_url: str, viewer_ids: list[int]) -> dict[str, dict[str, lis
                     assert response.status_code == 200, (name, response.status_code, response.content[:300])
                     start = time.perf_counter()
                     for query in captured.captured_queries:
-                        bare.execute(query["sql"]).fetchall()
+                        # Every statement, BEGIN / SAVEPOINT / COMMIT included; only reads fetch.
+                        cursor = bare.execute(query["sql"])
+                        if cursor.description is not None:
+                            cursor.fetchall()
                     sql = time.perf_counter() - start
                     if round_number:  # the first round warms caches and connections
                         results[name]["api"].append(api)

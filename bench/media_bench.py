@@ -129,7 +129,10 @@ def _bare(commands: list[list[str]], source: Path) -> float:
                 check=True,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
-                preexec_fn=runner._limit_child(low_priority=True),
+                # The same child limits too (CPU rlimit, death with the parent) as the pipeline.
+                preexec_fn=runner._limit_child(
+                    True, cpu_seconds=runner._cpu_limit(runner.default_timeout()), parent=os.getpid()
+                ),
             )
         return time.perf_counter() - start
 
