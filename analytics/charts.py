@@ -46,8 +46,9 @@ class Chart:
     series: list[Series]
     bars: list[Bar]
     value_ticks: list[Tick]
-    day_ticks: list[Tick]
+    label_ticks: list[Tick]
     rows: list[tuple[str, list[str]]]
+    row_heading: str = "Day"
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -62,20 +63,22 @@ def bar_chart(
     chart_id: str,
     title: str,
     description: str,
-    days: Sequence[date],
+    labels: Sequence[str],
     series: Sequence[Series],
     fmt: Callable[[float], str] = lambda value: f"{value:,.0f}",
+    row_heading: str = "Day",
 ) -> Chart:
-    """Grouped bars, one group a day; negative values hang below the zero line."""
+    """Grouped bars, one group per label (a day, a second); negative values hang below the
+    zero line. `row_heading` names the labels in the table screen readers get."""
     values = [value for one in series for value in one.values]
     top, bottom = max([0, *values]), min([0, *values])
     span = (top - bottom) or 1
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     zero = TOP + plot_h * top / span
-    slot = plot_w / max(len(days), 1)
+    slot = plot_w / max(len(labels), 1)
     width = slot * 0.8 / max(len(series), 1)
     bars = []
-    for n, day in enumerate(days):
+    for n, name in enumerate(labels):
         for k, one in enumerate(series):
             value = one.values[n]
             height = plot_h * abs(value) / span
@@ -86,7 +89,7 @@ def bar_chart(
                     width=round(max(width - 1, 1), 2),
                     height=round(height, 2),
                     css=one.css,
-                    label=f"{_day(day)}: {fmt(value)} {one.label.lower()}",
+                    label=f"{name}: {fmt(value)} {one.label.lower()}",
                 )
             )
     value_ticks = [Tick(LEFT - 6, round(zero, 2), fmt(0))]
@@ -94,10 +97,12 @@ def bar_chart(
         value_ticks.append(Tick(LEFT - 6, TOP, fmt(top)))
     if bottom:
         value_ticks.append(Tick(LEFT - 6, HEIGHT - BOTTOM, fmt(bottom)))
-    picks = sorted({0, len(days) // 2, len(days) - 1}) if days else []
-    day_ticks = [Tick(round(LEFT + (n + 0.5) * slot, 2), HEIGHT - 8, _day(days[n])) for n in picks]
-    rows = [(_day(day), [fmt(one.values[n]) for one in series]) for n, day in enumerate(days)]
-    return Chart(chart_id, title, description, list(series), bars, value_ticks, day_ticks, rows)
+    picks = sorted({0, len(labels) // 2, len(labels) - 1}) if labels else []
+    label_ticks = [Tick(round(LEFT + (n + 0.5) * slot, 2), HEIGHT - 8, labels[n]) for n in picks]
+    rows = [(name, [fmt(one.values[n]) for one in series]) for n, name in enumerate(labels)]
+    return Chart(
+        chart_id, title, description, list(series), bars, value_ticks, label_ticks, rows, row_heading
+    )
 
 
 def percent(value: float) -> str:
@@ -106,7 +111,7 @@ def percent(value: float) -> str:
 
 def summary_charts(summary: Summary) -> list[Chart]:
     """The dashboard's charts: reach, rates, engagement and follower growth, one bar a day."""
-    days = [one.day for one in summary.by_day]
+    days = [_day(one.day) for one in summary.by_day]
     period = f"from {_day(summary.start)} to {_day(summary.end)} (UTC)"
     by_day = summary.by_day
     growth = summary.follower_growth
@@ -157,19 +162,37 @@ def summary_charts(summary: Summary) -> list[Chart]:
     ]
 
 
-def story_charts(days: Sequence[DayFigures]) -> list[Chart]:
-    """A story's impressions and reach for each day it had any."""
-    if not days:
-        return []
-    return [
-        bar_chart(
-            "chart-story-reach",
-            "Impressions and reach",
-            "Impressions and unique viewers of this story each day (UTC).",
-            [one.day for one in days],
-            [
-                Series("Impressions", [one.impressions for one in days], "impressions"),
-                Series("Reach", [one.reach for one in days], "reach"),
-            ],
+def _second(n: int) -> str:
+    return f"{n // 60}:{n % 60:02d}"
+
+
+def story_charts(days: Sequence[DayFigures], retention: Sequence[float] = ()) -> list[Chart]:
+    """A story's impressions and reach for each day it had any, and where its viewers dropped
+    off: for each second, the share of views still watching."""
+    charts = []
+    if days:
+        charts.append(
+            bar_chart(
+                "chart-story-reach",
+                "Impressions and reach",
+                "Impressions and unique viewers of this story each day (UTC).",
+                [_day(one.day) for one in days],
+                [
+                    Series("Impressions", [one.impressions for one in days], "impressions"),
+                    Series("Reach", [one.reach for one in days], "reach"),
+                ],
+            )
         )
-    ]
+    if retention:
+        charts.append(
+            bar_chart(
+                "chart-story-retention",
+                "Where viewers drop off",
+                "The share of views still watching at each second of this story.",
+                [_second(n) for n in range(len(retention))],
+                [Series("Still watching", list(retention), "retention")],
+                fmt=percent,
+                row_heading="Second",
+            )
+        )
+    return charts

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from accounts import selectors as people
 from accounts.models import Follow, User
-from feed.models import StoryDailyStats
+from feed.models import StoryDailyStats, StoryRetention
 from stickers.models import Sticker, StickerType
 from stories.lifecycle import State
 from stories.models import ArchivedStory, Story
@@ -364,10 +364,26 @@ class StoryReport(Figures):
     story: AnalyzedStory | None = None
     days: list[DayFigures] = field(default_factory=list)
     stickers: list[StickerResult] = field(default_factory=list)
+    retention: list[float] = field(default_factory=list)
+
+
+def story_retention(story_id: uuid.UUID) -> list[float]:
+    """For each second of the item, the share of views (0..1) still watching at that second;
+    empty until a view has reported how far it got (feed/retention.py keeps the histogram)."""
+    counts = list(
+        StoryRetention.objects.filter(story_id=story_id).order_by("second").values_list("views", flat=True)
+    )
+    if not counts or not counts[0]:
+        return []
+    return [round(count / counts[0], 4) for count in counts]
 
 
 def story_report(story: AnalyzedStory) -> StoryReport:
     figures = story_figures(story.id)
     return StoryReport(
-        **vars(figures), story=story, days=story_days(story.id), stickers=sticker_results(story.id)
+        **vars(figures),
+        story=story,
+        days=story_days(story.id),
+        stickers=sticker_results(story.id),
+        retention=story_retention(story.id),
     )

@@ -44,6 +44,11 @@ class StoryAnalyticsSerializer(FiguresSerializer):
     is_live = serializers.BooleanField(source="story.is_live")
     by_day = DayFiguresSerializer(many=True, source="days")
     stickers = StickerResultSerializer(many=True)
+    retention = serializers.ListField(
+        child=serializers.FloatField(min_value=0, max_value=1),
+        help_text="One value a second of the item's length: the share of views (0..1) still watching "
+        "at that second (the first is 1). Empty until a view has reported watched_ms. Kept after the purge.",
+    )
 
 
 class FollowerDaySerializer(serializers.Serializer):

@@ -34,5 +34,5 @@ def story(request: HttpRequest, story_id) -> HttpResponse:
     if found is None:
         raise Http404("No such story, or its analytics are not yours to see.")
     report = selectors.story_report(found)
-    context = {"report": report, "story": found, "charts": charts.story_charts(report.days)}
+    context = {"report": report, "story": found, "charts": charts.story_charts(report.days, report.retention)}
     return render(request, "analytics/story.html", context)

@@ -146,3 +146,22 @@ class Affinity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} -> {self.author_id}"
+
+
+class StoryRetention(models.Model):
+    """Where viewers of an item drop off: for each second of the item, the number of views that
+    got at least that far (second 0 counts every view that reported). Anonymous and keyed by the
+    story's id without a foreign key, like `StoryDailyStats`, so the curve outlives the purge.
+    A view's report adds one to the seconds it newly reached, in one upsert (feed/retention.py)."""
+
+    story_id = models.UUIDField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    second = models.PositiveSmallIntegerField()
+    views = models.PositiveIntegerField(default=0, db_default=0)
+
+    class Meta:
+        verbose_name_plural = "story retention"
+        constraints = [models.UniqueConstraint(fields=["story_id", "second"], name="retention_story_second")]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} second {self.second}: {self.views}"

@@ -45,6 +45,21 @@ class ViewSerializer(serializers.Serializer):
         default=True,
         help_text="false: this only completes an impression you already reported (no second impression).",
     )
+    watched_ms = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=3_600_000,
+        help_text="How far this view got, in milliseconds (the item's retention curve). Report it as "
+        "often as you like for one view (pause, next, close, page hidden) with the same view_key: "
+        "only the seconds newly reached count.",
+    )
+    view_key = serializers.RegexField(
+        r"^[A-Za-z0-9_-]{8,64}$",
+        required=False,
+        help_text="A random id the client picks for one view, so its later reports go on from the "
+        "earlier ones. Without it, each report with watched_ms counts as a view of its own.",
+        error_messages={"invalid": "view_key is 8 to 64 letters, digits, '-' or '_'."},
+    )
 
 
 class LikeSerializer(serializers.Serializer):

@@ -23,6 +23,7 @@ from accounts.models import Notification, User
 from stories.models import Story
 from stories_site.health import ThrottleCache
 
+from . import retention
 from .counters import add_counts, count_daily
 from .models import COMMENT_MAX_LENGTH, Affinity, Comment, Like, Share, StoryDailyStats, StoryView
 
@@ -296,6 +297,8 @@ def record_view(
     completed: bool = False,
     impression: bool = True,
     client: str | None = None,
+    watched_ms: int | None = None,
+    view_key: str | None = None,
 ) -> None:
     """An impression of an item (and "completed" when watched to the end); with
     `impression=False`, only the completion of an impression already reported (the player
@@ -310,7 +313,14 @@ def record_view(
     under racing tabs). A viewer's first completed view adds to completions, once per person
     like reach, so completions / impressions stays within 0..1.
     Anonymous views only add to impressions and completions. The author's own views change no
-    figures."""
+    figures.
+
+    `watched_ms` (how far the view got, with the player's `view_key` for it) goes to the
+    item's retention curve (feed/retention.py), signed in or not."""
+    signed_in = viewer is not None and viewer.is_authenticated
+    if watched_ms is not None and not (signed_in and viewer.pk == story.author_id):
+        who = f"user:{viewer.pk}" if signed_in else f"address:{client or 'unknown'}"
+        retention.record_watch(story, watched_ms=watched_ms, view_key=view_key, who=who)
     if not (impression or completed):
         return
     if viewer is None or not viewer.is_authenticated:

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from accounts import services as accounts
 from analytics.models import FollowerDaily, StickerStats
-from feed.models import StoryDailyStats, StoryView
+from feed.models import StoryDailyStats, StoryRetention, StoryView
 from stickers import services as stickers
 from tests.factories import LiveStoryFactory, UserFactory
 from tests.stickers.factories import PollStickerFactory
@@ -122,3 +122,24 @@ def test_parallel_poll_votes_are_all_counted(requires_postgres):
     stats = StickerStats.objects.get(sticker_id=poll.pk)
     assert (stats.responses, stats.option_counts) == (10, [5, 5])
     assert _today(poll.story).sticker_responses == 10
+
+
+def test_racing_views_add_to_the_retention_curve_exactly(requires_postgres):
+    """24 views report how far they got at the same instant, each a different length; then
+    12 of them report again, further: every second's count is exact."""
+    story = LiveStoryFactory(duration=5.0)
+    url = f"/api/v1/stories/{story.pk}/views/"
+    people = [UserFactory() for _ in range(24)]
+
+    def report(person, n: int, watched_ms: int):
+        body = {"impression": False, "watched_ms": watched_ms, "view_key": f"view-{n:04d}"}
+        return lambda: _client(person).post(url, body, format="json")
+
+    race([report(person, n, (n % 5) * 1000) for n, person in enumerate(people)])
+    race([report(person, n, 5000) for n, person in enumerate(people) if n % 2 == 0])
+    counts = list(
+        StoryRetention.objects.filter(story_id=story.pk).order_by("second").values_list("views", flat=True)
+    )
+    # First round: view n reached seconds 0..n%5. Second round: the even views reach all five.
+    expected = [sum(1 for n in range(24) if n % 2 == 0 or n % 5 >= second) for second in range(5)]
+    assert counts == expected
