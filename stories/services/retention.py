@@ -43,6 +43,14 @@ ARCHIVED_FIELDS = [
     "comment_count",
     "share_count",
 ]
+# What a batch reads of each row it locks: the archive's fields and the files.
+STORY_FIELDS_READ = [
+    *(name for name in ARCHIVED_FIELDS if name != "final_state"),
+    "state",
+    "media",
+    "poster",
+    "original",
+]
 
 
 def delete_story(story: Story, *, by: User) -> None:
@@ -103,12 +111,19 @@ def purge_batch(limit: int) -> tuple[int, float]:
     The candidates are read first, outside it; inside, the rows are locked and checked again
     (a report may have arrived meanwhile), archived and deleted with their views, likes,
     comments and stickers. Their files are deleted after the commit."""
-    candidates = list(purgeable_stories().order_by("state_changed_at").values_list("pk", flat=True)[:limit])
+    # Unordered: every purgeable story goes, so the order does not matter, and ordering made each
+    # batch sort the whole backlog (50 ms a batch at 100,000; a LIMIT alone stops early).
+    candidates = list(purgeable_stories().values_list("pk", flat=True)[:limit])
     if not candidates:
         return 0, 0.0
     started = time.perf_counter()
     with transaction.atomic():
-        rows = list(purgeable_stories().filter(pk__in=candidates).select_for_update(skip_locked=True))
+        rows = list(
+            purgeable_stories()
+            .filter(pk__in=candidates)
+            .only(*STORY_FIELDS_READ)
+            .select_for_update(skip_locked=True)
+        )
         archived = [_archived(story) for story in rows if story.state != State.FAILED]
         if archived:
             ArchivedStory.objects.bulk_create(
@@ -117,7 +132,8 @@ def purge_batch(limit: int) -> tuple[int, float]:
                 unique_fields=["story_id"],
                 update_fields=ARCHIVED_FIELDS,
             )
-        Story.objects.filter(pk__in=[story.pk for story in rows]).delete()
+        # Only the keys: the cascade needs nothing else, and whole rows were read once already.
+        Story.objects.filter(pk__in=[story.pk for story in rows]).only("pk").delete()
     elapsed = time.perf_counter() - started
     delete_stored(*(name for story in rows for name in story_files(story)))
     return len(rows), elapsed
