@@ -57,8 +57,13 @@ class StoryAdmin(ModerationPermissions, admin.ModelAdmin):
         "duration",
         "width",
         "height",
+        # The processing lease (stories/lifecycle.py): changed only by claims, heartbeats and the
+        # sweeper; an edit here could hand a story to two workers or hide it from the sweeper.
         "processing_attempts",
         "last_attempt_at",
+        "lease_token",
+        "lease_expires_at",
+        "dispatched_at",
         "published_at",
         "expires_at",
         "like_count",

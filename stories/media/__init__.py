@@ -6,8 +6,8 @@
     process_sound(src, out_dir)  -> SoundResult    AAC .m4a for reusable sounds
     sanitize_image(src)          -> SanitizedImage photos and avatars, Pillow only
 
-Refused input raises MediaError (a plain reason for the uploader); machine trouble raises
-TransientMediaError (MediaTimeout when a command ran out of time).
+Refused input raises MediaError (a plain reason for the uploader; MediaTimeout when a command ran
+out of time, since the same file would again); machine trouble raises TransientMediaError.
 """
 
 from .audio import SoundResult, process_sound

@@ -53,7 +53,11 @@ def test_timeout_kills_the_whole_process_group(tmp_path):
     with pytest.raises(MediaTimeout) as caught:
         runner.run([sys.executable, "-c", script], timeout=1)
     assert time.monotonic() - started < 10
-    assert isinstance(caught.value, TransientMediaError)
+    # The input's fault, not the machine's: a plain reason, and nothing to retry.
+    assert isinstance(caught.value, MediaError)
+    assert not isinstance(caught.value, TransientMediaError)
+    assert str(caught.value) == "This file took too long to process. Try a shorter or smaller file."
+    assert "ran longer than 1 s" in caught.value.detail
     grandchild = int(pid_file.read_text())
     deadline = time.monotonic() + 5
     while _alive(grandchild) and time.monotonic() < deadline:

@@ -221,11 +221,12 @@ def test_the_poster_comes_from_the_same_ffmpeg_run(tmp_path, vp9_webm, monkeypat
     assert "hls" not in command[command.index("-format_whitelist") + 1]
 
 
-def test_a_timeout_is_transient(tmp_path, vp9_webm, settings):
+def test_a_timeout_is_the_inputs_failure_not_a_reason_to_retry(tmp_path, vp9_webm, settings):
     settings.STORIES_FFMPEG_TIMEOUT = 0.001
     with pytest.raises(MediaTimeout) as caught:
         process_video(vp9_webm, tmp_path)
-    assert isinstance(caught.value, TransientMediaError)
+    assert isinstance(caught.value, MediaError)
+    assert not isinstance(caught.value, TransientMediaError)
 
 
 def test_works_with_only_the_bundled_ffmpeg_and_pyav(tmp_path, hevc_mp4, settings, ffprobe_report):
