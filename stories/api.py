@@ -194,16 +194,46 @@ class MyStoriesView(generics.ListAPIView):
         return with_viewer_state(stories, self.request.user)
 
 
+QUEUED_SOUND = OpenApiResponse(
+    SoundSerializer, description="Queued: state processing until the worker made it."
+)
+
+
+def sound_answer(request: Request, sound, *, field: str) -> Response:
+    """201 once the sound is ready (processed inline, or lifted before), 202 while the media
+    worker makes it; a failure already known (an eager worker) is a plain 400 on `field`."""
+    sound.refresh_from_db()
+    if sound.is_removed:
+        raise NotFound("The story this sound came from is gone.")
+    if sound.state == "failed":
+        raise serializers.ValidationError({field: sound.failure_reason})
+    code = status.HTTP_201_CREATED if sound.state == "ready" else status.HTTP_202_ACCEPTED
+    return Response(SoundSerializer(sound, context={"request": request}).data, status=code)
+
+
+def sounds_for(user):
+    """Ready sounds the person may hear, and, signed in, their own in any state."""
+    sounds = services.available_sounds(user)
+    if user.is_authenticated:
+        sounds = sounds | services.own_sounds(user)
+    return sounds.select_related("owner").distinct()
+
+
 @extend_schema(tags=["sounds"])
 class SoundListView(UploadView, generics.ListAPIView):
     serializer_class = SoundSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     def get_queryset(self):
-        return services.available_sounds().select_related("owner")
+        return services.available_sounds(self.request.user).select_related("owner")
 
     @extend_schema(
-        request=SoundUploadSerializer, responses={201: SoundSerializer}, summary="Add an original sound"
+        request=SoundUploadSerializer,
+        responses={
+            201: SoundSerializer,
+            202: QUEUED_SOUND,
+        },
+        summary="Add an original sound",
     )
     def post(self, request: Request) -> Response:
         serializer = SoundUploadSerializer(data=self.upload_data(request))
@@ -213,18 +243,41 @@ class SoundListView(UploadView, generics.ListAPIView):
             upload=serializer.validated_data["file"],
             title=serializer.validated_data["title"],
         )
-        return Response(
-            SoundSerializer(sound, context={"request": request}).data, status=status.HTTP_201_CREATED
-        )
+        return sound_answer(request, sound, field="file")
 
 
 @extend_schema(tags=["sounds"])
 class SoundDetailView(generics.RetrieveAPIView):
+    """A sound you may hear; your own also while it is processing or after it failed."""
+
     serializer_class = SoundSerializer
     lookup_url_kwarg = "sound_id"
 
     def get_queryset(self):
-        return services.available_sounds().select_related("owner")
+        return sounds_for(self.request.user)
+
+
+@extend_schema(tags=["sounds"])
+class SoundPublishView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: SoundSerializer,
+            400: error_response("The sound is not ready yet, or was withdrawn."),
+            404: error_response("You have no such sound."),
+        },
+        summary="Publish a sound lifted from your story",
+        description="A lifted sound is heard only by its story's audience and goes with the story; "
+        "published, it is public and stays.",
+    )
+    def post(self, request: Request, sound_id) -> Response:
+        sound = services.own_sounds(request.user).filter(pk=sound_id).first()
+        if sound is None:
+            raise NotFound("You have no such sound.")
+        sound = services.sound_publish(sound, by=request.user)
+        return Response(SoundSerializer(sound, context={"request": request}).data)
 
 
 @extend_schema(tags=["stories"])
@@ -235,7 +288,9 @@ class UseSoundView(APIView):
         request=None,
         responses={
             201: SoundSerializer,
+            202: QUEUED_SOUND,
             400: error_response("A photo, or a clip without sound."),
+            403: error_response("A story not shared with everyone lends its sound to its author only."),
             404: error_response("No such story, or not one you may see."),
         },
         summary="Use this story's sound",
@@ -243,6 +298,4 @@ class UseSoundView(APIView):
     def post(self, request: Request, story_id) -> Response:
         story = story_for_viewer(request, story_id)
         sound = services.sound_from_story(story, by=request.user)
-        return Response(
-            SoundSerializer(sound, context={"request": request}).data, status=status.HTTP_201_CREATED
-        )
+        return sound_answer(request, sound, field="detail")

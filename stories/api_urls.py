@@ -11,4 +11,5 @@ urlpatterns = [
     path("users/<str:username>/stories/", api.UserStoriesView.as_view(), name="user-stories"),
     path("sounds/", api.SoundListView.as_view(), name="sound-list"),
     path("sounds/<uuid:sound_id>/", api.SoundDetailView.as_view(), name="sound-detail"),
+    path("sounds/<uuid:sound_id>/publish/", api.SoundPublishView.as_view(), name="sound-publish"),
 ]

@@ -130,7 +130,7 @@ def ensure_sounds(work: Path) -> list[Sound]:
             path = work / f"tone-{frequency:.0f}.wav"
             synth.make_tone(path, seconds=12, frequency=frequency)
             with path.open("rb") as handle:
-                sound = services.create_sound(owner=None, upload=handle, title=title)
+                sound = services.create_sound(owner=None, upload=handle, title=title, inline=True)
         sounds.append(sound)
     return sounds
 

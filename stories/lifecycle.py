@@ -112,6 +112,7 @@ def transition(story: Story, target: str, *, lease_token: str | None = None, **f
         raise InvalidTransition(story.pk, current or "missing", target)
     for name, value in fields.items():
         setattr(story, name, value)
+    _story_ended([story.pk], target)
 
 
 def transition_many(story_ids: list[Any], target: str, **fields: Any) -> int:
@@ -119,7 +120,19 @@ def transition_many(story_ids: list[Any], target: str, **fields: Any) -> int:
     from .models import Story
 
     fields = {**NO_LEASE, **fields, "state": target, "state_changed_at": timezone.now()}
-    return Story.objects.filter(pk__in=story_ids, state__in=sources_for(target)).update(**fields)
+    moved = Story.objects.filter(pk__in=story_ids, state__in=sources_for(target)).update(**fields)
+    if moved:
+        _story_ended(story_ids, target)
+    return moved
+
+
+def _story_ended(story_ids: list[Any], target: str) -> None:
+    """A story that leaves for deleted, expired or removed takes its unpublished lifted sounds
+    with it (stories.services.sounds): every such move passes here, so none is missed."""
+    if target in TERMINAL:
+        from .services.sounds import withdraw_lifted_sounds
+
+        withdraw_lifted_sounds(story_ids)
 
 
 # --- Leases: one processing attempt at a time -------------------------------------------------

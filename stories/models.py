@@ -46,6 +46,13 @@ class Sound(models.Model):
     )
     use_count = models.PositiveIntegerField(default=0)
     is_removed = models.BooleanField(default=False)
+    # A lifted sound keeps its story's audience and blocks (and goes with the story) until its
+    # author publishes it; originals and demo sounds are published from the start.
+    published = models.BooleanField(default=True)
+    # Processing happens in the media worker: `original` holds the upload (or nothing, for a
+    # lifted sound: the worker reads the story's clip) until `file` is made; a failure says why.
+    original = models.FileField(max_length=255, blank=True)
+    failure_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -53,6 +60,13 @@ class Sound(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def state(self) -> str:
+        """processing, ready or failed (removed sounds are never shown)."""
+        if self.file:
+            return "ready"
+        return "failed" if self.failure_reason else "processing"
 
 
 class Story(models.Model):

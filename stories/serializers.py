@@ -132,8 +132,21 @@ class SoundSerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
+    state = serializers.ChoiceField(choices=["processing", "ready", "failed"], read_only=True)
         model = Sound
-        fields = ["id", "title", "owner", "duration", "use_count", "audio_url", "created_at"]
+        fields = [
+            "id",
+            "title",
+            "owner",
+            "duration",
+            "use_count",
+            "audio_url",
+            "created_at",
+            "state",
+            "published",
+            "failure_reason",
+        ]
+        read_only_fields = ["published", "failure_reason"]
 
     def get_audio_url(self, sound: Sound) -> str:
         return absolute(self.context.get("request"), reverse("stories:sound_audio", args=[sound.pk]))

@@ -45,6 +45,12 @@ def process_story(self, story_id: str) -> None:
             raise
 
 
+@shared_task(name="stories.tasks.process_sound", queue="media", acks_late=True, ignore_result=True)
+def process_sound(sound_id: str) -> None:
+    """ffmpeg for the sound library runs here, on the media queue, never in a web request."""
+    services.process_sound(sound_id)
+
+
 @shared_task(name="stories.tasks.expire_stories")
 def expire_stories() -> int:
     return services.expire_due_stories()

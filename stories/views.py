@@ -171,7 +171,7 @@ def story_download(request: HttpRequest, story_id) -> HttpResponse:
 
 @require_GET
 def sound_audio(request: HttpRequest, sound_id) -> HttpResponse:
-    sound = get_object_or_404(services.available_sounds(), pk=sound_id)
+    sound = get_object_or_404(services.available_sounds(viewer_of(request)), pk=sound_id)
     return serve_private_file(request, sound.file.name, "audio/mp4")
 
 
@@ -228,7 +228,7 @@ def create(request: HttpRequest) -> HttpResponse:
         "me": request.user.username,
         "max_clip_seconds": settings.STORIES_MAX_CLIP_SECONDS,
     }
-    sounds = services.available_sounds().select_related("owner")[:50]
+    sounds = services.available_sounds(request.user).select_related("owner")[:50]
     return render(
         request,
         "stories/create.html",

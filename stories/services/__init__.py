@@ -35,7 +35,16 @@ from .retention import (
     purge_stories,
     purgeable_stories,
 )
-from .sounds import SOUND_MAX_SECONDS, available_sounds, create_sound, sound_from_story
+from .sounds import (
+    SOUND_MAX_SECONDS,
+    available_sounds,
+    create_sound,
+    own_sounds,
+    process_sound,
+    sound_from_story,
+    sound_publish,
+    withdraw_lifted_sounds,
+)
 from .upload import MAX_CAPTION_LENGTH, UNREADABLE_UPLOAD, StoryOptions, clean_options, create_story
 
 __all__ = [
@@ -59,6 +68,8 @@ __all__ = [
     "expire_due_stories",
     "fail_story",
     "forget_dispatch",
+    "own_sounds",
+    "process_sound",
     "process_story",
     "purge_backlog",
     "purge_stories",
@@ -66,6 +77,8 @@ __all__ = [
     "reconcile_storage",
     "requeue_stuck_stories",
     "sound_from_story",
+    "sound_publish",
     "store_file",
+    "withdraw_lifted_sounds",
     "work_directory",
 ]

@@ -238,7 +238,8 @@ def _attempt(story: Story, lease: Lease) -> None:
 
 def _render(story: Story, source: Path, info: Any, work: Path) -> dict[str, Any]:
     if info.kind == "video":
-        sound_path = fetch(story.sound.file.name, work / "sound") if story.sound else None
+        sound = story.sound.file.name if story.sound else ""
+        sound_path = fetch(sound, work / "sound") if sound else None
         result = media.process_video(
             source,
             work,

@@ -27,6 +27,7 @@ from .. import lifecycle
 from ..lifecycle import State
 from ..models import ArchivedStory, Story
 from .common import delete_stored, story_files
+from .sounds import withdraw_lifted_sounds
 
 logger = logging.getLogger("stories.purge")
 
@@ -132,6 +133,9 @@ def purge_batch(limit: int) -> tuple[int, float]:
                 unique_fields=["story_id"],
                 update_fields=ARCHIVED_FIELDS,
             )
+        # Lifted sounds went with their story's move to a terminal state; this catches any
+        # that predate that rule (failed stories never lent one: they were never ready).
+        withdraw_lifted_sounds([story.pk for story in rows])
         # Only the keys: the cascade needs nothing else, and whole rows were read once already.
         Story.objects.filter(pk__in=[story.pk for story in rows]).only("pk").delete()
     elapsed = time.perf_counter() - started

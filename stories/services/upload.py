@@ -92,7 +92,7 @@ def clean_options(
         trim = 0.0
     sound = None
     if sound_id not in (None, ""):
-        sound = available_sounds().filter(pk=_as_uuid(sound_id)).first() if _as_uuid(sound_id) else None
+        sound = available_sounds(author).filter(pk=_as_uuid(sound_id)).first() if _as_uuid(sound_id) else None
         if sound is None:
             errors["sound"] = "That sound does not exist."
     try:
