@@ -295,7 +295,10 @@ class CaseAdmin(ModerationPermissions, ReadOnlyAdmin):
 
 def story_preview(story: Story) -> SafeString:
     """The story as its viewers saw it: media (through the admin-only view), caption, text
-    overlays and stickers. Works in any state until the purge takes the files."""
+    overlays and stickers. Works in any state until the purge takes the files, and only for a
+    story with a case: moderators watch what was reported, not whatever they like."""
+    if not Case.objects.filter(story=story).exists():
+        return format_html("<p>{}</p>", "No preview: only a reported story (one with a case) is shown here.")
     media_url = reverse("admin:moderation_story_media", args=[story.pk, "media"])
     if not story.media:
         player = format_html("<p>No media ({}).</p>", story.get_state_display())
@@ -345,15 +348,26 @@ def _sticker_text(sticker) -> str:
 
 def preview_media(request: HttpRequest, story_id, part: str) -> HttpResponse:
     """A story's media for moderators, whatever its state: the public media URL answers 404 the
-    moment a story is removed or expires, but the case still needs it until it is resolved."""
+    moment a story is removed, expires or is deleted by its author, but the case still needs it
+    until it is resolved. Only stories with a case; every opening is written to the audit trail
+    (the player's follow-up range requests, for seeking, are the same viewing)."""
     if not request.user.has_perm(PREVIEW_PERMISSION):
         raise PermissionDenied
     story = get_object_or_404(Story, pk=story_id)
-    if part == "poster" and story.poster:
-        return serve_private_file(request, story.poster.name, "image/jpeg")
     if part not in ("media", "poster"):
         raise PermissionDenied
+    if not _continues_a_viewing(request):
+        services.record_preview(story, by=request.user, part=part)
+    if part == "poster" and story.poster:
+        return serve_private_file(request, story.poster.name, "image/jpeg")
     return serve_private_file(request, story.media.name, story.media_content_type)
+
+
+def _continues_a_viewing(request: HttpRequest) -> bool:
+    """A range request that does not start at the beginning: the player seeking in a clip
+    already opened (and recorded)."""
+    spec = request.headers.get("Range", "").strip().lower()
+    return spec.startswith("bytes=") and not spec.removeprefix("bytes=").startswith("0-")
 
 
 @admin.register(Report)

@@ -49,6 +49,7 @@ class ActionKind(models.TextChoices):
     WARN = "warn", "Warned the person"
     SUSPEND = "suspend", "Suspended the account"
     UNSUSPEND = "unsuspend", "Lifted the suspension"
+    PREVIEW_MEDIA = "preview_media", "Watched the media"
 
 
 class Case(models.Model):

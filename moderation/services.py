@@ -67,7 +67,9 @@ def _label(kind: str, target: Target) -> str:
     if kind == TargetKind.STORY:
         return f"{target.get_kind_display() or 'Story'} by @{target.author.username} ({target.pk})"[:200]
     if kind == TargetKind.COMMENT:
-        return f"Comment by @{target.author.username}: {target.text}"[:200]
+        # Not the text: a label outlives the comment, and a deleted comment must be gone
+        # everywhere. While the comment exists, the case page shows it (Case.comment).
+        return f"Comment by @{target.author.username} ({target.pk})"
     return f"Account @{target.username}"
 
 
@@ -193,7 +195,8 @@ def delete_comment(comment: Comment, *, by: User, reason: str) -> ModerationActi
         # The feed's own deletion keeps the story's comment count and daily stats right; the
         # comment's author is always allowed to delete it, so it runs on their behalf.
         feed_services.delete_comment(comment.author, comment)
-        tell(comment.author, f"We deleted your comment “{comment.text[:80]}”. Why: {reason}")
+        # Not quoted: the notice would keep the very text that was taken down.
+        tell(comment.author, f"We deleted one of your comments. Why: {reason}", story=comment.story)
     return action
 
 
@@ -279,6 +282,23 @@ def unsuspend(person: User, *, by: User, reason: str) -> ModerationAction:
         )
         tell(person, "Your suspension was lifted. Welcome back.")
     return action
+
+
+def record_preview(story: Story, *, by: User, part: str) -> ModerationAction:
+    """A moderator opened a story's media in the admin preview: allowed only for a story with a
+    case (someone reported it), and always written to the audit trail, so watching people's
+    stories is never silent. Http404 for a story nobody reported."""
+    _require(by, "preview_media")
+    case = Case.objects.filter(story=story).first()
+    if case is None:
+        raise Http404("Only reported stories can be previewed.")
+    return ModerationAction.objects.create(
+        actor=by,
+        kind=ActionKind.PREVIEW_MEDIA,
+        case=case,
+        person=case.person,
+        reason=f"Opened the story's {part} in the admin preview (state: {story.state}).",
+    )
 
 
 def _refuse_self_or_superuser(person: User, by: User) -> None:

@@ -55,9 +55,15 @@ STORY_FIELDS_READ = [
 
 
 def delete_story(story: Story, *, by: User) -> None:
-    """The author deletes an item: invisible at once and its media gone from storage at once."""
+    """The author deletes an item: invisible at once and its media gone from storage at once,
+    unless someone reported it and the report is still open. Then only the state changes (no
+    one sees it any more) and its media and row stay for the moderators until the reports are
+    resolved; the purge takes them then (it skips stories under review)."""
     if story.author_id != by.pk:
         raise PermissionDenied("Only the author can delete this story.")
+    if stories_under_review().filter(case__story_id=story.pk).exists():
+        lifecycle.transition(story, State.DELETED)
+        return
     files = story_files(story)
     lifecycle.transition(story, State.DELETED, media="", poster="", original="")
     delete_stored(*files)

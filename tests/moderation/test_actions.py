@@ -160,11 +160,13 @@ def test_delete_comment_removes_it_keeps_counts_right_and_tells_both_sides(moder
     assert Story.objects.get(pk=story.pk).comment_count == 0
     case = Case.objects.get(kind="comment")
     assert case.comment is None
-    assert case.label.endswith("you are awful")
+    # Neither the case nor the notice keeps the deleted text (issue 13: point, never copy).
+    assert "awful" not in case.label
+    assert case.label == f"Comment by @{comment.author.username} ({comment.pk})"
     assert case.reports.get().status == ReportStatus.RESOLVED
     assert case.actions.get().kind == ActionKind.DELETE_COMMENT
     assert notices(reporter) == ["Thanks for your report. We deleted the comment you reported."]
-    assert notices(comment.author) == ["We deleted your comment “you are awful”. Why: Bullying"]
+    assert notices(comment.author) == ["We deleted one of your comments. Why: Bullying"]
 
 
 def test_warn_tells_the_person_and_resolves_the_case(moderator, reported_story):
