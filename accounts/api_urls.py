@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import api, token_api
+from . import api, recovery_api, token_api
 
 router = SimpleRouter()
 router.register("users", api.UserViewSet, basename="users")
@@ -13,6 +13,12 @@ urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="auth-token"),
     path("auth/logout/", api.LogoutView.as_view(), name="auth-logout"),
     path("auth/password/", token_api.PasswordChangeView.as_view(), name="auth-password"),
+    path("auth/password-reset/", recovery_api.PasswordResetView.as_view(), name="auth-password-reset"),
+    path(
+        "auth/password-reset/confirm/",
+        recovery_api.PasswordResetConfirmView.as_view(),
+        name="auth-password-reset-confirm",
+    ),
     path("auth/tokens/", token_api.TokenListView.as_view(), name="auth-tokens"),
     path("auth/tokens/<int:token_id>/", token_api.TokenDetailView.as_view(), name="auth-token-detail"),
     path("notifications/", api.NotificationListView.as_view(), name="notifications"),

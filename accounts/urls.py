@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from . import views
+from . import recovery_views, views
 from .converters import UsernameConverter
 
 register_converter(UsernameConverter, "username")
@@ -14,6 +14,21 @@ urlpatterns = [
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/profile/", views.edit_profile, name="edit"),
+    # Password reset and email change (accounts/recovery_views.py)
+    path("accounts/reset/", recovery_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/reset/sent/", recovery_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        recovery_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        recovery_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("accounts/email/", recovery_views.email_change, name="email_change"),
+    path("accounts/email/confirm/<str:token>/", recovery_views.email_confirm, name="email_confirm"),
     path("accounts/blocked/", views.blocked_list, name="blocked"),
     path("@<username:username>", views.profile, name="profile"),
     path("@<username:username>/", views.profile_slash, name="profile_slash"),

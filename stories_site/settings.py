@@ -8,6 +8,7 @@ code to production services (PostgreSQL, Redis, S3). See README.md for the varia
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import csp.constants as _csp
 import dj_database_url
@@ -284,6 +285,42 @@ FFMPEG_BINARY = os.environ.get("FFMPEG_BINARY", "")
 FFPROBE_BINARY = os.environ.get("FFPROBE_BINARY", "")
 # "auto" uses ffprobe when there is one and PyAV otherwise; "pyav" forces PyAV.
 STORIES_PROBE_BACKEND = os.environ.get("STORIES_PROBE_BACKEND", "auto")
+
+# --- Email (accounts/mail.py; README, "Email") ------------------------------------------------
+# EMAIL_URL (smtp://user:pass@host:587?tls=1, or smtps://... for TLS from the first byte), or the
+# usual EMAIL_HOST / EMAIL_PORT / EMAIL_HOST_USER / EMAIL_HOST_PASSWORD / EMAIL_USE_TLS. With
+# neither (and always with DEBUG unless one is set), emails are printed on the console of the
+# process that sends them: under `make run`, the Celery worker's.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Stories <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+_email_url = urlsplit(os.environ.get("EMAIL_URL", ""))
+if _email_url.scheme in ("smtp", "smtps"):
+    _email_query = parse_qs(_email_url.query)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _email_url.hostname or "localhost"
+    EMAIL_PORT = _email_url.port or (465 if _email_url.scheme == "smtps" else 25)
+    EMAIL_HOST_USER = unquote(_email_url.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_email_url.password or "")
+    EMAIL_USE_SSL = _email_url.scheme == "smtps"
+    EMAIL_USE_TLS = not EMAIL_USE_SSL and _email_query.get("tls", ["0"])[0].lower() in ("1", "true", "yes", "on")
+elif os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = env_int("EMAIL_PORT", 25)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Password-reset requests per client address and, separately, per email address (DRF rate).
+STORIES_PASSWORD_RESET_RATE = os.environ.get("STORIES_PASSWORD_RESET_RATE", "5/hour")
+# A reset link (and an email-change link) works for this long, and once.
+PASSWORD_RESET_TIMEOUT = env_int("STORIES_RESET_LINK_SECONDS", 60 * 60 * 3)
+# A data export at most this large (media bytes) is built while the API call waits; larger ones
+# are built by a worker (privacy/export.py).
+STORIES_EXPORT_SYNC_BYTES = env_int("STORIES_EXPORT_SYNC_BYTES", 25 * 1024 * 1024)
 
 # --- Celery ---------------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
