@@ -2,7 +2,7 @@
 #
 #   make run     web + Celery workers + beat on embedded defaults (SQLite, filesystem broker)
 #   make test    the whole test suite
-#   make lint    ruff check + ruff format --check
+#   make lint    ruff check + ruff format --check, and ESLint on static/js when node is present
 #   make fmt     ruff format + ruff check --fix
 #   make bench   bench/run.py
 #
@@ -93,9 +93,20 @@ test: $(VENV)/.stamp-dev
 screenshots: $(VENV)/.stamp-dev
 	@STORIES_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(VPY) -m pytest -m browser $(ARGS)
 
+# ESLint comes from npm, pinned by package-lock.json; `npm ci` (re)installs it into node_modules when
+# the lockfile is newer than the install. A bare machine (Python and make only) skips it, and says so.
 lint: $(VENV)/.stamp-dev
 	@$(VPY) -m ruff check .
 	@$(VPY) -m ruff format --check .
+	@if command -v node >/dev/null && command -v npm >/dev/null; then \
+	  if [ ! -x node_modules/.bin/eslint ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	    echo "Installing ESLint from package-lock.json into node_modules (npm ci)"; \
+	    npm ci --no-audit --no-fund --loglevel=error; \
+	  fi; \
+	  npx --no-install eslint static/js; \
+	else \
+	  echo "make lint: node/npm not found, ESLint on static/js SKIPPED (install Node.js 18+ to run it; CI does)"; \
+	fi
 
 fmt: $(VENV)/.stamp-dev
 	@$(VPY) -m ruff format .

@@ -184,9 +184,10 @@ def create(request: HttpRequest) -> HttpResponse:
     import uuid
 
     from stickers import selectors as sticker_selectors
+    from stickers import services as sticker_services
     from stickers.models import StickerType
 
-    from .overlays import FONTS
+    from .overlays import FONTS, MAX_OVERLAYS
 
     def _uuid_or_none(value: str) -> uuid.UUID | None:
         try:
@@ -226,7 +227,15 @@ def create(request: HttpRequest) -> HttpResponse:
         if answer
         else None,
         "me": request.user.username,
+        # The server's limits, for the editor to refuse on the spot what the upload would refuse.
         "max_clip_seconds": settings.STORIES_MAX_CLIP_SECONDS,
+        "max_upload_bytes": settings.STORIES_MAX_UPLOAD_BYTES,
+        "max_overlays": MAX_OVERLAYS,
+        "max_stickers": sticker_services.MAX_STICKERS,
+        "min_options": sticker_services.MIN_OPTIONS,
+        "max_options": sticker_services.MAX_OPTIONS,
+        "max_option_length": sticker_services.MAX_OPTION_LENGTH,
+        "answer_card": {"x": sticker_selectors.ANSWER_CARD["x"], "y": sticker_selectors.ANSWER_CARD["y"]},
     }
     sounds = services.available_sounds(request.user).select_related("owner")[:50]
     return render(

@@ -2,10 +2,11 @@
 // JPEG), or a clip recorded with MediaRecorder up to the story limit with a visible countdown.
 // What it makes is handed on as a File, and uploaded like one picked from the device (the server
 // transcodes WebM). Denied or missing cameras get a plain message and the upload stays available.
-(function () {
-  "use strict";
-  const section = document.getElementById("camera");
-  if (!section) return;
+// create.js makes one with createCamera(section, maxSeconds) and opens it with handlers for the
+// file it makes and for closing.
+
+// `section` is the page's camera markup (#camera); clips stop at `maxSeconds`, the server's limit.
+export function createCamera(section, maxSeconds) {
   const video = document.getElementById("camera-video");
   const shutter = document.getElementById("camera-shutter");
   const switcher = document.getElementById("camera-switch");
@@ -15,7 +16,6 @@
   const fill = document.getElementById("camera-record-fill");
   const countdown = document.getElementById("camera-countdown");
   const modes = section.querySelectorAll("input[name=camera_mode]");
-  const maxSeconds = Number(section.dataset.maxSeconds) || 15;
 
   let stream = null;
   let devices = [];
@@ -163,7 +163,7 @@
     const type = recorderType();
     try {
       recorder = new MediaRecorder(stream, type ? { mimeType: type } : undefined);
-    } catch (error) {
+    } catch {
       say("This browser cannot record clips. Take a photo, or upload a clip instead.");
       return;
     }
@@ -248,5 +248,5 @@
     if (onClose) onClose();
   }
 
-  window.StoriesCamera = { open: open, close: close };
-})();
+  return { open: open, close: close };
+}

@@ -2,17 +2,22 @@
 // a live CSS filter and the editor's text and stickers over it (editor.js), trim start for long
 // clips, an upload with a progress bar, then the processing status polled until the story is
 // ready or says why it failed. Errors about text and stickers are shown next to the editor.
-(function () {
-  "use strict";
-  const form = document.getElementById("story-form");
-  if (!form) return;
+import { el, readJSON } from "./lib/dom.js";
+import { api, csrfToken } from "./lib/http.js";
+import { createCamera } from "./camera.js";
+import { createEditor } from "./editor.js";
+
+const storyForm = document.getElementById("story-form");
+if (storyForm) startCreatePage(storyForm, readJSON("editor-context"));
+
+// `context` is the page's json_script "editor-context", the server's limits among it.
+function startCreatePage(form, context) {
   const input = document.getElementById("id_media");
   const dropzone = document.getElementById("dropzone");
   const picker = document.getElementById("source-picker");
   const editorBox = document.getElementById("editor");
   const openCamera = document.getElementById("open-camera");
   const changeMedia = document.getElementById("change-media");
-  const frame = document.getElementById("preview-frame");
   const image = document.getElementById("preview-image");
   const video = document.getElementById("preview-video");
   const fileName = document.getElementById("file-name");
@@ -24,24 +29,19 @@
   const statusText = document.getElementById("status-text");
   const errors = document.getElementById("form-errors");
   const button = document.getElementById("post-button");
-  const maxBytes = Number(form.dataset.maxBytes);
-  const maxSeconds = Number(form.dataset.maxSeconds);
+  const maxBytes = context.max_upload_bytes;
+  const maxSeconds = context.max_clip_seconds;
+  const editor = createEditor(context);
+  const cameraSection = document.getElementById("camera");
+  const camera = cameraSection ? createCamera(cameraSection, maxSeconds) : null;
   let objectUrl = null;
   let chosen = null; // the File to upload: picked from the device or made by the camera
   let recorded = false; // a camera clip: at most the limit long, nothing to trim
   let posted = false; // the upload was accepted: leaving the page loses nothing
 
-  function csrfToken() {
-    return form.querySelector("input[name=csrfmiddlewaretoken]").value;
-  }
-
   function showErrors(list) {
     errors.replaceChildren();
-    list.forEach(function (text) {
-      const li = document.createElement("li");
-      li.textContent = text;
-      errors.appendChild(li);
-    });
+    list.forEach(function (text) { errors.appendChild(el("li", null, text)); });
   }
 
   // Each swatch previews its look; set here because the page policy allows no style attributes.
@@ -147,11 +147,11 @@
     editorBox.classList.add("hidden");
     openCamera.focus();
   }
-  if (window.StoriesCamera) {
+  if (camera) {
     openCamera.addEventListener("click", function () {
       picker.classList.add("hidden");
       editorBox.classList.add("hidden");
-      window.StoriesCamera.open({
+      camera.open({
         onFile: function (file, kind) { showFile(file, kind); },
         onClose: backToPicker,
       });
@@ -237,8 +237,7 @@
     }
     setStatus("Processing your story…", 100);
     window.setTimeout(function () {
-      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (response) { return response.json(); })
+      api(url)
         .then(function (next) { poll(url, next); })
         .catch(function () { poll(url, story); });
     }, 1000);
@@ -255,7 +254,6 @@
       return;
     }
     showErrors([]);
-    const editor = window.StoriesEditor;
     if (editor && !editor.check()) {
       showErrors(["Finish the text and stickers first: see the notes under the preview."]);
       return;
@@ -280,7 +278,7 @@
     });
     xhr.addEventListener("load", function () {
       let body = null;
-      try { body = JSON.parse(xhr.responseText); } catch (err) { body = null; }
+      try { body = JSON.parse(xhr.responseText); } catch { body = null; }
       if (xhr.status === 201 || xhr.status === 202) {
         posted = true;
         poll(form.dataset.statusUrl + body.id + "/", body);
@@ -305,4 +303,4 @@
     setStatus("Uploading… 0%", 0);
     xhr.send(data);
   });
-})();
+}

@@ -3,11 +3,18 @@
 // with the player's own classes (.overlay, .sticker), so what the author sees is what others see.
 // Drag with a pointer to move, tap to edit; from the keyboard, Tab to an item, arrows to move,
 // Enter to edit, Delete to remove. User text only ever goes in through textContent or .value.
-(function () {
-  "use strict";
+import { clamp, el } from "./lib/dom.js";
+import { api } from "./lib/http.js";
+import { overlayNode, stickerNode } from "./lib/overlays.js";
+
+// The editor of the create page, or null when the page has none. `context` is the page's
+// json_script "editor-context": the fonts, the person, the question or Add Yours prompt being
+// answered, and the server's limits (max_overlays, max_stickers, min_options, max_options,
+// max_option_length), so the editor refuses on the spot what the upload would refuse.
+// Returns what the form needs: overlays(), stickers(), check() and showErrors().
+export function createEditor(context) {
   const frame = document.getElementById("preview-frame");
-  if (!frame || !window.StoriesStickers) return;
-  const context = JSON.parse(document.getElementById("editor-context").textContent);
+  if (!frame) return null;
   const overlayLayer = document.getElementById("editor-overlays");
   const stickerLayer = document.getElementById("editor-stickers");
   const toolbar = document.querySelector(".editor-toolbar");
@@ -16,15 +23,17 @@
   const panels = {};
   document.querySelectorAll(".editor-panel").forEach(function (panel) { panels[panel.dataset.panel] = panel; });
 
-  const MAX_OVERLAYS = 10;
-  const MAX_STICKERS = 10;
+  const MAX_OVERLAYS = context.max_overlays;
+  const MAX_STICKERS = context.max_stickers;
+  const MIN_OPTIONS = context.min_options;
+  const MAX_OPTIONS = context.max_options;
   const ONE_EACH = { poll: "poll", quiz: "quiz", question: "Questions", add_yours: "Add Yours" };
   const NAMES = { text: "Text", poll: "Poll", quiz: "Quiz", question: "Questions", add_yours: "Add Yours", mention: "Mention", emoji: "Emoji" };
   const EMOJI = ["😀", "😂", "😍", "🥰", "😎", "🤩", "🥳", "😭", "😮", "🤔", "🙌", "👏", "👍", "🙏", "💪", "🔥",
     "✨", "💯", "❤️", "💔", "🎉", "🌈", "☀️", "🌙", "⭐", "🍕", "☕", "🎶", "📍", "🐶"];
   const DRAG_PX = 5;
   // Where a story answering a question shows it (stickers.selectors.ANSWER_CARD on the server).
-  const ANSWER_CARD = { x: 0.5, y: 0.22 };
+  const ANSWER_CARD = context.answer_card;
   const me = String(context.me || "").toLowerCase();
   const known = new Map(); // lowercased username -> username, for people the search has shown
 
@@ -32,15 +41,7 @@
   let current = null; // the item whose panel is open
   let counter = 0;
 
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
   function round(n) { return Math.round(n * 10000) / 10000; }
-  function clamp(n, low, high) { return Math.min(high, Math.max(low, n)); }
 
   function showErrors(list) {
     errors.replaceChildren();
@@ -66,17 +67,9 @@
   function makeNode(item) {
     let node;
     if (item.kind === "text") {
-      const d = item.data;
-      node = el("p", "overlay overlay-font-" + d.font, d.text || "Type something");
-      node.classList.toggle("is-placeholder", !d.text);
-      node.style.left = d.x * 100 + "%";
-      node.style.top = d.y * 100 + "%";
-      node.style.setProperty("--overlay-size", String(d.size));
-      node.style.setProperty("--overlay-rotation", d.rotation + "deg");
-      node.style.color = d.color;
-      node.style.background = d.background || "";
+      node = overlayNode(item.data, { placeholder: "Type something" });
     } else {
-      node = window.StoriesStickers.build(Object.assign({ type: item.kind }, item.data), { preview: true });
+      node = stickerNode(Object.assign({ type: item.kind }, item.data), { preview: true });
     }
     node.classList.add("editor-item");
     node.tabIndex = 0;
@@ -344,7 +337,7 @@
       const input = el("input");
       input.type = "text";
       input.id = id;
-      input.maxLength = 80;
+      input.maxLength = context.max_option_length;
       input.placeholder = "Option " + (index + 1);
       input.value = value;
       input.dataset.option = String(index);
@@ -364,12 +357,12 @@
       drop.setAttribute("aria-label", "Remove option " + (index + 1));
       drop.dataset.action = "remove-option";
       drop.dataset.option = String(index);
-      drop.disabled = item.data.options.length <= 2;
+      drop.disabled = item.data.options.length <= MIN_OPTIONS;
       li.appendChild(drop);
       list.appendChild(li);
     });
     const more = panel.querySelector("[data-action=add-option]");
-    if (more) more.disabled = item.data.options.length >= 4;
+    if (more) more.disabled = item.data.options.length >= MAX_OPTIONS;
   }
 
   function fill(panel, item) {
@@ -444,12 +437,12 @@
         if (close(false) && node && node.isConnected) node.focus();
       } else if (action === "delete") {
         remove(item);
-      } else if (action === "add-option" && item.data.options.length < 4) {
+      } else if (action === "add-option" && item.data.options.length < MAX_OPTIONS) {
         item.data.options.push("");
         optionRows(panel, item);
         draw(item);
         panel.querySelector("input[data-option='" + (item.data.options.length - 1) + "']").focus();
-      } else if (action === "remove-option" && item.data.options.length > 2) {
+      } else if (action === "remove-option" && item.data.options.length > MIN_OPTIONS) {
         const index = Number(button.dataset.option);
         item.data.options.splice(index, 1);
         if (item.kind === "quiz") {
@@ -521,8 +514,11 @@
 
   function search(prefix) {
     const seq = (searchSeq += 1);
-    fetch("/api/v1/users/?search=" + encodeURIComponent(prefix), { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+    api("users/?search=" + encodeURIComponent(prefix))
+      .catch(function (error) {
+        if (error.status) return { results: [] }; // an answer, but not a list: nobody to show
+        throw error;
+      })
       .then(function (page) {
         if (seq !== searchSeq) return;
         results.replaceChildren();
@@ -642,7 +638,7 @@
 
   // The question being answered (?answer=): the card the posted story shows, in the same place.
   if (context.answer) {
-    const card = window.StoriesStickers.build({ type: "answer", text: context.answer.text, x: ANSWER_CARD.x, y: ANSWER_CARD.y }, { preview: true });
+    const card = stickerNode({ type: "answer", text: context.answer.text, x: ANSWER_CARD.x, y: ANSWER_CARD.y }, { preview: true });
     card.classList.add("editor-fixed");
     stickerLayer.appendChild(card);
   }
@@ -653,5 +649,5 @@
   }
   refreshToolbar();
 
-  window.StoriesEditor = { overlays: overlays, stickers: stickers, check: check, showErrors: showErrors, items: items };
-})();
+  return { overlays: overlays, stickers: stickers, check: check, showErrors: showErrors };
+}

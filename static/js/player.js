@@ -2,13 +2,18 @@
 // tray. The page brings the first author's items as JSON (no request before the first frame);
 // the tray and the next authors come from the API. Every piece of user text goes in with
 // textContent, never as markup.
-(function () {
-  "use strict";
-  const root = document.getElementById("player");
-  if (!root) return;
+import { el, plural, readJSON } from "./lib/dom.js";
+import { api } from "./lib/http.js";
+import { drawOverlays } from "./lib/overlays.js";
+import { signInFirst, takeAfterSignIn } from "./lib/signin.js";
+import { renderStickers } from "./stickers.js";
 
-  const API = "/api/v1/";
-  const PHOTO_SECONDS = 5;
+const playerRoot = document.getElementById("player");
+if (playerRoot) startPlayer(playerRoot);
+
+function startPlayer(root) {
+  // The server's settings (json_script "player-config"): how long a photo shows.
+  const PHOTO_SECONDS = readJSON("player-config").photo_seconds;
   const HOLD_MS = 250;
   const MUTE_KEY = "stories:muted";
 
@@ -78,51 +83,7 @@
     frame: 0,
   };
 
-  // --- Requests -----------------------------------------------------------------------------
-
-  function api(path, options) {
-    const init = Object.assign({ credentials: "same-origin", headers: {} }, options || {});
-    init.headers.Accept = "application/json";
-    if (init.method && init.method !== "GET") init.headers["X-CSRFToken"] = root.dataset.csrf;
-    if (init.json !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(init.json);
-    }
-    // Paths under the API, site paths, or the API's own `next` links (absolute, this origin).
-    const url = /^(\/|https?:)/.test(path) ? path : API + path;
-    return fetch(url, init).then(function (response) {
-      if (!response.ok) {
-        return response.json().catch(function () { return {}; }).then(function (body) {
-          const error = new Error(messageFrom(body) || "Something went wrong. Please try again.");
-          error.status = response.status;
-          throw error;
-        });
-      }
-      return response.status === 204 ? null : response.json();
-    });
-  }
-
-  function messageFrom(body) {
-    if (!body || typeof body !== "object") return "";
-    if (body.detail) return String(body.detail);
-    const first = Object.keys(body)[0];
-    return first ? String([].concat(body[first])[0]) : "";
-  }
-
-  // The login page brings the person back to this very item (the address names it, see
-  // showItem), through the same helper as the stickers; `after` (e.g. a like) is done on return.
-  function signInFirst(after) {
-    window.StoriesStickers.signInFirst(root, after);
-  }
-
   // --- Small builders -----------------------------------------------------------------------
-
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
 
   function nameOf(person) {
     return person.display_name || person.username;
@@ -150,10 +111,6 @@
     if (seconds < 3600) return Math.floor(seconds / 60) + "m";
     if (seconds < 86400) return Math.floor(seconds / 3600) + "h";
     return Math.floor(seconds / 86400) + "d";
-  }
-
-  function plural(n, one, many) {
-    return n + " " + (n === 1 ? one : many);
   }
 
   function count(n) {
@@ -274,7 +231,7 @@
         element.addEventListener("error", loaded, { once: true });
       }
     }
-    drawOverlays(item);
+    drawOverlays(ui.overlays, item.overlays);
     ui.caption.textContent = item.caption || "";
     ui.caption.hidden = !item.caption;
     ui.time.textContent = since(item.published_at || item.created_at);
@@ -286,7 +243,7 @@
     run();
     recordView(item, false);
     preloadNext();
-    root.dispatchEvent(new CustomEvent("story:item", { detail: { item: item, stickerLayer: ui.stickers } }));
+    renderStickers(ui.stickers, item, root);
   }
 
   function makeMedia(item) {
@@ -307,20 +264,6 @@
     }
     element.className = "player-media-element";
     return element;
-  }
-
-  // Overlays: the markup of templates/stories/_overlays.html, positioned in fractions of the frame.
-  function drawOverlays(item) {
-    (item.overlays || []).forEach(function (overlay) {
-      const p = el("p", "overlay overlay-font-" + String(overlay.font || "classic"), overlay.text);
-      p.style.left = Number(overlay.x) * 100 + "%";
-      p.style.top = Number(overlay.y) * 100 + "%";
-      p.style.setProperty("--overlay-size", String(Number(overlay.size) || 0.06));
-      p.style.setProperty("--overlay-rotation", (Number(overlay.rotation) || 0) + "deg");
-      if (overlay.color) p.style.color = overlay.color;
-      if (overlay.background) p.style.background = overlay.background;
-      ui.overlays.appendChild(p);
-    });
   }
 
   // The next item starts loading now: its element is made ahead and handed over when shown.
@@ -631,7 +574,9 @@
   }
 
   function toggleLike() {
-    if (!signedIn) return signInFirst({ action: "like", item: current().id });
+    // The login page brings the person back to this very item (the address names it, see
+    // showItem); the like is done on return.
+    if (!signedIn) return signInFirst(root, { action: "like", item: current().id });
     const item = current();
     const liked = !item.liked_by_me;
     item.liked_by_me = liked;
@@ -654,7 +599,7 @@
   // What the person set out to do before the login page (signInFirst), done on coming back to
   // the same item, once; kept in this tab only, so no link can make anyone like anything.
   function afterSignIn() {
-    const after = window.StoriesStickers.takeAfterSignIn();
+    const after = takeAfterSignIn();
     if (!signedIn || !after || after.item !== current().id) return;
     if (after.action === "like" && !current().liked_by_me) toggleLike();
   }
@@ -943,4 +888,4 @@
   loadTray();
   showAuthor(state.username, state.items, root.dataset.startItem || null);
   afterSignIn();
-})();
+}

@@ -1,34 +1,25 @@
-// A story's own page (/stories/<id>/, the link people share): its stickers drawn by the player's
-// own builder (static/js/stickers.js), its text overlays placed, the processing status polled until the story is ready,
-// and a confirmation before deleting.
-(function () {
-  "use strict";
-  const root = document.getElementById("story-view");
-  if (!root) return;
+// A story's own page (/stories/<id>/, the link people share): its text overlays and stickers
+// drawn by the player's own builders (lib/overlays.js, stickers.js), the processing status
+// polled until the story is ready, and a confirmation before deleting.
+import { readJSON } from "./lib/dom.js";
+import { api } from "./lib/http.js";
+import { drawOverlays } from "./lib/overlays.js";
+import { renderStickers } from "./stickers.js";
 
-  // Text overlays: the template writes their place and colours as data attributes (the page
-  // policy allows no style attributes), applied here as the player does.
-  root.querySelectorAll(".overlay-layer .overlay").forEach(function (p) {
-    const d = p.dataset;
-    p.style.left = (Number(d.x) || 0) * 100 + "%";
-    p.style.top = (Number(d.y) || 0) * 100 + "%";
-    p.style.setProperty("--overlay-size", String(Number(d.size) || 0.06));
-    p.style.setProperty("--overlay-rotation", (Number(d.rotation) || 0) + "deg");
-    if (d.color) p.style.color = d.color;
-    if (d.background) p.style.background = d.background;
-  });
+const storyRoot = document.getElementById("story-view");
+if (storyRoot) startStoryPage(storyRoot);
+
+function startStoryPage(root) {
+  const overlays = root.querySelector(".overlay-layer");
+  if (overlays) drawOverlays(overlays, readJSON("story-overlays", []));
 
   const layer = root.querySelector(".story-stickers");
-  const data = document.getElementById("story-stickers");
-  if (layer && data && window.StoriesStickers) {
-    window.StoriesStickers.render(layer, JSON.parse(data.textContent), root);
-  }
+  if (layer) renderStickers(layer, readJSON("story-stickers"), root);
 
   const box = root.querySelector("[data-poll-story]");
   if (box) {
     const check = function () {
-      fetch(box.dataset.pollStory, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (response) { return response.json(); })
+      api(box.dataset.pollStory)
         .then(function (story) {
           if (story.state && story.state !== "processing") window.location.reload();
           else window.setTimeout(check, 1500);
@@ -43,4 +34,4 @@
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
-})();
+}
