@@ -50,6 +50,9 @@ def beat_schedule() -> dict:
             "schedule": crontab(minute=41, hour=3),
             "kwargs": {"delete": True},
         },
+        # Within a minute of a request: account deletions the broker lost, or whose reports
+        # moderators have resolved; exports never downloaded (privacy/tasks.py).
+        "finish-account-deletions": {"task": "privacy.tasks.finish_account_deletions", "schedule": 60.0},
         "clear-expired-sessions": {
             "task": "accounts.tasks.clear_expired_sessions",
             "schedule": crontab(minute=17, hour=4),

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "stickers",
     "moderation",
     "analytics",
+    "privacy",  # leaving and your data: account deletion, data export (above every other app)
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from stories_site.api import api_not_found, json_for_api
 from stories_site.health import outage_aware
 
 api_v1 = [
+    path("", include("privacy.api_urls")),  # first: DELETE users/me/ (the rest goes to accounts)
     path("", include("accounts.api_urls")),
     path("", include("stories.api_urls")),
     path("", include("feed.api_urls")),
@@ -23,6 +24,7 @@ urlpatterns = [
     # is not a UUID) is the API's JSON 404, with DEBUG on or off. Only paths ending in a slash:
     # without one, APPEND_SLASH still redirects to the slashed URL first, as for every route.
     re_path(r"^api/(?:.*/)?$", api_not_found),
+    path("", include("privacy.urls")),
     path("", include("accounts.urls")),
     path("stories/", include("stories.urls")),
     path("stickers/", include("stickers.urls")),
