@@ -19,6 +19,7 @@ databases `<name>_feed1x` and `<name>_feed100x` next to the given one (dropping 
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import random
@@ -275,6 +276,25 @@ def _tokens(viewer_ids: list[int]) -> dict[int, str]:
     return {pk: Token.objects.get_or_create(user_id=pk)[0].key for pk in viewer_ids}
 
 
+_TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+def _replay(bare, queries: list[dict]) -> None:
+    """Every statement the request ran, in one transaction that is rolled back: the request's
+    writes (a token's last use, a legacy token adopted on first use) would otherwise be applied
+    twice, and a second adoption breaks the token's unique digest. The request's own BEGIN,
+    SAVEPOINT and COMMIT are the transaction's, so they are not replayed."""
+    import psycopg
+
+    with contextlib.suppress(psycopg.errors.UniqueViolation), bare.transaction(force_rollback=True):
+        for query in queries:
+            if query["sql"].lstrip().upper().startswith(_TRANSACTION_CONTROL):
+                continue
+            cursor = bare.execute(query["sql"])
+            if cursor.description is not None:
+                cursor.fetchall()
+
+
 def measure(database_url: str, viewer_ids: list[int]) -> dict[str, dict[str, list[float]]]:
     """API and bare-SQL latencies (seconds) per endpoint, for the viewers' first pages."""
     import psycopg
@@ -297,11 +317,7 @@ def measure(database_url: str, viewer_ids: list[int]) -> dict[str, dict[str, lis
                         api = time.perf_counter() - start
                     assert response.status_code == 200, (name, response.status_code, response.content[:300])
                     start = time.perf_counter()
-                    for query in captured.captured_queries:
-                        # Every statement, BEGIN / SAVEPOINT / COMMIT included; only reads fetch.
-                        cursor = bare.execute(query["sql"])
-                        if cursor.description is not None:
-                            cursor.fetchall()
+                    _replay(bare, captured.captured_queries)
                     sql = time.perf_counter() - start
                     if round_number:  # the first round warms caches and connections
                         results[name]["api"].append(api)
