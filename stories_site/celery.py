@@ -3,8 +3,10 @@
 import os
 from pathlib import Path
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
+
+from stories_site import request_log
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stories_site.settings")
 
@@ -58,6 +60,48 @@ def beat_schedule() -> dict:
             "schedule": crontab(minute=17, hour=4),
         },
     }
+
+
+# --- Request ids and metrics in the workers (stories_site/request_log.py, observability.py) ---
+_running_tasks: dict[str, list] = {}
+
+
+@signals.before_task_publish.connect
+def _carry_request_id(sender=None, headers=None, **kwargs) -> None:
+    request_log.add_task_header(headers)
+
+
+@signals.task_prerun.connect
+def _restore_request_id(sender=None, task_id=None, task=None, **kwargs) -> None:
+    if task is not None and task_id:
+        _running_tasks[task_id] = request_log.task_started(task.request, task.name)
+
+
+@signals.task_postrun.connect
+def _forget_request_id(sender=None, task_id=None, **kwargs) -> None:
+    request_log.task_finished(_running_tasks.pop(task_id, []))
+
+
+@signals.after_setup_logger.connect
+@signals.after_setup_task_logger.connect
+def _worker_log_format(logger=None, **kwargs) -> None:
+    """Celery replaces the root logger's handlers in a worker; with STORIES_LOG_FORMAT=json its
+    lines become JSON too, with the request id of the task they belong to."""
+    from django.conf import settings
+
+    if settings.STORIES_LOG_FORMAT == "json" and logger is not None:
+        request_log.use_json_logs(logger)
+
+
+@signals.worker_ready.connect
+def _serve_worker_metrics(**kwargs) -> None:
+    """A worker on a host without a web process serves the host's metrics itself."""
+    from django.conf import settings
+
+    if settings.STORIES_WORKER_METRICS_ADDRESS:
+        from stories_site.observability import serve_worker_metrics
+
+        serve_worker_metrics(settings.STORIES_WORKER_METRICS_ADDRESS)
 
 
 @app.task(name="stories_site.ping")

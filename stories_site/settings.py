@@ -92,7 +92,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: /healthz and /readyz answer before the host check and the HTTPS redirect, so a load
+    # A request id for every request and its log lines (echoed in X-Request-ID, carried into the
+    # tasks it queues), then request metrics, which also answer /metrics (stories_site/
+    # request_log.py, observability.py; docs/operations.md, "Metrics and logs").
+    "stories_site.request_log.RequestIdMiddleware",
+    "stories_site.observability.MetricsMiddleware",
+    # Then: /healthz and /readyz answer before the host check and the HTTPS redirect, so a load
     # balancer probing an instance by its address over plain HTTP gets an answer.
     "stories_site.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -444,11 +449,29 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Metrics and logs (stories_site/observability.py, request_log.py) ----------------------
+# /metrics answers only with `Authorization: Bearer <this>`; unset: 404. A Celery worker serves
+# its host's metrics on STORIES_WORKER_METRICS_ADDRESS ("host:port"; unset: not at all).
+STORIES_METRICS_TOKEN = os.environ.get("STORIES_METRICS_TOKEN", "")
+STORIES_WORKER_METRICS_ADDRESS = os.environ.get("STORIES_WORKER_METRICS_ADDRESS", "")
+# "json": one JSON object a line, with the request id; anything else: readable lines.
+STORIES_LOG_FORMAT = os.environ.get("STORIES_LOG_FORMAT", "plain").strip().lower()
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "stories_site.request_log.JsonFormatter"},
+    },
+    "filters": {"request_id": {"()": "stories_site.request_log.RequestIdFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if STORIES_LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -43,6 +43,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from stickers import services as sticker_services
+from stories_site.observability import observe_processing
 
 from .. import lifecycle, media
 from ..lifecycle import Lease, State
@@ -181,15 +182,20 @@ def process_story(story_id: Any) -> None:
     if lease.attempt > MAX_PROCESSING_ATTEMPTS:
         fail_story(story, TOO_MANY_ATTEMPTS, lease_token=lease.token)
         return
+    started = time.monotonic()
     try:
         with Heartbeat(lease):
             _attempt(story, lease)
     except Exception:
+        observe_processing(time.monotonic() - started, outcome="error")
         # The task's retry is a new dispatch. Without the database the lease simply lapses, and
         # the error that stopped the attempt is the one worth reporting.
         with contextlib.suppress(DatabaseError):
             lifecycle.release(lease, dispatched_at=timezone.now())
         raise
+    # ready or failed; still "processing" in memory: deleted meanwhile, or the lease was lost.
+    outcome = story.state if story.state in (State.READY, State.FAILED) else "abandoned"
+    observe_processing(time.monotonic() - started, outcome=outcome)
 
 
 def _attempt(story: Story, lease: Lease) -> None:
