@@ -261,7 +261,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or env_bool("STORIES_TESTING")
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "stories_site.staticfiles.ModuleStaticFilesStorage"  # hashed names in JS imports too
         )
     },
 }

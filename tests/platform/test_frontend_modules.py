@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,23 @@ def test_every_page_runs_its_modules_with_no_globals(desktop_page, live_server, 
         "/@ada/story": ["30%", "60%", "0.08"],
         f"/stories/{story.pk}/": ["30%", "60%", "0.08"],
     }
+
+
+def test_production_static_files_import_the_hashed_helpers(tmp_path):
+    """collectstatic's hashed page modules import the helpers by their hashed names too, so a page
+    module and the helpers it imports always come from the same deploy."""
+    from stories_site.staticfiles import ModuleStaticFilesStorage
+
+    shutil.copytree(JS, tmp_path / "js")
+    storage = ModuleStaticFilesStorage(location=tmp_path, base_url="/static/")
+    found = {
+        path.relative_to(tmp_path).as_posix(): (storage, path.relative_to(tmp_path).as_posix())
+        for path in (tmp_path / "js").rglob("*.js")
+    }
+    for name, _hashed, processed in storage.post_process(found):
+        assert not isinstance(processed, Exception), (name, processed)
+    player = (tmp_path / storage.stored_name("js/player.js")).read_text()
+    imported = IMPORT.findall(player)
+    assert "./lib/dom.js" not in imported
+    dom = storage.stored_name("js/lib/dom.js").removeprefix("js/")
+    assert f"./{dom}" in imported
