@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api
+from . import api, api_discovery
 
 urlpatterns = [
     path("stories/<uuid:story_id>/like/", api.LikeView.as_view(), name="story-like"),
@@ -13,4 +13,7 @@ urlpatterns = [
     path("feed/for-you/", api.ForYouView.as_view(), name="feed-for-you"),
     path("feed/following/", api.FollowingView.as_view(), name="feed-following"),
     path("feed/tray/", api.TrayView.as_view(), name="feed-tray"),
+    path("search/", api_discovery.SearchView.as_view(), name="search"),
+    path("hashtags/<str:tag>/stories/", api_discovery.HashtagStoriesView.as_view(), name="hashtag-stories"),
+    path("sounds/<uuid:sound_id>/stories/", api_discovery.SoundStoriesView.as_view(), name="sound-stories"),
 ]

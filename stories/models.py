@@ -80,6 +80,8 @@ class Story(models.Model):
     failure_reason = models.CharField(max_length=300, blank=True)
 
     caption = models.CharField(max_length=500, blank=True)
+    # Hashtags, mentions and links found once at upload (stories/captions.py).
+    caption_entities = models.JSONField(default=list, blank=True)
     alt_text = models.CharField(max_length=500, blank=True)
     audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.EVERYONE)
     filter_name = models.CharField(max_length=20, default="none")
@@ -160,3 +162,26 @@ class ArchivedStory(models.Model):
 
     def __str__(self) -> str:
         return f"archived {self.kind} by {self.author_id}"
+
+
+class Hashtag(models.Model):
+    """A tag as written after "#" in captions, lower case (stories/captions.py: normalize_tag)."""
+
+    name = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+
+class StoryHashtag(models.Model):
+    """A story's caption has this tag: written once at upload, gone with the story."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="story_hashtags")
+    hashtag = models.ForeignKey(Hashtag, on_delete=models.CASCADE, related_name="story_hashtags")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hashtag", "story"], name="story_hashtag_once")]
+
+    def __str__(self) -> str:
+        return f"#{self.hashtag_id} on {self.story_id}"

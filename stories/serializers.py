@@ -10,7 +10,7 @@ from accounts.models import User
 from stickers.selectors import with_stickers
 from stories_site.parsers import JSONTextField
 
-from . import media
+from . import captions, media
 from .models import Audience, Sound, SoundMode, Story
 
 STORY_FIELDS = [
@@ -26,6 +26,8 @@ STORY_FIELDS = [
     "width",
     "height",
     "caption",
+    "caption_entities",
+    "hashtags",
     "alt_text",
     "audience",
     "filter",
@@ -131,8 +133,9 @@ class SoundSerializer(serializers.ModelSerializer):
     audio_url = serializers.SerializerMethodField()
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
-    class Meta:
     state = serializers.ChoiceField(choices=["processing", "ready", "failed"], read_only=True)
+
+    class Meta:
         model = Sound
         fields = [
             "id",
@@ -188,6 +191,8 @@ def story_json(story: Story, context: dict) -> dict:
         "width": story.width,
         "height": story.height,
         "caption": story.caption,
+        "caption_entities": story.caption_entities or [],
+        "hashtags": captions.hashtags(story.caption_entities),
         "alt_text": story.alt_text,
         "audience": story.audience,
         "filter": story.filter_name,
@@ -210,6 +215,17 @@ def story_json(story: Story, context: dict) -> dict:
     }
 
 
+class CaptionEntitySerializer(serializers.Serializer):
+    """A hashtag, mention or link in a caption (stories/captions.py): `caption[start:end]` by
+    Unicode code point is its text; `value` is the tag (lower case, no "#"), the username or
+    the URL."""
+
+    type = serializers.ChoiceField(choices=[captions.HASHTAG, captions.MENTION, captions.LINK])
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=0)
+    value = serializers.CharField()
+
+
 class StorySerializer(serializers.ModelSerializer):
     """Documents the story JSON (the schema reads these fields); `story_json` builds it."""
 
@@ -222,6 +238,10 @@ class StorySerializer(serializers.ModelSerializer):
     liked_by_me = serializers.BooleanField(read_only=True)
     seen_by_me = serializers.BooleanField(read_only=True)
     stickers = serializers.ListField(child=serializers.DictField(), read_only=True)
+    caption_entities = CaptionEntitySerializer(many=True, read_only=True)
+    hashtags = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="The caption's tags, lower case, no #."
+    )
 
     class Meta:
         model = Story

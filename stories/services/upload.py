@@ -24,6 +24,7 @@ from .. import media
 from ..models import Audience, Kind, Sound, SoundMode, Story
 from ..overlays import clean_overlays
 from .common import delete_stored, ensure_can_post, read_head, store_file
+from .hashtags import caption_entities, tag_story
 from .processing import dispatch_processing
 from .sounds import available_sounds
 
@@ -155,11 +156,13 @@ def create_story(*, author: User, upload: IO[bytes], options: StoryOptions, enqu
     original = store_file(upload, "originals", "bin", "application/octet-stream")
     try:
         with transaction.atomic():
+            entities = caption_entities(options.caption)
             story = Story.objects.create(
                 author=author,
                 kind=kind,
                 original=original,
                 caption=options.caption,
+                caption_entities=entities,
                 alt_text=options.alt_text,
                 audience=options.audience,
                 filter_name=options.filter_name,
@@ -170,6 +173,7 @@ def create_story(*, author: User, upload: IO[bytes], options: StoryOptions, enqu
                 allow_comments=options.allow_comments,
                 allow_downloads=options.allow_downloads,
             )
+            tag_story(story, entities)
             if options.sound:
                 Sound.objects.filter(pk=options.sound.pk).update(use_count=F("use_count") + 1)
             sticker_services.create_stickers(story, options.stickers, answering=options.reply_to_sticker)

@@ -1,0 +1,202 @@
+"""Discovery reads: search (people, sounds, hashtags), a hashtag's stories and a sound's stories.
+
+Only what the viewer may see, through the rules that already exist: people through
+`accounts.selectors.visible_people` (active, not suspended, no block either way), stories through
+`stories.selectors.visible_stories` (the one visibility gate), sounds through
+`stories.services.available_sounds` (published, or lifted from a story the viewer may watch) and
+never a sound of someone the viewer may not see. A hashtag counts, and is found at all, only over
+the stories the viewer may see: a tag used only on followers-only stories stays unknown to others.
+
+Matching: a prefix or substring of the name, case-insensitive, everywhere. On PostgreSQL also
+near misses ("margret" finds "margaret"): pg_trgm similarity and word similarity on
+UPPER(column), the expression the GIN indexes of migration stories/0004 cover (the same one
+Django's istartswith/icontains write), so one index per column serves both. SQLite has no
+trigrams and keeps the plain matches.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.contrib.postgres.lookups import TrigramSimilar, TrigramWordSimilar
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest, Upper
+
+from accounts import selectors as people
+from accounts.models import User
+from stories import captions
+from stories import selectors as stories
+from stories.models import Hashtag, Sound, Story, StoryHashtag
+from stories.services import available_sounds
+from stories_site import cursors
+
+from .viewer_state import FeedPage, clamp_page_size, with_viewer_state
+
+Viewer = people.Viewer
+
+MAX_QUERY_LENGTH = 100
+RESULTS_PER_KIND = 10
+TYPO_MIN_LENGTH = 3  # shorter queries share too few trigrams with anything to mean a near miss
+
+QUERY_REQUIRED = "Type something to search for."
+QUERY_TOO_LONG = f"Keep the search to {MAX_QUERY_LENGTH} characters."
+
+
+class InvalidQuery(ValueError):
+    """A search that cannot run: empty or too long (the API answers 400)."""
+
+
+def clean_query(raw: str | None) -> str:
+    """The text to look for: trimmed, without a leading "#" or "@" (searching "#cats" or "@ann"
+    means the name), control characters refused (no name holds one; PostgreSQL refuses a NUL)."""
+    query = " ".join((raw or "").split())
+    if len(query) > MAX_QUERY_LENGTH:
+        raise InvalidQuery(QUERY_TOO_LONG)
+    query = query.lstrip("#@").strip()
+    if not query or any(unicodedata.category(char) == "Cc" for char in query):
+        raise InvalidQuery(QUERY_REQUIRED)
+    return query
+
+
+def typo_tolerant() -> bool:
+    """Trigram matching needs PostgreSQL (pg_trgm, made by migration stories/0004)."""
+    return connection.vendor == "postgresql"
+
+
+def _matching(rows: QuerySet, fields: list[str], query: str, then: tuple[str, ...] = ()) -> QuerySet:
+    """Rows whose fields contain the query (or nearly do, on PostgreSQL): prefix matches first,
+    then the closest, then by `then`, then by the first field."""
+    plain = reduce(or_, [Q(**{f"{name}__icontains": query}) for name in fields])
+    prefix = reduce(or_, [Q(**{f"{name}__istartswith": query}) for name in fields])
+    rows = rows.annotate(
+        is_prefix=Case(When(prefix, then=Value(0)), default=Value(1), output_field=IntegerField())
+    )
+    if not typo_tolerant() or len(query) < TYPO_MIN_LENGTH:
+        return rows.filter(plain).order_by("is_prefix", *then, fields[0])
+    upper = Upper(Value(query))
+    near = [TrigramSimilar(Upper(name), upper) for name in fields]
+    near += [TrigramWordSimilar(Upper(name), upper) for name in fields]
+    scores = [TrigramSimilarity(Upper(name), upper) for name in fields]
+    scores += [TrigramWordSimilarity(upper, Upper(name)) for name in fields]
+    return (
+        rows.filter(reduce(or_, [plain, *(Q(lookup) for lookup in near)]))
+        .annotate(closeness=Greatest(*scores))
+        .order_by("is_prefix", "-closeness", *then, fields[0])
+    )
+
+
+def search_people(query: str, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> list[User]:
+    """People by username or display name, among those the viewer may see."""
+    return list(_matching(people.visible_people(viewer), ["username", "display_name"], query)[:limit])
+
+
+def visible_sounds(viewer: Viewer) -> QuerySet[Sound]:
+    """Sounds the viewer may hear and whose owner (if any) they may see."""
+    owners = people.visible_people(viewer).values("pk")
+    return available_sounds(viewer).filter(Q(owner__isnull=True) | Q(owner__in=owners))
+
+
+def search_sounds(query: str, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> list[Sound]:
+    rows = _matching(visible_sounds(viewer).select_related("owner"), ["title"], query)
+    return list(rows[:limit])
+
+
+@dataclass(frozen=True)
+class HashtagCount:
+    tag: str
+    story_count: int
+
+
+def visible_story_count(viewer: Viewer) -> Coalesce:
+    """An annotation for Hashtag rows: how many of its stories the viewer may see now."""
+    counts = (
+        StoryHashtag.objects.filter(
+            hashtag=OuterRef("pk"), story__in=stories.visible_stories(viewer).values("pk")
+        )
+        .order_by()
+        .values("hashtag")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def search_hashtags(query: str, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> list[HashtagCount]:
+    """Tags with at least one story the viewer may see, most used (by those stories) first
+    after the prefix matches."""
+    counted = Hashtag.objects.annotate(story_count=visible_story_count(viewer)).filter(story_count__gt=0)
+    rows = _matching(counted, ["name"], query.lower(), then=("-story_count",))
+    return [HashtagCount(row.name, row.story_count) for row in rows[:limit]]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    people: list[User]
+    sounds: list[Sound]
+    hashtags: list[HashtagCount]
+
+
+def search(raw_query: str | None, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> SearchResults:
+    """Everything the search page and API show; raises InvalidQuery for an empty or long query."""
+    query = clean_query(raw_query)
+    return SearchResults(
+        query=query,
+        people=search_people(query, viewer, limit),
+        sounds=search_sounds(query, viewer, limit),
+        hashtags=search_hashtags(query, viewer, limit),
+    )
+
+
+# --- A hashtag's and a sound's live stories, newest first ---------------------------------------
+
+
+def hashtag_count(tag: str, viewer: Viewer) -> int:
+    """How many live stories with this tag the viewer may see."""
+    return stories.visible_stories(viewer).filter(story_hashtags__hashtag__name=tag).count()
+
+
+def visible_sound(viewer: Viewer, sound_id) -> Sound | None:
+    """A sound the viewer may open (its page, its stories), or None (a 404)."""
+    return visible_sounds(viewer).select_related("owner").filter(pk=sound_id).first()
+
+
+def _newest_first(rows: QuerySet[Story], viewer: Viewer, kind: str, cursor: str | None, size: int | None):
+    """One page of `rows` (visible stories), newest first, cut by a cursor of `kind`."""
+    size = clamp_page_size(size)
+    payload = cursors.decode(cursor, kind)
+    if payload is not None:
+        published, pk = cursors.items(payload.get("p"), 2)
+        published, pk = cursors.moment(published), cursors.uuid_hex(pk)
+        rows = rows.filter(Q(published_at__lt=published) | Q(published_at=published, pk__lt=pk))
+    rows = with_viewer_state(rows.select_related("author", "sound", "sound__owner"), viewer)
+    page = list(rows.order_by("-published_at", "-pk")[: size + 1])
+    next_cursor = None
+    if len(page) > size:
+        page = page[:size]
+        last = page[-1]
+        next_cursor = cursors.encode(kind, {"p": [cursors.micros(last.published_at), last.pk.hex]})
+    return FeedPage(page, next_cursor)
+
+
+def hashtag_stories_page(
+    viewer: Viewer, tag: str, cursor: str | None = None, size: int | None = None
+) -> FeedPage:
+    """Live stories whose caption has #tag, that the viewer may see, newest first. A tag that is
+    not one (captions.normalize_tag) has no stories."""
+    tag = captions.normalize_tag(tag) or ""
+    rows = stories.visible_stories(viewer).filter(story_hashtags__hashtag__name=tag)
+    return _newest_first(rows, viewer, "hashtag", cursor, size)
+
+
+def sound_stories_page(
+    viewer: Viewer, sound: Sound, cursor: str | None = None, size: int | None = None
+) -> FeedPage:
+    """Live stories that use the sound, that the viewer may see, newest first."""
+    rows = stories.visible_stories(viewer).filter(sound=sound)
+    return _newest_first(rows, viewer, "sound", cursor, size)
