@@ -5,7 +5,9 @@
 import { el, plural, readJSON } from "./lib/dom.js";
 import { api } from "./lib/http.js";
 import { drawOverlays } from "./lib/overlays.js";
+import { avatar, count, nameOf, since } from "./lib/people.js";
 import { signInFirst, takeAfterSignIn } from "./lib/signin.js";
+import { createComments } from "./player-comments.js";
 import { renderStickers } from "./stickers.js";
 
 const playerRoot = document.getElementById("player");
@@ -76,48 +78,12 @@ function startPlayer(root) {
     completed: false,
     viewsSent: new Set(),
     preloaded: new Map(), // story id -> element made ahead of time
-    commentsNext: null,
-    postingComment: false,
     trayNext: null, // the tray's next page, fetched when the player runs past the loaded one
     toastTimer: 0,
     frame: 0,
   };
 
-  // --- Small builders -----------------------------------------------------------------------
-
-  function nameOf(person) {
-    return person.display_name || person.username;
-  }
-
-  // The same markup as templates/accounts/_avatar.html, so the ring looks the same everywhere.
-  function avatar(person, size, ring) {
-    const span = el("span", "avatar avatar-" + size + (ring ? " has-story" : ""));
-    if (person.avatar_url) {
-      const img = el("img");
-      img.src = person.avatar_url;
-      img.alt = "";
-      span.appendChild(img);
-    } else {
-      const initial = el("span", "avatar-initial", nameOf(person).charAt(0).toUpperCase());
-      initial.setAttribute("aria-hidden", "true");
-      span.appendChild(initial);
-    }
-    return span;
-  }
-
-  function since(iso) {
-    const seconds = Math.max(0, (Date.now() - new Date(iso).getTime()) / 1000);
-    if (seconds < 60) return "now";
-    if (seconds < 3600) return Math.floor(seconds / 60) + "m";
-    if (seconds < 86400) return Math.floor(seconds / 3600) + "h";
-    return Math.floor(seconds / 86400) + "d";
-  }
-
-  function count(n) {
-    if (n >= 1e6) return (n / 1e6).toFixed(n < 1e7 ? 1 : 0).replace(/\.0$/, "") + "M";
-    if (n >= 1e4) return Math.floor(n / 1e3) + "K";
-    return String(n);
-  }
+  // --- Small helpers ------------------------------------------------------------------------
 
   function toast(text) {
     ui.toast.textContent = text;
@@ -658,108 +624,9 @@ function startPlayer(root) {
     });
   }
 
-  // --- Comments sheet -------------------------------------------------------------------------
-
-  function openComments() {
-    const item = current();
-    hold("sheet", true);
-    ui.sheet.hidden = false;
-    root.classList.add("sheet-open");
-    ui.sheetList.replaceChildren();
-    ui.sheetEmpty.hidden = true;
-    ui.sheetMore.hidden = true;
-    ui.commentError.textContent = "";
-    ui.commentForm.hidden = !signedIn;
-    const login = ui.sheet.querySelector(".comment-login");
-    if (login) login.search = "?next=" + encodeURIComponent(window.location.pathname + window.location.search);
-    loadComments("stories/" + item.id + "/comments/", item);
-    (signedIn ? ui.commentInput : ui.sheetClose).focus();
-  }
-
-  function closeComments() {
-    ui.sheet.hidden = true;
-    root.classList.remove("sheet-open");
-    hold("sheet", false);
-    ui.comments.focus();
-  }
-
-  function loadComments(url, item) {
-    ui.sheetMore.hidden = true;
-    api(url).then(function (body) {
-      if (item !== current()) return;
-      body.results.forEach(function (comment) { ui.sheetList.appendChild(commentRow(comment, item)); });
-      state.commentsNext = body.next;
-      ui.sheetMore.hidden = !body.next;
-      ui.sheetEmpty.hidden = ui.sheetList.children.length > 0;
-    }).catch(function (error) {
-      ui.commentError.textContent = error.message;
-    });
-  }
-
-  function commentRow(comment, item) {
-    const li = el("li", "comment");
-    li.dataset.commentId = comment.id;
-    const who = comment.author;
-    const link = el("a", "comment-avatar");
-    link.href = "/@" + encodeURIComponent(who.username) + (who.has_active_story ? "/story" : "");
-    link.setAttribute("aria-label", who.has_active_story ? "Watch " + nameOf(who) + "'s story" : nameOf(who));
-    link.appendChild(avatar(who, "sm", who.has_active_story));
-    const body = el("div", "comment-body");
-    const head = el("p", "comment-head");
-    const name = el("a", "comment-name", nameOf(who));
-    name.href = "/@" + encodeURIComponent(who.username);
-    head.append(name, el("span", "muted small", " · " + since(comment.created_at)));
-    body.append(head, el("p", "comment-text", comment.text));
-    li.append(link, body);
-    if (comment.can_delete) {
-      const button = el("button", "comment-delete", "Delete");
-      button.type = "button";
-      button.setAttribute("aria-label", "Delete comment by " + nameOf(who));
-      button.addEventListener("click", function () {
-        button.disabled = true;
-        api("comments/" + comment.id + "/", { method: "DELETE" }).then(function () {
-          li.remove();
-          item.comment_count = Math.max(0, item.comment_count - 1);
-          updateRail(item);
-          ui.sheetEmpty.hidden = ui.sheetList.children.length > 0;
-          ui.commentInput.focus();
-        }).catch(function (error) {
-          button.disabled = false;
-          toast(error.message);
-        });
-      });
-      li.appendChild(button);
-    }
-    return li;
-  }
-
-  // One comment at a time: Enter pressed twice, like a double click on Post, sends it once.
-  function postComment(event) {
-    event.preventDefault();
-    if (state.postingComment) return;
-    const item = current();
-    const text = ui.commentInput.value.trim();
-    if (!text) return;
-    const button = ui.commentForm.querySelector("button[type=submit]");
-    state.postingComment = true;
-    button.disabled = true;
-    ui.commentError.textContent = "";
-    api("stories/" + item.id + "/comments/", { method: "POST", json: { text: text } }).then(function (comment) {
-      ui.commentInput.value = "";
-      ui.sheetList.appendChild(commentRow(comment, item));
-      ui.sheetEmpty.hidden = true;
-      item.comment_count += 1;
-      updateRail(item);
-      ui.sheetList.lastChild.scrollIntoView({ block: "nearest" });
-    }).catch(function (error) {
-      ui.commentError.textContent = error.message;
-    }).then(function () {
-      state.postingComment = false;
-      button.disabled = false;
-    });
-  }
-
   // --- Input: taps, press and hold, keys, focus ---------------------------------------------
+
+  const comments = createComments({ root, ui, signedIn, current, hold, toast, updateRail });
 
   let holdTimer = 0;
   let held = false;
@@ -808,17 +675,8 @@ function startPlayer(root) {
   ui.follow.addEventListener("click", followFromStory);
   ui.like.addEventListener("click", toggleLike);
   ui.like.addEventListener("animationend", function () { ui.like.classList.remove("pop"); });
-  ui.comments.addEventListener("click", openComments);
   ui.share.addEventListener("click", share);
   ui.remove.addEventListener("click", removeItem);
-  ui.sheetClose.addEventListener("click", closeComments);
-  ui.sheetMore.addEventListener("click", function () {
-    if (state.commentsNext) loadComments(state.commentsNext, current());
-  });
-  ui.commentForm.addEventListener("submit", postComment);
-  ui.commentInput.addEventListener("keydown", function (event) {
-    if (event.key === "Enter" && !event.shiftKey) postComment(event);
-  });
 
   function focusables(container) {
     return Array.prototype.filter.call(
@@ -828,7 +686,7 @@ function startPlayer(root) {
   }
 
   document.addEventListener("keydown", function (event) {
-    const sheetOpen = !ui.sheet.hidden;
+    const sheetOpen = comments.isOpen();
     if (event.key === "Tab") {
       // Focus stays inside the player (and inside the sheet while it is open).
       const list = focusables(sheetOpen ? ui.sheet : root);
@@ -849,7 +707,7 @@ function startPlayer(root) {
     const typing = target.closest && target.closest("input, textarea, select, [contenteditable]");
     if (event.key === "Escape") {
       event.preventDefault();
-      if (sheetOpen) closeComments();
+      if (sheetOpen) comments.close();
       else if (typing) target.blur();
       else close();
       return;
