@@ -10,7 +10,9 @@ Chaos, spread evenly over the run (BENCH_CLUSTER_CHAOS, default "media,redis,pos
 
 * media: a probe clip is posted, and once a media worker has ffmpeg running, that worker's whole
   process group gets SIGKILL; a supervisor would start a new one, so the bench does after 2 s.
-  Recovered when every story that held a processing lease at the kill is ready.
+  Recovered when every story that held a processing lease at the kill is being processed again
+  under a new lease (or is ready): the issue's "re-queued within 60 s"; the note says when they
+  were ready, which also depends on the clip's encode.
 * redis: Redis (append-only file, as a broker should run) stopped and started 5 s later.
 * postgres: `pg_ctl restart -m fast` of the bench's cluster.
   For both: recovered when both ports answer the feed and a probe photo posted after the fault
@@ -44,6 +46,7 @@ CHAOS = [
 USERS = int(os.environ.get("BENCH_CLUSTER_USERS") or 24)
 DRAIN = int(os.environ.get("BENCH_CLUSTER_DRAIN") or 150)
 PEOPLE = 60  # accounts; the load's users are the first USERS of them
+FIRST_STORIES = 10  # photos posted before the load starts (half with a poll); the load adds more
 RECOVERY_TARGET = 60.0
 GIVE_UP = 180.0  # a fault not recovered after this long is reported as such
 ROOT = Path(__file__).resolve().parent.parent
@@ -191,18 +194,44 @@ class Run:
             fault.note = "no encode seen within 90 s; nothing killed"
             return fault
         name, _ = found
-        held = self.query(
-            "SELECT id::text FROM stories_story WHERE state = 'processing' AND lease_expires_at > now()"
+        leases = dict(
+            self.query(
+                "SELECT id::text, lease_token FROM stories_story "
+                "WHERE state = 'processing' AND lease_expires_at > now()"
+            )
+            or []
         )
         self.stack.kill_group(name)
         fault.at = time.time()
-        held = [row[0] for row in held or []]
-        fault.note = f"killed {name} (whole group) with {len(held)} leased stories; restarted after 2 s"
+        fault.note = f"killed {name} (whole group) with {len(leases)} leased stories; restarted after 2 s"
         time.sleep(2)
         self.stack.start_worker(name.rstrip("0123456789"), int(name[-1]))
-        if held:
-            fault.recovered_at = self.wait_ready(held, fault.at + GIVE_UP)
+        if leases:
+            # Recovered once each story is being processed again under a new lease (or is done):
+            # the issue's "re-queued within 60 s"; how long the encode then takes is the clip's.
+            fault.recovered_at = self.wait_reclaimed(leases, fault.at + GIVE_UP)
+            ready = self.wait_ready(list(leases), fault.at + GIVE_UP)
+            fault.note += f"; ready again {ready - fault.at:.0f} s after the kill" if ready else "; NOT ready"
         return fault
+
+    def wait_reclaimed(self, leases: dict[str, str], until: float) -> float | None:
+        while time.time() < until:
+            rows = self.query(
+                "SELECT id::text, state, lease_token, lease_expires_at > now() FROM stories_story "
+                "WHERE id::text = ANY(%s)",
+                list(leases),
+            )
+            if (
+                rows
+                and len(rows) == len(leases)
+                and all(
+                    state == "ready" or (token and token != leases[story] and live)
+                    for story, state, token, live in rows
+                )
+            ):
+                return time.time()
+            time.sleep(0.5)
+        return None
 
     def chaos_redis(self) -> Fault:
         fault = Fault("restart Redis (down 5 s)", time.time())
@@ -234,7 +263,7 @@ def _first_stories(run: Run) -> None:
     import requests
 
     ids = []
-    for n, token in enumerate(run.tokens[:20]):
+    for n, token in enumerate(run.tokens[:FIRST_STORIES]):
         data = {"caption": f"hello {n}"}
         if n % 2:
             data["stickers"] = json.dumps(
