@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from analytics import selectors as analytics_selectors
 from stories import selectors as story_selectors
+from stories.uploads import CappedUploadMixin
 from stories_site.api import PAGE_PARAMETERS, CursorPagination, error_response
 
 from . import selectors, services, tokens
@@ -23,6 +24,7 @@ from .serializers import (
     FollowRowSerializer,
     FollowSerializer,
     NotificationSerializer,
+    OwnProfileSerializer,
     PersonSerializer,
     ProfileSerializer,
     ProfileUpdateSerializer,
@@ -120,8 +122,12 @@ class LogoutView(APIView):
 
 
 @extend_schema(tags=["people"])
-class UserViewSet(viewsets.GenericViewSet):
-    """Profiles, follows and blocks. People you may not see (blocks, suspensions) answer 404."""
+class UserViewSet(CappedUploadMixin, viewsets.GenericViewSet):
+    """Profiles, follows and blocks. People you may not see (blocks, suspensions) answer 404.
+    A profile photo over STORIES_MAX_AVATAR_BYTES stops streaming at the cap and answers 413."""
+
+    upload_limit_setting = "STORIES_MAX_AVATAR_BYTES"
+    upload_field = "avatar"
 
     queryset = User.objects.none()  # for the schema only: lookups go through selectors
     serializer_class = ProfileSerializer
@@ -168,18 +174,29 @@ class UserViewSet(viewsets.GenericViewSet):
     def retrieve(self, request: Request, username: str) -> Response:
         return self._profile(self.get_object())
 
-    @extend_schema(methods=["GET"], responses=ProfileSerializer, summary="Your profile")
+    @extend_schema(methods=["GET"], responses=OwnProfileSerializer, summary="Your profile")
     @extend_schema(
         methods=["PATCH"],
         request={"multipart/form-data": ProfileUpdateSerializer, "application/json": ProfileUpdateSerializer},
-        responses={200: ProfileSerializer, 400: PLAIN_ERRORS[400]},
+        responses={
+            200: OwnProfileSerializer,
+            202: OpenApiResponse(
+                OwnProfileSerializer,
+                description="Saved; the new photo is being made (avatar_state processing): "
+                "avatar_url still shows the old one until it is ready.",
+            ),
+            400: PLAIN_ERRORS[400],
+            413: error_response("The photo is over STORIES_MAX_AVATAR_BYTES."),
+        },
         summary="Change your profile",
-        description="display_name, bio, and avatar (multipart). `remove_avatar: true` drops the photo.",
+        description="display_name, bio, and avatar (multipart). `remove_avatar: true` drops the photo. "
+        "A new photo is made by a worker: poll this endpoint until avatar_state is ready or failed.",
     )
     @action(detail=False, methods=["get", "patch"], permission_classes=[IsAuthenticated])
     def me(self, request: Request) -> Response:
+        code = status.HTTP_200_OK
         if request.method == "PATCH":
-            incoming = ProfileUpdateSerializer(data=request.data)
+            incoming = ProfileUpdateSerializer(data=self.upload_data(request))
             incoming.is_valid(raise_exception=True)
             data = incoming.validated_data
             services.update_profile(
@@ -189,7 +206,11 @@ class UserViewSet(viewsets.GenericViewSet):
                 avatar=data.get("avatar"),
                 remove_avatar=data["remove_avatar"],
             )
-        return self._profile(request.user)
+            request.user.refresh_from_db()
+            if request.user.avatar_pending:
+                code = status.HTTP_202_ACCEPTED
+        serialized = OwnProfileSerializer(request.user, context=self.get_serializer_context())
+        return Response(serialized.data, status=code)
 
     @extend_schema(
         methods=["POST"],

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from stories import selectors as story_selectors
 
-from . import selectors
+from . import avatars, selectors
 from .models import Notification, User
 
 
@@ -120,6 +120,20 @@ class ProfileSerializer(serializers.Serializer):
 
     def get_is_friend(self, person: User) -> bool:
         return self._rel(person).is_friend
+
+
+class OwnProfileSerializer(ProfileSerializer):
+    """Your own profile: also where a new photo stands (the media worker makes it)."""
+
+    avatar_state = serializers.SerializerMethodField(
+        help_text="processing (the old photo shows until the new one is made), ready, failed, "
+        "or null: no photo"
+    )
+    avatar_error = serializers.CharField(read_only=True, help_text="Why the last photo could not be used.")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_avatar_state(self, person: User) -> str | None:
+        return avatars.avatar_state(person)
 
 
 class ProfileUpdateSerializer(serializers.Serializer):

@@ -9,26 +9,22 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from importlib import import_module
-from pathlib import PurePosixPath
 from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from analytics import services as analytics
 from stories import selectors as story_selectors
-from stories.media import MediaError, sanitize_image
-from stories.media.errors import UNREADABLE
 
-from . import selectors
-from .models import ApiToken, Block, Follow, Notification, User, avatar_upload_to
+from . import avatars, selectors
+from .avatars import delete_avatar, set_avatar  # noqa: F401 - re-exported: services is the API
+from .models import ApiToken, Block, Follow, Notification, User
 
 if TYPE_CHECKING:
     from feed.models import Comment
@@ -41,10 +37,8 @@ logger = logging.getLogger(__name__)
 RESERVED_USERNAMES = frozenset(
     {"me", "admin", "stories", "stories.team", "support", "moderator", "moderators"}
 )
-AVATAR_MAX_SIZE = (400, 400)
 # One "started following you" per pair in this window, however often they unfollow and follow.
 FOLLOW_NOTICE_WINDOW = timedelta(hours=24)
-AVATAR_NOT_A_PHOTO = "A profile photo must be a photo (JPEG, PNG, WebP or HEIC); this file is not one."
 
 
 class RelationError(Exception):
@@ -132,7 +126,9 @@ def update_profile(
     avatar: IO[bytes] | None = None,
     remove_avatar: bool = False,
 ) -> User:
-    """Change what others see; fields left as None stay. All or nothing: a bad avatar saves nothing."""
+    """Change what others see; fields left as None stay. All or nothing for what the request
+    checks (the fields, and a new photo's size, type and dimensions); the photo itself is made
+    by the media worker after the commit (accounts/avatars.py), the old one showing meanwhile."""
     changed: list[str] = []
     if display_name is not None:
         user.display_name = display_name.strip()
@@ -142,61 +138,21 @@ def update_profile(
         changed.append("bio")
     if changed:
         user.clean_fields(exclude=_other_fields(changed))
+    if avatar is not None:
+        avatars.check_photo(avatar)
+    pending = None
     with transaction.atomic():
         if changed:
             user.save(update_fields=changed)
         if avatar is not None:
-            set_avatar(user, avatar)
+            pending = avatars.keep_upload(user, avatar)
         elif remove_avatar:
             delete_avatar(user)
+    if pending is not None:
+        # After our own commit, not on_commit: the worker must find the row, and an eager
+        # worker (tests) runs here on this connection.
+        avatars.dispatch_avatar(user.pk, pending)
     return user
-
-
-def set_avatar(user: User, fileobj: IO[bytes]) -> User:
-    """Store a cleaned square copy (orientation applied, metadata gone) and drop the old file."""
-    size = getattr(fileobj, "size", None)
-    limit = settings.STORIES_MAX_AVATAR_BYTES
-    if size is not None and size > limit:
-        raise ValidationError(
-            {"avatar": [f"The photo is too large: the limit is {limit // (1024 * 1024)} MB."]}
-        )
-    try:
-        image = sanitize_image(fileobj, max_size=AVATAR_MAX_SIZE, square=True)
-    except MediaError as exc:
-        # The media module's "not a video or photo we can read" would suggest a clip might do.
-        reason = AVATAR_NOT_A_PHOTO if exc.reason == UNREADABLE else str(exc)
-        raise ValidationError({"avatar": [reason]}) from None
-    name = str(PurePosixPath(avatar_upload_to(user, "avatar")).with_suffix(f".{image.extension.lstrip('.')}"))
-    stored = default_storage.save(name, ContentFile(image.data))
-    old = user.avatar.name
-    user.avatar.name = stored
-    try:
-        user.save(update_fields=["avatar"])
-    except Exception:
-        default_storage.delete(stored)
-        raise
-    transaction.on_commit(lambda: _delete_file(old))
-    return user
-
-
-def delete_avatar(user: User) -> User:
-    """Back to the initial letter; the file leaves storage once the change is saved."""
-    old = user.avatar.name
-    if old:
-        user.avatar.name = ""
-        user.save(update_fields=["avatar"])
-        transaction.on_commit(lambda: _delete_file(old))
-    return user
-
-
-def _delete_file(name: str) -> None:
-    if not name:
-        return
-    try:
-        default_storage.delete(name)
-    except OSError:
-        # A leftover file is harmless; a failed profile change because of it would not be.
-        logger.warning("Could not delete old avatar %s", name, exc_info=True)
 
 
 def _other_fields(names: list[str]) -> list[str]:

@@ -21,6 +21,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from analytics import selectors as analytics_selectors
@@ -28,6 +29,7 @@ from feed import selectors as feed_selectors
 from stickers import selectors as sticker_selectors
 from stories import selectors as story_selectors
 from stories.serializers import StorySerializer
+from stories.uploads import limit_uploads, too_large_message, upload_too_large
 
 from . import selectors, services
 from .forms import LoginForm, PasswordChangeForm, ProfileForm, SignupForm
@@ -106,12 +108,27 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
 # --- Own profile ---------------------------------------------------------------------------
 
 
-@login_required
+@csrf_exempt
 def edit_profile(request: HttpRequest) -> HttpResponse:
+    """The photo's size cap goes in before anything reads the body, the CSRF check included
+    (stories/uploads.py); the check itself still runs, in `_edit_profile`."""
+    limit_uploads(request, settings.STORIES_MAX_AVATAR_BYTES)
+    return _edit_profile(request)
+
+
+@csrf_protect
+@login_required
+def _edit_profile(request: HttpRequest) -> HttpResponse:
     user = request.user
+    status = 200
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES)
-        if form.is_valid():
+        if upload_too_large(request):
+            # Nothing is saved: the photo was cut off at the cap, and the rest goes with it.
+            form.is_valid()
+            form.add_error("avatar", too_large_message(settings.STORIES_MAX_AVATAR_BYTES))
+            status = 413
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 services.update_profile(
@@ -125,11 +142,23 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
                 user.refresh_from_db()
                 form.add_error(None, exc)
             else:
-                messages.success(request, "Your profile is saved.")
+                user.refresh_from_db()
+                messages.success(request, _saved_message(user))
                 return redirect(user.get_absolute_url())
     else:
         form = ProfileForm(initial={"display_name": user.display_name, "bio": user.bio})
-    return render(request, "accounts/edit.html", {"form": form})
+        if user.avatar_error:
+            messages.warning(request, f"Your last photo could not be used: {user.avatar_error}")
+    return render(request, "accounts/edit.html", {"form": form}, status=status)
+
+
+def _saved_message(user: User) -> str:
+    """The photo is made by the media worker (accounts/avatars.py): say where it stands."""
+    if user.avatar_pending:
+        return "Your profile is saved. Your new photo shows once it is ready."
+    if user.avatar_error:
+        return f"Your profile is saved, but the photo could not be used: {user.avatar_error}"
+    return "Your profile is saved."
 
 
 @login_required

@@ -20,7 +20,7 @@ from . import selectors, services
 from .lifecycle import InvalidTransition, State
 from .models import Story
 from .serializers import SoundSerializer, SoundUploadSerializer, StoryCreateSerializer, StorySerializer
-from .uploads import limit_uploads, too_large_message
+from .uploads import CappedUploadMixin
 from .views import download_response
 
 
@@ -33,30 +33,14 @@ class UploadThrottle(ScopedRateThrottle):
         return super().allow_request(request, view)
 
 
-class UploadView(APIView):
-    """Installs the streaming size cap before the body is read."""
+class UploadView(CappedUploadMixin, APIView):
+    """Installs the streaming size cap before the body is read (stories/uploads.py)."""
 
     parser_classes = [MultiPartParser]
     throttle_scope = "upload"
 
     def get_throttles(self):
         return [*super().get_throttles(), UploadThrottle()]
-
-    def initialize_request(self, request, *args, **kwargs):
-        limit_uploads(request)
-        return super().initialize_request(request, *args, **kwargs)
-
-    def upload_data(self, request: Request):
-        data = request.data
-        if getattr(request._request, "upload_too_large", False):
-            raise serializers.ValidationError({"media": too_large_message()}, code="too_large")
-        return data
-
-    def handle_exception(self, exc):
-        response = super().handle_exception(exc)
-        if getattr(self.request._request, "upload_too_large", False):
-            response.status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-        return response
 
 
 def story_for_viewer(request: Request, story_id) -> Story:

@@ -132,8 +132,9 @@ class AuthorSerializer(serializers.ModelSerializer):
 class SoundSerializer(serializers.ModelSerializer):
     audio_url = serializers.SerializerMethodField()
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
-
-    state = serializers.ChoiceField(choices=["processing", "ready", "failed"], read_only=True)
+    state = serializers.CharField(
+        read_only=True, help_text="processing (the media worker is making it), ready or failed"
+    )
 
     class Meta:
         model = Sound
