@@ -28,7 +28,8 @@ class ResetEmailThrottle(ResetAddressThrottle):
     """Keyed by the (case-folded) address asked about, hashed so the cache holds no addresses."""
 
     def get_cache_key(self, request, view) -> str | None:
-        email = request.data.get("email") if hasattr(request, "data") else request.POST.get("email")
+        data = request.data if hasattr(request, "data") else request.POST
+        email = data.get("email") if hasattr(data, "get") else None  # a JSON list has no fields
         if not isinstance(email, str) or not email.strip():
             return None
         digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]

@@ -243,3 +243,9 @@ def test_email_settings_read_email_url(monkeypatch):
         monkeypatch.delenv("EMAIL_URL")
         importlib.reload(site_settings)
     assert User  # the models still load after the reload
+
+
+def test_a_body_that_is_not_an_object_is_a_plain_400(api_client):
+    response = api_client.post("/api/v1/auth/password-reset/", [None, None], format="json")
+    assert response.status_code == 400
+    assert "detail" in response.json()
