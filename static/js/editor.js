@@ -4,8 +4,9 @@
 // Drag with a pointer to move, tap to edit; from the keyboard, Tab to an item, arrows to move,
 // Enter to edit, Delete to remove. User text only ever goes in through textContent or .value.
 import { clamp, el } from "./lib/dom.js";
-import { api } from "./lib/http.js";
 import { overlayNode, stickerNode } from "./lib/overlays.js";
+import { createMentionSearch } from "./editor-mention.js";
+import { freeSpot, round } from "./editor-placement.js";
 
 // The editor of the create page, or null when the page has none. `context` is the page's
 // json_script "editor-context": the fonts, the person, the question or Add Yours prompt being
@@ -41,7 +42,6 @@ export function createEditor(context) {
   let current = null; // the item whose panel is open
   let counter = 0;
 
-  function round(n) { return Math.round(n * 10000) / 10000; }
 
   function showErrors(list) {
     errors.replaceChildren();
@@ -149,59 +149,16 @@ export function createEditor(context) {
 
   // --- Adding, editing, removing --------------------------------------------------------------
 
-  // New items land where nothing is yet (text near the top, stickers lower down), so a new one
-  // never hides another: the first free slot, else the least covered one, nudged off any centre
-  // already taken. Each item covers about half its width and height around its centre
-  // (fractions of the frame): text is wide, a poll is tall, an emoji is small.
-  const TEXT_ROWS = [0.25, 0.4, 0.15, 0.55, 0.7, 0.85];
-  const STICKER_ROWS = [0.55, 0.78, 0.4, 0.9, 0.25, 0.12];
-  const COLUMNS = [0.5, 0.3, 0.7];
-  const HALF = { text: [0.3, 0.045], emoji: [0.06, 0.036], mention: [0.15, 0.035], answer: [0.33, 0.08] };
-  const NUDGE = 0.04;
-
-  function area(kind, x, y, scale) {
-    const half = HALF[kind] || [0.33, 0.12];
-    const k = kind === "text" || kind === "answer" ? 1 : Number(scale) || 1;
-    return { x: x, y: y, w: half[0] * k, h: half[1] * k };
-  }
-
-  function taken() {
-    const spots = items.map(function (i) { return area(i.kind, i.data.x, i.data.y, i.data.scale); });
-    if (context.answer) spots.push(area("answer", ANSWER_CARD.x, ANSWER_CARD.y));
-    return spots;
-  }
-
-  function covered(spot, spots) {
-    return spots.reduce(function (sum, other) {
-      const w = Math.max(0, spot.w + other.w - Math.abs(spot.x - other.x));
-      const h = Math.max(0, spot.h + other.h - Math.abs(spot.y - other.y));
-      return sum + w * h;
-    }, 0);
-  }
-
-  function freeSpot(kind) {
-    const spots = taken();
-    const scale = kind === "emoji" ? 1.4 : 1;
-    const rows = kind === "text" ? TEXT_ROWS : STICKER_ROWS;
-    // Text is wide: it fills the middle column first. Stickers fill a row before the next one.
-    const slots = [];
-    rows.forEach(function (y) { COLUMNS.forEach(function (x) { slots.push(area(kind, x, y, scale)); }); });
-    if (kind === "text") slots.sort(function (a, b) { return COLUMNS.indexOf(a.x) - COLUMNS.indexOf(b.x); });
-    let best = slots[0];
-    let least = Infinity;
-    slots.forEach(function (spot) {
-      const cover = covered(spot, spots);
-      if (cover < least) { best = spot; least = cover; }
-    });
-    const same = function (spot) { return spots.some(function (o) { return Math.hypot(spot.x - o.x, spot.y - o.y) < NUDGE; }); };
-    for (let tries = 0; same(best) && tries < 50; tries += 1) {
-      best = area(kind, round(clamp(best.x + NUDGE, 0.1, 0.9)), round(best.y + NUDGE > 0.92 ? 0.1 : best.y + NUDGE), scale);
-    }
-    return { x: best.x, y: best.y };
+  // New items land where nothing is yet (editor-placement.js): the items placed so far, and the
+  // card of the question being answered.
+  function freeSpotFor(kind) {
+    const placed = items.map(function (i) { return { kind: i.kind, x: i.data.x, y: i.data.y, scale: i.data.scale }; });
+    if (context.answer) placed.push({ kind: "answer", x: ANSWER_CARD.x, y: ANSWER_CARD.y });
+    return freeSpot(kind, placed);
   }
 
   function defaults(kind) {
-    const base = freeSpot(kind);
+    const base = freeSpotFor(kind);
     switch (kind) {
       case "text": return Object.assign(base, { text: "", font: context.fonts[0].value, color: "#ffffff", background: null, size: 0.07, rotation: 0 });
       case "poll": return Object.assign(base, { question: "", options: ["Yes", "No"], scale: 1, rotation: 0 });
@@ -383,7 +340,7 @@ export function createEditor(context) {
       panel.querySelector("input[type=text]").value = d.prompt;
     } else if (item.kind === "mention") {
       panel.querySelector("#mention-username").value = d.username ? "@" + d.username : "";
-      hideResults();
+      mention.hideResults();
     } else if (item.kind === "emoji") {
       panel.querySelectorAll(".emoji-grid button").forEach(function (b) { b.setAttribute("aria-pressed", String(b.textContent === d.emoji)); });
     }
@@ -478,96 +435,16 @@ export function createEditor(context) {
     draw(current);
   });
 
-  // Mention: autocomplete from GET /api/v1/users/?search=<prefix>.
+  // Mention: autocomplete from GET /api/v1/users/?search=<prefix> (editor-mention.js).
   const mentionInput = document.getElementById("mention-username");
-  const results = document.getElementById("mention-results");
-  let searchTimer = 0;
-  let searchSeq = 0;
-  let active = -1;
-
-  function hideResults() {
-    results.replaceChildren();
-    results.classList.add("hidden");
-    mentionInput.setAttribute("aria-expanded", "false");
-    mentionInput.removeAttribute("aria-activedescendant");
-    active = -1;
-  }
-
-  function choose(username) {
-    known.set(username.toLowerCase(), username);
-    mentionInput.value = "@" + username;
-    hideResults();
-    if (current && current.kind === "mention") {
-      current.data.username = username;
-      draw(current);
-    }
-  }
-
-  function highlight(index) {
-    const options = results.querySelectorAll("[role=option]");
-    if (!options.length) return;
-    active = (index + options.length) % options.length;
-    options.forEach(function (option, i) { option.setAttribute("aria-selected", String(i === active)); });
-    mentionInput.setAttribute("aria-activedescendant", options[active].id);
-    options[active].scrollIntoView({ block: "nearest" });
-  }
-
-  function search(prefix) {
-    const seq = (searchSeq += 1);
-    api("users/?search=" + encodeURIComponent(prefix))
-      .catch(function (error) {
-        if (error.status) return { results: [] }; // an answer, but not a list: nobody to show
-        throw error;
-      })
-      .then(function (page) {
-        if (seq !== searchSeq) return;
-        results.replaceChildren();
-        const people = (page.results || []).filter(function (person) { return person.username.toLowerCase() !== me; });
-        people.forEach(function (person) { known.set(person.username.toLowerCase(), person.username); });
-        if (current && current.kind === "mention" && known.has(current.data.username.toLowerCase())) {
-          current.data.username = known.get(current.data.username.toLowerCase());
-        }
-        people.slice(0, 8).forEach(function (person, i) {
-          const option = el("li", "mention-option");
-          option.id = "mention-option-" + i;
-          option.setAttribute("role", "option");
-          option.setAttribute("aria-selected", "false");
-          option.dataset.username = person.username;
-          option.appendChild(el("strong", null, person.display_name || person.username));
-          option.appendChild(el("span", "muted", " @" + person.username));
-          option.addEventListener("pointerdown", function (event) { event.preventDefault(); });
-          option.addEventListener("click", function () { choose(person.username); });
-          results.appendChild(option);
-        });
-        if (!results.children.length) results.appendChild(el("li", "mention-empty muted", "Nobody by that name."));
-        results.classList.remove("hidden");
-        mentionInput.setAttribute("aria-expanded", "true");
-        active = -1;
-      })
-      .catch(function () { hideResults(); });
-  }
-
-  mentionInput.addEventListener("input", function () {
-    const prefix = mentionInput.value.trim().replace(/^@/, "");
-    window.clearTimeout(searchTimer);
-    if (!prefix) { hideResults(); return; }
-    searchTimer = window.setTimeout(function () { search(prefix); }, 180);
+  const mention = createMentionSearch({
+    input: mentionInput,
+    results: document.getElementById("mention-results"),
+    known: known,
+    me: me,
+    mentionItem: function () { return current && current.kind === "mention" ? current : null; },
+    draw: draw,
   });
-  mentionInput.addEventListener("keydown", function (event) {
-    const open = !results.classList.contains("hidden");
-    if (event.key === "ArrowDown" && open) { event.preventDefault(); highlight(active + 1); }
-    else if (event.key === "ArrowUp" && open) { event.preventDefault(); highlight(active - 1); }
-    else if (event.key === "Enter") {
-      event.preventDefault();
-      const options = results.querySelectorAll("[role=option]");
-      if (open && options.length) choose(options[Math.max(0, active)].dataset.username);
-    } else if (event.key === "Escape" && open) {
-      event.preventDefault();
-      event.stopPropagation();
-      hideResults();
-    }
-  });
-  mentionInput.addEventListener("blur", function () { window.setTimeout(hideResults, 150); });
 
   // Enter in a one-line field finishes the panel instead of submitting the story.
   Object.keys(panels).forEach(function (kind) {
