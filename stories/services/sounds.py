@@ -42,9 +42,14 @@ NOT_PUBLIC = (
 
 
 def available_sounds(viewer: Viewer = None) -> QuerySet[Sound]:
-    """Ready sounds the viewer may hear: published ones, and unpublished lifted ones whose story
-    the viewer may watch now (its audience, blocks, expiry and the author's suspension)."""
-    from_visible_story = Q(published=False, source_story__in=visible_stories(viewer).values("pk"))
+    """Ready sounds the viewer may hear and post with: published ones, and unpublished lifted
+    ones whose story the viewer may watch now (its audience, blocks, expiry and the author's
+    suspension). One lifted from a story not shared with everyone (only its author can lift
+    that) stays its author's alone: a follower posting a public story with it would leak it."""
+    shareable = Q(source_story__audience=Audience.EVERYONE)
+    if viewer is not None and viewer.is_authenticated:
+        shareable |= Q(owner=viewer)
+    from_visible_story = Q(published=False, source_story__in=visible_stories(viewer).values("pk")) & shareable
     return (
         Sound.objects.filter(is_removed=False).exclude(file="").filter(Q(published=True) | from_visible_story)
     )
@@ -84,6 +89,8 @@ def sound_from_story(story: Story, *, by: User) -> Sound:
     The lifted sound is the story author's and stays unpublished (the story's audience) until
     they publish it; a story not shared with everyone lends its sound to its author only."""
     ensure_can_post(by)
+    if story.audience != Audience.EVERYONE and story.author_id != by.pk:
+        raise PermissionDenied(NOT_PUBLIC)
     existing = Sound.objects.filter(source_story=story, is_removed=False).first()
     if existing:
         return existing
@@ -93,8 +100,6 @@ def sound_from_story(story: Story, *, by: User) -> Sound:
         replaced = available_sounds(by).filter(pk=story.sound_id).first()
         if replaced is not None:
             return replaced
-    if story.audience != Audience.EVERYONE and story.author_id != by.pk:
-        raise PermissionDenied(NOT_PUBLIC)
     sound = Sound.objects.create(
         owner=story.author,
         title=f"Original sound - {story.author.name}",

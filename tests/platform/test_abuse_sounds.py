@@ -6,13 +6,16 @@ or removing the story withdraws the unpublished sounds lifted from it, files inc
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 from rest_framework.test import APIClient
 
 from moderation import services as moderation
@@ -47,6 +50,12 @@ def clip_story(h264_clip):
         )
 
     return make
+
+
+def jpeg_upload() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), (10, 200, 10)).save(buffer, format="JPEG")
+    return SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def api_for(user) -> APIClient:
@@ -87,11 +96,19 @@ class TestAudienceKept:
         sound = own.json()
         assert sound["state"] == "ready"
         assert sound["published"] is False
-        # Still the story's audience: the follower hears it, nobody else does.
-        assert audio(sound["id"], follower).status_code == 200
+        # The author's alone: a follower could otherwise post it in a public story.
+        assert audio(sound["id"], author).status_code == 200
+        assert audio(sound["id"], follower).status_code == 404
         assert audio(sound["id"]).status_code == 404
-        assert audio(sound["id"], UserFactory()).status_code == 404
-        assert not listed(sound["id"], UserFactory())
+        assert not listed(sound["id"], follower)
+        assert lift(follower, story).status_code == 403  # even now that it exists
+        posted = api_for(follower).post(
+            "/api/v1/stories/",
+            {"media": jpeg_upload(), "sound": sound["id"], "audience": "everyone"},
+            format="multipart",
+        )
+        assert posted.status_code == 400
+        assert "sound" in posted.json()["errors"]
 
     def test_a_lifted_sound_keeps_the_storys_blocks_until_published(self, clip_story):
         author, lifter, blocked = UserFactory(), UserFactory(), UserFactory()
