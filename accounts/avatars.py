@@ -17,6 +17,7 @@ import logging
 from pathlib import PurePosixPath
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -58,12 +59,13 @@ def check_photo(fileobj: IO[bytes]) -> None:
         fileobj.seek(0)
 
 
-def _refusal(exc: MediaError):
-    from django.core.exceptions import ValidationError
-
+def _reason(exc: MediaError) -> str:
     # The media module's "not a video or photo we can read" would suggest a clip might do.
-    reason = AVATAR_NOT_A_PHOTO if exc.reason == UNREADABLE else str(exc)
-    return ValidationError({"avatar": [reason]})
+    return AVATAR_NOT_A_PHOTO if exc.reason == UNREADABLE else str(exc)
+
+
+def _refusal(exc: MediaError) -> ValidationError:
+    return ValidationError({"avatar": [_reason(exc)]})
 
 
 def set_avatar(user: User, fileobj: IO[bytes]) -> User:
@@ -124,9 +126,8 @@ def process_avatar(user_id: Any, pending: str) -> str:
         with default_storage.open(pending, "rb") as source:
             image = sanitize_image(source, max_size=AVATAR_MAX_SIZE, square=True)
     except MediaError as exc:
-        reason = AVATAR_NOT_A_PHOTO if exc.reason == UNREADABLE else str(exc)
         mine = User.objects.filter(pk=user_id, avatar_pending=pending)
-        if mine.update(avatar_pending="", avatar_error=reason):
+        if mine.update(avatar_pending="", avatar_error=_reason(exc)[:300]):
             _delete_file(pending)
         return FAILED
     except FileNotFoundError:
