@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api, api_discovery
+from . import api, api_discovery, messaging_api
 
 urlpatterns = [
     path("stories/<uuid:story_id>/like/", api.LikeView.as_view(), name="story-like"),
@@ -13,6 +13,18 @@ urlpatterns = [
     path("feed/for-you/", api.ForYouView.as_view(), name="feed-for-you"),
     path("feed/following/", api.FollowingView.as_view(), name="feed-following"),
     path("feed/tray/", api.TrayView.as_view(), name="feed-tray"),
+    path("stories/<uuid:story_id>/replies/", messaging_api.StoryReplyView.as_view(), name="story-replies"),
+    path(
+        "stories/<uuid:story_id>/reactions/",
+        messaging_api.StoryReactionView.as_view(),
+        name="story-reactions",
+    ),
+    path("conversations/", messaging_api.ConversationListView.as_view(), name="conversations"),
+    path(
+        "conversations/<int:conversation_id>/messages/",
+        messaging_api.ConversationMessagesView.as_view(),
+        name="conversation-messages",
+    ),
     path("search/", api_discovery.SearchView.as_view(), name="search"),
     path("hashtags/<str:tag>/stories/", api_discovery.HashtagStoriesView.as_view(), name="hashtag-stories"),
     path("sounds/<uuid:sound_id>/stories/", api_discovery.SoundStoriesView.as_view(), name="sound-stories"),

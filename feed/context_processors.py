@@ -6,11 +6,21 @@ from functools import partial
 
 from accounts import selectors as people
 
+from .models import MESSAGE_MAX_LENGTH, REACTIONS
+from .selectors.conversations import unread_message_count
+
 
 def notifications(request) -> dict:
-    """The header's unread badge. A callable, so the count query runs only on pages that draw the
-    header (the template resolves it once, in a `with`), and never for anonymous visitors."""
+    """The header's unread badges (notifications, messages). Callables, so the count queries run
+    only on pages that draw the header (the template resolves each once, in a `with`), and never
+    for anonymous visitors."""
     user = getattr(request, "user", None)
     if not people.is_authenticated(user):
-        return {"unread_notifications": 0}
-    return {"unread_notifications": partial(people.unread_notification_count, user)}
+        return {"unread_notifications": 0, "unread_messages": 0}
+    return {
+        "unread_notifications": partial(people.unread_notification_count, user),
+        "unread_messages": partial(unread_message_count, user),
+        # The reply box and reaction buttons under a story (feed/_story_answer.html).
+        "story_reactions": REACTIONS,
+        "message_max_length": MESSAGE_MAX_LENGTH,
+    }

@@ -165,3 +165,65 @@ class StoryRetention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.story_id} second {self.second}: {self.views}"
+
+
+class Conversation(models.Model):
+    """A private thread between two people, started by a reply or a reaction to a story. The
+    pair is stored in id order (`person_a` < `person_b`), so one pair has one conversation."""
+
+    person_a = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_message_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="conversation_once"),
+            models.CheckConstraint(condition=Q(person_a__lt=F("person_b")), name="conversation_pair_ordered"),
+        ]
+        indexes = [
+            models.Index(fields=["person_a", "-last_message_at"], name="conversation_a_recent"),
+            models.Index(fields=["person_b", "-last_message_at"], name="conversation_b_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_a_id} and {self.person_b_id}"
+
+    def other(self, person_id: int) -> int:
+        return self.person_b_id if person_id == self.person_a_id else self.person_a_id
+
+
+MESSAGE_MAX_LENGTH = 1000
+# The quick reactions the player offers; a reaction is a message holding one of them.
+REACTIONS = ("❤️", "😂", "😮", "😢", "👏", "🔥")
+
+
+class Message(models.Model):
+    """One message. A reply or a reaction keeps the story it answered; when the story is gone
+    (expired, deleted, purged) the message stays and reads "story unavailable"."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "Message"
+        REPLY = "reply", "Reply to a story"
+        REACTION = "reaction", "Reaction to a story"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.TEXT)
+    text = models.CharField(max_length=MESSAGE_MAX_LENGTH)
+    story = models.ForeignKey(
+        "stories.Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)  # when the other person opened it
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["conversation", "created_at"], name="message_thread"),
+            models.Index(
+                fields=["conversation", "sender"], condition=Q(read_at__isnull=True), name="message_unread"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender_id} in {self.conversation_id}: {self.text[:40]}"

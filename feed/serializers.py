@@ -10,7 +10,7 @@ from accounts.serializers import RingPersonSerializer
 from stories.serializers import AuthorSerializer
 
 from . import services
-from .models import COMMENT_MAX_LENGTH, Comment
+from .models import COMMENT_MAX_LENGTH, MESSAGE_MAX_LENGTH, REACTIONS, Comment, Conversation, Message
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -78,3 +78,61 @@ class TrayEntrySerializer(serializers.Serializer):
     item_count = serializers.IntegerField()
     first_unseen_story_id = serializers.UUIDField(allow_null=True)
     latest_published_at = serializers.DateTimeField()
+
+
+class MessageSerializer(serializers.Serializer):
+    """A message; `story` is the id of the story a reply or reaction answered, null once it is
+    gone, and `story_available` says whether the reader can still watch it."""
+
+    id = serializers.IntegerField()
+    conversation = serializers.IntegerField(source="conversation_id")
+    sender = serializers.CharField(source="sender.username")
+    kind = serializers.ChoiceField(choices=Message.Kind.choices)
+    text = serializers.CharField()
+    story = serializers.UUIDField(source="story_id", allow_null=True)
+    story_available = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+    def get_story_available(self, message: Message) -> bool:
+        return message.story_id is not None and message.story_id in self.context.get("visible_story_ids", ())
+
+
+class MessageCreateSerializer(serializers.Serializer):
+    # Length is checked after stripping, by the service; this only bounds what is parsed.
+    text = serializers.CharField(max_length=MESSAGE_MAX_LENGTH * 4, trim_whitespace=False)
+
+
+class ReactionCreateSerializer(serializers.Serializer):
+    emoji = serializers.CharField(max_length=16, help_text="One of: " + " ".join(REACTIONS))
+
+
+class LastMessageSerializer(serializers.Serializer):
+    sender = serializers.CharField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+
+
+class ConversationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    other = serializers.SerializerMethodField()
+    last_message = serializers.SerializerMethodField()
+    last_message_at = serializers.DateTimeField()
+    unread_count = serializers.IntegerField()
+
+    @extend_schema_field(RingPersonSerializer)
+    def get_other(self, conversation: Conversation) -> dict:
+        viewer = self.context["request"].user
+        other = conversation.person_b if conversation.person_a_id == viewer.pk else conversation.person_a
+        return RingPersonSerializer(other, context=self.context).data
+
+    @extend_schema_field(LastMessageSerializer(allow_null=True))
+    def get_last_message(self, conversation: Conversation) -> dict | None:
+        if conversation.last_text is None:
+            return None
+        sender = (
+            conversation.person_a
+            if conversation.last_sender_id == conversation.person_a_id
+            else conversation.person_b
+        )
+        return {"sender": sender.username, "kind": conversation.last_kind, "text": conversation.last_text}

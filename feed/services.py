@@ -106,19 +106,24 @@ def unlike(user: User, story: Story) -> tuple[bool, int]:
 # --- Comments --------------------------------------------------------------------------------
 
 
-def clean_comment_text(text: str) -> str:
-    """1 to COMMENT_MAX_LENGTH characters once stripped, at least one of them visible, and no
-    control characters but newlines and tabs. Stored as typed; templates escape it."""
+def clean_written_text(text: str, *, max_length: int, noun: str) -> str:
+    """1 to `max_length` characters once stripped, at least one of them visible, and no control
+    characters but newlines and tabs. Stored as typed; templates escape it. `noun` names what
+    is written ("Comments", "Messages") in the refusal."""
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": ["Write something first."]})
-    if len(text) > COMMENT_MAX_LENGTH:
-        raise ValidationError({"text": [f"Keep it to {COMMENT_MAX_LENGTH} characters."]})
+    if len(text) > max_length:
+        raise ValidationError({"text": [f"Keep it to {max_length} characters."]})
     if any(unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS for char in text):
-        raise ValidationError({"text": ["Comments cannot contain control characters."]})
+        raise ValidationError({"text": [f"{noun} cannot contain control characters."]})
     if all(unicodedata.category(char) in _INVISIBLE for char in text):
         raise ValidationError({"text": ["Write something people can see."]})
     return text
+
+
+def clean_comment_text(text: str) -> str:
+    return clean_written_text(text, max_length=COMMENT_MAX_LENGTH, noun="Comments")
 
 
 def _recent_duplicate(author: User, story: Story, text: str) -> Comment | None:

@@ -89,6 +89,7 @@ class StoryCreateView(UploadView):
             overlays=data["overlays"],
             allow_comments=data["allow_comments"],
             allow_downloads=data["allow_downloads"],
+            allow_replies=data["allow_replies"],
             stickers=data["stickers"],
             reply_to_sticker=data["reply_to_sticker"],
             answer=data["answer"],

@@ -91,6 +91,7 @@ class Story(models.Model):
     overlays = models.JSONField(default=list, blank=True)
     allow_comments = models.BooleanField(default=True)
     allow_downloads = models.BooleanField(default=False)
+    allow_replies = models.BooleanField(default=True)  # private replies and reactions (feed.messaging)
 
     original = models.FileField(max_length=255, blank=True)
     original_content_type = models.CharField(max_length=100, blank=True)

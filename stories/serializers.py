@@ -43,6 +43,7 @@ STORY_FIELDS = [
     "seen_by_me",
     "allow_comments",
     "allow_downloads",
+    "allow_replies",
     "overlays",
     "stickers",
 ]
@@ -211,6 +212,7 @@ def story_json(story: Story, context: dict) -> dict:
         "seen_by_me": bool(getattr(story, "seen_by_me", False)),
         "allow_comments": story.allow_comments,
         "allow_downloads": story.allow_downloads,
+        "allow_replies": story.allow_replies,
         "overlays": story.overlays,
         "stickers": story.sticker_data,
     }
@@ -285,6 +287,9 @@ class StoryCreateSerializer(serializers.Serializer):
     )
     allow_comments = OptionalBooleanField(required=False, default=True)
     allow_downloads = OptionalBooleanField(required=False, default=False)
+    allow_replies = OptionalBooleanField(
+        required=False, default=True, help_text="false: nobody can reply privately or react to this story."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -263,7 +263,7 @@ function startCreatePage(form, context) {
     const data = new FormData(form);
     data.set("media", chosen, chosen.name);
     if (recorded) data.set("trim_start", "0");
-    ["allow_comments", "allow_downloads"].forEach(function (name) {
+    ["allow_comments", "allow_downloads", "allow_replies"].forEach(function (name) {
       const box = form.querySelector("input[type=checkbox][name=" + name + "]");
       data.delete(name);
       data.append(name, box.checked ? "true" : "false");

@@ -48,6 +48,7 @@ class StoryOptions:
     overlays: list[dict[str, Any]] | None = None
     allow_comments: bool = True
     allow_downloads: bool = False
+    allow_replies: bool = True
     stickers: list[dict[str, Any]] = field(default_factory=list)
     reply_to_sticker: Any = None  # an Add Yours prompt this story answers
     answers_question: Any = None  # a Q&A question this story answers
@@ -66,6 +67,7 @@ def clean_options(
     overlays: Any = None,
     allow_comments: bool = True,
     allow_downloads: bool = False,
+    allow_replies: bool = True,
     stickers: Any = None,
     reply_to_sticker: Any = None,
     answer: Any = None,
@@ -126,6 +128,7 @@ def clean_options(
         overlays=overlays,
         allow_comments=bool(allow_comments),
         allow_downloads=bool(allow_downloads),
+        allow_replies=bool(allow_replies),
         stickers=cleaned_stickers,
         reply_to_sticker=prompt,
         answers_question=question,
@@ -172,6 +175,7 @@ def create_story(*, author: User, upload: IO[bytes], options: StoryOptions, enqu
                 overlays=options.overlays or [],
                 allow_comments=options.allow_comments,
                 allow_downloads=options.allow_downloads,
+                allow_replies=options.allow_replies,
             )
             tag_story(story, entities)
             if options.sound:

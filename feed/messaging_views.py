@@ -1,0 +1,104 @@
+"""The messages pages: the inbox (/messages/), one conversation (/messages/<id>/) with its
+compose form, and the reply and reaction forms of a story's page. Plain forms that work without
+JavaScript; the rules are in feed/messaging.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import messaging
+from . import selectors as feed_selectors
+from .messaging_api import MessageThrottle
+from .models import MESSAGE_MAX_LENGTH
+from .selectors import conversations as selectors
+
+CONVERSATIONS_PER_PAGE = 30
+MESSAGES_SHOWN = 200  # the newest ones; the API pages through all of them
+
+
+def _refusal(exc: ValidationError) -> str:
+    return " ".join(
+        str(text) for texts in getattr(exc, "message_dict", {"": exc.messages}).values() for text in texts
+    )
+
+
+def _throttled(request, view) -> bool:
+    return not MessageThrottle().allow_request(request, view)
+
+
+@never_cache
+@login_required
+def inbox(request):
+    rows = selectors.conversations_of(request.user)
+    page = Paginator(rows, CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    entries = [(conversation, selectors.other_person(conversation, request.user)) for conversation in page]
+    return render(request, "feed/inbox.html", {"page": page, "entries": entries})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def conversation(request, conversation_id: int):
+    found = selectors.conversation_for(request.user, conversation_id)
+    if found is None:
+        raise Http404("No such conversation, or not one of yours.")
+    error, draft = "", ""
+    if request.method == "POST":
+        draft = request.POST.get("text", "")
+        if _throttled(request, conversation):
+            error = "You are sending messages too fast. Wait a minute and try again."
+        else:
+            try:
+                messaging.message_send(viewer=request.user, conversation=found, text=draft)
+            except ValidationError as exc:
+                error = _refusal(exc)
+            else:
+                return HttpResponseRedirect(reverse("feed:conversation", args=[found.pk]) + "#latest")
+    newest = list(selectors.messages_in(request.user, found).reverse()[:MESSAGES_SHOWN])[::-1]
+    context = {
+        "conversation": found,
+        "other": selectors.other_person(found, request.user),
+        "shown": selectors.shown_messages(request.user, newest),
+        "can_write": selectors.can_write(request.user, found),
+        "error": error,
+        "draft": draft,
+        "max_length": MESSAGE_MAX_LENGTH,
+    }
+    response = render(request, "feed/conversation.html", context, status=400 if error else 200)
+    messaging.conversation_mark_read(viewer=request.user, conversation=found)
+    return response
+
+
+@login_required
+@require_POST
+def story_answer(request, story_id):
+    """The reply box and the reaction buttons under a story: back to the story with a note."""
+    story = feed_selectors.visible_story(request.user, story_id)
+    if story is None:
+        raise Http404("This story does not exist or is no longer available.")
+    back = request.POST.get("next") or reverse("stories:detail", args=[story.pk])
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("stories:detail", args=[story.pk])
+    if _throttled(request, story_answer):
+        flash.error(request, "You are sending messages too fast. Wait a minute and try again.")
+        return HttpResponseRedirect(back)
+    try:
+        if "emoji" in request.POST:
+            messaging.story_reaction_send(viewer=request.user, story=story, emoji=request.POST["emoji"])
+            flash.success(request, f"Sent {request.POST['emoji']} to {story.author.username}.")
+        else:
+            messaging.story_reply_send(viewer=request.user, story=story, text=request.POST.get("text", ""))
+            flash.success(request, f"Reply sent to {story.author.username}.")
+    except ValidationError as exc:
+        flash.error(request, _refusal(exc))
+    except PermissionDenied as exc:
+        flash.error(request, str(exc))
+    return HttpResponseRedirect(back)
