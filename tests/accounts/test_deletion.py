@@ -177,3 +177,11 @@ def test_reported_content_is_kept_until_moderators_decide(
     assert not User.objects.filter(pk=ada.pk).exists()
     assert not any(default_storage.exists(name) for name in reported_files)
     assert Case.objects.count() == 2  # the cases (with their labels) stay for the audit trail
+
+
+def test_beat_finishes_deletions_every_minute():
+    from stories_site.celery import beat_schedule
+
+    entry = beat_schedule()["finish-account-deletions"]
+    assert entry["task"] == "privacy.tasks.finish_account_deletions"
+    assert entry["schedule"] <= 60

@@ -40,8 +40,7 @@ def read_zip(response) -> zipfile.ZipFile:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert "attachment" in response["Content-Disposition"]
-    body = b"".join(response.streaming_content)
-    response.close()
+    body = b"".join(response.streaming_content)  # read to the end: the test client closes it
     return zipfile.ZipFile(io.BytesIO(body))
 
 

@@ -239,8 +239,14 @@ def test_email_settings_read_email_url(monkeypatch):
         assert (fresh.EMAIL_HOST_USER, fresh.EMAIL_HOST_PASSWORD) == ("mailer@example.com", "p@ss")
         assert fresh.EMAIL_USE_TLS
         assert not fresh.EMAIL_USE_SSL
-    finally:
         monkeypatch.delenv("EMAIL_URL")
+        monkeypatch.delenv("EMAIL_HOST", raising=False)
+        # Nothing configured (`make run`): printed on the console of the sending process.
+        assert (
+            importlib.reload(site_settings).EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
+        )
+    finally:
+        monkeypatch.delenv("EMAIL_URL", raising=False)
         importlib.reload(site_settings)
     assert User  # the models still load after the reload
 
