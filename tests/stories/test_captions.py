@@ -180,3 +180,31 @@ def test_cards_mark_entities_without_nesting_links(client):
     story.save()
     page = client.get("/").content.decode()
     assert '<span class="caption-hashtag">#Cats</span> &lt;b&gt;x&lt;/b&gt;' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_parses_captions_of_stories_posted_before_it():
+    """Stories live when the migration runs get their entities and tags as if just posted."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("stories", "0003_processing_leases")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        OldStory = old.get_model("stories", "Story")
+        author = UserFactory(username="maya")
+        live = OldStory.objects.create(author_id=author.pk, state="ready", caption="Hi @Maya #Old_Tag")
+        OldStory.objects.create(author_id=author.pk, state="expired", caption="#gone")
+    finally:  # back to the latest state for the tests that follow
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    from stories.models import Story
+
+    assert kinds(Story.objects.get(pk=live.pk).caption_entities) == [
+        ("mention", "maya"),
+        ("hashtag", "old_tag"),
+    ]
+    assert list(StoryHashtag.objects.values_list("story_id", "hashtag__name")) == [(live.pk, "old_tag")]
