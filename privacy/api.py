@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -100,8 +101,9 @@ class ExportView(APIView):
         request=None,
         responses={
             (200, "application/zip"): OpenApiResponse(
+                OpenApiTypes.BINARY,
                 description="The zip: profile.json, stories.json, media/<story id>.<ext> for each live "
-                "story, comments.json, followers.json, following.json, avatar.jpg when set."
+                "story, comments.json, followers.json, following.json, avatar.jpg when set.",
             ),
             202: OpenApiResponse(
                 inline_serializer("ExportPreparing", {"status": serializers.CharField()}),

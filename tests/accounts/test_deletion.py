@@ -185,3 +185,13 @@ def test_beat_finishes_deletions_every_minute():
     entry = beat_schedule()["finish-account-deletions"]
     assert entry["task"] == "privacy.tasks.finish_account_deletions"
     assert entry["schedule"] <= 60
+
+
+def test_a_session_needs_its_csrf_token_to_delete(ada):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(ada)
+    response = browser.delete(
+        "/api/v1/users/me/", {"password": DEFAULT_PASSWORD}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert User.objects.get(pk=ada.pk).is_active
