@@ -90,6 +90,7 @@ class StoryCreateView(UploadView):
             allow_comments=data["allow_comments"],
             allow_downloads=data["allow_downloads"],
             allow_replies=data["allow_replies"],
+            lifetime_hours=data["lifetime_hours"],
             stickers=data["stickers"],
             reply_to_sticker=data["reply_to_sticker"],
             answer=data["answer"],

@@ -44,6 +44,7 @@ STORY_FIELDS = [
     "allow_comments",
     "allow_downloads",
     "allow_replies",
+    "lifetime_hours",
     "overlays",
     "stickers",
 ]
@@ -213,6 +214,7 @@ def story_json(story: Story, context: dict) -> dict:
         "allow_comments": story.allow_comments,
         "allow_downloads": story.allow_downloads,
         "allow_replies": story.allow_replies,
+        "lifetime_hours": story.lifetime_hours,
         "overlays": story.overlays,
         "stickers": story.sticker_data,
     }
@@ -287,6 +289,13 @@ class StoryCreateSerializer(serializers.Serializer):
     )
     allow_comments = OptionalBooleanField(required=False, default=True)
     allow_downloads = OptionalBooleanField(required=False, default=False)
+    lifetime_hours = serializers.IntegerField(
+        required=False,
+        default=None,
+        allow_null=True,
+        help_text="How long the item stays up once live: 1 to 168 hours (the editor offers 1, 6, 12, 24, "
+        "48 and 168). Default: the site's STORIES_LIFETIME_HOURS (24).",
+    )
     allow_replies = OptionalBooleanField(
         required=False, default=True, help_text="false: nobody can reply privately or react to this story."
     )

@@ -175,6 +175,13 @@ def sound_audio(request: HttpRequest, sound_id) -> HttpResponse:
     return serve_private_file(request, sound.file.name, "audio/mp4")
 
 
+def lifetime_label(hours: int) -> str:
+    """ "1 hour", "6 hours", "2 days", "7 days": how the editor names a lifetime."""
+    if hours % 24 == 0 and hours >= 48:
+        return f"{hours // 24} days"
+    return "1 hour" if hours == 1 else f"{hours} hours"
+
+
 @login_required
 @require_GET
 def create(request: HttpRequest) -> HttpResponse:
@@ -244,6 +251,8 @@ def create(request: HttpRequest) -> HttpResponse:
         {
             "filters": media.FILTERS.values(),
             "audiences": Audience.choices,
+            "lifetimes": [(hours, lifetime_label(hours)) for hours in services.LIFETIMES],
+            "default_lifetime": settings.STORIES_LIFETIME_HOURS,
             "sound_modes": SoundMode.choices,
             "sounds": sounds,
             "fonts": FONTS.items(),

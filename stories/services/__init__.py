@@ -45,9 +45,18 @@ from .sounds import (
     sound_publish,
     withdraw_lifted_sounds,
 )
-from .upload import MAX_CAPTION_LENGTH, UNREADABLE_UPLOAD, StoryOptions, clean_options, create_story
+from .upload import (
+    LIFETIMES,
+    MAX_CAPTION_LENGTH,
+    UNREADABLE_UPLOAD,
+    StoryOptions,
+    clean_lifetime,
+    clean_options,
+    create_story,
+)
 
 __all__ = [
+    "LIFETIMES",
     "MAX_CAPTION_LENGTH",
     "MAX_PROCESSING_ATTEMPTS",
     "SOUND_MAX_SECONDS",
@@ -56,6 +65,7 @@ __all__ = [
     "ReconcileReport",
     "StoryOptions",
     "available_sounds",
+    "clean_lifetime",
     "clean_options",
     "clear_abandoned_work_dirs",
     "create_sound",

@@ -231,7 +231,7 @@ def _attempt(story: Story, lease: Lease) -> None:
             original="",
             failure_reason="",
             published_at=now,
-            expires_at=now + timedelta(hours=settings.STORIES_LIFETIME_HOURS),
+            expires_at=now + timedelta(hours=story.lifetime_hours),
         )
     except lifecycle.InvalidTransition:
         # Deleted or removed while we worked, or our lease lapsed and a later attempt holds the

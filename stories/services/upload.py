@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -34,6 +35,25 @@ UNREADABLE_UPLOAD = (
 )
 
 
+# What the editor offers; the API takes any whole number of hours from 1 to 168.
+LIFETIMES = (1, 6, 12, 24, 48, 168)
+MIN_LIFETIME_HOURS, MAX_LIFETIME_HOURS = 1, 168
+
+
+def clean_lifetime(hours: Any) -> int:
+    """How long the item stays up once live: 1 to 168 whole hours; None or empty is the site's
+    default (STORIES_LIFETIME_HOURS)."""
+    if hours is None or hours == "":
+        return settings.STORIES_LIFETIME_HOURS
+    try:
+        value = int(str(hours).strip())
+    except ValueError:
+        raise ValidationError({"lifetime_hours": ["Choose a lifetime in whole hours, 1 to 168."]}) from None
+    if not MIN_LIFETIME_HOURS <= value <= MAX_LIFETIME_HOURS:
+        raise ValidationError({"lifetime_hours": ["A story stays up from 1 hour to 7 days (168 hours)."]})
+    return value
+
+
 @dataclass(frozen=True)
 class StoryOptions:
     """What a person chooses when posting, already parsed from the form or API."""
@@ -49,6 +69,7 @@ class StoryOptions:
     allow_comments: bool = True
     allow_downloads: bool = False
     allow_replies: bool = True
+    lifetime_hours: int = 24
     stickers: list[dict[str, Any]] = field(default_factory=list)
     reply_to_sticker: Any = None  # an Add Yours prompt this story answers
     answers_question: Any = None  # a Q&A question this story answers
@@ -68,6 +89,7 @@ def clean_options(
     allow_comments: bool = True,
     allow_downloads: bool = False,
     allow_replies: bool = True,
+    lifetime_hours: Any = None,
     stickers: Any = None,
     reply_to_sticker: Any = None,
     answer: Any = None,
@@ -129,6 +151,7 @@ def clean_options(
         allow_comments=bool(allow_comments),
         allow_downloads=bool(allow_downloads),
         allow_replies=bool(allow_replies),
+        lifetime_hours=clean_lifetime(lifetime_hours),
         stickers=cleaned_stickers,
         reply_to_sticker=prompt,
         answers_question=question,
@@ -176,6 +199,7 @@ def create_story(*, author: User, upload: IO[bytes], options: StoryOptions, enqu
                 allow_comments=options.allow_comments,
                 allow_downloads=options.allow_downloads,
                 allow_replies=options.allow_replies,
+                lifetime_hours=options.lifetime_hours,
             )
             tag_story(story, entities)
             if options.sound:

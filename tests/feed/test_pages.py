@@ -56,7 +56,7 @@ def test_home_shows_for_you_with_a_story_tag_on_every_card(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('class="story-card"') == 3
-    assert html.count('<span class="story-tag">Story</span>') == 3
+    assert html.count('<span class="story-tag">Story<span class="time-left"> · 23h left</span></span>') == 3
     for story in stories:
         assert f"/@{story.author.username}/story?item={story.pk}" in html
     assert 'href="?tab=for-you" aria-current="page"' in html
