@@ -114,8 +114,12 @@ def _stream(rng: random.Random, people: list, stories: list, size: int = EVENTS)
 
 
 def _expected(events: list[tuple]) -> tuple[int, int, int]:
+    """(impressions, reach, completions). A signed-in viewer's completions count once per person
+    and story, like reach (feed.services.record_view); anonymous ones each count."""
     reached = {(viewer.pk, story.pk) for viewer, story, _ in events if viewer is not None}
-    return len(events), len(reached), sum(1 for *_, completed in events if completed)
+    completed_by = {(v.pk, story.pk) for v, story, completed in events if completed and v is not None}
+    anonymous = sum(1 for viewer, _, completed in events if completed and viewer is None)
+    return len(events), len(reached), len(completed_by) + anonymous
 
 
 def _counted(stories: list) -> tuple[int, int, int]:
