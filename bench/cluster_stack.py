@@ -28,6 +28,50 @@ GUNICORN_OPTIONS = ["-w", "2", "--graceful-timeout", "5", "--timeout", "60"]
 REDIS_OPTIONS = ["--bind", "127.0.0.1", "--appendonly", "yes", "--save", "", "--protected-mode", "no"]
 
 
+# Waits for the bench process to end; if the stack is still there then (the bench was killed
+# before it could stop it), stops every process group working in the stack's directory and the
+# PostgreSQL cluster, and removes both directories. Argument: pid, stack dir, PostgreSQL dir,
+# keep-logs flag, pg_ctl stop command.
+WATCHDOG = """
+import os, shutil, signal, subprocess, sys, time
+parent, root, pg_root, keep, *pg_stop = sys.argv[1:]
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+def groups():
+    found = set()
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and (os.readlink(f"/proc/{entry}/cwd") + "/").startswith(root + "/"):
+                found.add(os.getpgid(int(entry)))
+        except OSError:
+            pass
+    found.discard(os.getpgid(0))
+    return found
+
+while alive(int(parent)):
+    time.sleep(1)
+for sig in (signal.SIGTERM, signal.SIGKILL):
+    for group in groups():
+        try:
+            os.killpg(group, sig)
+        except OSError:
+            pass
+    time.sleep(3)
+if os.path.isdir(pg_root + "/data"):
+    subprocess.run(pg_stop, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+shutil.rmtree(pg_root, ignore_errors=True)
+if not keep:
+    shutil.rmtree(root, ignore_errors=True)
+"""
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -85,6 +129,18 @@ class Postgres:
         self.started = True
         return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
 
+    def stop_command(self) -> list[str]:
+        return [
+            *self.as_postgres,
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-m",
+            "fast",
+            "-w",
+            "stop",
+        ]
+
     def restart(self) -> None:
         self._ctl("-m", "fast", "-w", "restart")
 
@@ -117,6 +173,17 @@ class Stack:
 
     def __enter__(self) -> Stack:
         self._previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        # If this process is SIGKILLed (a test's timeout, an OOM kill), nothing here runs: a
+        # watchdog in a session of its own stops whatever the stack left behind.
+        self.watchdog = subprocess.Popen(
+            [
+                *(PYTHON, "-c", WATCHDOG, str(os.getpid()), str(self.root), str(self.postgres.root)),
+                *(os.environ.get("BENCH_KEEP_LOGS", ""), *self.postgres.stop_command()),
+            ],
+            cwd="/",
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             self._start()
         except BaseException:
@@ -129,6 +196,8 @@ class Stack:
             with contextlib.suppress(Exception):
                 self.services.pop(name).stop(grace=10)
         self.postgres.stop()
+        self.watchdog.terminate()
+        self.watchdog.wait(timeout=10)
         signal.signal(signal.SIGTERM, self._previous)
         if not os.environ.get("BENCH_KEEP_LOGS"):
             shutil.rmtree(self.root, ignore_errors=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import glob
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,16 +37,25 @@ def test_a_minute_under_load_with_a_worker_killed_mid_encode_loses_nothing(tmp_p
         BENCH_CLUSTER_DRAIN="90",
         BENCH_RESULTS_DIR=str(tmp_path),
     )
-    done = subprocess.run(
+    bench = subprocess.Popen(
         [sys.executable, processes.BASE_DIR / "bench" / "run.py", "cluster"],
         env=env,
         cwd=tmp_path,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=420,
-        check=False,
+        start_new_session=True,
     )
-    output = f"--- stdout ---\n{done.stdout[-6000:]}\n--- stderr ---\n{done.stderr[-4000:]}"
+    try:
+        stdout, stderr = bench.communicate(timeout=600)
+    except subprocess.TimeoutExpired:
+        bench.terminate()  # SIGTERM: the bench stops its whole stack on the way out
+        stdout, stderr = bench.communicate(timeout=120)
+    output = f"--- stdout ---\n{stdout[-6000:]}\n--- stderr ---\n{stderr[-4000:]}"
+    (root,) = re.findall(r"logs in (\S+)/logs\)", stdout) or [None]
+    assert root, output
+    assert not Path(root).exists(), f"the stack's directory outlived the bench\n{output}"
+    assert not [pid for pid in _pids() if _cwd(pid).startswith(root + "/")], output
     results = json.loads((tmp_path / "cluster.json").read_text())
     figures = {result["name"]: result for result in results["results"]}
 
@@ -58,4 +69,15 @@ def test_a_minute_under_load_with_a_worker_killed_mid_encode_loses_nothing(tmp_p
     (recovery,) = [result for name, result in figures.items() if name.startswith("recovery:")]
     assert 0 <= recovery["measured"] <= 60, f"{recovery}\n{output}"
     assert "killed media" in recovery["note"], recovery
-    assert done.returncode == 0, output
+    assert bench.returncode == 0, output
+
+
+def _pids() -> list[int]:
+    return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
+
+
+def _cwd(pid: int) -> str:
+    try:
+        return os.readlink(f"/proc/{pid}/cwd") + "/"
+    except OSError:
+        return ""
