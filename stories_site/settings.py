@@ -309,7 +309,8 @@ if _email_url.scheme in ("smtp", "smtps"):
     EMAIL_HOST_USER = unquote(_email_url.username or "")
     EMAIL_HOST_PASSWORD = unquote(_email_url.password or "")
     EMAIL_USE_SSL = _email_url.scheme == "smtps"
-    EMAIL_USE_TLS = not EMAIL_USE_SSL and _email_query.get("tls", ["0"])[0].lower() in ("1", "true", "yes", "on")
+    _tls = _email_query.get("tls", ["0"])[0].lower()
+    EMAIL_USE_TLS = not EMAIL_USE_SSL and _tls in ("1", "true", "yes", "on")
 elif os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]
