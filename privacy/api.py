@@ -57,7 +57,7 @@ class AccountView(APIView):
             "follows, notifications and tokens are deleted; anonymous aggregate counts stay. While "
             "an open report concerns you, what it is about is kept for moderators until they decide."
         ),
-        tags=["users"],
+        tags=["people"],
     )
     def delete(self, request: Request) -> Response:
         incoming = DeleteAccountSerializer(data=request.data)
@@ -117,7 +117,7 @@ class ExportView(APIView):
             '`{"status": "preparing"}` and `Retry-After`; once it is ready the next call answers 200 '
             "with the zip, once (the file is then deleted; a later call starts a new export)."
         ),
-        tags=["users"],
+        tags=["people"],
     )
     def get(self, request: Request) -> Response:
         user = request.user

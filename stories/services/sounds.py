@@ -102,7 +102,7 @@ def sound_from_story(story: Story, *, by: User) -> Sound:
             return replaced
     sound = Sound.objects.create(
         owner=story.author,
-        title=f"Original sound - {story.author.name}",
+        title=f"Original sound - @{story.author.username}",
         source_story=story,
         published=False,
     )

@@ -283,8 +283,8 @@ def test_the_author_sees_notifications_then_downloads_and_deletes(phone_page, li
 
     # The bell counts what is new; the inbox shows it once as new, then the badge is gone.
     page.goto(live_server.url + "/")
-    assert page.locator(".nav-bell").get_attribute("aria-label") == "Notifications, 3 unread"
-    page.locator(".nav-bell").click()
+    assert page.locator(".nav-notifications").get_attribute("aria-label") == "Notifications, 3 unread"
+    page.locator(".nav-notifications").click()
     page.wait_for_url("**/notifications/")
     assert page.locator(".notification.unread").count() == 3
     assert page.locator(".nav-badge").count() == 0

@@ -41,6 +41,7 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
         "discovery",
         "engagement",
         "feeds",
+        "messages",
         "notifications",
         "people",
         "reports",

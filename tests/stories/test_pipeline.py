@@ -253,11 +253,11 @@ def test_sound_library_upload_and_use(api, author, tone_mp3, h264_clip, ffprobe_
     assert reused.json()["id"] == sound["id"]  # a replaced sound is the sound itself
 
 
-def test_use_this_sound_lifts_a_clips_audio(api, h264_clip):
+def test_use_this_sound_lifts_a_clips_audio(api, author, h264_clip):
     story = post_story(api, h264_clip).json()
     lifted = api.post(reverse("api:story-use-sound", args=[story["id"]]))
     assert lifted.status_code == 201, lifted.content
-    assert lifted.json()["title"].startswith("Original sound")
+    assert lifted.json()["title"] == f"Original sound - @{author.username}"
     again = api.post(reverse("api:story-use-sound", args=[story["id"]]))
     assert again.json()["id"] == lifted.json()["id"]
 
