@@ -38,7 +38,12 @@ def _source(name: str, **options) -> Path:
     path = CACHE / name
     if not path.exists():
         print(f"  generating {name} ...", flush=True)
-        synth.make_video(path, **SIZE, **options)
+        # Under a temporary name, renamed when complete: a run stopped mid-way (Ctrl-C) left a
+        # truncated clip in the cache that the next run took for the source.
+        partial = path.with_name(f"partial-{name}")
+        partial.unlink(missing_ok=True)
+        synth.make_video(partial, **SIZE, **options)
+        partial.rename(path)
     return path
 
 
@@ -52,8 +57,10 @@ def _phone_bitrate_copy(source: Path) -> Path:
     path = CACHE / f"{source.stem}-6mbps.mp4"
     if not path.exists():
         print(f"  generating {path.name} ...", flush=True)
+        partial = path.with_name(f"partial-{path.name}")
+        partial.unlink(missing_ok=True)
         stream = ffmpeg.input(str(source)).output(
-            str(path),
+            str(partial),
             vcodec="libx264",
             preset="veryfast",
             **{"b:v": "6M", "maxrate": "6M", "bufsize": "12M", "pix_fmt": "yuv420p"},
@@ -61,6 +68,7 @@ def _phone_bitrate_copy(source: Path) -> Path:
             movflags="+faststart",
         )
         runner.run(runner.compile_ffmpeg(stream), timeout=600)
+        partial.rename(path)
     return path
 
 
