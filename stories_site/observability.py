@@ -46,6 +46,11 @@ METRICS_PATHS = {"/metrics", "/metrics/"}
 QUEUES = ("default", "media")
 KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
+# The directory must exist before the first metric is written, or every request would fail; a
+# tmpfs path (docs/operations.md) is empty and may be missing after a reboot.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 REQUESTS = Counter(
     "stories_http_requests",
     "HTTP requests answered, by URL pattern name, method and status.",

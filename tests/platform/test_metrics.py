@@ -18,6 +18,7 @@ from stories.media import synth
 from stories_site import observability
 from stories_site.celery import app
 from tests.factories import UserFactory
+from tests.platform import processes
 from tests.platform.observed_stack import observed_stack
 from tests.stories.factories import ReadyStoryFactory, StoryFactory
 
@@ -234,3 +235,22 @@ def test_a_prefork_worker_reports_processing_time_across_processes(tmp_path):
             value(site, "stories_http_requests_total", method="POST", view="api:story-list", status="202")
             == 1
         )
+
+
+def test_a_missing_multiprocess_directory_is_made_not_a_failed_request(tmp_path):
+    """After a reboot the tmpfs directory may be gone: requests must not fail for it."""
+    directory = tmp_path / "run" / "stories-metrics"
+    env = processes.clean_env(
+        DEBUG="1",
+        STORIES_VAR_DIR=str(tmp_path / "var"),
+        DJANGO_SETTINGS_MODULE="stories_site.settings",
+        PROMETHEUS_MULTIPROC_DIR=str(directory),
+    )
+    code = (
+        "import django; django.setup()\n"
+        "from django.test import Client\n"
+        "print(Client().get('/healthz', HTTP_HOST='127.0.0.1').status_code)\n"
+    )
+    done = processes.run([processes.PYTHON, "-c", code], env=env, cwd=tmp_path)
+    assert done.stdout.strip().splitlines()[-1] == "200"
+    assert list(directory.glob("*.db")), "the request was counted in the directory"
