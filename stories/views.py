@@ -244,7 +244,20 @@ def create(request: HttpRequest) -> HttpResponse:
         "max_option_length": sticker_services.MAX_OPTION_LENGTH,
         "answer_card": {"x": sticker_selectors.ANSWER_CARD["x"], "y": sticker_selectors.ANSWER_CARD["y"]},
     }
-    sounds = services.available_sounds(request.user).select_related("owner")[:50]
+    sounds = list(services.available_sounds(request.user).select_related("owner")[:50])
+    # "Use this sound" from the player: that sound chosen, even when it is not among the first 50.
+    chosen_sound = None
+    if "sound" in request.GET:
+        chosen_sound = (
+            services.available_sounds(request.user)
+            .select_related("owner")
+            .filter(pk=_uuid_or_none(request.GET["sound"]))
+            .first()
+        )
+        if chosen_sound is None:
+            raise Http404("This sound does not exist or is not available.")
+        if chosen_sound not in sounds:
+            sounds.insert(0, chosen_sound)
     return render(
         request,
         "stories/create.html",
@@ -255,6 +268,7 @@ def create(request: HttpRequest) -> HttpResponse:
             "default_lifetime": settings.STORIES_LIFETIME_HOURS,
             "sound_modes": SoundMode.choices,
             "sounds": sounds,
+            "chosen_sound": chosen_sound,
             "fonts": FONTS.items(),
             "add_yours": add_yours,
             "answer": answer,

@@ -2,12 +2,15 @@
 // tray. The page brings the first author's items as JSON (no request before the first frame);
 // the tray and the next authors come from the API. Every piece of user text goes in with
 // textContent, never as markup.
+import { drawCaption } from "./lib/captions.js";
 import { el, plural, readJSON } from "./lib/dom.js";
 import { api } from "./lib/http.js";
 import { drawOverlays } from "./lib/overlays.js";
 import { avatar, count, nameOf, since } from "./lib/people.js";
 import { signInFirst, takeAfterSignIn } from "./lib/signin.js";
+import { createAnswerBar } from "./player-answer.js";
 import { createComments } from "./player-comments.js";
+import { createWatchReporter } from "./player-watch.js";
 import { renderStickers } from "./stickers.js";
 
 const playerRoot = document.getElementById("player");
@@ -59,6 +62,13 @@ function startPlayer(root) {
     commentError: $(".comment-error"),
     toast: $(".player-toast"),
     preload: $(".player-preload"),
+    sound: $(".player-sound"),
+    soundLink: $(".player-sound a"),
+    useSound: $(".player-use-sound"),
+    replyForm: $(".player-reply"),
+    replyInput: $(".player-reply input"),
+    reactions: $(".player-reactions"),
+    report: $(".player-report"),
   };
   const viewer = root.dataset.viewer || "";
   const signedIn = viewer !== "";
@@ -76,6 +86,7 @@ function startPlayer(root) {
     shownAt: 0, // photos: when the current run of the timer started
     elapsed: 0, // photos: seconds shown before the current run
     completed: false,
+    shown: null, // the item on stage (its view is being timed)
     viewsSent: new Set(),
     preloaded: new Map(), // story id -> element made ahead of time
     trayNext: null, // the tray's next page, fetched when the player runs past the loaded one
@@ -94,6 +105,15 @@ function startPlayer(root) {
 
   function current() {
     return state.items[state.index];
+  }
+
+  // " · 5h left", " · 35m left", " · 2d left" (stories/templatetags/story_time.py says the same).
+  function timeLeft(expiresAt) {
+    const seconds = expiresAt ? (new Date(expiresAt) - Date.now()) / 1000 : 0;
+    if (!(seconds > 0)) return "";
+    if (seconds >= 48 * 3600) return " · " + Math.floor(seconds / 86400) + "d left";
+    if (seconds >= 3600) return " · " + Math.floor(seconds / 3600) + "h left";
+    return " · " + Math.max(1, Math.floor(seconds / 60)) + "m left";
   }
 
   // --- Showing an author and an item --------------------------------------------------------
@@ -138,6 +158,9 @@ function startPlayer(root) {
   }
 
   function teardown() {
+    // The view on screen ends here (next, previous, another author, close): how far it got.
+    // (state.items may already be the next author's: the item on stage is state.shown.)
+    if (state.element && state.shown) watch.end(state.completed ? duration(state.shown) : position(state.shown));
     if (state.element && state.element.tagName === "VIDEO") {
       state.element.pause();
       state.element.removeAttribute("src");
@@ -198,9 +221,11 @@ function startPlayer(root) {
       }
     }
     drawOverlays(ui.overlays, item.overlays);
-    ui.caption.textContent = item.caption || "";
+    state.shown = item;
+    watch.start(item);
+    drawCaption(ui.caption, item.caption, item.caption_entities);
     ui.caption.hidden = !item.caption;
-    ui.time.textContent = since(item.published_at || item.created_at);
+    ui.time.textContent = since(item.published_at || item.created_at) + timeLeft(item.expires_at);
     ui.time.dateTime = item.published_at || item.created_at;
     ui.time.title = new Date(item.published_at || item.created_at).toLocaleString();
     updateRail(item);
@@ -264,8 +289,8 @@ function startPlayer(root) {
     return item.duration || PHOTO_SECONDS;
   }
 
-  function position() {
-    if (current().kind === "video") return state.element ? state.element.currentTime : 0;
+  function position(item = current()) {
+    if (item.kind === "video") return state.element ? state.element.currentTime : 0;
     return state.elapsed + (state.pauses.size ? 0 : (performance.now() - state.shownAt) / 1000);
   }
 
@@ -324,6 +349,7 @@ function startPlayer(root) {
         setProgress(state.index, position() / duration(current()));
       }
       state.pauses.add(reason);
+      if (state.element) watch.report(position(), { beacon: reason === "hidden" });
     } else {
       state.pauses.delete(reason);
       run();
@@ -485,6 +511,7 @@ function startPlayer(root) {
     ui.download.hidden = !item.download_url;
     if (item.download_url) ui.download.href = item.download_url;
     ui.remove.hidden = item.author.username !== viewer;
+    answers.update(item);
     showInsights(item);
   }
 
@@ -627,6 +654,9 @@ function startPlayer(root) {
   // --- Input: taps, press and hold, keys, focus ---------------------------------------------
 
   const comments = createComments({ root, ui, signedIn, current, hold, toast, updateRail });
+  const watch = createWatchReporter();
+  const reactions = readJSON("player-reactions", []);
+  const answers = createAnswerBar({ root, ui, viewer, reactions, hold, toast, current });
 
   let holdTimer = 0;
   let held = false;
@@ -736,6 +766,10 @@ function startPlayer(root) {
 
   document.addEventListener("visibilitychange", function () {
     hold("hidden", document.visibilityState === "hidden");
+  });
+  // Leaving the page without hiding it first (some browsers): the view's last report.
+  window.addEventListener("pagehide", function () {
+    if (state.element) watch.report(position(), { beacon: true });
   });
 
   // --- Start ----------------------------------------------------------------------------------
