@@ -107,10 +107,11 @@ def _delete_owned_files(user: User) -> None:
     if sounds:
         Sound.objects.filter(pk__in=[pk for pk, _, _ in sounds]).delete()
         delete_stored(*(name for _, file, original in sounds for name in (file, original) if name))
-    if user.avatar:
-        name = user.avatar.name
-        User.objects.filter(pk=user.pk).update(avatar="")
-        delete_stored(name)
+    # The photo shown and one still waiting for the worker (accounts/avatars.py).
+    photos = [field.name for field in (user.avatar, user.avatar_pending) if field]
+    if photos:
+        User.objects.filter(pk=user.pk).update(avatar="", avatar_pending="")
+        delete_stored(*photos)
     exports = list(DataExport.objects.filter(user=user).values_list("file", flat=True))
     DataExport.objects.filter(user=user).delete()
     delete_stored(*exports)

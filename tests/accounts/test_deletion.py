@@ -46,8 +46,8 @@ def ada_with_everything(ada):
     expired, expired_files = story_with_files(ada, state="expired")
     sound_file = stored("sounds/s.m4a")
     Sound.objects.create(title="mine", owner=ada, file=sound_file)
-    avatar = stored("avatars/a.jpg")
-    User.objects.filter(pk=ada.pk).update(avatar=avatar)
+    avatar, pending = stored("avatars/a.jpg"), stored("avatars/waiting-for-the-worker.jpg")
+    User.objects.filter(pk=ada.pk).update(avatar=avatar, avatar_pending=pending)
     bob_story = make_live_story(bob)
     CommentFactory(author=ada, story=bob_story)
     LikeFactory(user=ada, story=bob_story)
@@ -55,7 +55,7 @@ def ada_with_everything(ada):
     FollowFactory(follower=bob, followee=ada)
     Notification.objects.create(recipient=bob, actor=ada, kind="follow")
     create_token(ada)
-    files = [*live_files, *expired_files, sound_file, avatar]
+    files = [*live_files, *expired_files, sound_file, avatar, pending]
     return {"bob": bob, "bob_story": bob_story, "files": files, "stories": [live.pk, expired.pk]}
 
 
