@@ -21,6 +21,7 @@ from tests.platform import processes
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.cluster,
     pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server on PATH"),
     pytest.mark.skipif(
         not glob.glob("/usr/lib/postgresql/*/bin/initdb") and shutil.which("initdb") is None,
