@@ -7,7 +7,7 @@ import { avatar, nameOf, since } from "./lib/people.js";
 // `player` is what the sheet needs from the player: root, ui (the player's elements), signedIn,
 // current() (the item on screen), hold(reason, on), toast(text) and updateRail(item).
 export function createComments(player) {
-  const { root, ui, signedIn, current, hold, toast, updateRail } = player;
+  const { root, ui, signedIn, viewer, current, hold, toast, updateRail } = player;
   let nextPage = null; // the API's `next` link of the comments shown
   let posting = false;
 
@@ -80,6 +80,12 @@ export function createComments(player) {
         });
       });
       li.appendChild(button);
+    }
+    if (who.username !== viewer) {
+      const report = el("a", "comment-report", "Report");
+      report.href = "/report/comment/" + encodeURIComponent(comment.id) + "/";
+      report.setAttribute("aria-label", "Report comment by " + nameOf(who));
+      li.appendChild(report);
     }
     return li;
   }

@@ -653,7 +653,7 @@ function startPlayer(root) {
 
   // --- Input: taps, press and hold, keys, focus ---------------------------------------------
 
-  const comments = createComments({ root, ui, signedIn, current, hold, toast, updateRail });
+  const comments = createComments({ root, ui, signedIn, viewer, current, hold, toast, updateRail });
   const watch = createWatchReporter();
   const reactions = readJSON("player-reactions", []);
   const answers = createAnswerBar({ root, ui, viewer, reactions, hold, toast, current });

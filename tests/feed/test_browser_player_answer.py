@@ -108,3 +108,23 @@ def test_how_far_a_view_got_is_reported_on_pause_and_on_close(desktop_page, live
     page.locator(".player-close").click()
     wait_until(lambda: reached()[3] == 1, message="the report made on close")
     assert reached()[:4] == [1, 1, 1, 1]  # one view: further, never counted twice
+
+
+def test_each_comment_but_your_own_can_be_reported(phone_page, live_server, photo):
+    from tests.factories import CommentFactory
+
+    ada = UserFactory(username="ada")
+    story = post_story(UserFactory(username="bob"), photo)
+    theirs = CommentFactory(story=story, author=UserFactory(username="troll"), text="go away")
+    CommentFactory(story=story, author=ada, text="lovely")
+    page = phone_page
+    login(page, live_server.url, "ada", DEFAULT_PASSWORD)
+    open_player(page, live_server, story)
+    page.locator(".player-comments").click()
+    page.locator(".comment-text").first.wait_for()
+    reports = page.locator(".comment-report")
+    assert reports.count() == 1
+    assert reports.get_attribute("href") == f"/report/comment/{theirs.pk}/"
+    reports.click()
+    page.wait_for_url(f"{live_server.url}/report/comment/{theirs.pk}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Report this comment"
