@@ -576,12 +576,17 @@ function startPlayer(root) {
     item.like_count = Math.max(0, item.like_count + (liked ? 1 : -1));
     updateRail(item);
     ui.like.classList.toggle("pop", liked);
-    api("stories/" + item.id + "/like/", { method: liked ? "POST" : "DELETE" }).then(function (body) {
-      if (body && typeof body.like_count === "number") {
-        item.like_count = body.like_count;
-        if (item === current()) updateRail(item);
-      }
+    // Quick taps: one request at a time per item, in order, so the server ends where the button
+    // shows; only the answer to the last tap may set the count (an earlier one is out of date).
+    const tap = (item.likeTaps = (item.likeTaps || 0) + 1);
+    const send = function () { return api("stories/" + item.id + "/like/", { method: liked ? "POST" : "DELETE" }); };
+    item.likeQueue = (item.likeQueue || Promise.resolve()).catch(function () {}).then(send);
+    item.likeQueue.then(function (body) {
+      if (tap !== item.likeTaps || !body || typeof body.like_count !== "number") return;
+      item.like_count = body.like_count;
+      if (item === current()) updateRail(item);
     }).catch(function (error) {
+      if (tap !== item.likeTaps) return;
       item.liked_by_me = !liked;
       item.like_count = Math.max(0, item.like_count + (liked ? -1 : 1));
       if (item === current()) updateRail(item);

@@ -137,6 +137,38 @@ def test_the_like_button_counts_in_words(desktop_page, live_server, edge_photo):
     assert like.get_attribute("aria-label") == "Like (1 like)"
 
 
+def test_quick_taps_on_like_end_where_the_button_shows(desktop_page, live_server, edge_photo):
+    """A like's answer that came back after the next tap set the count back ("Like (2 likes)"
+    after like, unlike), and the two requests could reach the server in either order. Here the
+    network answers the newest request first: the player now sends one tap at a time and takes
+    only the last tap's answer, so like, unlike ends unliked on the server and on the button."""
+    ada = UserFactory(username="ada")
+    story = post_story(UserFactory(username="bob"), edge_photo)
+    feed_services.like(UserFactory(), story)
+    page = desktop_page
+    login(page, live_server.url, "ada", DEFAULT_PASSWORD)
+    page.goto(f"{live_server.url}/@bob/story")
+    wait_showing(page, story)
+    pause(page)
+    held = []
+    page.route("**/api/v1/stories/*/like/", lambda route: held.append(route))
+    like = page.locator(".player-like")
+    like.click()
+    like.click()
+    page.wait_for_timeout(300)
+    quiet = 0
+    while quiet < 3:  # answer whatever is waiting, newest first, until nothing more comes
+        if held:
+            route = held.pop()
+            route.fulfill(response=route.fetch())
+            quiet = 0
+        else:
+            quiet += 1
+        page.wait_for_timeout(200)
+    assert not Like.objects.filter(story=story, user=ada).exists()
+    assert like.get_attribute("aria-label") == "Like (1 like)"
+
+
 def test_going_on_follows_the_tray_as_it_was_when_the_player_opened(
     desktop_page, live_server, edge_photo, wait_until
 ):
