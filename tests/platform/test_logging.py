@@ -112,8 +112,9 @@ def test_a_task_queued_during_a_request_carries_its_id_in_the_message():
         finally:
             inbox.queue.delete()
             inbox.close()
-    assert carried[0].headers[request_log.TASK_HEADER] == "req-queued"
-    assert request_log.TASK_HEADER not in carried[1].headers
+    # The filesystem broker does not promise the order of two messages sent in one instant.
+    ids = sorted(str(message.headers.get(request_log.TASK_HEADER)) for message in carried)
+    assert ids == ["None", "req-queued"]
 
 
 def test_an_eager_task_logs_with_the_id_of_the_request_that_ran_it(json_log):

@@ -57,6 +57,7 @@ RUN_ELSEWHERE = {
     "celery -A stories_site worker -Q default": "tests/platform/test_production_smoke.py",
     "celery -A stories_site worker -Q media --concurrency 1": "tests/platform/test_production_smoke.py",
     "celery -A stories_site beat": "tests/platform/test_production_smoke.py",
+    "make test ARGS='-m cluster'": ".ci/run (a step of its own: tests/platform/test_cluster_short.py)",
 }
 
 _INLINE = re.compile(r"`([^`\n]+)`")
