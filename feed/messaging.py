@@ -15,11 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import selectors as people
 from accounts.models import User
 from stories.models import Story
 
 from .models import MESSAGE_MAX_LENGTH, REACTIONS, Conversation, Message
+from .selectors.conversations import can_message
 from .services import clean_written_text, ensure_can_engage
 
 BLOCKED = "You can't send messages to this person."
@@ -45,8 +45,7 @@ def _ensure_can_write(sender: User, recipient: User) -> None:
     ensure_can_engage(sender)
     if sender.pk == recipient.pk:
         raise ValidationError({"detail": ["You can't send messages to yourself."]})
-    reachable = people.active_users().filter(pk=recipient.pk).exists()  # not disabled or suspended
-    if not reachable or people.is_blocked_either_way(sender, recipient):
+    if not can_message(sender, recipient):
         raise PermissionDenied(BLOCKED)
 
 

@@ -81,9 +81,13 @@ def shown_messages(viewer: User, messages: list[Message]) -> list[ShownMessage]:
     return [ShownMessage(message, message.story_id in visible) for message in messages]
 
 
+def can_message(sender: User, recipient: User) -> bool:
+    """No block either way, and the recipient is neither disabled nor suspended: the one rule
+    feed/messaging.py enforces and the compose box follows."""
+    reachable = people.active_users().filter(pk=recipient.pk).exists()
+    return reachable and not people.is_blocked_either_way(sender, recipient)
+
+
 def can_write(viewer: User, conversation: Conversation) -> bool:
-    """Whether the compose box is offered: no block either way, and the other person is neither
-    disabled nor suspended (the same rules as feed/messaging.py)."""
-    other = other_person(conversation, viewer)
-    reachable = people.active_users().filter(pk=other.pk).exists()
-    return reachable and not people.is_blocked_either_way(viewer, other)
+    """Whether the compose box is offered."""
+    return can_message(viewer, other_person(conversation, viewer))

@@ -53,6 +53,10 @@ export function createWatchReporter() {
       view = { item: item, key: newKey(), sentMs: -1 };
     },
     report: report,
+    // The item whose view is being timed (the one on stage), or null.
+    item() {
+      return view ? view.item : null;
+    },
     // The view ends (next, close, end of the item): its last report, then no more.
     end(seconds) {
       report(seconds);

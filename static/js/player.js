@@ -86,7 +86,6 @@ function startPlayer(root) {
     shownAt: 0, // photos: when the current run of the timer started
     elapsed: 0, // photos: seconds shown before the current run
     completed: false,
-    shown: null, // the item on stage (its view is being timed)
     viewsSent: new Set(),
     preloaded: new Map(), // story id -> element made ahead of time
     trayNext: null, // the tray's next page, fetched when the player runs past the loaded one
@@ -159,8 +158,9 @@ function startPlayer(root) {
 
   function teardown() {
     // The view on screen ends here (next, previous, another author, close): how far it got.
-    // (state.items may already be the next author's: the item on stage is state.shown.)
-    if (state.element && state.shown) watch.end(state.completed ? duration(state.shown) : position(state.shown));
+    // (state.items may already be the next author's: the item on stage is the watched one.)
+    const shown = watch.item();
+    if (state.element && shown) watch.end(state.completed ? duration(shown) : position(shown));
     if (state.element && state.element.tagName === "VIDEO") {
       state.element.pause();
       state.element.removeAttribute("src");
@@ -221,7 +221,6 @@ function startPlayer(root) {
       }
     }
     drawOverlays(ui.overlays, item.overlays);
-    state.shown = item;
     watch.start(item);
     drawCaption(ui.caption, item.caption, item.caption_entities);
     ui.caption.hidden = !item.caption;
