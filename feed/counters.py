@@ -19,26 +19,37 @@ def add_counts(model: type[models.Model], key: dict[str, Any], counts: dict[str,
     """Add `counts` to the row at `key`, creating it on the first event: one atomic
     INSERT ... ON CONFLICT DO UPDATE (PostgreSQL and SQLite), so racing requests never lose an
     increment and never fail on the unique key. `also` is written on insert and on update."""
+    add_counts_rows(model, [(key, counts)], **also)
+
+
+def add_counts_rows(
+    model: type[models.Model], rows: list[tuple[dict[str, Any], dict[str, int]]], **also: Any
+) -> None:
+    """`add_counts` for several rows in one statement: every (key, counts) pair names the same
+    fields (a retention curve adds to each second of an item at once)."""
     meta = model._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    values = {**key, **also, **counts}
-    fields = [meta.get_field(name) for name in values]
+    first_key, first_counts = rows[0]
+    fields = [meta.get_field(name) for name in [*first_key, *also, *first_counts]]
     columns = ", ".join(quote(field.column) for field in fields)
-    params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
+    params: list[Any] = []
+    for key, counts in rows:
+        values = {**key, **also, **counts}
+        params += [field.get_db_prep_save(values[field.name], connection) for field in fields]
     updates = [
         f"{quote(f.column)} = {table}.{quote(f.column)} + excluded.{quote(f.column)}"
-        for f in fields[-len(counts) :]
+        for f in fields[-len(first_counts) :]
     ]
     updates += [
         f"{quote(meta.get_field(name).column)} = excluded.{quote(meta.get_field(name).column)}"
         for name in also
     ]
-    conflict = ", ".join(quote(meta.get_field(name).column) for name in key)
-    placeholders = ", ".join(["%s"] * len(params))
+    conflict = ", ".join(quote(meta.get_field(name).column) for name in first_key)
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
     # Quoted identifiers from the model's metadata; every value is a parameter.
     sql = (
-        f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+        f"INSERT INTO {table} ({columns}) VALUES {placeholders} "  # noqa: S608
         f"ON CONFLICT ({conflict}) DO UPDATE SET {', '.join(updates)}"
     )
     with connection.cursor() as cursor:

@@ -17,11 +17,11 @@ from __future__ import annotations
 import math
 
 from django.conf import settings
-from django.db import connection
 
 from stories.models import Story
 from stories_site.health import ThrottleCache
 
+from .counters import add_counts_rows
 from .models import StoryRetention
 
 # Longer than any item (clips are trimmed to STORIES_MAX_CLIP_SECONDS): a bound on the rows.
@@ -68,25 +68,8 @@ def record_watch(story: Story, *, watched_ms: int, view_key: str | None, who: st
 
 
 def _add_views(story: Story, increments: list[int]) -> None:
-    meta = StoryRetention._meta
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    names = ["story_id", "author", "second", "views"]
-    fields = [meta.get_field(name) for name in names]
-    columns = ", ".join(quote(field.column) for field in fields)
-    views = quote(meta.get_field("views").column)
-    params: list = []
-    for second, added in enumerate(increments):
-        values = [story.pk, story.author_id, second, added]
-        params += [
-            field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)
-        ]
-    rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(increments))
-    story_col, second_col = (quote(meta.get_field(name).column) for name in ("story_id", "second"))
-    # Quoted identifiers from the model's metadata; every value is a parameter.
-    sql = (
-        f"INSERT INTO {table} ({columns}) VALUES {rows} "  # noqa: S608
-        f"ON CONFLICT ({story_col}, {second_col}) DO UPDATE SET {views} = {table}.{views} + excluded.{views}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    rows = [
+        ({"story_id": story.pk, "second": second}, {"views": added})
+        for second, added in enumerate(increments)
+    ]
+    add_counts_rows(StoryRetention, rows, author=story.author_id)
