@@ -188,3 +188,43 @@ class StoryHashtag(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.hashtag_id} on {self.story_id}"
+
+
+class Highlight(models.Model):
+    """A named collection of its owner's own stories, kept on their profile in their order
+    (`position`, smallest first). Items play in the story player; each keeps its story's
+    audience and blocks (stories/highlight_selectors.py)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="highlights")
+    title = models.CharField(max_length=40)
+    # The cover: an item's poster (cover_story), else a cleaned uploaded image (cover_image,
+    # made by the media worker from cover_pending), else the first visible item's poster.
+    cover_story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    cover_image = models.FileField(max_length=255, blank=True)
+    cover_pending = models.FileField(max_length=255, blank=True)
+    cover_error = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "created_at"]
+        indexes = [models.Index(fields=["owner", "position"], name="highlight_owner_order")]
+
+    def __str__(self) -> str:
+        return f"highlight {self.title!r} of {self.owner_id}"
+
+
+class HighlightItem(models.Model):
+    """One story in a highlight. A story purged or deleted takes its items with it (cascade), so
+    it simply disappears from the highlight."""
+
+    highlight = models.ForeignKey(Highlight, on_delete=models.CASCADE, related_name="items")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="highlight_items")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["highlight", "story"], name="highlight_story_once")]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} in highlight {self.highlight_id}"
