@@ -73,6 +73,9 @@ class User(AbstractUser):
         help_text="While set and in the future, the person cannot log in, post or be seen.",
     )
     suspension_reason = models.CharField(max_length=500, blank=True)
+    # Keep expired stories, media and all, in a private archive instead of purging them
+    # (stories/services/archive.py); off by default.
+    archive_stories = models.BooleanField(default=False)
 
     objects = UserManager()
 
@@ -191,8 +194,9 @@ class Block(models.Model):
 
 
 class Notification(models.Model):
-    """Something that happened to a person: a like, a comment, a new follower, a mention, or a
-    notice from the moderation team."""
+    """Something that happened to a person: a like, a comment, a new follower, a mention, a
+    question sent to their Q&A sticker, a story added to their Add Yours prompt, a private reply
+    or reaction to their story, or a notice from the moderation team."""
 
     class Kind(models.TextChoices):
         LIKE = "like", "Like"
@@ -200,6 +204,10 @@ class Notification(models.Model):
         FOLLOW = "follow", "Follow"
         MENTION = "mention", "Mention"
         MODERATION = "moderation", "Moderation notice"
+        QUESTION = "question", "Question"
+        ADD_YOURS = "add_yours", "Add Yours"
+        REPLY = "reply", "Reply to a story"
+        REACTION = "reaction", "Reaction to a story"
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
@@ -212,7 +220,13 @@ class Notification(models.Model):
     comment = models.ForeignKey(
         "feed.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    # The words of the site's own notices (moderation, Add Yours); empty for comments.
+    # A reply or reaction notification points at the message, for the same reason: the words
+    # live in one place, and the conversation is where the notification leads.
+    message = models.ForeignKey(
+        "feed.Message", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The words of the site's own notices (moderation), the Add Yours prompt, the question
+    # asked; empty for comments and messages.
     text = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -225,5 +239,47 @@ class Notification(models.Model):
 
     @property
     def shown_text(self) -> str:
-        """What the notification quotes: the comment as it is now, or the notice's own words."""
-        return self.comment.text if self.comment_id else self.text
+        """What the notification quotes: the comment or message as it is now, or the notice's
+        own words."""
+        if self.comment_id:
+            return self.comment.text
+        if self.message_id:
+            return self.message.text
+        return self.text
+
+    @property
+    def summary(self) -> str:
+        """What happened, in words that follow the actor's name (the page and the API say it
+        the same way)."""
+        return NOTIFICATION_SUMMARIES.get(self.kind, "")
+
+    @property
+    def link(self) -> str | None:
+        """Where the notification leads: the conversation for a reply or reaction, the Q&A
+        inbox for a question, the actor's profile for a follow, else the story in the player
+        (None for a notice without one). Whether the story can still be watched is the
+        reader's to check (`notifications_for` already leaves out stories gone from view)."""
+        from django.urls import reverse
+
+        if self.message_id:
+            return reverse("feed:conversation", args=[self.message.conversation_id]) + "#latest"
+        if self.kind == self.Kind.QUESTION:
+            return reverse("stickers:inbox")
+        if self.kind == self.Kind.FOLLOW:
+            return self.actor.get_absolute_url()
+        if self.story_id and self.story is not None:
+            return reverse("accounts:story", args=[self.story.author.username]) + f"?item={self.story_id}"
+        return None
+
+
+NOTIFICATION_SUMMARIES = {
+    Notification.Kind.LIKE: "liked your story.",
+    Notification.Kind.COMMENT: "commented on your story:",
+    Notification.Kind.FOLLOW: "started following you.",
+    Notification.Kind.MENTION: "mentioned you in their story.",
+    Notification.Kind.MODERATION: "(a message from the moderators)",
+    Notification.Kind.QUESTION: "asked you a question:",
+    Notification.Kind.ADD_YOURS: "added their story to your Add Yours:",
+    Notification.Kind.REPLY: "replied to your story:",
+    Notification.Kind.REACTION: "reacted to your story:",
+}

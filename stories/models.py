@@ -120,6 +120,9 @@ class Story(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    # Set when the item expired while its author's archive was on (stories/services/archive.py):
+    # the purge leaves it, media and all, private to its author, until the author deletes it.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "stories"
@@ -128,6 +131,11 @@ class Story(models.Model):
             models.Index(fields=["state", "expires_at"], name="story_state_expiry"),
             models.Index(fields=["author", "state", "published_at"], name="story_author_live"),
             models.Index(fields=["-published_at"], name="story_published", condition=Q(state="ready")),
+            models.Index(
+                fields=["author", "-archived_at"],
+                name="story_archive",
+                condition=Q(archived_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
