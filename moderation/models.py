@@ -1,6 +1,6 @@
 """Reports, the cases they gather into, and the audit trail of what moderators did.
 
-A `Case` is one reported thing (a story, a comment or an account): reports about the same target
+A `Case` is one reported thing (a story, a comment, a private message or an account): reports about the same target
 share it, so the review queue lists targets, not duplicate reports, and "one open report per
 person and target" is a conditional unique constraint on (case, reporter). A case outlives its
 target (the purge deletes stories, a comment can be deleted): `label` and `person` keep what the
@@ -22,6 +22,7 @@ class TargetKind(models.TextChoices):
     STORY = "story", "Story"
     COMMENT = "comment", "Comment"
     ACCOUNT = "account", "Account"
+    MESSAGE = "message", "Message"
 
 
 class Reason(models.TextChoices):
@@ -63,6 +64,10 @@ class Case(models.Model):
     comment = models.OneToOneField(
         "feed.Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation_case"
     )
+    # A private message, reported by the other person in its conversation (feed.Message).
+    message = models.OneToOneField(
+        "feed.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation_case"
+    )
     account = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -76,7 +81,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="moderation_cases",
-        help_text="Who is answerable for the target: the story's or comment's author, or the account.",
+        help_text="Who answers for the target: the author of the story, comment or message; the account.",
     )
     label = models.CharField(max_length=200, help_text="What the target was, kept after it is gone.")
     created_at = models.DateTimeField(default=timezone.now)
@@ -88,9 +93,10 @@ class Case(models.Model):
             models.CheckConstraint(
                 name="case_target_matches_kind",
                 condition=(
-                    Q(kind=TargetKind.STORY, comment__isnull=True, account__isnull=True)
-                    | Q(kind=TargetKind.COMMENT, story__isnull=True, account__isnull=True)
-                    | Q(kind=TargetKind.ACCOUNT, story__isnull=True, comment__isnull=True)
+                    Q(kind=TargetKind.STORY, comment__isnull=True, account__isnull=True, message__isnull=True)
+                    | Q(kind=TargetKind.COMMENT, story__isnull=True, account__isnull=True, message__isnull=True)
+                    | Q(kind=TargetKind.ACCOUNT, story__isnull=True, comment__isnull=True, message__isnull=True)
+                    | Q(kind=TargetKind.MESSAGE, story__isnull=True, comment__isnull=True, account__isnull=True)
                 ),
             ),
         ]
@@ -108,7 +114,12 @@ class Case(models.Model):
 
     @property
     def target(self):
-        return {"story": self.story, "comment": self.comment, "account": self.account}[self.kind]
+        return {
+            "story": self.story,
+            "comment": self.comment,
+            "account": self.account,
+            "message": self.message,
+        }[self.kind]
 
 
 class Report(models.Model):
