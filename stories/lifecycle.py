@@ -1,8 +1,10 @@
 """The story lifecycle: the one place that knows which state changes are allowed.
 
     processing -> ready | failed
-    ready      -> expired            (24 h after publishing)
-    any live   -> deleted            (by the author)
+    processing -> scheduled          (processed before its publish_at: it waits, seen by its author only)
+    scheduled  -> ready              (at publish_at, or "publish now"; stories.services.scheduling)
+    ready      -> expired            (its lifetime after publishing)
+    any live   -> deleted            (by the author; for a scheduled story: cancelled)
     any live   -> removed            (by a moderator)
 
 Every change goes through `transition()`, which is a conditional UPDATE: two processes racing
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 
 class State(models.TextChoices):
     PROCESSING = "processing", "Processing"
+    SCHEDULED = "scheduled", "Scheduled"
     READY = "ready", "Ready"
     FAILED = "failed", "Failed"
     EXPIRED = "expired", "Expired"
@@ -47,7 +50,8 @@ class State(models.TextChoices):
 
 
 ALLOWED: dict[str, frozenset[str]] = {
-    State.PROCESSING: frozenset({State.READY, State.FAILED, State.DELETED, State.REMOVED}),
+    State.PROCESSING: frozenset({State.READY, State.SCHEDULED, State.FAILED, State.DELETED, State.REMOVED}),
+    State.SCHEDULED: frozenset({State.READY, State.DELETED, State.REMOVED}),
     State.READY: frozenset({State.EXPIRED, State.DELETED, State.REMOVED}),
     State.FAILED: frozenset({State.DELETED, State.REMOVED}),
     State.EXPIRED: frozenset({State.DELETED, State.REMOVED}),
@@ -90,25 +94,50 @@ def can_transition(current: str, target: str) -> bool:
     return target in ALLOWED.get(current, frozenset())
 
 
-def transition(story: Story, target: str, *, lease_token: str | None = None, **fields: Any) -> None:
+class ConditionNotMet(InvalidTransition):
+    """The move is allowed from the row's state, but the row no longer matches `where` (a
+    scheduled story rescheduled later, or already published by the other of two racers)."""
+
+
+def transition(
+    story: Story,
+    target: str,
+    *,
+    lease_token: str | None = None,
+    sources: list[str] | None = None,
+    where: Q | None = None,
+    **fields: Any,
+) -> None:
     """Move `story` to `target`, saving `fields` in the same UPDATE.
 
     With `lease_token`, the row must also hold exactly that lease ("" meaning: no attempt holds
     it): a processing attempt publishes or fails its story only while its lease is its own.
+    `sources` narrows the allowed source states (publishing a scheduled story must not publish
+    one still processing); `where` adds a condition the row must meet in the same UPDATE (a
+    scheduled story goes live only once its publish_at has come).
 
     Raises InvalidTransition when the row (re-read by the UPDATE itself, not from memory) is in a
-    state that does not allow it, LeaseLost when only the lease is not the one given.
+    state that does not allow it, LeaseLost when only the lease is not the one given,
+    ConditionNotMet when only `where` does not hold.
     """
     from .models import Story
 
+    allowed = sources_for(target)
+    if sources is not None:
+        allowed = [state for state in allowed if state in sources]
     fields = {**NO_LEASE, **fields, "state": target, "state_changed_at": timezone.now()}
-    rows = Story.objects.filter(pk=story.pk, state__in=sources_for(target))
+    rows = Story.objects.filter(pk=story.pk, state__in=allowed)
     if lease_token is not None:
         rows = rows.filter(lease_token=lease_token)
+    if where is not None:
+        rows = rows.filter(where)
     if not rows.update(**fields):
-        current = Story.objects.filter(pk=story.pk).values_list("state", flat=True).first()
-        if lease_token is not None and current in sources_for(target):
+        row = Story.objects.filter(pk=story.pk).values("state", "lease_token").first() or {}
+        current = row.get("state")
+        if current in allowed and lease_token is not None and row["lease_token"] != lease_token:
             raise LeaseLost(story.pk, target)
+        if current in allowed and where is not None:
+            raise ConditionNotMet(story.pk, current, target)
         raise InvalidTransition(story.pk, current or "missing", target)
     for name, value in fields.items():
         setattr(story, name, value)

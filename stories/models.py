@@ -118,6 +118,9 @@ class Story(models.Model):
     share_count = models.PositiveIntegerField(default=0)
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # When the author wants it live (null: as soon as it is processed); published_at is when it
+    # actually went live (stories/services/scheduling.py).
+    publish_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     # Set when the item expired while its author's archive was on (stories/services/archive.py):
@@ -131,6 +134,8 @@ class Story(models.Model):
             models.Index(fields=["state", "expires_at"], name="story_state_expiry"),
             models.Index(fields=["author", "state", "published_at"], name="story_author_live"),
             models.Index(fields=["-published_at"], name="story_published", condition=Q(state="ready")),
+            # The publish sweep and the Scheduled page: scheduled stories by publish time.
+            models.Index(fields=["publish_at"], name="story_scheduled", condition=Q(state="scheduled")),
             models.Index(
                 fields=["author", "-archived_at"],
                 name="story_archive",

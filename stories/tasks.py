@@ -66,6 +66,19 @@ def requeue_stuck_stories() -> int:
     return services.requeue_stuck_stories()
 
 
+@shared_task(name="stories.tasks.publish_story", ignore_result=True)
+def publish_story(story_id: str) -> bool:
+    """The ETA task sent for a scheduled story's publish_at (services/scheduling.py). A no-op
+    when it is not due (rescheduled later) or already published by the sweep."""
+    return services.publish_due(story_id)
+
+
+@shared_task(name="stories.tasks.publish_due_stories")
+def publish_due_stories() -> int:
+    """Every minute: the safety net that publishes scheduled stories whose time has come."""
+    return services.publish_due_stories()
+
+
 @shared_task(name="stories.tasks.reconcile_storage")
 def reconcile_storage(delete: bool = True, grace_hours: float = 24) -> int:
     """Daily: remove stored files no row refers to; returns how many went."""

@@ -40,6 +40,8 @@ def beat_schedule() -> dict:
 
     return {
         "expire-stories": {"task": "stories.tasks.expire_stories", "schedule": 60.0},
+        # Scheduled stories whose time has come (the ETA task's safety net): live within 60 s.
+        "publish-due-stories": {"task": "stories.tasks.publish_due_stories", "schedule": 60.0},
         # Batches until the backlog is empty, at most 45 s a run (stories/services/retention.py).
         "purge-expired-stories": {"task": "stories.tasks.purge_expired_stories", "schedule": 60.0},
         # Lapsed leases and unsent uploads go back on the queue within a minute.

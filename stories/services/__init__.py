@@ -5,6 +5,7 @@ rules live nowhere else. `from stories import services` gives every public name:
 - upload.py: the options a person chooses, and keeping the upload (the durable record);
 - processing.py: dispatching, the leased attempt that transcodes, the stuck-story sweeper;
 - retention.py: deletion, expiry and the batched purge;
+- scheduling.py: scheduled stories (publish_at, the publish sweep, reschedule, publish now);
 - reconcile.py: stored files no row refers to;
 - sounds.py: the sound library;
 - common.py: who may post, storage helpers, scratch directories.
@@ -34,6 +35,12 @@ from .retention import (
     purge_backlog,
     purge_stories,
     purgeable_stories,
+)
+from .scheduling import (
+    publish_due,
+    publish_due_stories,
+    story_publish_now,
+    story_reschedule,
 )
 from .sounds import (
     SOUND_MAX_SECONDS,
@@ -81,6 +88,8 @@ __all__ = [
     "own_sounds",
     "process_sound",
     "process_story",
+    "publish_due",
+    "publish_due_stories",
     "purge_backlog",
     "purge_stories",
     "purgeable_stories",
@@ -89,6 +98,8 @@ __all__ = [
     "sound_from_story",
     "sound_publish",
     "store_file",
+    "story_publish_now",
+    "story_reschedule",
     "withdraw_lifted_sounds",
     "work_directory",
 ]

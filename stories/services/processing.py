@@ -42,12 +42,12 @@ from django.db import DatabaseError, connections
 from django.db.models import Q
 from django.utils import timezone
 
-from stickers import services as sticker_services
 from stories_site.observability import observe_processing
 
 from .. import lifecycle, media
 from ..lifecycle import Lease, State
 from ..models import Kind, Story
+from . import scheduling
 from .common import delete_stored, fetch, logger, store_file, work_directory
 
 MAX_PROCESSING_ATTEMPTS = 3
@@ -194,7 +194,9 @@ def process_story(story_id: Any) -> None:
             lifecycle.release(lease, dispatched_at=timezone.now())
         raise
     # ready or failed; still "processing" in memory: deleted meanwhile, or the lease was lost.
-    outcome = story.state if story.state in (State.READY, State.FAILED) else "abandoned"
+    # A scheduled story was made as a ready one was (it only waits to go live): "ready".
+    outcomes = {State.READY: "ready", State.SCHEDULED: "ready", State.FAILED: "failed"}
+    outcome = outcomes.get(story.state, "abandoned")
     observe_processing(time.monotonic() - started, outcome=outcome)
 
 
@@ -215,11 +217,10 @@ def _attempt(story: Story, lease: Lease) -> None:
             fail_story(story, str(exc), lease_token=lease.token)
             return
         stored = _store_outputs(outputs)
-    now = timezone.now()
     try:
-        lifecycle.transition(
+        # To ready, or to scheduled while its publish_at is ahead (services/scheduling.py).
+        scheduling.finish_processing(
             story,
-            State.READY,
             lease_token=lease.token,
             kind=outputs["kind"],
             media=stored["media"],
@@ -230,8 +231,6 @@ def _attempt(story: Story, lease: Lease) -> None:
             height=outputs["height"],
             original="",
             failure_reason="",
-            published_at=now,
-            expires_at=now + timedelta(hours=story.lifetime_hours),
         )
     except lifecycle.InvalidTransition:
         # Deleted or removed while we worked, or our lease lapsed and a later attempt holds the
@@ -239,7 +238,7 @@ def _attempt(story: Story, lease: Lease) -> None:
         delete_stored(*stored.values())
         return
     delete_stored(original_name)
-    sticker_services.notify_mentions(story)
+    scheduling.after_processing(story)  # live: the people it names are told; scheduled: it waits
 
 
 def _render(story: Story, source: Path, info: Any, work: Path) -> dict[str, Any]:

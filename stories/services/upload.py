@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import IO, Any
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from ..overlays import clean_overlays
 from .common import delete_stored, ensure_can_post, read_head, store_file
 from .hashtags import caption_entities, tag_story
 from .processing import dispatch_processing
+from .scheduling import clean_publish_at
 from .sounds import available_sounds
 
 MAX_CAPTION_LENGTH = 500
@@ -70,6 +72,7 @@ class StoryOptions:
     allow_downloads: bool = False
     allow_replies: bool = True
     lifetime_hours: int = 24
+    publish_at: datetime | None = None  # None: live once processed (services/scheduling.py)
     stickers: list[dict[str, Any]] = field(default_factory=list)
     reply_to_sticker: Any = None  # an Add Yours prompt this story answers
     answers_question: Any = None  # a Q&A question this story answers
@@ -90,6 +93,7 @@ def clean_options(
     allow_downloads: bool = False,
     allow_replies: bool = True,
     lifetime_hours: Any = None,
+    publish_at: Any = None,
     stickers: Any = None,
     reply_to_sticker: Any = None,
     answer: Any = None,
@@ -124,6 +128,11 @@ def clean_options(
         overlays = clean_overlays(overlays)
     except ValidationError as exc:
         errors["overlays"] = exc.messages[0]
+    when = None
+    try:
+        when = clean_publish_at(publish_at)
+    except ValidationError as exc:
+        errors["publish_at"] = exc.message_dict["publish_at"][0]
     cleaned_stickers: list[dict[str, Any]] = []
     try:
         cleaned_stickers = sticker_services.clean_stickers(stickers, author=author)
@@ -152,6 +161,7 @@ def clean_options(
         allow_downloads=bool(allow_downloads),
         allow_replies=bool(allow_replies),
         lifetime_hours=clean_lifetime(lifetime_hours),
+        publish_at=when,
         stickers=cleaned_stickers,
         reply_to_sticker=prompt,
         answers_question=question,
@@ -200,6 +210,7 @@ def create_story(*, author: User, upload: IO[bytes], options: StoryOptions, enqu
                 allow_downloads=options.allow_downloads,
                 allow_replies=options.allow_replies,
                 lifetime_hours=options.lifetime_hours,
+                publish_at=options.publish_at,
             )
             tag_story(story, entities)
             if options.sound:
