@@ -257,18 +257,19 @@ class Notification(models.Model):
     def link(self) -> str | None:
         """Where the notification leads: the conversation for a reply or reaction, the Q&A
         inbox for a question, the actor's profile for a follow, else the story in the player
-        (None for a notice without one). Whether the story can still be watched is the
-        reader's to check (`notifications_for` already leaves out stories gone from view)."""
-        from django.urls import reverse
-
+        while it is live (None once it is gone, and for a notice without one). A live story of
+        someone else's that the reader may no longer see never gets here: `notifications_for`
+        leaves its notification out."""
         if self.message_id:
             return reverse("feed:conversation", args=[self.message.conversation_id]) + "#latest"
         if self.kind == self.Kind.QUESTION:
             return reverse("stickers:inbox")
         if self.kind == self.Kind.FOLLOW:
             return self.actor.get_absolute_url()
-        if self.story_id and self.story is not None:
-            return reverse("accounts:story", args=[self.story.author.username]) + f"?item={self.story_id}"
+        story = self.story if self.story_id else None
+        now = timezone.now()
+        if story is not None and story.state == "ready" and (story.expires_at or now) > now:
+            return reverse("accounts:story", args=[story.author.username]) + f"?item={story.pk}"
         return None
 
 

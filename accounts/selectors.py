@@ -209,7 +209,7 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     return (
         Notification.objects.filter(recipient=user, actor__in=visible_people(user))
         .exclude(hidden_story)
-        .select_related("actor", "comment")
+        .select_related("actor", "comment", "message", "story__author")
         .order_by("-created_at", "-pk")
     )
 

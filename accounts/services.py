@@ -27,7 +27,7 @@ from .avatars import delete_avatar, set_avatar  # noqa: F401 - re-exported: serv
 from .models import ApiToken, Block, Follow, Notification, User
 
 if TYPE_CHECKING:
-    from feed.models import Comment
+    from feed.models import Comment, Message
     from stories.models import Story
 
 logger = logging.getLogger(__name__)
@@ -281,6 +281,7 @@ def notify(
     text: str = "",
     *,
     comment: Comment | None = None,
+    message: Message | None = None,
 ) -> Notification | None:
     """Tell `recipient` what `actor` did; None when the rules say nobody should be told.
 
@@ -289,8 +290,9 @@ def notify(
     see (a friends-only story mentioning someone who is not a friend): the notification would
     reveal the story. A like repeated while the first is still unread (like, unlike, like) does
     not ring twice, and a follow rings once per pair in FOLLOW_NOTICE_WINDOW, so a follow and
-    unfollow loop cannot flood anyone's inbox. A comment notification points at the comment
-    (`comment`) and copies none of its words: `text` is for the site's own notices."""
+    unfollow loop cannot flood anyone's inbox; a reaction to a story likewise rings once while
+    unread. A comment notification points at the comment (`comment`), a reply or reaction at the
+    message (`message`), and copies none of its words: `text` is for the site's own notices."""
     if kind not in Notification.Kind.values:
         raise ValueError(f"Unknown notification kind: {kind!r}")
     if recipient.pk == actor.pk:
@@ -303,17 +305,24 @@ def notify(
         return None
     story_id = story.pk if story is not None else None
     earlier = Notification.objects.filter(recipient=recipient, actor=actor, kind=kind)
-    if kind == Notification.Kind.LIKE and earlier.filter(story_id=story_id, read_at__isnull=True).exists():
+    rings_once = kind in (Notification.Kind.LIKE, Notification.Kind.REACTION)
+    if rings_once and earlier.filter(story_id=story_id, read_at__isnull=True).exists():
         return None
     if (
         kind == Notification.Kind.FOLLOW
         and earlier.filter(created_at__gt=timezone.now() - FOLLOW_NOTICE_WINDOW).exists()
     ):
         return None
-    if comment is not None:
+    if comment is not None or message is not None:
         text = ""
     return Notification.objects.create(
-        recipient=recipient, actor=actor, kind=kind, story_id=story_id, comment=comment, text=text[:500]
+        recipient=recipient,
+        actor=actor,
+        kind=kind,
+        story_id=story_id,
+        comment=comment,
+        message=message,
+        text=text[:500],
     )
 
 

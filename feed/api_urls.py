@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api, api_discovery, messaging_api
+from . import api, api_discovery, badge_api, messaging_api
 
 urlpatterns = [
     path("stories/<uuid:story_id>/like/", api.LikeView.as_view(), name="story-like"),
@@ -20,6 +20,7 @@ urlpatterns = [
         name="story-reactions",
     ),
     path("conversations/", messaging_api.ConversationListView.as_view(), name="conversations"),
+    path("me/badge/", badge_api.BadgeView.as_view(), name="me-badge"),
     path(
         "conversations/<int:conversation_id>/messages/",
         messaging_api.ConversationMessagesView.as_view(),

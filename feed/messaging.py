@@ -7,6 +7,8 @@ nowhere else:
 * a block, either way, stops every message, old conversations included;
 * nobody replies to their own story, and a story whose author turned replies off takes none;
 * the story must be one the sender may see (the callers get it through the visibility gate).
+A reply or a reaction also rings the author's notifications (kinds `reply` and `reaction`,
+pointing at the message); a plain message counts only in the messages badge.
 Rate limits live on the API and page views (MessageThrottle), like the other write throttles."""
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts import services as people_services
+from accounts.models import Notification, User
 from stories.models import Story
 
 from .models import MESSAGE_MAX_LENGTH, REACTIONS, Conversation, Message
@@ -56,6 +59,9 @@ def _post(conversation: Conversation, sender: User, kind: str, text: str, story:
             conversation=conversation, sender=sender, kind=kind, text=text, story=story, created_at=now
         )
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
+        if story is not None:
+            kind = Notification.Kind.REACTION if kind == Message.Kind.REACTION else Notification.Kind.REPLY
+            people_services.notify(story.author, sender, kind, story=story, message=message)
     return message
 
 

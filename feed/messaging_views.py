@@ -72,9 +72,9 @@ def conversation(request, conversation_id: int):
         "draft": draft,
         "max_length": MESSAGE_MAX_LENGTH,
     }
-    response = render(request, "feed/conversation.html", context, status=400 if error else 200)
+    # Read before the header is drawn, so its messages badge does not count what is on screen.
     messaging.conversation_mark_read(viewer=request.user, conversation=found)
-    return response
+    return render(request, "feed/conversation.html", context, status=400 if error else 200)
 
 
 @login_required

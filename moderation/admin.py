@@ -19,6 +19,7 @@ from stories.views import serve_private_file
 
 from . import selectors, services
 from .admin_actions import ModerationPermissions, reason_action
+from .admin_messages import message_preview
 from .forms import SuspendForm
 from .models import Case, ModerationAction, Reason, Report, TargetKind
 
@@ -163,6 +164,7 @@ BUTTONS = {
     TargetKind.STORY: ["remove_story", "dismiss", "warn", "suspend", "unsuspend"],
     TargetKind.COMMENT: ["delete_comment", "dismiss", "warn", "suspend", "unsuspend"],
     TargetKind.ACCOUNT: ["dismiss", "warn", "suspend", "unsuspend"],
+    TargetKind.MESSAGE: ["dismiss", "warn", "suspend", "unsuspend"],
 }
 
 
@@ -185,6 +187,7 @@ class CaseAdmin(ModerationPermissions, ReadOnlyAdmin):
         "reports__details",
         "story__caption",
         "comment__text",
+        "message__text",
     ]
     actions = CASE_ACTIONS
     inlines = [ReportInline]
@@ -210,6 +213,8 @@ class CaseAdmin(ModerationPermissions, ReadOnlyAdmin):
         target = case.target
         if target is None:
             return f"{case.label} (gone)"
+        if case.kind == TargetKind.MESSAGE:  # no admin page of its own: the preview shows it
+            return case.label
         opts = target._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[target.pk])
         return format_html('<a href="{}">{}</a>', url, case.label)
@@ -239,6 +244,8 @@ class CaseAdmin(ModerationPermissions, ReadOnlyAdmin):
                 ),
                 _when(comment.created_at),
             )
+        if case.kind == TargetKind.MESSAGE and case.message is not None:
+            return message_preview(case.message)
         if case.kind == TargetKind.ACCOUNT and case.account is not None:
             person = case.account
             return format_html(

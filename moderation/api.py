@@ -1,4 +1,5 @@
-"""Report endpoints: a story (the v1 contract), a comment and an account (extensions).
+"""Report endpoints: a story (the v1 contract), a comment, a private message and an account
+(extensions).
 
 Thin: find the target, hand it to `services.report`, which decides what may be reported."""
 
@@ -63,6 +64,19 @@ class CommentReportView(ReportView):
     )
     def post(self, request: Request, comment_id: int) -> Response:
         return self.report(request, comment_id)
+
+
+class MessageReportView(ReportView):
+    kind = TargetKind.MESSAGE
+
+    @extend_schema(
+        request=ReportCreateSerializer,
+        responses=RESPONSES,
+        summary="Report a private message the other person in your conversation sent you",
+        tags=["reports"],
+    )
+    def post(self, request: Request, message_id: int) -> Response:
+        return self.report(request, message_id)
 
 
 class UserReportView(ReportView):

@@ -1,10 +1,10 @@
 """Reports, the cases they gather into, and the audit trail of what moderators did.
 
-A `Case` is one reported thing (a story, a comment, a private message or an account): reports about the same target
-share it, so the review queue lists targets, not duplicate reports, and "one open report per
-person and target" is a conditional unique constraint on (case, reporter). A case outlives its
-target (the purge deletes stories, a comment can be deleted): `label` and `person` keep what the
-audit trail needs to stay readable.
+A `Case` is one reported thing (a story, a comment, a private message or an account): reports
+about the same target share it, so the review queue lists targets, not duplicate reports, and
+"one open report per person and target" is a conditional unique constraint on (case, reporter).
+A case outlives its target (the purge deletes stories, a comment can be deleted): `label` and
+`person` keep what the audit trail needs to stay readable.
 """
 
 from __future__ import annotations
@@ -53,6 +53,11 @@ class ActionKind(models.TextChoices):
     PREVIEW_MEDIA = "preview_media", "Watched the media"
 
 
+def _only(kind: str) -> Q:
+    """A case of `kind`: every target field but the one named after its kind is empty."""
+    return Q(kind=kind, **{f"{field}__isnull": True for field in TargetKind.values if field != kind})
+
+
 class Case(models.Model):
     """One reported target. Exactly the field of its kind points at it (or nothing, once the
     target is gone)."""
@@ -93,10 +98,10 @@ class Case(models.Model):
             models.CheckConstraint(
                 name="case_target_matches_kind",
                 condition=(
-                    Q(kind=TargetKind.STORY, comment__isnull=True, account__isnull=True, message__isnull=True)
-                    | Q(kind=TargetKind.COMMENT, story__isnull=True, account__isnull=True, message__isnull=True)
-                    | Q(kind=TargetKind.ACCOUNT, story__isnull=True, comment__isnull=True, message__isnull=True)
-                    | Q(kind=TargetKind.MESSAGE, story__isnull=True, comment__isnull=True, account__isnull=True)
+                    _only(TargetKind.STORY)
+                    | _only(TargetKind.COMMENT)
+                    | _only(TargetKind.ACCOUNT)
+                    | _only(TargetKind.MESSAGE)
                 ),
             ),
         ]

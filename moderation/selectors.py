@@ -8,13 +8,13 @@ from django.db.models.functions import Coalesce
 
 from accounts import selectors as people
 from accounts.models import User
-from feed.models import Comment
+from feed.models import Comment, Message
 from stories import selectors as story_selectors
 from stories.models import Story
 
 from .models import Case, ModerationAction, Report, ReportStatus, TargetKind
 
-Target = Story | Comment | User
+Target = Story | Comment | Message | User
 
 
 def kind_of(target: Target) -> str:
@@ -24,11 +24,13 @@ def kind_of(target: Target) -> str:
         return TargetKind.COMMENT
     if isinstance(target, User):
         return TargetKind.ACCOUNT
+    if isinstance(target, Message):
+        return TargetKind.MESSAGE
     raise TypeError(f"Cannot report a {type(target).__name__}.")
 
 
 def find_target(kind: str, target_id: object) -> Target | None:
-    """The story (uuid), comment (id) or account (username) behind a report URL, or None.
+    """The story (uuid), comment or message (id) or account (username) behind a report URL, or None.
     Visibility is checked by `services.report`, so every door answers the same."""
     try:
         if kind == TargetKind.STORY:
@@ -37,13 +39,17 @@ def find_target(kind: str, target_id: object) -> Target | None:
             return Comment.objects.select_related("author", "story").filter(pk=int(target_id)).first()
         if kind == TargetKind.ACCOUNT:
             return User.objects.filter(username=target_id).first()
+        if kind == TargetKind.MESSAGE:
+            return Message.objects.select_related("sender", "conversation").filter(pk=int(target_id)).first()
     except (ValueError, ValidationError):
         return None
     return None
 
 
 def person_of(target: Target) -> User:
-    """Who answers for the target: its author, or the account itself."""
+    """Who answers for the target: its author (a message's sender), or the account itself."""
+    if isinstance(target, Message):
+        return target.sender
     return target if isinstance(target, User) else target.author
 
 
@@ -62,6 +68,12 @@ def can_see(viewer: people.Viewer, target: Target) -> bool:
                 author__in=people.reportable_people(viewer),
             )
         ).exists()
+    if isinstance(target, Message):
+        # A private message: only the two people of its conversation ever see it, and a block
+        # either way hides nothing already written (feed/selectors/conversations.py), so it
+        # stays reportable after one.
+        me = getattr(viewer, "pk", None)
+        return me is not None and me in (target.conversation.person_a_id, target.conversation.person_b_id)
     return people.reportable_people(viewer).filter(pk=target.pk).exists()
 
 
@@ -79,7 +91,7 @@ def review_queue() -> QuerySet[Case]:
     and newest first. Subqueries, not joins, so admin search and filters cannot inflate counts."""
     open_for_case = open_reports().filter(case=OuterRef("pk")).order_by().values("case")
     return (
-        Case.objects.select_related("person", "story", "comment", "account")
+        Case.objects.select_related("person", "story", "comment", "account", "message")
         .annotate(
             open_count=Coalesce(
                 Subquery(open_for_case.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0

@@ -70,6 +70,9 @@ def _label(kind: str, target: Target) -> str:
         # Not the text: a label outlives the comment, and a deleted comment must be gone
         # everywhere. While the comment exists, the case page shows it (Case.comment).
         return f"Comment by @{target.author.username} ({target.pk})"
+    if kind == TargetKind.MESSAGE:
+        # Not the text either: the case page shows the message while it exists (Case.message).
+        return f"Message by @{target.sender.username} ({target.pk})"
     return f"Account @{target.username}"
 
 

@@ -1,4 +1,4 @@
-"""The report page that the player and profiles link to."""
+"""The report page that the player, profiles, comments and conversations link to."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from . import selectors, services
 from .forms import ReportForm
@@ -16,6 +17,8 @@ from .models import TargetKind
 def _back_url(kind: str, target) -> str:
     if kind == TargetKind.COMMENT:
         return target.story.get_absolute_url()
+    if kind == TargetKind.MESSAGE:
+        return reverse("feed:conversation", args=[target.conversation_id]) + f"#message-{target.pk}"
     return target.get_absolute_url()
 
 

@@ -45,9 +45,7 @@ MAX_ASKED_LENGTH = 300  # a question a viewer sends to a Q&A sticker
 MAX_EMOJI_CODE_POINTS = 16  # the longest family and flag sequences fit; anything longer is text
 
 STORY_EXPIRED = "This story has expired."
-# The Notification model has no "add_yours" kind yet; a contribution reads as a mention of the
-# prompt's author ("mentioned you in their story") with the prompt quoted.
-ADD_YOURS_NOTIFICATION_KIND = Notification.Kind.MENTION
+ADD_YOURS_NOTIFICATION_KIND = Notification.Kind.ADD_YOURS  # with the prompt quoted
 
 
 class StickerUnavailable(Exception):
@@ -298,7 +296,7 @@ def notify_mentions(story: Story) -> int:
             story.author,
             ADD_YOURS_NOTIFICATION_KIND,
             story=story,
-            text=f"Add Yours: {response.sticker.prompt}",
+            text=response.sticker.prompt,
         )
         if notified:
             told.add(prompt_author.pk)
@@ -371,7 +369,8 @@ def answer_quiz(sticker: Sticker, person: User, option: Any) -> QuizAnswer:
 
 
 def ask_question(sticker: Sticker, author: User, text: Any) -> Question:
-    """Send a question to a Q&A sticker; only the sticker's author will read it."""
+    """Send a question to a Q&A sticker; only the sticker's author will read it, told by a
+    `question` notification quoting it (never across a block or to a suspended person)."""
     ensure_reachable(sticker, author)
     _expect(sticker, StickerType.QUESTION, "This sticker does not take questions.")
     if author.pk == sticker.story.author_id:
@@ -385,6 +384,8 @@ def ask_question(sticker: Sticker, author: User, text: Any) -> Question:
         # Addressed to the sticker's author, with its prompt (Question.save): it outlives the sticker.
         question = Question.objects.create(sticker=sticker, author=author, text=text)
         analytics.count_sticker_response(sticker)
+        story = sticker.story
+        people_services.notify(story.author, author, Notification.Kind.QUESTION, story=story, text=text)
     return question
 
 

@@ -164,7 +164,7 @@ def test_an_add_yours_answer_the_prompts_author_cannot_see_is_not_sent():
     seen = _ready_story_with(responder, "followers", [], answering=prompt)
     assert sticker_services.notify_mentions(seen) == 1
     told = Notification.objects.get(recipient=prompt.story.author)
-    assert (told.story_id, told.text) == (seen.pk, "Add Yours: Show your desk")
+    assert (told.story_id, told.text) == (seen.pk, "Show your desk")
 
 
 def test_a_notification_about_a_story_that_became_hidden_is_not_listed():

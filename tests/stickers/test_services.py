@@ -128,7 +128,7 @@ def test_mentions_and_add_yours_ring_when_the_story_is_ready_and_only_once():
         (other, author, "mention", story.pk),
     ]
     add_yours = Notification.objects.get(recipient=prompt.story.author)
-    assert add_yours.text == "Add Yours: Show your desk"
+    assert (add_yours.kind, add_yours.text) == ("add_yours", "Show your desk")
 
 
 def test_no_mention_notification_across_a_block_made_after_upload():
