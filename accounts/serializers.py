@@ -200,6 +200,7 @@ class NotificationSerializer(serializers.ModelSerializer):
     def get_actor(self, notification: Notification) -> dict:
         return RingPersonSerializer(notification.actor, context=self.context).data
 
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_conversation_id(self, notification: Notification) -> int | None:
         """A reply's or reaction's conversation (GET /api/v1/conversations/{id}/messages/)."""
         return notification.message.conversation_id if notification.message_id else None

@@ -21,12 +21,10 @@ from accounts import selectors as people
 
 from .selectors.conversations import unread_message_count
 
-# How often a visible tab asks (seconds); the page reads it from the header (base.html).
-BADGE_POLL_SECONDS = 30
-
 
 def poll_seconds() -> int:
-    return int(getattr(settings, "STORIES_BADGE_POLL_SECONDS", BADGE_POLL_SECONDS))
+    """How often a visible tab asks, in seconds; the page reads it from the header (base.html)."""
+    return max(1, int(settings.STORIES_BADGE_POLL_SECONDS))
 
 
 class BadgeSerializer(serializers.Serializer):

@@ -5,10 +5,11 @@ this window of its conversation: moderators read what was reported, not people's
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from feed.models import Message
 
@@ -22,12 +23,12 @@ def _when(moment) -> str:
 def message_context(message: Message, around: int = CONTEXT_MESSAGES) -> list[Message]:
     """The reported message with up to `around` messages before and after it, oldest first."""
     thread = Message.objects.filter(conversation_id=message.conversation_id).select_related("sender")
-    before = thread.filter(created_at__lte=message.created_at).exclude(pk=message.pk)
-    before = before.order_by("-created_at", "-pk")[:around]
-    after = thread.filter(created_at__gte=message.created_at).exclude(pk=message.pk)
-    after = after.order_by("created_at", "pk")[:around]
-    rows = {one.pk: one for one in [*before, message, *after]}
-    return sorted(rows.values(), key=lambda one: (one.created_at, one.pk))
+    moment = message.created_at
+    earlier = Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=message.pk)
+    later = Q(created_at__gt=moment) | Q(created_at=moment, pk__gt=message.pk)
+    before = list(thread.filter(earlier).order_by("-created_at", "-pk")[:around])
+    after = list(thread.filter(later).order_by("created_at", "pk")[:around])
+    return [*reversed(before), message, *after]
 
 
 def message_preview(message: Message) -> SafeString:
@@ -47,7 +48,7 @@ def message_preview(message: Message) -> SafeString:
         "<tr{}><td>{}</td><td>@{}</td><td>{}</td><td>{}</td></tr>",
         (
             (
-                format_html(' class="selected"') if one.pk == message.pk else "",
+                mark_safe(' class="selected"') if one.pk == message.pk else "",
                 _when(one.created_at),
                 one.sender.username,
                 one.get_kind_display(),

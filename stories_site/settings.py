@@ -196,6 +196,9 @@ STORIES_LOGIN_COOLOFF_MINUTES = float(os.environ.get("STORIES_LOGIN_COOLOFF_MINU
 STORIES_TOKEN_TTL_HOURS = float(os.environ.get("STORIES_TOKEN_TTL_HOURS") or 0) or None
 # A person's (or, signed out, an address's) impressions of one item count once in this time.
 STORIES_VIEW_REPEAT_SECONDS = env_int("STORIES_VIEW_REPEAT_SECONDS", 60)
+# How often an open page asks for the header's unread counts (feed/badge_api.py; a hidden tab
+# ten times less often).
+STORIES_BADGE_POLL_SECONDS = max(1, env_int("STORIES_BADGE_POLL_SECONDS", 30))
 AXES_ENABLED = env_bool("STORIES_LOGIN_LOCKOUT", True)
 AXES_HANDLER = "accounts.lockout.LoginLockoutHandler"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
