@@ -183,6 +183,20 @@ def engage(stories: list[Story]) -> None:
                 engagement.add_comment(viewer, story, COMMENTS[turn % len(COMMENTS)])
 
 
+def ensure_highlight(people: dict[str, User], log) -> None:
+    """A highlight on the first demo person's profile, holding their live stories (issue 17)."""
+    from .services.highlights import highlight_create
+
+    owner = people[STORIES[0][0]]
+    if owner.highlights.exists():
+        return
+    live = selectors.highlight_stories().filter(author=owner).order_by("published_at")
+    story_ids = [str(pk) for pk in live.values_list("pk", flat=True)]
+    if story_ids:
+        highlight_create(owner=owner, title="Best of the week", story_ids=story_ids)
+        log(f"  {owner.username}: a highlight of {len(story_ids)} stories")
+
+
 def seed(log=print) -> None:
     log("Demo content:")
     people = ensure_people(log)
@@ -191,5 +205,6 @@ def seed(log=print) -> None:
         sounds = ensure_sounds(work)
         made = ensure_stories(people, sounds, work, log)
     engage([story for story in made if story.state == State.READY])
+    ensure_highlight(people, log)
     if not made:
         log("  already there (live stories present)")

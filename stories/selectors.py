@@ -4,14 +4,14 @@ active and not suspended, nobody blocked either way, and the audience respected.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts import selectors as people
 from accounts.models import User
 
 from .lifecycle import State
-from .models import Audience, Story
+from .models import Audience, HighlightItem, Story
 
 Viewer = people.Viewer
 
@@ -26,7 +26,15 @@ def visible_stories(viewer: Viewer, *, despite_own_blocks: bool = False) -> Quer
 
     `despite_own_blocks`: as if the blocks the viewer made were lifted (blocks against them still
     hold), for reporting: blocking someone must not stop you reporting what made you block them."""
-    stories = live_stories().filter(author__in=people.active_users())
+    return for_viewer(live_stories(), viewer, despite_own_blocks=despite_own_blocks)
+
+
+def for_viewer(
+    stories: QuerySet[Story], viewer: Viewer, *, despite_own_blocks: bool = False
+) -> QuerySet[Story]:
+    """The audience part of the rule, for any set of stories: author active and not suspended,
+    nobody blocked either way, the audience respected (the author always sees their own)."""
+    stories = stories.filter(author__in=people.active_users())
     if not people.is_authenticated(viewer):
         return stories.filter(audience=Audience.EVERYONE)
     if despite_own_blocks:
@@ -67,3 +75,24 @@ def own_stories(author: User) -> QuerySet[Story]:
     return Story.objects.filter(author=author).filter(
         Q(state__in=[State.PROCESSING, State.FAILED]) | Q(state=State.READY, expires_at__gt=now)
     )
+
+
+def highlight_stories() -> QuerySet[Story]:
+    """What a highlight may hold: live stories, and expired ones their author's archive keeps
+    (`archived_stories`). Anything else (expired and not kept, deleted, removed) cannot join
+    one, and leaves the highlights it was in when it goes."""
+    return Story.objects.filter(
+        Q(state=State.READY, expires_at__gt=timezone.now())
+        | Q(state=State.EXPIRED, archived_at__isnull=False)
+    )
+
+
+def highlight_visible_stories(viewer: Viewer) -> QuerySet[Story]:
+    """Stories the viewer may watch as highlight items (and their media): live ones as
+    `visible_stories` shows them, and archived ones that a highlight holds, under the same
+    audience and blocks. An archived item in no highlight stays its author's alone."""
+    in_a_highlight = Exists(HighlightItem.objects.filter(story=OuterRef("pk")))
+    kept = Q(state=State.READY, expires_at__gt=timezone.now()) | (
+        Q(state=State.EXPIRED, archived_at__isnull=False) & Q(in_a_highlight)
+    )
+    return for_viewer(Story.objects.filter(kept), viewer)

@@ -90,3 +90,11 @@ def clear_abandoned_work_dirs(**kwargs) -> None:
     """A worker killed mid-encode leaves its scratch files behind; the next one on the host
     clears them when it starts (directories a live worker holds are kept)."""
     services.clear_abandoned_work_dirs()
+
+
+@shared_task(name="stories.tasks.process_highlight_cover", queue="media", acks_late=True, ignore_result=True)
+def process_highlight_cover(highlight_id: int, pending: str) -> None:
+    """An uploaded highlight cover is decoded and cleaned here, never in a web request."""
+    from .services.highlights import process_highlight_cover as process
+
+    process(highlight_id, pending)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import highlight_views, views
 
 app_name = "stories"
 urlpatterns = [
@@ -11,5 +11,8 @@ urlpatterns = [
     path("<uuid:story_id>/poster", views.story_poster, name="poster"),
     path("<uuid:story_id>/download", views.story_download, name="download"),
     path("<uuid:story_id>/delete", views.delete, name="delete"),
+    path("highlights/", highlight_views.manage, name="highlights"),
+    path("highlights/<int:highlight_id>/", highlight_views.play, name="highlight"),
+    path("highlights/<int:highlight_id>/cover", highlight_views.cover, name="highlight_cover"),
     path("sounds/<uuid:sound_id>/audio", views.sound_audio, name="sound_audio"),
 ]

@@ -52,6 +52,9 @@ def viewer_of(request: HttpRequest):
 def viewable_story(request: HttpRequest, story_id) -> Story:
     story = selectors.visible_stories(viewer_of(request)).filter(pk=story_id).first()
     if story is None:
+        # An archived item a highlight holds: for whoever its audience and blocks allow.
+        story = selectors.highlight_visible_stories(viewer_of(request)).filter(pk=story_id).first()
+    if story is None:
         raise Http404("This story does not exist or is no longer available.")
     return story
 

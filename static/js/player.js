@@ -125,8 +125,8 @@ function startPlayer(root) {
     ui.avatar.replaceWith((ui.avatar = avatar(person, "sm", false)));
     ui.name.textContent = nameOf(person);
     updateFollow(username);
-    root.setAttribute("aria-label", nameOf(person) + "'s story");
-    document.title = nameOf(person) + "'s story · Stories";
+    if (!root.dataset.highlight) root.setAttribute("aria-label", nameOf(person) + "'s story");
+    if (!root.dataset.highlight) document.title = nameOf(person) + "'s story · Stories";
     buildProgress();
     let start = items.findIndex(function (item) { return item.id === startId; });
     if (start < 0) start = items.findIndex(function (item) { return !item.seen_by_me; });
@@ -191,7 +191,8 @@ function startPlayer(root) {
     ui.stage.dataset.kind = item.kind;
     // The address names the item on screen: a reload, a shared address or a trip through the
     // login page comes back to it.
-    const address = "/@" + encodeURIComponent(state.username) + "/story?item=" + encodeURIComponent(item.id);
+    const base = root.dataset.address || "/@" + encodeURIComponent(state.username) + "/story";
+    const address = base + "?item=" + encodeURIComponent(item.id);
     if (window.location.pathname + window.location.search !== address) window.history.replaceState(null, "", address);
 
     const element = state.preloaded.get(item.id) || makeMedia(item);
@@ -442,6 +443,8 @@ function startPlayer(root) {
 
   // After the last author the player closes; before the first it stays.
   function goToAuthor(step) {
+    // A highlight (data-highlight) plays one collection: past its end the player closes.
+    if (root.dataset.highlight) return step > 0 ? close() : showItem(0);
     hold("busy", true);
     findNeighbour(step).then(function (target) {
       if (!target) {
@@ -464,8 +467,8 @@ function startPlayer(root) {
   }
 
   function updateAuthorArrows() {
-    ui.prevAuthor.disabled = !neighbour(-1);
-    ui.nextAuthor.disabled = !neighbour(1) && !state.trayNext;
+    ui.prevAuthor.disabled = Boolean(root.dataset.highlight) || !neighbour(-1);
+    ui.nextAuthor.disabled = Boolean(root.dataset.highlight) || (!neighbour(1) && !state.trayNext);
   }
 
   function close() {

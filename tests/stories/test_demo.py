@@ -8,7 +8,7 @@ from accounts.models import Follow, Notification, User
 from feed.models import Comment, Like, StoryDailyStats, StoryView
 from stories import demo
 from stories.lifecycle import State
-from stories.models import Sound, Story
+from stories.models import Highlight, Sound, Story
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,6 +41,11 @@ def test_seed_demo_makes_live_stories_and_is_idempotent(monkeypatch, capsys):
         assert sum(daily) == len(followers)
     assert Comment.objects.exists()
     assert Notification.objects.filter(recipient__username=demo.STORIES[0][0], kind="like").exists()
+    # A highlight on alice's profile holds her live stories (issue 17).
+    highlight = Highlight.objects.get(owner__username=demo.STORIES[0][0])
+    live = Story.objects.filter(author__username=demo.STORIES[0][0], state=State.READY)
+    assert set(highlight.items.values_list("story_id", flat=True)) >= set(live.values_list("pk", flat=True))
+    assert live.count() == 2
     views, likes, comments = StoryView.objects.count(), Like.objects.count(), Comment.objects.count()
 
     call_command("seed_demo")  # a second run reuses what is there, and engages nobody twice
@@ -50,4 +55,5 @@ def test_seed_demo_makes_live_stories_and_is_idempotent(monkeypatch, capsys):
         comments,
     )
     assert Story.objects.count() == 2
+    assert Highlight.objects.count() == 1
     assert User.objects.filter(username="alice").count() == 1
