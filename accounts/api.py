@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from analytics import selectors as analytics_selectors
 from stories import selectors as story_selectors
+from stories.services.archive import archive_switch
 from stories.uploads import CappedUploadMixin
 from stories_site.api import PAGE_PARAMETERS, CursorPagination, error_response
 
@@ -190,7 +191,8 @@ class UserViewSet(CappedUploadMixin, viewsets.GenericViewSet):
         },
         summary="Change your profile",
         description="display_name, bio, and avatar (multipart). `remove_avatar: true` drops the photo. "
-        "A new photo is made by a worker: poll this endpoint until avatar_state is ready or failed.",
+        "A new photo is made by a worker: poll this endpoint until avatar_state is ready or failed. "
+        "`archive_stories` switches the private archive of expired stories on or off.",
     )
     @action(detail=False, methods=["get", "patch"], permission_classes=[IsAuthenticated])
     def me(self, request: Request) -> Response:
@@ -206,6 +208,8 @@ class UserViewSet(CappedUploadMixin, viewsets.GenericViewSet):
                 avatar=data.get("avatar"),
                 remove_avatar=data["remove_avatar"],
             )
+            if "archive_stories" in data:
+                archive_switch(user=request.user, enabled=data["archive_stories"])
             request.user.refresh_from_db()
             if request.user.avatar_pending:
                 code = status.HTTP_202_ACCEPTED

@@ -130,10 +130,19 @@ class OwnProfileSerializer(ProfileSerializer):
         "or null: no photo"
     )
     avatar_error = serializers.CharField(read_only=True, help_text="Why the last photo could not be used.")
+    archive_stories = serializers.BooleanField(
+        read_only=True, help_text="Expired stories are kept in your private archive (/api/v1/me/archive/)."
+    )
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_avatar_state(self, person: User) -> str | None:
         return avatars.avatar_state(person)
+
+
+class OptionalBooleanField(serializers.BooleanField):
+    """A multipart boolean left out stays unset (DRF would read it as false)."""
+
+    default_empty_html = serializers.empty
 
 
 class ProfileUpdateSerializer(serializers.Serializer):
@@ -145,6 +154,12 @@ class ProfileUpdateSerializer(serializers.Serializer):
     )
     avatar = serializers.FileField(required=False, help_text="An image, sent as multipart/form-data.")
     remove_avatar = serializers.BooleanField(required=False, default=False)
+    archive_stories = OptionalBooleanField(
+        required=False,
+        help_text="true: stories that expire from now on are kept, private to you, instead of purged. "
+        "false: none are kept from now on; those already kept stay until you delete them "
+        "(DELETE /api/v1/me/archive/ deletes them all).",
+    )
 
 
 class RingPersonSerializer(PersonSerializer):

@@ -14,12 +14,20 @@ from rest_framework.views import APIView
 from accounts import selectors as people
 from accounts.api import NO_SUCH_PERSON
 from feed.selectors import with_viewer_state
-from stories_site.api import error_response
+from stories_site.api import CursorPagination, error_response
 
 from . import selectors, services
 from .lifecycle import InvalidTransition, State
 from .models import Story
-from .serializers import SoundSerializer, SoundUploadSerializer, StoryCreateSerializer, StorySerializer
+from .serializers import (
+    SoundSerializer,
+    SoundUploadSerializer,
+    StoryCreateSerializer,
+    StorySerializer,
+    StoryUpdateSerializer,
+)
+from .services.archive import archive_delete
+from .services.editing import story_update
 from .uploads import CappedUploadMixin
 from .views import download_response
 
@@ -43,6 +51,9 @@ class UploadView(CappedUploadMixin, APIView):
         return [*super().get_throttles(), UploadThrottle()]
 
 
+GONE = "This story does not exist or is no longer available."
+
+
 def story_for_viewer(request: Request, story_id) -> Story:
     """A live story the viewer may see, or the viewer's own item in any state but gone ones."""
     visible = selectors.visible_stories(request.user).select_related("author", "sound")
@@ -54,8 +65,24 @@ def story_for_viewer(request: Request, story_id) -> Story:
         story = with_viewer_state(own, request.user).first()
         if story is not None and story.state == State.READY and not story.is_live:
             story = None
+        if story is None:  # an item of the viewer's private archive
+            archived = selectors.own_archive(request.user).select_related("author", "sound")
+            story = with_viewer_state(archived.filter(pk=story_id), request.user).first()
     if story is None:
-        raise NotFound("This story does not exist or is no longer available.")
+        raise NotFound(GONE)
+    return story
+
+
+def authors_story(request: Request, story_id, refusal: str) -> Story:
+    """The requester's own story for a change (not deleted or removed). Anyone else gets 403 with
+    `refusal` when they may see the story, else the 404 of a story that does not exist."""
+    story = Story.objects.filter(pk=story_id).first() if request.user.is_authenticated else None
+    if story is None or story.state in (State.DELETED, State.REMOVED):
+        raise NotFound(GONE)
+    if story.author_id != request.user.pk:
+        if selectors.can_view(story, request.user):
+            raise PermissionDenied(refusal)
+        raise NotFound(GONE)
     return story
 
 
@@ -108,21 +135,38 @@ class StoryDetailView(APIView):
         story = story_for_viewer(request, story_id)
         return Response(StorySerializer(story, context={"request": request}).data)
 
+    @extend_schema(
+        request=StoryUpdateSerializer,
+        responses={
+            200: OpenApiResponse(StorySerializer, description="The story as saved."),
+            400: error_response(
+                "A value an upload would refuse, a field that cannot change after posting, "
+                "publish_at on a story that is not scheduled, or a story that expired."
+            ),
+            403: error_response("Someone else's story that you can see: only its author edits it."),
+            404: error_response("No such story, or not one you may see."),
+        },
+        summary="Edit your story item: caption, alt text, audience, comments, downloads, replies, "
+        "and publish_at while it is scheduled",
+        description="Only the fields sent change; each is checked by the upload's own rule. The change "
+        "shows at once in every feed, page and media answer.",
+    )
+    def patch(self, request: Request, story_id) -> Response:
+        story = authors_story(request, story_id, "Only the author can edit this story.")
+        incoming = StoryUpdateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        story = story_update(story=story, by=request.user, **incoming.validated_data)
+        rows = Story.objects.select_related("author", "sound").filter(pk=story.pk)
+        saved = with_viewer_state(rows, request.user).get()
+        return Response(StorySerializer(saved, context={"request": request}).data)
+
     @extend_schema(responses={204: None}, summary="Delete your story item; its media goes at once")
     def delete(self, request: Request, story_id) -> Response:
-        if not request.user.is_authenticated:
-            raise NotFound("This story does not exist or is no longer available.")
-        story = Story.objects.filter(pk=story_id).first()
-        if story is None or story.state in (State.DELETED, State.REMOVED):
-            raise NotFound("This story does not exist or is no longer available.")
-        if story.author_id != request.user.pk:
-            if selectors.can_view(story, request.user):
-                raise PermissionDenied("Only the author can delete this story.")
-            raise NotFound("This story does not exist or is no longer available.")
+        story = authors_story(request, story_id, "Only the author can delete this story.")
         try:
             services.delete_story(story, by=request.user)
         except InvalidTransition as exc:
-            raise NotFound("This story does not exist or is no longer available.") from exc
+            raise NotFound(GONE) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -178,6 +222,34 @@ class MyStoriesView(generics.ListAPIView):
     def get_queryset(self):
         stories = selectors.own_stories(self.request.user).select_related("author", "sound")
         return with_viewer_state(stories, self.request.user)
+
+
+class ArchivePagination(CursorPagination):
+    ordering = "-published_at"
+
+
+@extend_schema(tags=["stories"])
+class ArchiveView(generics.ListAPIView):
+    """Your private archive: items that expired while your archive was on, newest first. Their
+    media plays for you alone; deleting one (DELETE /api/v1/stories/{id}/) removes its files."""
+
+    serializer_class = StorySerializer
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = ArchivePagination
+
+    def get_queryset(self):
+        stories = selectors.own_archive(self.request.user).select_related("author", "sound")
+        return with_viewer_state(stories, self.request.user)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer("ArchiveDeleted", {"deleted": serializers.IntegerField()}),
+        },
+        summary="Delete your whole archive: every item's files leave storage at once",
+    )
+    def delete(self, request: Request) -> Response:
+        return Response({"deleted": archive_delete(user=request.user)})
 
 
 QUEUED_SOUND = OpenApiResponse(

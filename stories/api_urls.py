@@ -8,6 +8,7 @@ urlpatterns = [
     path("stories/<uuid:story_id>/download/", api.StoryDownloadView.as_view(), name="story-download"),
     path("stories/<uuid:story_id>/use-sound/", api.UseSoundView.as_view(), name="story-use-sound"),
     path("me/stories/", api.MyStoriesView.as_view(), name="my-stories"),
+    path("me/archive/", api.ArchiveView.as_view(), name="my-archive"),
     path("users/<str:username>/stories/", api.UserStoriesView.as_view(), name="user-stories"),
     path("highlights/", highlights_api.HighlightListView.as_view(), name="highlight-list"),
     path("highlights/order/", highlights_api.HighlightOrderView.as_view(), name="highlight-order"),

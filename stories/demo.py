@@ -197,6 +197,34 @@ def ensure_highlight(people: dict[str, User], log) -> None:
         log(f"  {owner.username}: a highlight of {len(story_ids)} stories")
 
 
+def ensure_archived(people: dict[str, User], work: Path, log) -> None:
+    """The first demo person keeps an archive, holding one story that has expired (issue 17): it
+    is posted through the pipeline, its day is moved into the past, and expiry archives it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .services.archive import archive_switch
+
+    owner = people[STORIES[0][0]]
+    archive_switch(user=owner, enabled=True)
+    caption = "Last week's sunrise, kept in my archive"
+    if selectors.own_archive(owner).filter(caption=caption).exists():
+        return
+    source = work / "archived.jpg"
+    synth.make_photo(source, width=1080, height=1440, format="JPEG", colour="#f59e0b")
+    options = services.clean_options(author=owner, caption=caption, alt_text="An orange sunrise")
+    with source.open("rb") as handle:
+        story = services.create_story(author=owner, upload=handle, options=options, enqueue=False)
+    services.process_story(story.pk)
+    week_ago = timezone.now() - timedelta(days=7)
+    Story.objects.filter(pk=story.pk, state=State.READY).update(
+        published_at=week_ago, expires_at=week_ago + timedelta(hours=story.lifetime_hours)
+    )
+    services.expire_due_stories()
+    log(f"  {owner.username}: an archived story (log in as {owner.username}, open /archive/)")
+
+
 def seed(log=print) -> None:
     log("Demo content:")
     people = ensure_people(log)
@@ -204,6 +232,7 @@ def seed(log=print) -> None:
         work = Path(workdir)
         sounds = ensure_sounds(work)
         made = ensure_stories(people, sounds, work, log)
+        ensure_archived(people, work, log)
     engage([story for story in made if story.state == State.READY])
     ensure_highlight(people, log)
     if not made:

@@ -77,6 +77,19 @@ def own_stories(author: User) -> QuerySet[Story]:
     )
 
 
+def archived_stories() -> QuerySet[Story]:
+    """Expired items their authors' archives keep (stories/services/archive.py): media kept,
+    seen by nobody but their author (`own_archive`), never by the feeds."""
+    return Story.objects.filter(state=State.EXPIRED, archived_at__isnull=False)
+
+
+def own_archive(author: Viewer) -> QuerySet[Story]:
+    """The person's archive, newest first; empty for anyone signed out."""
+    if not people.is_authenticated(author):
+        return Story.objects.none()
+    return archived_stories().filter(author=author).order_by("-published_at", "-created_at")
+
+
 def highlight_stories() -> QuerySet[Story]:
     """What a highlight may hold: live stories, and expired ones their author's archive keeps
     (`archived_stories`). Anything else (expired and not kept, deleted, removed) cannot join

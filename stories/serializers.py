@@ -258,6 +258,39 @@ class StorySerializer(serializers.ModelSerializer):
         return story_json(story, self.context)
 
 
+class StoryUpdateSerializer(serializers.Serializer):
+    """A PATCH of a story (docs/api.md, "Editing a story"): only the fields sent change. This reads
+    types only; the values are checked by the upload's own rule (services.clean_options, through
+    services.editing.story_update), so an edit is refused exactly when an upload would be."""
+
+    caption = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="At most 500 characters; hashtags and mentions are found again.",
+    )
+    alt_text = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, help_text="At most 500 characters."
+    )
+    audience = serializers.CharField(required=False, help_text="everyone, followers or friends.")
+    allow_comments = serializers.BooleanField(required=False)
+    allow_downloads = serializers.BooleanField(required=False)
+    allow_replies = serializers.BooleanField(required=False)
+    publish_at = serializers.CharField(
+        required=False,
+        help_text="A scheduled story only: when it goes live, an ISO 8601 time with its UTC offset, "
+        "now to 7 days ahead (checked by the scheduling rule, as at upload).",
+    )
+
+    def to_internal_value(self, data):
+        """Fields that cannot change are refused with the service's words, not silently dropped."""
+        from .services.editing import refuse_fixed
+
+        if hasattr(data, "keys"):
+            refuse_fixed(set(data.keys()) - set(self.fields))
+        return super().to_internal_value(data)
+
+
 class OptionalBooleanField(serializers.BooleanField):
     """A multipart boolean that falls back to its default when absent (DRF would read False)."""
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import highlight_views, views
+from . import edit_views, highlight_views, views
 
 app_name = "stories"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:story_id>/poster", views.story_poster, name="poster"),
     path("<uuid:story_id>/download", views.story_download, name="download"),
     path("<uuid:story_id>/delete", views.delete, name="delete"),
+    path("<uuid:story_id>/edit/", edit_views.edit, name="edit"),
     path("highlights/", highlight_views.manage, name="highlights"),
     path("highlights/<int:highlight_id>/", highlight_views.play, name="highlight"),
     path("highlights/<int:highlight_id>/cover", highlight_views.cover, name="highlight_cover"),

@@ -50,7 +50,11 @@ def viewer_of(request: HttpRequest):
 
 
 def viewable_story(request: HttpRequest, story_id) -> Story:
-    story = selectors.visible_stories(viewer_of(request)).filter(pk=story_id).first()
+    viewer = viewer_of(request)
+    story = selectors.visible_stories(viewer).filter(pk=story_id).first()
+    if story is None:
+        # An item of the viewer's own private archive: theirs alone to play.
+        story = selectors.own_archive(viewer).filter(pk=story_id).first()
     if story is None:
         # An archived item a highlight holds: for whoever its audience and blocks allow.
         story = selectors.highlight_visible_stories(viewer_of(request)).filter(pk=story_id).first()
@@ -60,6 +64,8 @@ def viewable_story(request: HttpRequest, story_id) -> Story:
 
 
 def _seconds_left(story: Story) -> int:
+    if story.archived_at is not None:  # kept past its expiry, for its author alone
+        return settings.STORIES_MEDIA_URL_TTL
     left = int((story.expires_at - timezone.now()).total_seconds()) if story.expires_at else 0
     return max(1, min(settings.STORIES_MEDIA_URL_TTL, left))
 
@@ -158,7 +164,7 @@ def download_response(request: HttpRequest, story: Story) -> HttpResponse:
     viewer = viewer_of(request)
     if not (story.allow_downloads or viewer.pk == story.author_id):
         raise Http404("The author does not allow downloads of this story.")
-    if not story.media or story.state != State.READY:
+    if not story.media or story.state not in (State.READY, State.EXPIRED):  # expired: an archived item
         raise Http404("This story is not ready to download.")
     extension = story.media.name.rsplit(".", 1)[-1]
     filename = f"story-{story.author.username}-{story.published_at:%Y%m%d-%H%M%S}.{extension}"

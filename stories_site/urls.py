@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("", include("accounts.urls")),
     path("stories/", include("stories.urls")),
+    path("archive/", include("stories.archive_urls")),
     path("stickers/", include("stickers.urls")),
     path("report/", include("moderation.urls")),
     path("analytics/", include("analytics.urls")),

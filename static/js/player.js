@@ -52,6 +52,7 @@ function startPlayer(root) {
     shareCount: $(".player-share .rail-count"),
     download: $(".player-download"),
     remove: $(".player-delete"),
+    edit: $(".player-edit"),
     sheet: $(".player-sheet"),
     sheetList: $(".comment-list"),
     sheetEmpty: $(".comment-empty"),
@@ -513,6 +514,9 @@ function startPlayer(root) {
     ui.download.hidden = !item.download_url;
     if (item.download_url) ui.download.href = item.download_url;
     ui.remove.hidden = item.author.username !== viewer;
+    // The author edits a live item (an archived one is kept as it was).
+    ui.edit.hidden = ui.remove.hidden || !timeLeft(item.expires_at);
+    ui.edit.href = "/stories/" + encodeURIComponent(item.id) + "/edit/?next=" + encodeURIComponent(window.location.pathname + window.location.search);
     answers.update(item);
     showInsights(item);
   }

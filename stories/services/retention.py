@@ -90,18 +90,31 @@ def expire_due_stories(batch_size: int = 1000) -> int:
             :batch_size
         ]
     )
-    return lifecycle.transition_many(due, State.EXPIRED) if due else 0
+    if not due:
+        return 0
+    from .archive import archive_expired
+
+    # One transaction: an item its author's archive keeps is never seen by the purge unmarked.
+    with transaction.atomic():
+        expired = lifecycle.transition_many(due, State.EXPIRED)
+        archive_expired(due)
+    return expired
 
 
 def purgeable_stories() -> QuerySet[Story]:
     """Finished stories the purge may take: expired, deleted and removed ones, failed ones after a
     day; never one with an open report, whatever its state, so moderators can still watch it
-    after it expired or was removed (once every report is resolved, the next run takes it)."""
+    after it expired or was removed (once every report is resolved, the next run takes it), and
+    never an expired one its author's archive keeps (stories/services/archive.py)."""
     failed_cutoff = timezone.now() - timedelta(hours=settings.STORIES_LIFETIME_HOURS)
-    return Story.objects.filter(
-        Q(state__in=[State.EXPIRED, State.DELETED, State.REMOVED])
-        | Q(state=State.FAILED, state_changed_at__lt=failed_cutoff)
-    ).exclude(pk__in=stories_under_review())
+    return (
+        Story.objects.filter(
+            Q(state__in=[State.EXPIRED, State.DELETED, State.REMOVED])
+            | Q(state=State.FAILED, state_changed_at__lt=failed_cutoff)
+        )
+        .exclude(state=State.EXPIRED, archived_at__isnull=False)
+        .exclude(pk__in=stories_under_review())
+    )
 
 
 @dataclass
