@@ -68,10 +68,8 @@ def highlights_for(
 def highlight_for(highlight_id: object, viewer: Viewer, *, prepare: Prepare = None) -> ShownHighlight | None:
     """One highlight with the items this viewer may watch, or None when there is none to show
     (no such highlight, nothing in it for this viewer, or its owner hidden from them)."""
-    try:
-        highlight = Highlight.objects.select_related("owner").filter(pk=int(str(highlight_id))).first()
-    except (ValueError, OverflowError):
-        return None
+    pk = _highlight_pk(highlight_id)
+    highlight = Highlight.objects.select_related("owner").filter(pk=pk).first() if pk else None
     if highlight is None or people.is_blocked_either_way(viewer, highlight.owner):
         return None
     shown = _with_items([highlight], viewer, include_empty=False, prepare=prepare)
@@ -109,7 +107,15 @@ def pickable_stories(owner: User):
 
 
 def owned_highlight(highlight_id: object, owner: User) -> Highlight | None:
+    pk = _highlight_pk(highlight_id)
+    return Highlight.objects.filter(owner=owner, pk=pk).first() if pk else None
+
+
+def _highlight_pk(value: object) -> int | None:
+    """A key the database can compare (a 64-bit integer), else None: a number too large for the
+    column is no highlight, not a database error."""
     try:
-        return Highlight.objects.filter(owner=owner, pk=int(str(highlight_id))).first()
-    except (ValueError, OverflowError):
+        number = int(str(value))
+    except ValueError:
         return None
+    return number if 0 < number < 2**63 else None

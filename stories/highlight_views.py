@@ -41,7 +41,8 @@ def play(request: HttpRequest, highlight_id: int) -> HttpResponse:
         "person": entry.highlight.owner,
         "highlight": entry.highlight,
         "items": items,
-        "start_item": start if any(item["id"] == start for item in items) else "",
+        # A highlight starts at its beginning (a Story starts at its first unseen item).
+        "start_item": start if any(item["id"] == start for item in items) else items[0]["id"],
         "player_config": {"photo_seconds": settings.STORIES_PHOTO_SECONDS},
     }
     return render(request, "accounts/story.html", context)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -103,7 +104,7 @@ def _owned(request: Request, highlight_id: int):
     return highlight
 
 
-@extend_schema(tags=["highlights"])
+@extend_schema(tags=["stories"])
 class HighlightListView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
@@ -111,16 +112,16 @@ class HighlightListView(APIView):
         responses={
             200: inline_serializer(
                 "OwnHighlights",
-                {"results": HighlightSerializer(many=True), "next": serializers.URLField(allow_null=True)},
+                {"results": HighlightSerializer(many=True)},
             )
         },
-        summary="Your highlights in their order, empty ones included (one page: `next` is null)",
+        summary="Your highlights in their order, empty ones included (all in one answer)",
     )
     def get(self, request: Request) -> Response:
         highlights = highlight_selectors.highlights_for(
             request.user, request.user, include_empty=True, prepare=_viewer_state(request.user)
         )
-        return Response({"results": [highlight_json(h, request) for h in highlights], "next": None})
+        return Response({"results": [highlight_json(h, request) for h in highlights]})
 
     @extend_schema(
         request=HighlightInputSerializer,
@@ -135,17 +136,18 @@ class HighlightListView(APIView):
     )
     def post(self, request: Request) -> Response:
         data = _body(request)
-        highlight = services.highlight_create(
-            owner=request.user, title=data.get("title"), story_ids=data.get("stories")
-        )
-        if "cover_story" in data:
-            services.highlight_update(
-                highlight=highlight, by=request.user, cover_story_id=data["cover_story"]
+        with transaction.atomic():  # a bad cover_story leaves no highlight behind
+            highlight = services.highlight_create(
+                owner=request.user, title=data.get("title"), story_ids=data.get("stories")
             )
+            if "cover_story" in data:
+                services.highlight_update(
+                    highlight=highlight, by=request.user, cover_story_id=data["cover_story"]
+                )
         return Response(_own_shown(request, highlight.pk), status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["highlights"])
+@extend_schema(tags=["stories"])
 class HighlightDetailView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
@@ -178,7 +180,7 @@ class HighlightDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema(tags=["highlights"])
+@extend_schema(tags=["stories"])
 class HighlightCoverView(CappedUploadMixin, APIView):
     """The cover image is capped as a profile photo is (STORIES_MAX_AVATAR_BYTES)."""
 
@@ -212,7 +214,7 @@ class HighlightCoverView(CappedUploadMixin, APIView):
         return Response(_own_shown(request, highlight.pk), status=status.HTTP_202_ACCEPTED)
 
 
-@extend_schema(tags=["highlights"])
+@extend_schema(tags=["stories"])
 class HighlightOrderView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
@@ -235,18 +237,17 @@ class HighlightOrderView(APIView):
         return Response({"highlights": [h.pk for h in ordered]})
 
 
-@extend_schema(tags=["highlights"])
+@extend_schema(tags=["stories"])
 class UserHighlightsView(APIView):
     @extend_schema(
         responses={
             200: inline_serializer(
                 "UserHighlights",
-                {"results": HighlightSerializer(many=True), "next": serializers.URLField(allow_null=True)},
+                {"results": HighlightSerializer(many=True)},
             ),
             404: error_response(NO_SUCH_PERSON),
         },
-        summary="A person's highlights in their order, each with the items you may watch "
-        "(one page: `next` is always null)",
+        summary="A person's highlights in their order, each with the items you may watch",
         description="Each item keeps its story's audience and blocks; a highlight with nothing "
         "you may watch is left out.",
     )
@@ -257,4 +258,4 @@ class UserHighlightsView(APIView):
         highlights = highlight_selectors.highlights_for(
             person, request.user, prepare=_viewer_state(request.user)
         )
-        return Response({"results": [highlight_json(h, request) for h in highlights], "next": None})
+        return Response({"results": [highlight_json(h, request) for h in highlights]})

@@ -46,6 +46,8 @@ def clean_title(title: object) -> str:
     """A title of 1 to 40 characters, spaces trimmed."""
     if not isinstance(title, str) or not title.strip():
         raise ValidationError({"title": ["Give the highlight a name."]})
+    if "\x00" in title:
+        raise ValidationError({"title": ["A name cannot hold a null character."]})
     title = " ".join(title.split())
     if len(title) > MAX_TITLE_LENGTH:
         raise ValidationError({"title": [f"A name has at most {MAX_TITLE_LENGTH} characters."]})

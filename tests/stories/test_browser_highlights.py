@@ -80,7 +80,10 @@ def test_profile_circles_play_in_the_player(desktop_page, live_server, ada):
     assert page.locator(".player-highlight-title").inner_text() == "Lisbon"
     assert page.locator(".player-prev-author").is_disabled()
     assert page.locator(".player-next-author").is_disabled()
-    assert page.locator(".player-media-element").evaluate("img => img.naturalWidth") > 0
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.player-media-element');"
+        " return Boolean(i && i.complete && i.naturalWidth > 0); }"
+    )
     page.keyboard.press("ArrowRight")
     wait_showing(page, stories[1])
     assert page.url.endswith(f"/stories/highlights/{lisbon.pk}/?item={stories[1].pk}")
@@ -131,7 +134,7 @@ def test_the_author_makes_a_highlight_and_reorders_it_by_keyboard_and_by_drag(ph
     page.locator(f"#pick-{stories[2]}").check()
     page.locator(f"#pick-{stories[0]}").check()
     page.get_by_role("button", name="Create highlight").click()
-    page.locator("#highlights-announce").filter(has_text="Highlight Bread created").wait_for()
+    page.locator("#highlights-announce").filter(has_text="Highlight Bread created").wait_for(state="attached")
     bread = Highlight.objects.get(owner=ada, title="Bread")
     assert order_of(bread) == [stories[2], stories[0]]
 
@@ -143,7 +146,9 @@ def test_the_author_makes_a_highlight_and_reorders_it_by_keyboard_and_by_drag(ph
     page.keyboard.press("Enter")
     expected = [stories[1], stories[0], stories[2]]
     assert shown_order(page, lisbon) == expected
-    page.locator("#highlights-announce").filter(has_text="moved to position 2 of 3").wait_for()
+    page.locator("#highlights-announce").filter(has_text="Item 1 moved to position 2 of 3").wait_for(
+        state="attached"
+    )
     wait_saved(page, lisbon, expected)
     focused = page.evaluate("() => document.activeElement.closest('.highlight-item').dataset.story")
     assert focused == stories[0]
@@ -152,7 +157,9 @@ def test_the_author_makes_a_highlight_and_reorders_it_by_keyboard_and_by_drag(ph
     page.keyboard.press("ArrowUp")
     expected = [stories[1], stories[2], stories[0]]
     assert shown_order(page, lisbon) == expected
-    page.locator("#highlights-announce").filter(has_text="moved to position 2 of 3").wait_for()
+    page.locator("#highlights-announce").filter(has_text="Item 3 moved to position 2 of 3").wait_for(
+        state="attached"
+    )
     wait_saved(page, lisbon, expected)
     screenshot(page, "highlights-manage-phone")
 
@@ -166,11 +173,11 @@ def test_the_author_makes_a_highlight_and_reorders_it_by_keyboard_and_by_drag(ph
     title = editor.get_by_label("Name")
     title.fill("Lisboa")
     editor.get_by_role("button", name="Rename").click()
-    page.locator("#highlights-announce").filter(has_text="Renamed to Lisboa").wait_for()
+    page.locator("#highlights-announce").filter(has_text="Renamed to Lisboa").wait_for(state="attached")
     lisbon.refresh_from_db()
     assert lisbon.title == "Lisboa"
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator(f'[data-highlight="{bread.pk}"]').get_by_role("button", name="Delete").click()
-    page.locator("#highlights-announce").filter(has_text="Highlight Bread deleted").wait_for()
+    page.locator("#highlights-announce").filter(has_text="Highlight Bread deleted").wait_for(state="attached")
     assert not Highlight.objects.filter(pk=bread.pk).exists()
     assert User.objects.get(username="ada").highlights.count() == 2

@@ -368,9 +368,10 @@ def test_the_management_page_lists_own_highlights_and_stories(ada, three):
 # --- An uploaded cover ----------------------------------------------------------------------
 
 
-def png(size=(64, 64)) -> SimpleUploadedFile:
+def png(size=(64, 64), *, noise: bool = False) -> SimpleUploadedFile:
     buffer = io.BytesIO()
-    Image.new("RGB", size, (20, 160, 90)).save(buffer, format="PNG")
+    picture = Image.effect_noise(size, 80).convert("RGB") if noise else Image.new("RGB", size, (20, 160, 90))
+    picture.save(buffer, format="PNG")
     return SimpleUploadedFile("cover.png", buffer.getvalue(), content_type="image/png")
 
 
@@ -418,7 +419,7 @@ def test_a_cover_over_the_avatar_cap_is_a_413(ada, three, settings):
     settings.STORIES_MAX_AVATAR_BYTES = 1000
     made = create(ada, "Trip", three).json()
     answer = client_for(ada).post(
-        f"/api/v1/highlights/{made['id']}/cover/", {"image": png((400, 400))}, format="multipart"
+        f"/api/v1/highlights/{made['id']}/cover/", {"image": png((400, 400), noise=True)}, format="multipart"
     )
     assert answer.status_code == 413
 
