@@ -49,7 +49,7 @@ from .models import AccountDeletion, DataExport
 logger = logging.getLogger(__name__)
 
 WRONG_PASSWORD = "That is not your password."
-LIVE_STATES = [State.PROCESSING, State.READY, State.FAILED, State.EXPIRED]
+LIVE_STATES = [State.PROCESSING, State.SCHEDULED, State.READY, State.FAILED, State.EXPIRED]
 
 
 def account_delete_request(request: HttpRequest | None, user: User, *, password: str) -> None:

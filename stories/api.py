@@ -60,7 +60,9 @@ def story_for_viewer(request: Request, story_id) -> Story:
     story = with_viewer_state(visible, request.user).filter(pk=story_id).first()
     if story is None and request.user.is_authenticated:
         own = Story.objects.select_related("author", "sound").filter(
-            pk=story_id, author=request.user, state__in=[State.PROCESSING, State.FAILED, State.READY]
+            pk=story_id,
+            author=request.user,
+            state__in=[State.PROCESSING, State.SCHEDULED, State.FAILED, State.READY],
         )
         story = with_viewer_state(own, request.user).first()
         if story is not None and story.state == State.READY and not story.is_live:
@@ -93,7 +95,10 @@ class StoryCreateView(UploadView):
     @extend_schema(
         request=StoryCreateSerializer,
         responses={
-            201: OpenApiResponse(StorySerializer, description="Ready at once (processed inline)."),
+            201: OpenApiResponse(
+                StorySerializer,
+                description="Processed inline: ready, or scheduled (waiting for its publish_at).",
+            ),
             202: OpenApiResponse(StorySerializer, description="Accepted: processing in the background."),
             400: error_response("Bad input: `errors` names the fields (media, stickers, overlays...)."),
             413: error_response("The file is larger than STORIES_MAX_UPLOAD_BYTES."),
@@ -118,13 +123,15 @@ class StoryCreateView(UploadView):
             allow_downloads=data["allow_downloads"],
             allow_replies=data["allow_replies"],
             lifetime_hours=data["lifetime_hours"],
+            publish_at=data["publish_at"],
             stickers=data["stickers"],
             reply_to_sticker=data["reply_to_sticker"],
             answer=data["answer"],
         )
         story = services.create_story(author=request.user, upload=data["media"], options=options)
         story.refresh_from_db()
-        code = status.HTTP_201_CREATED if story.state == State.READY else status.HTTP_202_ACCEPTED
+        done = story.state in (State.READY, State.SCHEDULED)
+        code = status.HTTP_201_CREATED if done else status.HTTP_202_ACCEPTED
         return Response(StorySerializer(story, context={"request": request}).data, status=code)
 
 

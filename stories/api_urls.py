@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import api, highlights_api
+from .scheduled_api import MyScheduledView, PublishNowView
 
 urlpatterns = [
     path("stories/", api.StoryCreateView.as_view(), name="story-list"),
@@ -8,6 +9,8 @@ urlpatterns = [
     path("stories/<uuid:story_id>/download/", api.StoryDownloadView.as_view(), name="story-download"),
     path("stories/<uuid:story_id>/use-sound/", api.UseSoundView.as_view(), name="story-use-sound"),
     path("me/stories/", api.MyStoriesView.as_view(), name="my-stories"),
+    path("me/scheduled/", MyScheduledView.as_view(), name="my-scheduled"),
+    path("stories/<uuid:story_id>/publish/", PublishNowView.as_view(), name="story-publish-now"),
     path("me/archive/", api.ArchiveView.as_view(), name="my-archive"),
     path("users/<str:username>/stories/", api.UserStoriesView.as_view(), name="user-stories"),
     path("highlights/", highlights_api.HighlightListView.as_view(), name="highlight-list"),

@@ -82,6 +82,10 @@ STORIES = [
     ("eli", "video", "cellauto", "fade", None, "Climbing the pass", "1,200 m"),
     ("fatima", "photo", None, "sepia", None, "Tagine night", "Dinner at 8?"),
 ]  # fmt: skip
+# username, caption, hours ahead: a story waiting on its author's Scheduled page (issue 17); its
+# mention is told when it goes live, not now.
+SCHEDULED = [("alice", "Race day tomorrow: come and cheer", 20)]
+SCHEDULED_STICKERS = [{"type": "mention", "username": "bruno", "x": 0.5, "y": 0.8}]
 
 
 def _avatar_bytes(person: DemoPerson) -> bytes:
@@ -170,6 +174,33 @@ def ensure_stories(people: dict[str, User], sounds: list[Sound], work: Path, log
     return made
 
 
+def ensure_scheduled(people: dict[str, User], work: Path, log) -> None:
+    """A story processed now and scheduled to go live later (stories/services/scheduling.py)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    for index, (username, caption, hours) in enumerate(SCHEDULED):
+        author = people[username]
+        waiting = selectors.scheduled_stories(author) | selectors.own_stories(author)
+        if waiting.filter(caption=caption).exists():
+            continue
+        source = work / f"scheduled-{index}.jpg"
+        synth.make_photo(source, width=1080, height=1440, format="JPEG", colour="#2563eb")
+        options = services.clean_options(
+            author=author,
+            caption=caption,
+            overlays=[{"text": "Tomorrow 9:00", "x": 0.5, "y": 0.3, "size": 0.08, "background": "#2563eb"}],
+            stickers=SCHEDULED_STICKERS,
+            publish_at=timezone.now() + timedelta(hours=hours),
+        )
+        with source.open("rb") as handle:
+            story = services.create_story(author=author, upload=handle, options=options, enqueue=False)
+        services.process_story(story.pk)
+        story.refresh_from_db()
+        log(f"  {username}: a story {story.state}, going live in {hours} hours")
+
+
 def engage(stories: list[Story]) -> None:
     """The author's followers watch each new story, and some like and comment, through the
     services the player uses: counts, notifications and analytics have something to show."""
@@ -232,6 +263,7 @@ def seed(log=print) -> None:
         work = Path(workdir)
         sounds = ensure_sounds(work)
         made = ensure_stories(people, sounds, work, log)
+        ensure_scheduled(people, work, log)
         ensure_archived(people, work, log)
     engage([story for story in made if story.state == State.READY])
     ensure_highlight(people, log)

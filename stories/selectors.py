@@ -69,6 +69,18 @@ def can_view(story: Story, viewer: Viewer) -> bool:
     return visible_stories(viewer).filter(pk=story.pk).exists()
 
 
+def waiting_to_go_live() -> Q:
+    """A story that has not gone live yet and will at its publish_at: scheduled, or still
+    processing with a publish_at (it goes to scheduled, or live if its time has come)."""
+    return Q(state=State.SCHEDULED) | Q(state=State.PROCESSING, publish_at__isnull=False)
+
+
+def scheduled_stories(author: User) -> QuerySet[Story]:
+    """The author's stories waiting to go live, soonest first. Nobody else sees them: every
+    other read asks `live_stories`, which is ready only."""
+    return Story.objects.filter(waiting_to_go_live(), author=author).order_by("publish_at", "created_at")
+
+
 def own_stories(author: User) -> QuerySet[Story]:
     """The author's items that still matter to them: processing, failed, or live."""
     now = timezone.now()

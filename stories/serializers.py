@@ -34,6 +34,7 @@ STORY_FIELDS = [
     "sound",
     "sound_mode",
     "created_at",
+    "publish_at",
     "published_at",
     "expires_at",
     "like_count",
@@ -202,6 +203,7 @@ def story_json(story: Story, context: dict) -> dict:
         "sound": SoundSerializer(story.sound, context=context).data if story.sound_id else None,
         "sound_mode": story.sound_mode,
         "created_at": _datetime(story.created_at),
+        "publish_at": _datetime(story.publish_at),
         "published_at": _datetime(story.published_at),
         "expires_at": _datetime(story.expires_at),
         "like_count": story.like_count,
@@ -331,6 +333,14 @@ class StoryCreateSerializer(serializers.Serializer):
     )
     allow_replies = OptionalBooleanField(
         required=False, default=True, help_text="false: nobody can reply privately or react to this story."
+    )
+    publish_at = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Schedule it: when it goes live, an ISO 8601 time with its offset (like "
+        "2026-12-24T18:30:00+01:00), from now to 7 days ahead. Processed at once, it waits in state "
+        "`scheduled`, seen by its author only. Empty: live as soon as it is processed.",
     )
 
     def __init__(self, *args, **kwargs):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import edit_views, highlight_views, views
+from .scheduled_views import scheduled, scheduled_cancel, scheduled_publish_now, scheduled_reschedule
 
 app_name = "stories"
 urlpatterns = [
@@ -11,6 +12,10 @@ urlpatterns = [
     path("<uuid:story_id>/poster", views.story_poster, name="poster"),
     path("<uuid:story_id>/download", views.story_download, name="download"),
     path("<uuid:story_id>/delete", views.delete, name="delete"),
+    path("scheduled/", scheduled, name="scheduled"),
+    path("scheduled/<uuid:story_id>/reschedule", scheduled_reschedule, name="scheduled_reschedule"),
+    path("scheduled/<uuid:story_id>/publish", scheduled_publish_now, name="scheduled_publish_now"),
+    path("scheduled/<uuid:story_id>/cancel", scheduled_cancel, name="scheduled_cancel"),
     path("<uuid:story_id>/edit/", edit_views.edit, name="edit"),
     path("highlights/", highlight_views.manage, name="highlights"),
     path("highlights/<int:highlight_id>/", highlight_views.play, name="highlight"),

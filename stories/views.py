@@ -58,6 +58,10 @@ def viewable_story(request: HttpRequest, story_id) -> Story:
     if story is None:
         # An archived item a highlight holds: for whoever its audience and blocks allow.
         story = selectors.highlight_visible_stories(viewer_of(request)).filter(pk=story_id).first()
+    if story is None and viewer_of(request).is_authenticated:
+        # The author's own scheduled item: its poster on the Scheduled page, their preview.
+        waiting = selectors.scheduled_stories(viewer_of(request)).filter(state=State.SCHEDULED)
+        story = waiting.filter(pk=story_id).first()
     if story is None:
         raise Http404("This story does not exist or is no longer available.")
     return story
@@ -65,6 +69,8 @@ def viewable_story(request: HttpRequest, story_id) -> Story:
 
 def _seconds_left(story: Story) -> int:
     if story.archived_at is not None:  # kept past its expiry, for its author alone
+        return settings.STORIES_MEDIA_URL_TTL
+    if story.state == State.SCHEDULED:  # not live yet: it has no expiry to stop at
         return settings.STORIES_MEDIA_URL_TTL
     left = int((story.expires_at - timezone.now()).total_seconds()) if story.expires_at else 0
     return max(1, min(settings.STORIES_MEDIA_URL_TTL, left))
@@ -252,6 +258,8 @@ def create(request: HttpRequest) -> HttpResponse:
         "max_options": sticker_services.MAX_OPTIONS,
         "max_option_length": sticker_services.MAX_OPTION_LENGTH,
         "answer_card": {"x": sticker_selectors.ANSWER_CARD["x"], "y": sticker_selectors.ANSWER_CARD["y"]},
+        # The schedule picker's window (stories/services/scheduling.py).
+        "schedule": services.scheduling.picker_limits(),
     }
     sounds = list(services.available_sounds(request.user).select_related("owner")[:50])
     # "Use this sound" from the player: that sound chosen, even when it is not among the first 50.

@@ -6,6 +6,7 @@ import { el, readJSON } from "./lib/dom.js";
 import { api, csrfToken } from "./lib/http.js";
 import { createCamera } from "./camera.js";
 import { createEditor } from "./editor.js";
+import { createSchedulePicker } from "./editor-schedule.js";
 
 const storyForm = document.getElementById("story-form");
 if (storyForm) startCreatePage(storyForm, readJSON("editor-context"));
@@ -32,6 +33,7 @@ function startCreatePage(form, context) {
   const maxBytes = context.max_upload_bytes;
   const maxSeconds = context.max_clip_seconds;
   const editor = createEditor(context);
+  const schedule = createSchedulePicker(form, context.schedule || {});
   const cameraSection = document.getElementById("camera");
   const camera = cameraSection ? createCamera(cameraSection, maxSeconds) : null;
   let objectUrl = null;
@@ -223,6 +225,11 @@ function startCreatePage(form, context) {
   }
 
   function poll(url, story) {
+    if (story.state === "scheduled") {
+      setStatus("Scheduled. It goes live at the time you chose.", 100);
+      window.location.href = form.dataset.scheduledUrl;
+      return;
+    }
     if (story.state === "ready") {
       setStatus("Your story is live.", 100);
       window.location.href = "/stories/" + story.id + "/";
@@ -235,7 +242,7 @@ function startCreatePage(form, context) {
       button.disabled = false;
       return;
     }
-    setStatus("Processing your story…", 100);
+    setStatus(story.publish_at ? "Processing your story, so it is ready on time…" : "Processing your story…", 100);
     window.setTimeout(function () {
       api(url)
         .then(function (next) { poll(url, next); })
@@ -258,6 +265,11 @@ function startCreatePage(form, context) {
       showErrors(["Finish the text and stickers first: see the notes under the preview."]);
       return;
     }
+    const when = schedule ? schedule.publishAt() : { iso: null };
+    if (when.error) {
+      showErrors([when.error]);
+      return;
+    }
     form.querySelector("#id_overlays").value = JSON.stringify(editor ? editor.overlays() : []);
     form.querySelector("#id_stickers").value = JSON.stringify(editor ? editor.stickers() : []);
     const data = new FormData(form);
@@ -269,6 +281,8 @@ function startCreatePage(form, context) {
       data.append(name, box.checked ? "true" : "false");
     });
     data.delete("csrfmiddlewaretoken");
+    data.delete("when");
+    if (when.iso) data.set("publish_at", when.iso);
     const xhr = new XMLHttpRequest();
     xhr.open("POST", form.action);
     xhr.setRequestHeader("X-CSRFToken", csrfToken());

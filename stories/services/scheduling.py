@@ -41,6 +41,7 @@ from stickers import services as sticker_services
 from .. import lifecycle
 from ..lifecycle import State
 from ..models import Story
+from ..selectors import waiting_to_go_live
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,14 @@ def clean_publish_at(value: Any, *, now: datetime | None = None) -> datetime | N
     return when
 
 
+def picker_limits() -> dict[str, int]:
+    """The window, for the pickers (the create page, the Scheduled page) to check on the spot."""
+    return {
+        "max_ahead_seconds": int(MAX_AHEAD.total_seconds()),
+        "past_grace_seconds": int(PAST_GRACE.total_seconds()),
+    }
+
+
 def live_fields(story: Story, now: datetime) -> dict[str, datetime]:
     """What going live sets: the moment it did, and when it runs out."""
     return {"published_at": now, "expires_at": now + timedelta(hours=story.lifetime_hours)}
@@ -116,7 +125,9 @@ def after_processing(story: Story) -> None:
     if story.state == State.READY:
         announce(story)
     elif story.state == State.SCHEDULED:
-        queue_publication(story.pk, story.publish_at)
+        # The time as it is now: the author may have moved it while the clip was encoding.
+        when = Story.objects.filter(pk=story.pk).values_list("publish_at", flat=True).first()
+        queue_publication(story.pk, when)
 
 
 def announce(story: Story) -> int:
@@ -192,12 +203,6 @@ def _ensure_author(story: Story, by: User) -> None:
         raise PermissionDenied("Only the author can change when this story goes live.")
 
 
-def waiting() -> Q:
-    """A story that has not gone live yet and will at its publish_at: scheduled, or still
-    processing with a publish_at (it goes to scheduled, or live if its time has come)."""
-    return Q(state=State.SCHEDULED) | Q(state=State.PROCESSING, publish_at__isnull=False)
-
-
 def story_reschedule(*, story: Story, publish_at: Any, by: User) -> Story:
     """Move a story that has not gone live yet to another time, now to 7 days ahead (a
     ValidationError on `publish_at` otherwise, or when it went live meanwhile). The row is
@@ -207,7 +212,7 @@ def story_reschedule(*, story: Story, publish_at: Any, by: User) -> Story:
     when = clean_publish_at(publish_at)
     if when is None:
         raise ValidationError({"publish_at": ["Choose when the story goes live."]})
-    if not Story.objects.filter(waiting(), pk=story.pk).update(publish_at=when):
+    if not Story.objects.filter(waiting_to_go_live(), pk=story.pk).update(publish_at=when):
         raise ValidationError({"publish_at": [NOT_SCHEDULED]})
     story.refresh_from_db()
     if story.state == State.SCHEDULED:
