@@ -117,15 +117,19 @@ class LockSampler(threading.Thread):
     connection of its own: what another session waiting on those rows would see."""
 
     QUERY = """
-        SELECT coalesce(max(extract(epoch FROM clock_timestamp() - a.xact_start)), 0)
+        SELECT extract(epoch FROM clock_timestamp() - a.xact_start), a.backend_type, l.mode,
+               left(a.query, 160)
         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
         WHERE l.relation = 'stories_story'::regclass AND l.granted AND a.pid <> pg_backend_pid()
+          AND a.xact_start IS NOT NULL
+        ORDER BY a.xact_start LIMIT 1
     """
 
     def __init__(self, url: str) -> None:
         super().__init__(daemon=True)
         self.url = url
         self.longest = 0.0
+        self.holder = ""  # who held it: backend type, lock mode, statement
         self.samples = 0
         self.stopping = threading.Event()
 
@@ -134,8 +138,10 @@ class LockSampler(threading.Thread):
 
         with psycopg.connect(self.url, autocommit=True) as conn:
             while not self.stopping.is_set():
-                (age,) = conn.execute(self.QUERY).fetchone()
-                self.longest = max(self.longest, float(age))
+                row = conn.execute(self.QUERY).fetchone()
+                if row and float(row[0]) > self.longest:
+                    self.longest = float(row[0])
+                    self.holder = f"{row[1]}, {row[2]}: {row[3]}"
                 self.samples += 1
                 time.sleep(0.005)
 
@@ -223,7 +229,7 @@ def _measure(report: Report, url: str, media_root: Path, started: float) -> Repo
         f"(sizes {min(sizes)}-{max(sizes)}, median {percentile(sizes, 0.5)}) in {runs} beat run(s); "
         f"transaction p50 {percentile(times_ms, 0.5):.1f} ms, p99 {percentile(times_ms, 0.99):.1f} ms; "
         f"oldest lock-holding transaction seen in pg_locks {sampler.longest * 1000:.1f} ms "
-        f"({sampler.samples:,} samples); left afterwards {left}; {load} (2 cores)"
+        f"({sampler.samples:,} samples; held by {sampler.holder!r}); left afterwards {left}; {load} (2 cores)"
     )
     print(f"  {note}", flush=True)
     rate = report.add(
