@@ -39,7 +39,7 @@ MAKE_DRY_RUN = {
     "make run HOST=0.0.0.0",
     "make test",
     'make test ARGS="-k feed -x"',
-    "make test TEST_WORKERS=2",
+    "make test TEST_WORKERS=0",
     "make lint",
     "make fmt",
     "make bench",
