@@ -76,7 +76,9 @@ def test_the_counts_change_on_an_open_page(desktop_page, live_server, settings, 
     # Read somewhere else: the badge goes, quietly (the live region keeps its last news).
     with one_request_at_a_time:
         accounts.mark_notifications_read(ada)
-    page.wait_for_function(f"!document.querySelector('{BELL} .nav-badge')", timeout=10_000)
+    page.wait_for_function(
+        "selector => !document.querySelector(selector)", arg=f"{BELL} .nav-badge", timeout=10_000
+    )
     assert page.locator(BELL).get_attribute("aria-label") == "Notifications"
     assert page.locator("#badge-live").inner_text() == "You have 2 unread notifications and 1 unread message."
     assert page.evaluate("document.body.dataset.sameLoad") == "yes"  # never reloaded
