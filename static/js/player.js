@@ -3,7 +3,7 @@
 // the tray and the next authors come from the API. Every piece of user text goes in with
 // textContent, never as markup.
 import { drawCaption } from "./lib/captions.js";
-import { el, plural, readJSON } from "./lib/dom.js";
+import { el, readJSON } from "./lib/dom.js";
 import { api } from "./lib/http.js";
 import { drawOverlays } from "./lib/overlays.js";
 import { avatar, count, nameOf, since } from "./lib/people.js";
@@ -127,6 +127,7 @@ function startPlayer(root) {
     ui.name.textContent = nameOf(person);
     updateFollow(username);
     if (!root.dataset.highlight) root.setAttribute("aria-label", nameOf(person) + "'s story");
+    root.querySelector(".player-title").textContent = root.getAttribute("aria-label");
     if (!root.dataset.highlight) document.title = nameOf(person) + "'s story · Stories";
     buildProgress();
     let start = items.findIndex(function (item) { return item.id === startId; });
@@ -503,14 +504,21 @@ function startPlayer(root) {
 
   // --- The rail: like, comments, share, download, delete -----------------------------------
 
+  function railCount(n, one, many) {
+    return count(n) + " " + (n === 1 ? one : many);
+  }
+
   function updateRail(item) {
     ui.like.setAttribute("aria-pressed", String(Boolean(item.liked_by_me)));
-    ui.like.setAttribute("aria-label", (item.liked_by_me ? "Unlike" : "Like") + " (" + plural(item.like_count, "like", "likes") + ")");
+    // Each name holds the count the button shows ("Like, 1.2K likes"), as speech input and
+    // axe's label-in-name rule expect.
+    ui.like.setAttribute("aria-label", (item.liked_by_me ? "Unlike" : "Like") + ", " + railCount(item.like_count, "like", "likes"));
     ui.likeCount.textContent = count(item.like_count);
     ui.comments.hidden = !item.allow_comments;
     ui.commentCount.textContent = count(item.comment_count);
-    ui.comments.setAttribute("aria-label", "Comments (" + item.comment_count + ")");
+    ui.comments.setAttribute("aria-label", "Comments, " + railCount(item.comment_count, "comment", "comments"));
     ui.shareCount.textContent = count(item.share_count);
+    ui.share.setAttribute("aria-label", "Share, " + railCount(item.share_count, "share", "shares"));
     ui.download.hidden = !item.download_url;
     if (item.download_url) ui.download.href = item.download_url;
     ui.remove.hidden = item.author.username !== viewer;
