@@ -490,6 +490,7 @@ function startPlayer(root) {
 
   // An impression when shown, "completed" when it played to the end; never who viewed.
   function recordView(item, completed) {
+    if (root.dataset.highlight === "archive") return; // the author's own archive: nothing to count
     const key = item.id + (completed ? ":done" : ":shown");
     if (state.viewsSent.has(key)) return;
     state.viewsSent.add(key);
