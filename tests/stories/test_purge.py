@@ -92,6 +92,14 @@ def test_each_batch_is_one_transaction_of_a_fixed_number_of_statements(monkeypat
             purged, _ = retention.purge_batch(size)
         assert purged == size
         counts.append(len(queries.captured_queries))
+        # No read of the stories is sorted: Story's default ordering made the candidate read sort
+        # the whole backlog (a top-N sort of 100,000 rows each batch) though the code asked for
+        # no order.
+        story_reads = [
+            q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "stories_story"')
+        ]
+        assert len(story_reads) >= 2
+        assert not [sql for sql in story_reads if "ORDER BY" in sql]
     assert counts[0] == counts[1]
     assert in_transaction == [False, False]
 
