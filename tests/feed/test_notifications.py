@@ -88,7 +88,22 @@ def test_api_list_unread_count_and_mark_read(viewer):
     assert body["next"] is None
     assert [n["kind"] for n in body["results"]] == ["comment", "like"]
     first = body["results"][0]
-    assert set(first) == {"id", "kind", "actor", "story_id", "text", "created_at", "read"}
+    assert set(first) == {
+        "id",
+        "kind",
+        "actor",
+        "story_id",
+        "conversation_id",
+        "text",
+        "summary",
+        "link",
+        "created_at",
+        "read",
+    }
+    assert (first["summary"], first["link"]) == (
+        "commented on your story:",
+        f"/@{author.username}/story?item={story.pk}",
+    )
     assert first["actor"]["username"] == "viewer"
     assert first["actor"]["has_active_story"] is True
     assert first["story_id"] == str(story.pk)
