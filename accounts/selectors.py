@@ -60,13 +60,6 @@ def is_following(follower: Viewer, followee: User) -> bool:
     return Follow.objects.filter(follower=follower, followee=followee).exists()
 
 
-def are_friends(a: Viewer, b: User) -> bool:
-    """Friends are mutual follows."""
-    if not is_authenticated(a):
-        return False
-    return is_following(a, b) and is_following(b, a)
-
-
 def viewer_follows_q(viewer: Viewer, field: str) -> Exists | Q:
     """An expression true where the viewer follows the user in `field` (for annotations and filters)."""
     if not is_authenticated(viewer):

@@ -30,7 +30,6 @@ from .reconcile import ReconcileReport, reconcile_storage
 from .retention import (
     PurgeReport,
     delete_story,
-    delete_whole_story,
     expire_due_stories,
     purge_backlog,
     purge_stories,
@@ -79,7 +78,6 @@ __all__ = [
     "create_story",
     "delete_stored",
     "delete_story",
-    "delete_whole_story",
     "dispatch_processing",
     "ensure_can_post",
     "expire_due_stories",

@@ -70,19 +70,6 @@ def delete_story(story: Story, *, by: User) -> None:
     delete_stored(*files)
 
 
-def delete_whole_story(author: User) -> int:
-    """Delete every item of the author's current Story (and anything still processing)."""
-    items = Story.objects.filter(author=author, state__in=[State.PROCESSING, State.READY, State.FAILED])
-    count = 0
-    for story in items:
-        try:
-            delete_story(story, by=author)
-            count += 1
-        except lifecycle.InvalidTransition:
-            continue
-    return count
-
-
 def expire_due_stories(batch_size: int = 1000) -> int:
     """Mark stories past their 24 hours as expired. They are already invisible (every read checks
     the clock); this makes the state say so and hands them to the purge."""
