@@ -78,6 +78,23 @@ export function createCamera(section, maxSeconds) {
     return { video: videoWanted, audio: withAudio };
   }
 
+  // A clip the server can stream copy is at most 1920x1080 either way round (stories/media/
+  // video.py: fit_within_bounds); a camera giving more (a 2276x1280 webcam) is asked to scale
+  // down, so its clips are copied, not re-encoded. A camera that cannot keeps its size.
+  function fitWithinCopyBounds(track) {
+    const now = track && track.getSettings ? track.getSettings() : {};
+    if (!now.width || !now.height || !track.applyConstraints) return Promise.resolve();
+    const scale = Math.min(1, 1920 / Math.max(now.width, now.height), 1080 / Math.min(now.width, now.height));
+    if (scale >= 1) return Promise.resolve();
+    const width = 2 * Math.floor((now.width * scale) / 2);
+    const height = 2 * Math.floor((now.height * scale) / 2);
+    const wanted = Object.assign({}, track.getConstraints(), {
+      width: { ideal: width, max: width },
+      height: { ideal: height, max: height },
+    });
+    return track.applyConstraints(wanted).catch(function () {});
+  }
+
   function start() {
     say("");
     shutter.disabled = true;
@@ -91,6 +108,9 @@ export function createCamera(section, maxSeconds) {
       .catch(function (error) {
         if (error && (error.name === "NotAllowedError" || error.name === "SecurityError")) throw error;
         return navigator.mediaDevices.getUserMedia(constraints(false));
+      })
+      .then(function (media) {
+        return fitWithinCopyBounds(media.getVideoTracks()[0]).then(function () { return media; });
       })
       .then(function (media) {
         stream = media;
@@ -141,10 +161,28 @@ export function createCamera(section, maxSeconds) {
     }, "image/jpeg", 0.92);
   }
 
+  // H.264/AAC MP4 first wherever the browser records it: the server then stream-copies the clip
+  // instead of re-encoding it (stories/media/video.py: can_copy), so it is ready in about a
+  // second. H.264 with Opus next, then plain MP4 (H.264/AAC in Safari; VP9 in Chromium, which
+  // the server re-encodes), WebM last.
+  const RECORDER_TYPES = [
+    "video/mp4;codecs=avc1.42E01E,mp4a.40.2",
+    "video/mp4;codecs=avc1.4D401E,mp4a.40.2",
+    "video/mp4;codecs=avc1.64001E,mp4a.40.2",
+    "video/mp4;codecs=avc1,mp4a.40.2",
+    // Chromium without an AAC encoder (Linux builds): H.264 with Opus, whose sound the server
+    // encodes to AAC while it copies the picture.
+    "video/mp4;codecs=avc1.42E01E,opus",
+    "video/mp4;codecs=avc1,opus",
+    "video/mp4",
+    "video/webm;codecs=vp9,opus",
+    "video/webm;codecs=vp8,opus",
+    "video/webm",
+  ];
+
   function recorderType() {
-    const wanted = ["video/webm;codecs=vp9,opus", "video/webm;codecs=vp8,opus", "video/webm", "video/mp4"];
     if (!window.MediaRecorder || !MediaRecorder.isTypeSupported) return "";
-    return wanted.find(function (type) { return MediaRecorder.isTypeSupported(type); }) || "";
+    return RECORDER_TYPES.find(function (type) { return MediaRecorder.isTypeSupported(type); }) || "";
   }
 
   function tick() {

@@ -302,3 +302,42 @@ def make_tone(path: str | os.PathLike, *, seconds: float, frequency: float = 440
     output = ffmpeg.output(tone.filter("volume", 0.4), str(path), acodec=codec, f=container, ac=2)
     runner.run_ffmpeg(output, failure_reason="Could not generate the tone.")
     return path
+
+
+def make_recorder_clip(
+    path: str | os.PathLike,
+    *,
+    seconds: float,
+    width: int,
+    height: int,
+    fps: float = 30,
+    audio: bool = True,
+    audio_codec: str = "aac",
+) -> Path:
+    """A clip shaped as Chromium's MediaRecorder writes "video/mp4;codecs=avc1.42E01E,mp4a.40.2"
+    (the Quick camera's first choice): H.264 Constrained Baseline and AAC in a fragmented MP4,
+    an empty moov with the samples in moof/mdat fragments, a keyframe a second. audio_codec
+    "opus" is what Chromium builds without an AAC encoder record ("video/mp4;codecs=avc1,opus")."""
+    path = Path(path)
+    video = ffmpeg.input(
+        PATTERNS["testsrc2"].format(width=width, height=height, fps=fps), f="lavfi", t=seconds
+    )
+    streams = [video.filter("format", "yuv420p")]
+    options: dict[str, object] = {
+        "vcodec": "libx264",
+        "preset": "ultrafast",
+        "profile:v": "baseline",
+        "level": "3.1",
+        "pix_fmt": "yuv420p",
+        "g": int(fps),
+        "b:v": "2500k",
+        "f": "mp4",
+        "movflags": "+frag_keyframe+empty_moov+default_base_moof",
+    }
+    if audio:
+        tone = ffmpeg.input("sine=frequency=261.63:sample_rate=48000", f="lavfi", t=seconds)
+        streams.append(tone.filter("volume", 0.3))
+        options.update(acodec="libopus" if audio_codec == "opus" else "aac", ac=2, ar=48000)
+    args = runner.compile_ffmpeg(ffmpeg.output(*streams, str(path), **options))
+    runner.run(args, failure_reason="Could not generate the video.", low_priority=True)
+    return path

@@ -106,7 +106,12 @@ def process_video(
 
 
 def can_copy(info: MediaInfo, *, trim_start: float, look: Filter, sound: object) -> bool:
-    """Whether the upload can be stream copied untouched (Mastodon's rule)."""
+    """Whether the upload's picture can be stream copied untouched (Mastodon's rule). Its sound
+    is copied too when it is AAC, else encoded to AAC (cheap): browsers' MediaRecorder writes
+    H.264 with Opus where it has no AAC encoder (Chromium on Linux). A variable frame rate is
+    copied when it averages at most MAX_FPS, as every camera recording in a browser does (its
+    frames carry capture times, at whatever rate the camera delivers); one that averages more
+    is re-encoded to MAX_FPS."""
     return (
         trim_start == 0
         and look.is_identity
@@ -114,11 +119,9 @@ def can_copy(info: MediaInfo, *, trim_start: float, look: Filter, sound: object)
         and info.container.split(",")[0] == "mov"
         and info.video_codec == "h264"
         and info.pix_fmt == "yuv420p"
-        and info.audio_codec in (None, "aac")
         and info.rotation == 0
         and info.fps is not None
         and info.fps <= MAX_FPS
-        and not info.variable_frame_rate
         and info.bit_rate is not None
         and info.bit_rate <= COPY_MAX_BIT_RATE
         and info.width is not None
@@ -190,12 +193,15 @@ def _open(src: str | os.PathLike, info: MediaInfo, **options):
 
 
 def _copy(src, info: MediaInfo, video_path: Path, poster_path: Path, length: float) -> None:
-    """Stream copy (a silent AAC track is encoded if the clip has none), then a one-frame poster."""
+    """Stream copy of the picture (and of AAC sound; other sound is encoded to AAC, a silent AAC
+    track if the clip has none), then a one-frame poster."""
     if info.duration is None or info.duration > length:
         length -= COPY_CUT_MARGIN
     source = _open(src, info)
-    if info.has_audio:
+    if info.has_audio and info.audio_codec == "aac":
         audio, audio_options = source["a:0"], {"acodec": "copy"}
+    elif info.has_audio:
+        audio, audio_options = source["a:0"], AUDIO_OPTIONS
     else:
         audio, audio_options = _silence(), AUDIO_OPTIONS
     output = ffmpeg.output(
