@@ -24,7 +24,7 @@ pytestmark = [
     pytest.mark.usefixtures("one_request_at_a_time"),
 ]
 
-ACCENT = (254, 44, 85)  # --accent: the "Add yours" button
+ACCENT = (225, 29, 72)  # --accent (#e11d48): the "Add yours" button
 
 
 @pytest.fixture(scope="session")
