@@ -22,7 +22,7 @@ def test_seed_demo_makes_live_stories_and_is_idempotent(monkeypatch, capsys):
     assert all(user.avatar for user in User.objects.filter(username__in=[p.username for p in demo.PEOPLE]))
     assert Follow.objects.count() == len(demo.FOLLOWS)
     assert Sound.objects.count() == len(demo.SOUNDS)
-    stories = list(Story.objects.all())
+    stories = list(Story.objects.filter(archived_at__isnull=True))
     assert len(stories) == 2
     assert {story.state for story in stories} == {State.READY}
     assert {story.kind for story in stories} == {"video", "photo"}
@@ -46,6 +46,11 @@ def test_seed_demo_makes_live_stories_and_is_idempotent(monkeypatch, capsys):
     live = Story.objects.filter(author__username=demo.STORIES[0][0], state=State.READY)
     assert set(highlight.items.values_list("story_id", flat=True)) >= set(live.values_list("pk", flat=True))
     assert live.count() == 2
+    # Alice keeps an archive, holding one expired story with its media (issue 17).
+    archived = Story.objects.get(archived_at__isnull=False)
+    assert (archived.author.username, archived.state) == (demo.STORIES[0][0], State.EXPIRED)
+    assert archived.author.archive_stories
+    assert archived.media
     views, likes, comments = StoryView.objects.count(), Like.objects.count(), Comment.objects.count()
 
     call_command("seed_demo")  # a second run reuses what is there, and engages nobody twice
@@ -54,6 +59,6 @@ def test_seed_demo_makes_live_stories_and_is_idempotent(monkeypatch, capsys):
         likes,
         comments,
     )
-    assert Story.objects.count() == 2
+    assert Story.objects.count() == 3  # the two live ones and the archived one
     assert Highlight.objects.count() == 1
     assert User.objects.filter(username="alice").count() == 1
