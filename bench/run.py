@@ -27,6 +27,7 @@ SECTIONS = {
     "analytics": "bench.analytics_bench",
     "purge": "bench.purge_bench",
     "cluster": "bench.cluster_bench",
+    "lighthouse": "bench.lighthouse_bench",
 }
 # A section's exit status when it ran and some figure missed its target (a crash is anything else:
 # not 1, which is what Python exits with on an uncaught exception or SystemExit("message")).

@@ -54,7 +54,9 @@ VIEWPORTS = {
 # Runs in the page once axe is there: the violations, each with its impact and first elements.
 RUN_AXE = """async () => {
   // target-size (WCAG 2.2: 24 px) is off by default in axe; Lighthouse's audit runs it.
-  const result = await axe.run(document, {resultTypes: ["violations"], rules: {"target-size": {enabled: true}}});
+  const result = await axe.run(document, {
+    resultTypes: ["violations"], rules: {"target-size": {enabled: true}},
+  });
   return result.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.length,
