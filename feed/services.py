@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -26,6 +26,7 @@ from stories_site.health import ThrottleCache
 from . import retention
 from .counters import add_counts, count_daily
 from .models import COMMENT_MAX_LENGTH, Affinity, Comment, Like, Share, StoryDailyStats, StoryView
+from .view_counting import view_count_at_once, view_upsert
 
 # The same comment from the same person on the same story within this many seconds is the same
 # comment sent twice (Enter pressed twice, a retried request): answered with the first one.
@@ -196,63 +197,6 @@ def share(user: User, story: Story) -> int:
     return _current(story, "share_count")
 
 
-def _upsert_view(story: Story, viewer: User, now) -> tuple[bool, bool, bool]:
-    """Add an impression to the viewer's row, creating it on the first view; returns (counted,
-    first view ever, first view today). One INSERT ... ON CONFLICT DO UPDATE ... WHERE ...
-    RETURNING (PostgreSQL, SQLite 3.35+): the row lock orders racing tabs of one person, and
-    `previous_seen_on` is set from the old `last_seen_on` in the same statement, so nothing is
-    read before writing. An impression within STORIES_VIEW_REPEAT_SECONDS of the viewer's last
-    counted one, on the same UTC day, updates nothing and returns no row: not counted."""
-    meta = StoryView._meta
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    values = {
-        "story": story.pk,
-        "viewer": viewer.pk,
-        "impressions": 1,
-        "first_seen_at": now,
-        "last_seen_on": now.date(),
-        "last_seen_at": now,
-    }
-    fields = [meta.get_field(name) for name in values]
-    column = {field.name: quote(field.column) for field in meta.concrete_fields}
-    params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
-    window = settings.STORIES_VIEW_REPEAT_SECONDS
-    last_at = f"{table}.{column['last_seen_at']}"
-    # No window, no condition: a "<= now" test would drop a racing tab whose clock read later.
-    only_after_window = (
-        f"WHERE {last_at} IS NULL OR {last_at} <= %s "
-        f"OR {table}.{column['last_seen_on']} IS NULL "
-        f"OR {table}.{column['last_seen_on']} <> excluded.{column['last_seen_on']} "
-        if window > 0
-        else ""
-    )
-    if window > 0:
-        repeat_before = now - timedelta(seconds=window)
-        params.append(meta.get_field("last_seen_at").get_db_prep_save(repeat_before, connection))
-    # Quoted identifiers from the model's metadata; every value is a parameter.
-    sql = (
-        f"INSERT INTO {table} ({', '.join(column[f.name] for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT ({column['story']}, {column['viewer']}) DO UPDATE SET "
-        f"{column['impressions']} = {table}.{column['impressions']} + 1, "
-        f"{column['previous_seen_on']} = {table}.{column['last_seen_on']}, "
-        f"{column['last_seen_on']} = excluded.{column['last_seen_on']}, "
-        f"{column['last_seen_at']} = excluded.{column['last_seen_at']} "
-        f"{only_after_window}"
-        f"RETURNING {column['impressions']}, {column['previous_seen_on']}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return False, False, False
-    impressions, previous = row
-    previous = meta.get_field("previous_seen_on").to_python(previous)
-    first_ever = impressions == 1  # an update always leaves at least 2
-    return True, first_ever, first_ever or previous != now.date()
-
-
 def _first_completion(story: Story, viewer: User, now) -> bool:
     """Mark the viewer's view of the item completed; True only for the first completion, so
     completions count once per person (a replayed or re-reported ending adds nothing)."""
@@ -332,6 +276,13 @@ def record_view(
         _count_anonymous(story, impression=impression, completed=completed, client=client)
         return
     now = timezone.now()
+    if impression:
+        counted = view_count_at_once(story=story, viewer=viewer, now=now, completed=completed)
+        if counted or (counted is False and not completed):
+            return
+        if counted is False:
+            # A repeat inside the window counts no impression, but its completion may be the first.
+            impression = False
     new_viewer = new_today = first_completion = False
     with transaction.atomic():
         if not impression:
@@ -340,7 +291,7 @@ def record_view(
                 # Already completed: nothing to count. No row yet: the completion is both.
                 impression = not StoryView.objects.filter(story=story, viewer=viewer).exists()
         if impression:
-            impression, new_viewer, new_today = _upsert_view(story, viewer, now)
+            impression, new_viewer, new_today = view_upsert(story, viewer, now)
             if completed:
                 first_completion = _first_completion(story, viewer, now)
         if viewer.pk != story.author_id:
