@@ -64,6 +64,9 @@ class StoryAdmin(ModerationPermissions, admin.ModelAdmin):
         "lease_token",
         "lease_expires_at",
         "dispatched_at",
+        # When a scheduled story goes live: moved by its author (stories/services/scheduling.py),
+        # which also sends the task that publishes it.
+        "publish_at",
         "published_at",
         "expires_at",
         "like_count",

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_seed_demo_makes_live_stories_and_is_idempotent(monkeypatch, capsys):
     monkeypatch.setattr(demo, "STORIES", [demo.STORIES[0], demo.STORIES[1]])
+    monkeypatch.setattr(demo, "SCHEDULED", [])  # tests/stories/test_scheduled.py seeds one
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "password: stories-demo" in out
