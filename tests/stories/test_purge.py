@@ -124,6 +124,26 @@ def test_batches_shrink_when_slow_and_grow_when_fast(monkeypatch):
     assert report.longest_batch_seconds == pytest.approx(0.2)  # the first, measured and reported
 
 
+def test_batches_do_not_collapse_when_the_time_is_not_in_their_size(monkeypatch):
+    """On a busy machine every batch takes 80 ms whatever its size: halving would not help, and
+    halving on and on left batches of one story (40 stories/s at load 14). The size goes back
+    up after a halving that did not pay, so it stays between the first size and its half."""
+    backlog = {"left": 3000}
+    sizes = []
+
+    def busy_batch(limit):
+        sizes.append(limit)
+        purged = min(limit, backlog["left"])
+        backlog["left"] -= purged
+        return purged, 0.08
+
+    monkeypatch.setattr(retention, "purge_batch", busy_batch)
+    report = retention.purge_backlog(batch_size=100)
+    assert report.purged == 3000
+    assert sizes[:4] == [100, 50, 100, 50]
+    assert min(sizes) == 50
+
+
 def test_a_run_stops_at_its_time_budget(monkeypatch):
     calls = []
 
