@@ -18,6 +18,7 @@ from accounts import selectors as people
 from accounts.api import NO_SUCH_PERSON
 from feed.selectors import with_viewer_state
 from stories_site.api import error_response
+from stories_site.parsers import JSONParser
 
 from . import highlight_selectors
 from .highlight_selectors import ShownHighlight
@@ -107,6 +108,8 @@ def _owned(request: Request, highlight_id: int):
 @extend_schema(tags=["stories"])
 class HighlightListView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    # JSON only: a list of story ids has no plain form encoding, and the body is read as an object.
+    parser_classes = [JSONParser]
 
     @extend_schema(
         responses={
@@ -150,6 +153,8 @@ class HighlightListView(APIView):
 @extend_schema(tags=["stories"])
 class HighlightDetailView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    # JSON only: a list of story ids has no plain form encoding, and the body is read as an object.
+    parser_classes = [JSONParser]
 
     @extend_schema(
         request=HighlightPatchSerializer,
@@ -217,6 +222,8 @@ class HighlightCoverView(CappedUploadMixin, APIView):
 @extend_schema(tags=["stories"])
 class HighlightOrderView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    # JSON only: a list of story ids has no plain form encoding, and the body is read as an object.
+    parser_classes = [JSONParser]
 
     @extend_schema(
         request=inline_serializer(
