@@ -69,6 +69,8 @@ class StoryAdmin(ModerationPermissions, admin.ModelAdmin):
         "publish_at",
         "published_at",
         "expires_at",
+        # Set at expiry when the author keeps an archive; it is what keeps the item from the purge.
+        "archived_at",
         "like_count",
         "comment_count",
         "share_count",

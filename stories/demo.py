@@ -263,8 +263,8 @@ def seed(log=print) -> None:
         work = Path(workdir)
         sounds = ensure_sounds(work)
         made = ensure_stories(people, sounds, work, log)
-        ensure_scheduled(people, work, log)
         ensure_archived(people, work, log)
+        ensure_scheduled(people, work, log)
     engage([story for story in made if story.state == State.READY])
     ensure_highlight(people, log)
     if not made:

@@ -57,7 +57,7 @@ def viewable_story(request: HttpRequest, story_id) -> Story:
         story = selectors.own_archive(viewer).filter(pk=story_id).first()
     if story is None:
         # An archived item a highlight holds: for whoever its audience and blocks allow.
-        story = selectors.highlight_visible_stories(viewer_of(request)).filter(pk=story_id).first()
+        story = selectors.highlight_visible_stories(viewer).filter(pk=story_id).first()
     if story is None and viewer_of(request).is_authenticated:
         # The author's own scheduled item: its poster on the Scheduled page, their preview.
         waiting = selectors.scheduled_stories(viewer_of(request)).filter(state=State.SCHEDULED)
