@@ -7,6 +7,7 @@ from celery import Celery, signals
 from celery.schedules import crontab
 
 from stories_site import request_log
+from stories_site.heap import freeze_startup_heap
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stories_site.settings")
 
@@ -93,6 +94,13 @@ def _worker_log_format(logger=None, **kwargs) -> None:
 
     if settings.STORIES_LOG_FORMAT == "json" and logger is not None:
         request_log.use_json_logs(logger)
+
+
+@signals.worker_process_init.connect
+@signals.worker_ready.connect
+def _freeze_startup_heap(**kwargs) -> None:
+    """Pool processes and the main one (solo and thread pools run tasks there): stories_site/heap.py."""
+    freeze_startup_heap()
 
 
 @signals.worker_ready.connect
