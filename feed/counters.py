@@ -37,23 +37,27 @@ def add_counts_rows(
     for key, counts in rows:
         values = {**key, **also, **counts}
         params += [field.get_db_prep_save(values[field.name], connection) for field in fields]
-    updates = [
-        f"{quote(f.column)} = {table}.{quote(f.column)} + excluded.{quote(f.column)}"
-        for f in fields[-len(first_counts) :]
-    ]
-    updates += [
-        f"{quote(meta.get_field(name).column)} = excluded.{quote(meta.get_field(name).column)}"
-        for name in also
-    ]
-    conflict = ", ".join(quote(meta.get_field(name).column) for name in first_key)
     placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
     # Quoted identifiers from the model's metadata; every value is a parameter.
-    sql = (
-        f"INSERT INTO {table} ({columns}) VALUES {placeholders} "  # noqa: S608
-        f"ON CONFLICT ({conflict}) DO UPDATE SET {', '.join(updates)}"
+    sql = f"INSERT INTO {table} ({columns}) VALUES {placeholders} " + on_conflict_add(  # noqa: S608
+        model, key=list(first_key), counts=list(first_counts), also=list(also)
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def on_conflict_add(model: type[models.Model], *, key: list[str], counts: list[str], also: list[str]) -> str:
+    """The ON CONFLICT clause of a counter upsert: an existing row at `key` gets `counts` added
+    and `also` overwritten. Shared by `add_counts_rows` and the one-statement view
+    (feed/view_counting.py), which inserts from a CTE instead of VALUES."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    column = {name: quote(meta.get_field(name).column) for name in [*key, *counts, *also]}
+    updates = [f"{column[name]} = {table}.{column[name]} + excluded.{column[name]}" for name in counts]
+    updates += [f"{column[name]} = excluded.{column[name]}" for name in also]
+    conflict = ", ".join(column[name] for name in key)
+    return f"ON CONFLICT ({conflict}) DO UPDATE SET {', '.join(updates)}"
 
 
 def count_daily(story: Story, **counts: int) -> None:

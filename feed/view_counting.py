@@ -23,6 +23,7 @@ from django.db import connection
 from accounts.models import User
 from stories.models import Story
 
+from .counters import on_conflict_add
 from .models import StoryDailyStats, StoryView
 
 
@@ -121,9 +122,8 @@ def view_count_at_once(*, story: Story, viewer: User, now: datetime, completed: 
         f"{', '.join(column[name] for name in counters)}) "
         f"SELECT %s, %s, %s, 1, (v.impressions = 1)::int, "
         f"(v.impressions = 1 OR v.previous_seen_on IS DISTINCT FROM %s)::int, {first_completion} FROM v "
-        f"ON CONFLICT ({column['story_id']}, {column['day']}) DO UPDATE SET "
-        + ", ".join(f"{column[name]} = {table}.{column[name]} + excluded.{column[name]}" for name in counters)
-        + f", {column['author']} = excluded.{column['author']} RETURNING 1"
+        + on_conflict_add(StoryDailyStats, key=["story_id", "day"], counts=counters, also=["author"])
+        + " RETURNING 1"
     )
     params += [stats.get_field("story_id").get_db_prep_save(story.pk, connection), day, story.author_id, day]
     if completed:
