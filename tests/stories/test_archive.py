@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from moderation import services as moderation
 from privacy import services as privacy
@@ -18,24 +17,12 @@ from stories import services
 from stories.lifecycle import State
 from stories.models import ArchivedStory, Story
 from stories.services.archive import archive_switch
+from tests.clients import api_for, page_for
 from tests.factories import FollowFactory, UserFactory
 from tests.stories.factories import ReadyStoryFactory
 from tests.stories.storage import stored_files
 
 pytestmark = pytest.mark.django_db
-
-
-def api_for(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
-
-
-def page_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def run_out(*stories: Story, ago: timedelta = timedelta(minutes=1)) -> None:

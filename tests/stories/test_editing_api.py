@@ -11,23 +11,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.models import Notification
 from stories import services
 from stories.lifecycle import State
 from stories.models import Story
+from tests.clients import api_for
 from tests.factories import BlockFactory, FollowFactory, UserFactory
 from tests.stories.factories import ReadyStoryFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def api_for(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 def patch(user, story, **body):

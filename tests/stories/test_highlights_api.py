@@ -12,22 +12,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
-from rest_framework.test import APIClient
 
 from stories import services
 from stories.lifecycle import State
 from stories.models import Audience, Highlight, HighlightItem, Story
+from tests.clients import api_for as client_for
 from tests.factories import BlockFactory, FollowFactory, UserFactory
 from tests.stories.factories import ReadyStoryFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user=None) -> APIClient:
-    api = APIClient()
-    if user is not None:
-        api.force_authenticate(user)
-    return api
 
 
 def ids(body) -> list[str]:

@@ -23,6 +23,7 @@ from stories import tasks
 from stories.lifecycle import State
 from stories.models import Sound, Story
 from stories.services import scheduling
+from tests.clients import api_for as client_for
 from tests.factories import DEFAULT_PASSWORD, FollowFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,12 +33,6 @@ def photo() -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", (90, 160), (20, 160, 90)).save(buffer, format="JPEG")
     return SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
-
-
-def client_for(person) -> APIClient:
-    api = APIClient()
-    api.force_authenticate(person)
-    return api
 
 
 def post(author, **fields):
