@@ -105,12 +105,16 @@ def _owned(request: Request, highlight_id: int):
     return highlight
 
 
-@extend_schema(tags=["stories"])
-class HighlightListView(APIView):
+class OwnHighlightsView(APIView):
+    """The author's own highlights, written in JSON only: a list of story ids has no plain form
+    encoding, and the body is read as an object."""
+
     permission_classes = [permissions.IsAuthenticated]
-    # JSON only: a list of story ids has no plain form encoding, and the body is read as an object.
     parser_classes = [JSONParser]
 
+
+@extend_schema(tags=["stories"])
+class HighlightListView(OwnHighlightsView):
     @extend_schema(
         responses={
             200: inline_serializer(
@@ -151,11 +155,7 @@ class HighlightListView(APIView):
 
 
 @extend_schema(tags=["stories"])
-class HighlightDetailView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-    # JSON only: a list of story ids has no plain form encoding, and the body is read as an object.
-    parser_classes = [JSONParser]
-
+class HighlightDetailView(OwnHighlightsView):
     @extend_schema(
         request=HighlightPatchSerializer,
         responses={
@@ -220,11 +220,7 @@ class HighlightCoverView(CappedUploadMixin, APIView):
 
 
 @extend_schema(tags=["stories"])
-class HighlightOrderView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-    # JSON only: a list of story ids has no plain form encoding, and the body is read as an object.
-    parser_classes = [JSONParser]
-
+class HighlightOrderView(OwnHighlightsView):
     @extend_schema(
         request=inline_serializer(
             "HighlightOrder", {"highlights": serializers.ListField(child=serializers.IntegerField())}
