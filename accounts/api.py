@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from analytics import selectors as analytics_selectors
 from stories import selectors as story_selectors
+from stories.services import avatars
 from stories.services.archive import archive_switch
 from stories.uploads import CappedUploadMixin
 from stories_site.api import PAGE_PARAMETERS, CursorPagination, error_response
@@ -201,8 +202,8 @@ class UserViewSet(CappedUploadMixin, viewsets.GenericViewSet):
             incoming = ProfileUpdateSerializer(data=self.upload_data(request))
             incoming.is_valid(raise_exception=True)
             data = incoming.validated_data
-            services.update_profile(
-                request.user,
+            avatars.profile_update(
+                user=request.user,
                 display_name=data.get("display_name"),
                 bio=data.get("bio"),
                 avatar=data.get("avatar"),

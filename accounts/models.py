@@ -63,7 +63,7 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=50, blank=True)
     bio = models.CharField(max_length=300, blank=True)
     avatar = models.ImageField(upload_to=avatar_upload_to, blank=True)
-    # A new photo waiting for the media worker (accounts/avatars.py); `avatar` shows meanwhile.
+    # A new photo waiting for the media worker (stories/services/avatars.py); `avatar` shows meanwhile.
     # `avatar_error`: why the last photo could not be used, for its owner.
     avatar_pending = models.FileField(max_length=255, blank=True)
     avatar_error = models.CharField(max_length=300, blank=True)

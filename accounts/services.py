@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from importlib import import_module
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -22,8 +22,8 @@ from django.utils import timezone
 from analytics import services as analytics
 from stories import selectors as story_selectors
 
-from . import avatars, selectors
-from .avatars import delete_avatar, set_avatar  # noqa: F401 - re-exported: services is the API
+from . import selectors
+from .avatars import delete_avatar
 from .models import ApiToken, Block, Follow, Notification, User
 
 if TYPE_CHECKING:
@@ -118,17 +118,10 @@ def clear_expired_sessions() -> None:
 # --- Profile -------------------------------------------------------------------------------
 
 
-def update_profile(
-    user: User,
-    *,
-    display_name: str | None = None,
-    bio: str | None = None,
-    avatar: IO[bytes] | None = None,
-    remove_avatar: bool = False,
-) -> User:
-    """Change what others see; fields left as None stay. All or nothing for what the request
-    checks (the fields, and a new photo's size, type and dimensions); the photo itself is made
-    by the media worker after the commit (accounts/avatars.py), the old one showing meanwhile."""
+def profile_changes(user: User, *, display_name: str | None = None, bio: str | None = None) -> list[str]:
+    """Set the profile fields given (None leaves one as it is) on `user`, checked but not saved;
+    returns the names of those set, for `save(update_fields=...)`. Split from the save so a
+    caller can check more (a new photo, stories/services/avatars.py) before anything is written."""
     changed: list[str] = []
     if display_name is not None:
         user.display_name = display_name.strip()
@@ -138,20 +131,24 @@ def update_profile(
         changed.append("bio")
     if changed:
         user.clean_fields(exclude=_other_fields(changed))
-    if avatar is not None:
-        avatars.check_photo(avatar)
-    pending = None
+    return changed
+
+
+def update_profile(
+    user: User,
+    *,
+    display_name: str | None = None,
+    bio: str | None = None,
+    remove_avatar: bool = False,
+) -> User:
+    """Change what others see; fields left as None stay. A new photo goes through
+    `stories.services.avatars.profile_update`, which reads images (accounts does not)."""
+    changed = profile_changes(user, display_name=display_name, bio=bio)
     with transaction.atomic():
         if changed:
             user.save(update_fields=changed)
-        if avatar is not None:
-            pending = avatars.keep_upload(user, avatar)
-        elif remove_avatar:
+        if remove_avatar:
             delete_avatar(user)
-    if pending is not None:
-        # After our own commit, not on_commit: the worker must find the row, and an eager
-        # worker (tests) runs here on this connection.
-        avatars.dispatch_avatar(user.pk, pending)
     return user
 
 

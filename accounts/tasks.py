@@ -4,13 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-from . import avatars, mail, services, tokens
-
-
-@shared_task(name="accounts.tasks.process_avatar", queue="media", acks_late=True, ignore_result=True)
-def process_avatar(user_id: int, pending: str) -> None:
-    """Decoding and re-encoding a profile photo runs here, on the media queue (accounts/avatars.py)."""
-    avatars.process_avatar(user_id, pending)
+from . import mail, services, tokens
 
 
 @shared_task(name="accounts.tasks.clear_expired_sessions")

@@ -29,6 +29,7 @@ from feed import selectors as feed_selectors
 from stickers import selectors as sticker_selectors
 from stories import selectors as story_selectors
 from stories.serializers import StorySerializer
+from stories.services import avatars
 from stories.uploads import limit_uploads, too_large_message, upload_too_large
 
 from . import selectors, services
@@ -131,8 +132,8 @@ def _edit_profile(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             data = form.cleaned_data
             try:
-                services.update_profile(
-                    user,
+                avatars.profile_update(
+                    user=user,
                     display_name=data["display_name"],
                     bio=data["bio"],
                     avatar=data["avatar"],
@@ -153,7 +154,7 @@ def _edit_profile(request: HttpRequest) -> HttpResponse:
 
 
 def _saved_message(user: User) -> str:
-    """The photo is made by the media worker (accounts/avatars.py): say where it stands."""
+    """The photo is made by the media worker (stories/services/avatars.py): say where it stands."""
     if user.avatar_pending:
         return "Your profile is saved. Your new photo shows once it is ready."
     if user.avatar_error:

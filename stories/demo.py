@@ -19,6 +19,7 @@ from . import selectors, services
 from .lifecycle import State
 from .media import synth
 from .models import Sound, Story
+from .services import avatars
 
 DEMO_PASSWORD = "stories-demo"
 ADMIN_PASSWORD = "stories-admin"
@@ -117,7 +118,7 @@ def ensure_people(log) -> dict[str, User]:
         if user is None:
             user = accounts.register_user(username=person.username, password=DEMO_PASSWORD)
             accounts.update_profile(user, display_name=person.display_name, bio=person.bio)
-            accounts.set_avatar(user, ContentFile(_avatar_bytes(person), name="avatar.jpg"))
+            avatars.set_avatar(user, ContentFile(_avatar_bytes(person), name="avatar.jpg"))
             log(f"  created {person.username}")
         people[person.username] = user
     for follower, followee in FOLLOWS:

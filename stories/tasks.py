@@ -10,6 +10,7 @@ from celery.signals import worker_ready
 from django.db import DatabaseError
 
 from . import services
+from .services import avatars
 from .services.processing import TRANSIENT_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -98,3 +99,11 @@ def process_highlight_cover(highlight_id: int, pending: str) -> None:
     from .services.highlights import process_highlight_cover as process
 
     process(highlight_id, pending)
+
+
+# The name is the one the task had in accounts, so a photo queued before the move still runs.
+@shared_task(name="accounts.tasks.process_avatar", queue="media", acks_late=True, ignore_result=True)
+def process_avatar(user_id: int, pending: str) -> None:
+    """Decoding and re-encoding a profile photo runs here, on the media queue
+    (stories/services/avatars.py)."""
+    avatars.process_avatar(user_id, pending)

@@ -5,7 +5,7 @@ audience and blocks, read through `stories.selectors.highlight_visible_stories`.
 purged or deleted takes its items with it (the rows cascade), so it simply leaves the highlight.
 
 The cover is one item's poster or an uploaded image. An uploaded image is treated as an avatar is
-(accounts/avatars.py): the request checks only its header (a photo, within the pixel limits) and
+(stories/services/avatars.py): the request checks only its header (a photo, within the pixel limits) and
 keeps it privately as `cover_pending`; the media worker (`stories.tasks.process_highlight_cover`)
 decodes it and stores a cleaned, size-capped copy, so no web process decodes an untrusted image.
 """

@@ -17,11 +17,10 @@ from django.urls import reverse
 from PIL import Image
 from rest_framework.test import APIClient
 
-from accounts import avatars
-from accounts import tasks as account_tasks
 from accounts.models import User
 from stories import media
 from stories import tasks as story_tasks
+from stories.services import avatars
 from stories_site.celery import app
 from tests.factories import UserFactory
 
@@ -78,7 +77,7 @@ def held_back(monkeypatch):
     def hold(task):
         monkeypatch.setattr(task, "apply_async", lambda args=(), **kwargs: sent.append((task, args)))
 
-    hold(account_tasks.process_avatar)
+    hold(story_tasks.process_avatar)
     hold(story_tasks.process_sound)
 
     def run_all():
@@ -104,7 +103,7 @@ def no_heavy_work():
 
 def test_both_tasks_go_to_the_media_queue():
     """Routed as `Task.apply_async` routes them: the task's own options, then the routes."""
-    for task in (account_tasks.process_avatar, story_tasks.process_sound):
+    for task in (story_tasks.process_avatar, story_tasks.process_sound):
         assert app.amqp.router.route(task._get_exec_options(), task.name)["queue"].name == "media"
 
 
