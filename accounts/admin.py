@@ -1,6 +1,8 @@
 """Admin for people and their relations. Avatars are read-only here: every stored photo must
 have gone through the media module's sanitizer, which an admin upload would skip. Suspension is
-read-only too: it changes through the moderation actions, which record who, when and why."""
+read-only too: it changes through the moderation actions, which record who, when and why; those
+actions are moderation's, which extends the User admin with them and registers it in its place
+(moderation/admin_targets.py)."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -8,14 +10,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-
-from moderation.admin_actions import (
-    ModerationPermissions,
-    make_moderators,
-    suspend_people,
-    unsuspend_people,
-    warn_people,
-)
 
 from .models import Block, Follow, User
 
@@ -39,7 +33,7 @@ class SuspendedFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(ModerationPermissions, DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin):
     list_display = (
         "username",
         "display_name",
@@ -57,7 +51,6 @@ class UserAdmin(ModerationPermissions, DjangoUserAdmin):
         ("Profile", {"fields": ("display_name", "bio", "avatar_preview")}),
         ("Suspension", {"fields": ("suspended_until", "suspension_reason")}),
     )
-    actions = [warn_people, suspend_people, unsuspend_people, make_moderators]
 
     @admin.display(description="suspended", ordering="suspended_until")
     def suspension(self, obj: User) -> str:

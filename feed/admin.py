@@ -2,38 +2,27 @@
 shown to anyone), Like and Share rows (who did it is nobody's business), Affinity."""
 
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
-
-from moderation.admin_actions import ModerationPermissions, delete_comments
-from moderation.selectors import open_reports_count
 
 from .models import Comment, StoryDailyStats
 
 
 @admin.register(Comment)
-class CommentAdmin(ModerationPermissions, admin.ModelAdmin):
+class CommentAdmin(admin.ModelAdmin):
     """Comments are changed only by their authors; moderators delete one with the "Delete
-    comment" action, which asks why, tells the author and goes into the audit trail."""
+    comment" action, which asks why, tells the author and goes into the audit trail. The action
+    and the open-report column come from moderation, which extends this admin and registers it
+    in its place (moderation/admin_targets.py)."""
 
-    list_display = ["id", "author", "story", "story_author", "created_at", "text", "reports"]
+    list_display = ["id", "author", "story", "story_author", "created_at", "text"]
     list_select_related = ["author", "story__author"]
     search_fields = ["text", "author__username", "story__author__username", "=story__id"]
     raw_id_fields = ["story", "author"]
     readonly_fields = ["story", "author", "text", "created_at"]
     date_hierarchy = "created_at"
-    actions = [delete_comments]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
-        return super().get_queryset(request).annotate(open_reports=open_reports_count("comment"))
 
     @admin.display(description="story by", ordering="story__author__username")
     def story_author(self, comment: Comment) -> str:
         return comment.story.author.username
-
-    @admin.display(description="open reports", ordering="open_reports")
-    def reports(self, comment: Comment) -> int:
-        return comment.open_reports
 
 
 @admin.register(StoryDailyStats)

@@ -1,32 +1,17 @@
 """Stories in the admin. The state is read-only: it changes through the lifecycle, and a
-moderator's removal goes through the "Remove story" action, which asks why and records it."""
+moderator's removal goes through the "Remove story" action, which asks why and records it.
+
+The Story admin here is the stories' own part; moderation (a higher layer) extends it with the
+open-report column and filter, the preview and the "Remove story" action, and registers it in
+its place (moderation/admin_targets.py)."""
 
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
-
-from moderation.admin import story_preview
-from moderation.admin_actions import ModerationPermissions, remove_stories
-from moderation.selectors import open_reports_count
 
 from .models import ArchivedStory, Sound, Story
 
 
-class UnderReviewFilter(admin.SimpleListFilter):
-    title = "reports"
-    parameter_name = "reported"
-
-    def lookups(self, request, model_admin):
-        return (("open", "With open reports"),)
-
-    def queryset(self, request, queryset):
-        if self.value() == "open":
-            return queryset.filter(open_reports__gt=0)
-        return queryset
-
-
 @admin.register(Story)
-class StoryAdmin(ModerationPermissions, admin.ModelAdmin):
+class StoryAdmin(admin.ModelAdmin):
     list_display = [
         "id",
         "author",
@@ -37,16 +22,13 @@ class StoryAdmin(ModerationPermissions, admin.ModelAdmin):
         "expires_at",
         "like_count",
         "comment_count",
-        "reports",
     ]
-    list_filter = ["state", "kind", "audience", UnderReviewFilter, "filter_name", "allow_comments"]
+    list_filter = ["state", "kind", "audience", "filter_name", "allow_comments"]
     search_fields = ["author__username", "author__display_name", "caption", "=id"]
     list_select_related = ["author"]
     date_hierarchy = "created_at"
     raw_id_fields = ["author", "sound"]
-    actions = [remove_stories]
     readonly_fields = [
-        "preview",
         "state",
         "state_changed_at",
         "failure_reason",
@@ -75,17 +57,6 @@ class StoryAdmin(ModerationPermissions, admin.ModelAdmin):
         "comment_count",
         "share_count",
     ]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Story]:
-        return super().get_queryset(request).annotate(open_reports=open_reports_count("story"))
-
-    @admin.display(description="open reports", ordering="open_reports")
-    def reports(self, story: Story) -> int:
-        return story.open_reports
-
-    @admin.display(description="preview")
-    def preview(self, story: Story):
-        return story_preview(story)
 
 
 @admin.register(Sound)
