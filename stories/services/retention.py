@@ -21,11 +21,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from moderation.selectors import stories_under_review
 
 from .. import lifecycle
 from ..lifecycle import State
 from ..models import ArchivedStory, Story
+from ..purge_holds import stories_unheld, story_is_held
 from .cascade import stories_delete_rows
 from .common import delete_stored, story_files
 from .sounds import withdraw_lifted_sounds
@@ -57,12 +57,13 @@ STORY_FIELDS_READ = [
 
 def delete_story(story: Story, *, by: User) -> None:
     """The author deletes an item: invisible at once and its media gone from storage at once,
-    unless someone reported it and the report is still open. Then only the state changes (no
-    one sees it any more) and its media and row stay for the moderators until the reports are
-    resolved; the purge takes them then (it skips stories under review)."""
+    unless something holds it (stories/purge_holds.py: someone reported it and the report is
+    still open). Then only the state changes (no one sees it any more) and its media and row stay
+    for the moderators until the reports are resolved; the purge takes them then (it skips held
+    stories)."""
     if story.author_id != by.pk:
         raise PermissionDenied("Only the author can delete this story.")
-    if stories_under_review().filter(case__story_id=story.pk).exists():
+    if story_is_held(story=story):
         lifecycle.transition(story, State.DELETED)
         return
     files = story_files(story)
@@ -93,15 +94,15 @@ def purgeable_stories() -> QuerySet[Story]:
     """Finished stories the purge may take: expired, deleted and removed ones, failed ones after a
     day; never one with an open report, whatever its state, so moderators can still watch it
     after it expired or was removed (once every report is resolved, the next run takes it), and
-    never an expired one its author's archive keeps (stories/services/archive.py)."""
+    never an expired one its author's archive keeps (stories/services/archive.py). The open
+    reports are moderation's, which holds those stories through stories/purge_holds.py; the
+    holds are subqueries of this one query."""
     failed_cutoff = timezone.now() - timedelta(hours=settings.STORIES_LIFETIME_HOURS)
-    return (
+    return stories_unheld(
         Story.objects.filter(
             Q(state__in=[State.EXPIRED, State.DELETED, State.REMOVED])
             | Q(state=State.FAILED, state_changed_at__lt=failed_cutoff)
-        )
-        .exclude(state=State.EXPIRED, archived_at__isnull=False)
-        .exclude(pk__in=stories_under_review())
+        ).exclude(state=State.EXPIRED, archived_at__isnull=False)
     )
 
 
