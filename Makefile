@@ -2,7 +2,8 @@
 #
 #   make run     web + Celery workers + beat on embedded defaults (SQLite, filesystem broker)
 #   make test    the whole test suite
-#   make lint    ruff check + ruff format --check, and ESLint on static/js when node is present
+#   make lint    ruff check + ruff format --check, the apps' layers (import-linter), and ESLint on
+#                static/js when node is present
 #   make fmt     ruff format + ruff check --fix
 #   make bench   bench/run.py
 #
@@ -31,7 +32,7 @@ TEST_WORKERS ?= 2
 
 help:
 	@echo "make run    start Stories at http://$(HOST):$(PORT)/ (web, Celery workers, beat)"
-	@echo "make test   run the test suite      make lint / make fmt   ruff"
+	@echo "make test   run the test suite      make lint / make fmt   ruff (+ layers, ESLint)"
 	@echo "make screenshots   re-take docs/screenshots/ with the browser tests"
 	@echo "make bench  run bench/run.py        make clean             remove .venv and var/"
 
@@ -99,6 +100,8 @@ screenshots: $(VENV)/.stamp-dev
 lint: $(VENV)/.stamp-dev
 	@$(VPY) -m ruff check .
 	@$(VPY) -m ruff format --check .
+	@# The apps' layers contract (pyproject.toml, [tool.importlinter]; docs/architecture.md, "Layers").
+	@$(VENV)/bin/lint-imports --no-cache
 	@if command -v node >/dev/null && command -v npm >/dev/null; then \
 	  if [ ! -x node_modules/.bin/eslint ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 	    echo "Installing ESLint from package-lock.json into node_modules (npm ci)"; \
