@@ -13,10 +13,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
-from analytics import selectors as analytics_selectors
 from stories import selectors as story_selectors
 from stories.services import avatars
 from stories.services.archive import archive_switch
+from stories.services.follows import follow_from_story
 from stories.uploads import CappedUploadMixin
 from stories_site.api import PAGE_PARAMETERS, CursorPagination, error_response
 
@@ -240,9 +240,9 @@ class UserViewSet(CappedUploadMixin, viewsets.GenericViewSet):
             return Response(status=status.HTTP_204_NO_CONTENT)
         incoming = FollowSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        source = analytics_selectors.story_by_id(incoming.validated_data.get("from_story"))
+        source = incoming.validated_data.get("from_story")
         try:
-            created = services.follow(request.user, person, source_story=source)
+            created = follow_from_story(viewer=request.user, followee=person, story_id=source)
         except services.RelationError as exc:
             return Response({"detail": str(exc)}, status=RELATION_STATUS[exc.code])
         return self._profile(person, status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -178,6 +178,27 @@ class Follow(models.Model):
         return f"{self.follower} -> {self.followee}"
 
 
+class FollowerDaily(models.Model):
+    """New follows and ended follows (unfollows, blocks) of one author on one UTC day, added by
+    the follow services in the same transaction as the follow row, so the series is exact. An
+    anonymous count (no follower is stored), read by creator analytics' follower growth chart.
+    The table keeps its first name (`analytics_followerdaily`): the model moved here from
+    analytics, which only reads it, without moving data."""
+
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    gained = models.PositiveIntegerField(default=0, db_default=0)
+    lost = models.PositiveIntegerField(default=0, db_default=0)
+
+    class Meta:
+        db_table = "analytics_followerdaily"
+        verbose_name_plural = "follower daily counts"
+        constraints = [models.UniqueConstraint(fields=["author", "day"], name="follower_daily_once")]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} on {self.day}: +{self.gained} -{self.lost}"
+
+
 class Block(models.Model):
     blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
     blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")

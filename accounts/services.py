@@ -10,6 +10,7 @@ import logging
 from datetime import timedelta
 from importlib import import_module
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -19,12 +20,12 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from analytics import services as analytics
 from stories import selectors as story_selectors
+from stories_site.counters import add_counts
 
-from . import selectors
+from . import follow_sources, selectors
 from .avatars import delete_avatar
-from .models import ApiToken, Block, Follow, Notification, User
+from .models import ApiToken, Block, Follow, FollowerDaily, Notification, User
 
 if TYPE_CHECKING:
     from feed.models import Comment, Message
@@ -159,12 +160,10 @@ def _other_fields(names: list[str]) -> list[str]:
 # --- Follows and blocks --------------------------------------------------------------------
 
 
-def _followed_from(story: Story | None, follower: User, followee: User) -> Story | None:
-    """The story counts as the follow's source only if it is the followee's and the follower
-    may see it: a made-up id cannot inflate anyone's analytics."""
-    if story is None or story.author_id != followee.pk or not story_selectors.can_view(story, follower):
-        return None
-    return story
+def _count_follower_change(followee: User, field: str) -> None:
+    """One more `gained` or `lost` follow of `followee` today (UTC), for the follower growth
+    chart: one upsert in the follow's transaction, exact under concurrency, naming no follower."""
+    add_counts(FollowerDaily, {"author": followee.pk, "day": timezone.now().date()}, {field: 1})
 
 
 def _lock_pair(a: User, b: User) -> None:
@@ -181,13 +180,13 @@ def _lock_pair(a: User, b: User) -> None:
     list(pair.values_list("pk"))
 
 
-def follow(follower: User, followee: User, source_story: Story | None = None) -> bool:
+def follow(follower: User, followee: User, *, source_story_id: UUID | None = None) -> bool:
     """Follow someone; True when a new follow was made, False when it already existed.
 
-    `source_story`: the story it was made from (the player, the story's page). It is stored on
-    the follow and counted in that story's analytics when it is the followee's and visible to
-    the follower (checked before following, as a followers-only story was not visible before);
-    otherwise the follow is made and not attributed.
+    `source_story_id`: the story it was made from (the player, the story's page), already
+    checked by the caller (`stories.services.follows.follow_from_story`: the followee's, and
+    visible to the follower before following). Stored on the follow as a plain id and counted
+    on that story's figures through the declared counter (accounts/follow_sources.py).
 
     The block check that decides is made under both people's row locks (`_lock_pair`), in the
     transaction that inserts the follow: a block racing this follow either lands first and the
@@ -201,22 +200,19 @@ def follow(follower: User, followee: User, source_story: Story | None = None) ->
     blocked = RelationError("You cannot follow this person.", RelationError.BLOCKED)
     if selectors.is_blocked_either_way(follower, followee):
         raise blocked
-    source = _followed_from(source_story, follower, followee)
     with transaction.atomic():
         _lock_pair(follower, followee)
         if selectors.is_blocked_either_way(follower, followee):
             raise blocked  # a block landed after the check above
         try:
             with transaction.atomic():
-                Follow.objects.create(
-                    follower=follower, followee=followee, source_story_id=source and source.pk
-                )
+                Follow.objects.create(follower=follower, followee=followee, source_story_id=source_story_id)
         except IntegrityError:
             # A double click or a second device won the race; the follow exists either way.
             return False
-        analytics.count_follower_change(followee.pk, gained=1)
-        if source is not None:
-            analytics.count_follow_from_story(source)
+        _count_follower_change(followee, "gained")
+        if source_story_id is not None:
+            follow_sources.source_count(story_id=source_story_id, author_id=followee.pk, delta=1)
     notify(followee, follower, Notification.Kind.FOLLOW)
     return True
 
@@ -231,9 +227,9 @@ def _end_follow(follower: User, followee: User) -> bool:
         return False
     deleted, _ = Follow.objects.filter(pk=row["pk"]).delete()
     if deleted:
-        analytics.count_follower_change(followee.pk, lost=1)
+        _count_follower_change(followee, "lost")
         if row["source_story_id"] is not None:
-            analytics.uncount_follow_from_story(row["source_story_id"], author_id=followee.pk)
+            follow_sources.source_count(story_id=row["source_story_id"], author_id=followee.pk, delta=-1)
     return deleted > 0
 
 

@@ -24,12 +24,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from analytics import selectors as analytics_selectors
 from feed import selectors as feed_selectors
 from stickers import selectors as sticker_selectors
 from stories import selectors as story_selectors
 from stories.serializers import StorySerializer
 from stories.services import avatars
+from stories.services.follows import follow_from_story
 from stories.uploads import limit_uploads, too_large_message, upload_too_large
 
 from . import selectors, services
@@ -274,9 +274,9 @@ def follow(request: HttpRequest, username: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return _sign_in_first(request, username)
     person = _visible_or_404(username, request.user)
-    source = analytics_selectors.story_by_id(request.POST.get("from_story"))
+    source = request.POST.get("from_story")
     try:
-        services.follow(request.user, person, source_story=source)
+        follow_from_story(viewer=request.user, followee=person, story_id=source)
     except services.RelationError as exc:
         messages.error(request, str(exc))
     else:

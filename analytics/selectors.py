@@ -1,10 +1,12 @@
 """Reads for creator analytics: a story's figures (in total and by day), an author's summary
 over the last N days with follower growth, the per-story table and sticker results.
 
-Everything comes from anonymous counters (`feed.StoryDailyStats`, `FollowerDaily`,
-`StickerStats`) and what the purge keeps (`stories.ArchivedStory`), so the figures are the same
-before and after a story expires and is purged, and no answer can name a viewer. Rates are
-computed here, once, for the API and the pages:
+Everything comes from anonymous counters, each kept by the app of the thing counted
+(`stories.StoryDailyStats`, `accounts.FollowerDaily`, `stickers.StickerStats`, the retention curve
+`feed.StoryRetention`), and from what the purge keeps (`stories.ArchivedStory`): analytics writes
+nothing, it is the read side on top. So the figures are the same before and after a story
+expires and is purged, and no answer can name a viewer. Rates are computed here, once, for the
+API and the pages:
 
 * completion rate = completed views / impressions
 * engagement rate = (likes + comments + shares + sticker responses) / reach
@@ -25,13 +27,11 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from accounts import selectors as people
-from accounts.models import Follow, User
-from feed.models import StoryDailyStats, StoryRetention
-from stickers.models import Sticker, StickerType
+from accounts.models import Follow, FollowerDaily, User
+from feed.models import StoryRetention
+from stickers.models import Sticker, StickerStats, StickerType
 from stories.lifecycle import State
-from stories.models import ArchivedStory, Story
-
-from .models import FollowerDaily, StickerStats
+from stories.models import ArchivedStory, Story, StoryDailyStats
 
 MIN_DAYS, MAX_DAYS, DEFAULT_DAYS = 1, 90, 28
 DAYS_MESSAGE = f"days must be a whole number from {MIN_DAYS} to {MAX_DAYS}."

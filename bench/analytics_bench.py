@@ -125,7 +125,7 @@ def _expected(events: list[tuple]) -> tuple[int, int, int]:
 def _counted(stories: list) -> tuple[int, int, int]:
     from django.db.models import Sum
 
-    from feed.models import StoryDailyStats
+    from stories.models import StoryDailyStats
 
     sums = StoryDailyStats.objects.filter(story_id__in=[s.pk for s in stories]).aggregate(
         i=Sum("impressions"), r=Sum("reach"), c=Sum("completions")

@@ -3,7 +3,9 @@ shown to anyone), Like and Share rows (who did it is nobody's business), Affinit
 
 from django.contrib import admin
 
-from .models import Comment, StoryDailyStats
+from stories.models import StoryDailyStats
+
+from .models import Comment
 
 
 @admin.register(Comment)

@@ -1,9 +1,10 @@
 """Engagement with stories: likes, comments, shares, views, and what ranking and analytics keep.
 
 Per-person rows (`Like`, `Comment`, `Share`, `StoryView`) hang off the story and go with it at the
-purge. What must outlive the 24 hours is anonymous: `StoryDailyStats` (per story per day, keyed by
-the story's id without a foreign key) for creator analytics, and `Affinity` (how much a person
-engaged with an author) for ranking.
+purge. What must outlive the 24 hours is anonymous: the story's day figures, which feed counts
+into `stories.StoryDailyStats` (the story's own table, keyed by the story's id without a foreign
+key), `StoryRetention` for creator analytics, and `Affinity` (how much a person engaged with an
+author) for ranking.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class StoryView(models.Model):
     first_seen_at = models.DateTimeField(default=timezone.now)
     # The UTC days of the latest impression and of the one before it. The view upsert moves
     # last into previous as it writes today, and returns previous: the first impression of a
-    # day (toward `StoryDailyStats.day_reach`) is told in one statement, without a row per day.
+    # day (toward `stories.StoryDailyStats.day_reach`) is told in one statement, without a row per day.
     last_seen_on = models.DateField(null=True, blank=True)
     previous_seen_on = models.DateField(null=True, blank=True)
     # When the latest counted impression was: another within STORIES_VIEW_REPEAT_SECONDS of it
@@ -88,43 +89,6 @@ class StoryView(models.Model):
 
     def __str__(self) -> str:
         return f"view of {self.story_id}"
-
-
-class StoryDailyStats(models.Model):
-    """Anonymous per-story, per-day (UTC) counts for creator analytics. `story_id` is not a
-    foreign key so the row survives the purge; `likes` and `comments` are net (an unlike or a
-    deleted comment subtracts on the day it happens). Database defaults let one upsert name
-    only the counters it adds to.
-
-    Reach is kept two ways because unique viewers do not add up across days: `reach` counts a
-    signed-in viewer on the day of their first view of the item (so the sum over days is the
-    item's unique viewers), `day_reach` counts them on every day they viewed it (that day's
-    unique viewers). `completions` counts a signed-in viewer's first completed view of the item
-    (once per person, like `reach`), so completions / impressions stays within 0..1. Likes,
-    comments and shares count what other people did: the author's own are left out, as their
-    views are."""
-
-    story_id = models.UUIDField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    impressions = models.PositiveIntegerField(default=0, db_default=0)
-    reach = models.PositiveIntegerField(default=0, db_default=0)
-    completions = models.PositiveIntegerField(default=0, db_default=0)
-    likes = models.IntegerField(default=0, db_default=0)
-    comments = models.IntegerField(default=0, db_default=0)
-    shares = models.PositiveIntegerField(default=0, db_default=0)
-    day_reach = models.PositiveIntegerField(default=0, db_default=0)
-    sticker_responses = models.PositiveIntegerField(default=0, db_default=0)
-    # Net: an ended follow made from the story is taken back on the day it ends.
-    follows_from_story = models.IntegerField(default=0, db_default=0)
-
-    class Meta:
-        verbose_name_plural = "story daily stats"
-        constraints = [models.UniqueConstraint(fields=["story_id", "day"], name="stats_story_day")]
-        indexes = [models.Index(fields=["author", "day"], name="stats_author_day")]
-
-    def __str__(self) -> str:
-        return f"{self.story_id} on {self.day}"
 
 
 class Affinity(models.Model):
@@ -151,7 +115,7 @@ class Affinity(models.Model):
 class StoryRetention(models.Model):
     """Where viewers of an item drop off: for each second of the item, the number of views that
     got at least that far (second 0 counts every view that reported). Anonymous and keyed by the
-    story's id without a foreign key, like `StoryDailyStats`, so the curve outlives the purge.
+    story's id without a foreign key, like `stories.StoryDailyStats`, so the curve outlives the purge.
     A view's report adds one to the seconds it newly reached, in one upsert (feed/retention.py)."""
 
     story_id = models.UUIDField()

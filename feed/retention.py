@@ -19,9 +19,9 @@ import math
 from django.conf import settings
 
 from stories.models import Story
+from stories_site.counters import add_counts_rows
 from stories_site.health import ThrottleCache
 
-from .counters import add_counts_rows
 from .models import StoryRetention
 
 # Longer than any item (clips are trimmed to STORIES_MAX_CLIP_SECONDS): a bound on the rows.

@@ -1,9 +1,10 @@
 """A signed-in view in as few round trips as the database allows.
 
 `feed.services.record_view` keeps one StoryView row per viewer and item and the item's anonymous
-day figures (feed.counters). Done as separate statements in a transaction that is four round
-trips (BEGIN, the view's upsert, the day's upsert, COMMIT) for what a bare INSERT does in one,
-and the view endpoint is the busiest write the site has: the player reports every item it shows.
+day figures (`stories.StoryDailyStats`, through `stories.daily_stats`). Done as separate
+statements in a transaction that is four round trips (BEGIN, the view's upsert, the day's upsert,
+COMMIT) for what a bare INSERT does in one, and the view endpoint is the busiest write the site
+has: the player reports every item it shows.
 
 On PostgreSQL the common case, an impression of someone else's item, is one statement: the view's
 upsert in a data-modifying CTE, feeding the day's upsert, so both happen or neither, exactly,
@@ -21,10 +22,10 @@ from django.conf import settings
 from django.db import connection
 
 from accounts.models import User
-from stories.models import Story
+from stories.models import Story, StoryDailyStats
+from stories_site.counters import on_conflict_add
 
-from .counters import on_conflict_add
-from .models import StoryDailyStats, StoryView
+from .models import StoryView
 
 
 def _view_upsert_sql(story: Story, viewer: User, now: datetime, *, completed: bool) -> tuple[str, list[Any]]:

@@ -164,3 +164,39 @@ class AddYoursResponse(models.Model):
         if self.chain_id is None:  # an answer joins the chain of the prompt it answers
             self.chain_id = self.sticker.chain_id
         super().save(*args, **kwargs)
+
+
+class StickerStats(models.Model):
+    """The results of one interactive sticker (poll, quiz, questions, Add Yours), counted as each
+    response is created (stickers/stats.py). Anonymous (no voter is stored), and keyed by the
+    sticker's id without a foreign key: the sticker's wording is copied here so the results still
+    read after the purge has taken the sticker with its story. The table keeps its first name
+    (`analytics_stickerstats`): the model moved here from analytics, which only reads it."""
+
+    sticker_id = models.UUIDField(primary_key=True)
+    story_id = models.UUIDField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    type = models.CharField(max_length=12)
+    label = models.CharField(max_length=300, blank=True)  # a poll's or quiz's question, or a prompt
+    options = models.JSONField(default=list, blank=True)
+    correct_option = models.PositiveSmallIntegerField(null=True, blank=True)
+    responses = models.PositiveIntegerField(default=0, db_default=0)
+    correct = models.PositiveIntegerField(default=0, db_default=0)
+    # One counter column per option: stickers.services.MAX_OPTIONS is 4.
+    option_0 = models.PositiveIntegerField(default=0, db_default=0)
+    option_1 = models.PositiveIntegerField(default=0, db_default=0)
+    option_2 = models.PositiveIntegerField(default=0, db_default=0)
+    option_3 = models.PositiveIntegerField(default=0, db_default=0)
+
+    class Meta:
+        db_table = "analytics_stickerstats"
+        verbose_name_plural = "sticker stats"
+        indexes = [models.Index(fields=["story_id"], name="sticker_stats_story")]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.sticker_id}: {self.responses}"
+
+    @property
+    def option_counts(self) -> list[int]:
+        counts = [self.option_0, self.option_1, self.option_2, self.option_3]
+        return counts[: len(self.options)]

@@ -22,12 +22,12 @@ from django.utils import timezone
 from accounts import selectors as people
 from accounts import services as people_services
 from accounts.models import Notification, User
-from analytics import services as analytics
 from stories.lifecycle import State
 from stories.models import Story
 
 from . import selectors
 from .models import AddYoursResponse, PollVote, Question, QuizAnswer, Sticker, StickerType
+from .stats import sticker_response_count
 
 MAX_STICKERS = 10
 # Interactive stickers a story may carry once each: two polls on one clip would split the answers.
@@ -348,7 +348,7 @@ def vote(sticker: Sticker, voter: User, option: Any) -> PollVote:
     index = _option_index(sticker, option)
     with transaction.atomic():
         row = _insert_once(PollVote, "You already voted.", sticker=sticker, voter=voter, option=index)
-        analytics.count_sticker_response(sticker, option=index)
+        sticker_response_count(sticker, option=index)
     return row
 
 
@@ -364,7 +364,7 @@ def answer_quiz(sticker: Sticker, person: User, option: Any) -> QuizAnswer:
         row = _insert_once(
             QuizAnswer, "You already answered.", sticker=sticker, person=person, option=index, correct=correct
         )
-        analytics.count_sticker_response(sticker, option=index, correct=correct)
+        sticker_response_count(sticker, option=index, correct=correct)
     return row
 
 
@@ -383,7 +383,7 @@ def ask_question(sticker: Sticker, author: User, text: Any) -> Question:
     with transaction.atomic():
         # Addressed to the sticker's author, with its prompt (Question.save): it outlives the sticker.
         question = Question.objects.create(sticker=sticker, author=author, text=text)
-        analytics.count_sticker_response(sticker)
+        sticker_response_count(sticker)
         story = sticker.story
         people_services.notify(story.author, author, Notification.Kind.QUESTION, story=story, text=text)
     return question
@@ -428,7 +428,7 @@ def link_add_yours_response(sticker: Sticker, story: Story) -> AddYoursResponse:
                 sticker=sticker, chain_id=sticker.chain_id, story=story
             )
             if story.author_id != sticker.story.author_id:  # the author's own is not engagement
-                analytics.count_sticker_response(sticker)
+                sticker_response_count(sticker)
             return response
     except IntegrityError:
         raise ValidationError("This story already answers an Add Yours prompt.") from None

@@ -180,6 +180,48 @@ class ArchivedStory(models.Model):
         return f"archived {self.kind} by {self.author_id}"
 
 
+class StoryDailyStats(models.Model):
+    """Anonymous per-story, per-day (UTC) counts for creator analytics: a story's own figures,
+    kept with the story and written by whoever counts them (feed: views, likes, comments,
+    shares; stickers: sticker responses; stories.services.follows: follows made from the
+    story), each through `stories.daily_stats` or the shared upsert. `story_id` is not a foreign
+    key so the row survives the purge; `likes` and `comments` are net (an unlike or a deleted
+    comment subtracts on the day it happens). Database defaults let one upsert name only the
+    counters it adds to. The table keeps its first name (`feed_storydailystats`): the model
+    moved here from feed without moving data.
+
+    Reach is kept two ways because unique viewers do not add up across days: `reach` counts a
+    signed-in viewer on the day of their first view of the item (so the sum over days is the
+    item's unique viewers), `day_reach` counts them on every day they viewed it (that day's
+    unique viewers). `completions` counts a signed-in viewer's first completed view of the item
+    (once per person, like `reach`), so completions / impressions stays within 0..1. Likes,
+    comments and shares count what other people did: the author's own are left out, as their
+    views are."""
+
+    story_id = models.UUIDField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    impressions = models.PositiveIntegerField(default=0, db_default=0)
+    reach = models.PositiveIntegerField(default=0, db_default=0)
+    completions = models.PositiveIntegerField(default=0, db_default=0)
+    likes = models.IntegerField(default=0, db_default=0)
+    comments = models.IntegerField(default=0, db_default=0)
+    shares = models.PositiveIntegerField(default=0, db_default=0)
+    day_reach = models.PositiveIntegerField(default=0, db_default=0)
+    sticker_responses = models.PositiveIntegerField(default=0, db_default=0)
+    # Net: an ended follow made from the story is taken back on the day it ends.
+    follows_from_story = models.IntegerField(default=0, db_default=0)
+
+    class Meta:
+        db_table = "feed_storydailystats"
+        verbose_name_plural = "story daily stats"
+        constraints = [models.UniqueConstraint(fields=["story_id", "day"], name="stats_story_day")]
+        indexes = [models.Index(fields=["author", "day"], name="stats_author_day")]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} on {self.day}"
+
+
 class Hashtag(models.Model):
     """A tag as written after "#" in captions, lower case (stories/captions.py: normalize_tag)."""
 

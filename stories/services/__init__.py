@@ -8,6 +8,7 @@ rules live nowhere else. `from stories import services` gives every public name:
 - scheduling.py: scheduled stories (publish_at, the publish sweep, reschedule, publish now);
 - reconcile.py: stored files no row refers to;
 - sounds.py: the sound library;
+- follows.py: following someone from one of their stories (the story's half of a follow);
 - common.py: who may post, storage helpers, scratch directories.
 """
 

@@ -14,9 +14,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts import selectors
-from accounts.models import Block, Follow
+from accounts.models import Block, Follow, FollowerDaily
 from analytics import selectors as analytics
-from analytics.models import FollowerDaily
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

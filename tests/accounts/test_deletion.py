@@ -10,12 +10,12 @@ from django.urls import reverse
 
 from accounts.models import ApiToken, Follow, Notification, User
 from accounts.tokens import create_token
-from feed.models import Comment, Like, StoryDailyStats
+from feed.models import Comment, Like
 from moderation import services as moderation
 from moderation.models import Case, Report
 from privacy.models import AccountDeletion
 from privacy.services import finish_account_deletions
-from stories.models import Sound, Story
+from stories.models import Sound, Story, StoryDailyStats
 from tests.factories import DEFAULT_PASSWORD, CommentFactory, FollowFactory, LikeFactory, UserFactory
 
 from .helpers import make_live_story

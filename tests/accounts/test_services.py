@@ -205,23 +205,28 @@ class TestBlockAgainstFollow:
         passed its early block check and before its row is written. Before the fix the
         follow was written anyway and outlived the block."""
         ben, fay = UserFactory(username="ben"), UserFactory(username="fay")
-        real = services._followed_from
+        real = services.selectors.is_blocked_either_way
+        checks = []
 
-        def block_lands_now(story, follower, followee):
-            services.block(fay, ben)
-            return real(story, follower, followee)
+        def block_lands_after_the_first_check(a, b):
+            blocked = real(a, b)
+            checks.append(blocked)
+            if len(checks) == 1:  # the early check passed; the block lands before the row
+                services.block(fay, ben)
+            return blocked
 
-        monkeypatch.setattr(services, "_followed_from", block_lands_now)
+        monkeypatch.setattr(services.selectors, "is_blocked_either_way", block_lands_after_the_first_check)
         with pytest.raises(services.RelationError) as caught:
             services.follow(ben, fay)
         assert caught.value.code == services.RelationError.BLOCKED
+        assert checks == [False, True]  # refused by the check made under the pair's locks
         assert services.unblock(fay, ben) is True
         assert not Follow.objects.filter(follower=ben, followee=fay).exists()
         assert selectors.follower_count(fay, fay) == 0
 
     def test_block_then_follow_is_refused_and_leaves_the_counters_even(self):
+        from accounts.models import FollowerDaily
         from analytics import selectors as analytics
-        from analytics.models import FollowerDaily
 
         ben, fay = UserFactory(), UserFactory()
         services.follow(ben, fay)

@@ -14,9 +14,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts import services as accounts
-from analytics.models import FollowerDaily, StickerStats
-from feed.models import StoryDailyStats, StoryRetention, StoryView
+from accounts.models import FollowerDaily
+from feed.models import StoryRetention, StoryView
 from stickers import services as stickers
+from stickers.models import StickerStats
+from stories.models import StoryDailyStats
 from tests.factories import LiveStoryFactory, UserFactory
 from tests.stickers.factories import PollStickerFactory
 

@@ -9,11 +9,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts import services as accounts
+from accounts.models import FollowerDaily
 from analytics import selectors
-from analytics.models import FollowerDaily
 from feed import services as feed
-from feed.models import StoryDailyStats, StoryView
-from stories.models import Audience
+from feed.models import StoryView
+from stories.models import Audience, StoryDailyStats
 from tests.factories import FollowFactory, LiveStoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

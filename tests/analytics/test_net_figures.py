@@ -13,6 +13,7 @@ from accounts import services as accounts
 from accounts.models import User
 from analytics import selectors
 from feed import services as feed
+from stories.services.follows import follow_from_story
 from tests.factories import LiveStoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def test_unfollowing_and_following_again_from_a_story_counts_once(clock):
 def test_a_follow_from_a_story_ended_on_a_later_day_is_taken_back_that_day(clock):
     story = _live(clock)
     fan = UserFactory()
-    accounts.follow(fan, story.author, source_story=story)
+    follow_from_story(viewer=fan, followee=story.author, story_id=story.pk)
     clock.set(clock.moment + timedelta(days=1))
     accounts.block(story.author, fan)  # a block ends the follow as an unfollow does
     figures = _story_figures(story)

@@ -13,12 +13,12 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import services as accounts
-from accounts.models import Follow
-from analytics.models import FollowerDaily
+from accounts.models import Follow, FollowerDaily
 from feed import services as feed
 from stickers import services as stickers
 from stories import services as stories
 from stories.models import ArchivedStory, Story
+from stories.services.follows import follow_from_story
 from tests.factories import LiveStoryFactory, UserFactory
 from tests.stickers.factories import (
     AddYoursStickerFactory,
@@ -127,7 +127,8 @@ def script(clock, client):
     )
     assert response.status_code == 201
     accounts.follow(cat, author)
-    accounts.follow(dan, author, source_story=other_story)  # not the followee's story: not counted
+    # not the followee's story: not counted
+    follow_from_story(viewer=dan, followee=author, story_id=other_story.pk)
 
     clock.set(DAY2)
     feed.record_view(ann, story)

@@ -6,7 +6,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from feed.models import Affinity, Like, StoryDailyStats, StoryView
+from feed.models import Affinity, Like, StoryView
+from stories.models import StoryDailyStats
 from tests.factories import LikeFactory, LiveStoryFactory, StoryViewFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

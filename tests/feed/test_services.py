@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts.models import Notification
 from feed import services
-from feed.models import Affinity, Comment, Like, Share, StoryDailyStats, StoryView
-from stories.models import Story
+from feed.models import Affinity, Comment, Like, Share, StoryView
+from stories.models import Story, StoryDailyStats
 from tests.factories import CommentFactory, LiveStoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

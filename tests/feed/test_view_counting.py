@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from feed import services
-from feed.models import StoryDailyStats, StoryView
+from feed.models import StoryView
+from stories.models import StoryDailyStats
 from tests.factories import LiveStoryFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

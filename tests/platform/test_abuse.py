@@ -17,7 +17,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from accounts import tokens
 from accounts.models import ApiToken, Notification
 from feed import services as feed
-from feed.models import StoryDailyStats
+from stories.models import StoryDailyStats
 from tests.factories import DEFAULT_PASSWORD, LiveStoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from accounts.models import Notification, User
-from analytics.models import StickerStats
 from stickers import selectors
 from stickers import services as sticker_services
-from stickers.models import AddYoursResponse, Sticker, StickerType
+from stickers.models import AddYoursResponse, Sticker, StickerStats, StickerType
 from stories import services as story_services
 from stories.lifecycle import State
 from stories.models import Story

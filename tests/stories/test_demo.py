@@ -5,10 +5,10 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Follow, Notification, User
-from feed.models import Comment, Like, StoryDailyStats, StoryView
+from feed.models import Comment, Like, StoryView
 from stories import demo
 from stories.lifecycle import State
-from stories.models import Highlight, Sound, Story
+from stories.models import Highlight, Sound, Story, StoryDailyStats
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

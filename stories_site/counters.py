@@ -1,18 +1,13 @@
-"""Exact counters: the one upsert every anonymous tally uses (the stories' daily stats, affinity,
-creator analytics). Kept apart from feed.services, which imports accounts.services, so that
-accounts and stickers can count into the daily stats without an import cycle."""
+"""Exact counters: the one upsert every anonymous tally uses (a story's daily figures, follower
+growth, sticker results, affinity, the retention curve). Shared plumbing that imports no app:
+each app counts into its own tables with it (accounts, stories, stickers, feed), so no writer
+has to import the app above it that happens to read the figures (analytics)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import connection, models
-from django.utils import timezone
-
-from .models import StoryDailyStats
-
-if TYPE_CHECKING:
-    from stories.models import Story
 
 
 def add_counts(model: type[models.Model], key: dict[str, Any], counts: dict[str, int], **also: Any) -> None:
@@ -58,11 +53,3 @@ def on_conflict_add(model: type[models.Model], *, key: list[str], counts: list[s
     updates += [f"{column[name]} = excluded.{column[name]}" for name in also]
     conflict = ", ".join(column[name] for name in key)
     return f"ON CONFLICT ({conflict}) DO UPDATE SET {', '.join(updates)}"
-
-
-def count_daily(story: Story, **counts: int) -> None:
-    """Today's (UTC) anonymous figures for the story: impressions, reach, completions, likes..."""
-    counts = {name: value for name, value in counts.items() if value}
-    if counts:
-        key = {"story_id": story.pk, "day": timezone.now().date()}
-        add_counts(StoryDailyStats, key, counts, author=story.author_id)
