@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, IntegerField, Q, QuerySet, Value
+from django.db.models import CharField, Count, IntegerField, Q, QuerySet, Value
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -66,79 +66,89 @@ def can_read_questions(sticker: Sticker, viewer: Viewer) -> bool:
     )
 
 
-MINE = -1  # marks the viewer's own vote or answer among the count rows
-SEEN_MENTION = -2  # marks a mention sticker whose person the viewer may see
-CHAIN = -3  # the option of an Add Yours chain's count row, which is keyed by chain id, not sticker id
 # Where a story that answers a question shows it: near the top, like TikTok's reply card.
 ANSWER_CARD = {"id": None, "type": "answer", "x": 0.5, "y": 0.22, "scale": 1.0, "rotation": 0.0}
+
+# What a row of the tallies query is, named by its `kind` column. Every row is (key, option, n, kind):
+COUNT = "count"  # key = sticker, n votes or answers for `option` (None for a Q&A: its questions)
+CHAIN = "chain"  # key = Add Yours chain, n live contributions the viewer may see
+MINE = "mine"  # key = sticker, `option` is the viewer's own vote or answer
+MENTION = "mention"  # key = a mention sticker whose person the viewer may see
 
 
 @dataclass
 class _Tallies:
-    counts: dict[Any, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    counts: dict[Any, dict[int | None, int]] = field(default_factory=lambda: defaultdict(dict))
     mine: dict[Any, int] = field(default_factory=dict)
     visible_mentions: set = field(default_factory=set)
     chains: dict[Any, int] = field(default_factory=dict)  # live answers per Add Yours chain id
 
 
+def _rows(rows: QuerySet, kind: str, key: str, option: str | None = None, *, counted: bool) -> QuerySet:
+    """One part of the tallies query: (key, option, n, kind) with `kind` a literal, `n` a COUNT
+    grouped by (key, option) when `counted`, else NULL (the row itself is the fact)."""
+    nothing = Value(None, output_field=IntegerField())
+    rows = rows.values_list(key, option) if option else rows.values_list(key).annotate(option=nothing)
+    n = Count("pk") if counted else nothing
+    return rows.annotate(n=n, kind=Value(kind, output_field=CharField())).order_by()
+
+
 def _tallies(stickers: list[Sticker], viewer: Viewer) -> _Tallies:
-    """Everything about a page's stickers beyond their own rows, in one query: votes and answers
-    per option (GROUP BY sticker, option), questions per Q&A sticker of the viewer's, live
-    contributions per Add Yours chain (GROUP BY chain, option CHAIN; `_shape` maps them back to
-    the stickers), the viewer's vote or answer (rows counted MINE), and the mentions whose person
-    the viewer may see (rows counted SEEN_MENTION)."""
+    """Everything about a page's stickers beyond their own rows, in one query (a UNION ALL whose
+    `kind` column says what each row is): votes and answers per option, questions per Q&A
+    sticker of the viewer's, live contributions per Add Yours chain (`_shape` maps them back to
+    the stickers), the viewer's own vote or answer, and the mentions whose person the viewer may
+    see."""
     ids_of = defaultdict(list)
     for sticker in stickers:
         if sticker.type != StickerType.QUESTION or _is_author(sticker, viewer):
             ids_of[sticker.type].append(sticker.pk)
-    zero = Value(0, output_field=IntegerField())
-    parts = [
-        rows.values_list("sticker_id", "option").annotate(n=Count("pk")).order_by()
-        for kind, rows in (
-            (StickerType.POLL, PollVote.objects.filter(sticker_id__in=ids_of[StickerType.POLL])),
-            (StickerType.QUIZ, QuizAnswer.objects.filter(sticker_id__in=ids_of[StickerType.QUIZ])),
+    polls, quizzes = ids_of[StickerType.POLL], ids_of[StickerType.QUIZ]
+    parts = []
+    if polls:
+        parts.append(
+            _rows(PollVote.objects.filter(sticker_id__in=polls), COUNT, "sticker_id", "option", counted=True)
         )
-        if ids_of[kind]
-    ]
+    if quizzes:
+        answers = QuizAnswer.objects.filter(sticker_id__in=quizzes)
+        parts.append(_rows(answers, COUNT, "sticker_id", "option", counted=True))
     if ids_of[StickerType.QUESTION]:
         # The askers `questions_for_author` lists (the viewer is the author here), so the count
         # and the list agree after blocks and suspensions.
         questions = Question.objects.filter(
             sticker_id__in=ids_of[StickerType.QUESTION], author__in=people.visible_people(viewer)
         )
-        parts.append(questions.values_list("sticker_id").annotate(option=zero, n=Count("pk")).order_by())
+        parts.append(_rows(questions, COUNT, "sticker_id", counted=True))
     chains = {sticker.chain_id for sticker in stickers if sticker.type == StickerType.ADD_YOURS}
     if chains:
-        chain = Value(CHAIN, output_field=IntegerField())
         responses = AddYoursResponse.objects.filter(
             chain_id__in=chains, story__in=story_selectors.visible_stories(viewer).values("pk")
         )
-        parts.append(responses.values_list("chain_id").annotate(option=chain, n=Count("pk")).order_by())
+        parts.append(_rows(responses, CHAIN, "chain_id", counted=True))
     if people.is_authenticated(viewer):
-        own = Value(MINE, output_field=IntegerField())
-        if ids_of[StickerType.POLL]:
-            votes = PollVote.objects.filter(sticker_id__in=ids_of[StickerType.POLL], voter=viewer)
-            parts.append(votes.values_list("sticker_id", "option").annotate(n=own).order_by())
-        if ids_of[StickerType.QUIZ]:
-            answers = QuizAnswer.objects.filter(sticker_id__in=ids_of[StickerType.QUIZ], person=viewer)
-            parts.append(answers.values_list("sticker_id", "option").annotate(n=own).order_by())
+        if polls:
+            votes = PollVote.objects.filter(sticker_id__in=polls, voter=viewer)
+            parts.append(_rows(votes, MINE, "sticker_id", "option", counted=False))
+        if quizzes:
+            answers = QuizAnswer.objects.filter(sticker_id__in=quizzes, person=viewer)
+            parts.append(_rows(answers, MINE, "sticker_id", "option", counted=False))
     if ids_of[StickerType.MENTION]:
-        seen = Value(SEEN_MENTION, output_field=IntegerField())
         mentions = Sticker.objects.filter(
             pk__in=ids_of[StickerType.MENTION], mentioned__in=people.visible_people(viewer)
         )
-        parts.append(mentions.values_list("pk").annotate(option=zero, n=seen).order_by())
+        parts.append(_rows(mentions, MENTION, "pk", counted=False))
     tallies = _Tallies()
-    if parts:
-        for sticker_id, option, count in parts[0].union(*parts[1:], all=True):
-            if count == MINE:
-                tallies.mine[sticker_id] = option
-            elif count == SEEN_MENTION:
-                tallies.visible_mentions.add(sticker_id)
-            elif option == CHAIN:
-                tallies.chains[sticker_id] = count
-            else:
-                tallies.counts[sticker_id][option] = count
+    if not parts:
+        return tallies
+    for key, option, n, kind in parts[0].union(*parts[1:], all=True):
+        if kind == COUNT:
+            tallies.counts[key][option] = n
+        elif kind == CHAIN:
+            tallies.chains[key] = n
+        elif kind == MINE:
+            tallies.mine[key] = option
+        else:  # MENTION
+            tallies.visible_mentions.add(key)
     return tallies
 
 
