@@ -1,6 +1,7 @@
-"""One cursor codec for every list of the API: the feeds (feed/selectors.py) and the plain
-cursor-paginated lists (stories_site/api.py: comments, notifications, followers, questions,
-responses, your stories, sounds...).
+"""One cursor codec and one cursor type for every list of the API: the feeds (feed/selectors/)
+and the plain cursor-paginated lists (stories_site/api.py: comments, notifications, followers,
+questions, responses, your stories, sounds...). Each list declares its cursor once as a
+`CursorType` (its name and the typed values it carries) and pages with its encode and decode.
 
 A cursor is URL-safe base64 of a small JSON object whose "k" names the list it was made for.
 Clients may send anything back, so nothing in it is trusted: `decode` refuses what is not such
@@ -17,6 +18,8 @@ import binascii
 import json
 import math
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -136,3 +139,109 @@ def micros(moment: datetime) -> int:
 def moment(value: Any) -> datetime:
     """The datetime `micros()` made: an integer from 1970 to the year 9000."""
     return _EPOCH + timedelta(microseconds=integer(value, _MIN_MICROS, _MAX_MICROS))
+
+
+def boolean(value: Any) -> bool:
+    """A JSON true or false."""
+    if not isinstance(value, bool):
+        raise InvalidCursor()
+    return value
+
+
+def text(value: Any, max_length: int = 200) -> str:
+    """A short string without NUL (which no database column takes)."""
+    if not isinstance(value, str) or len(value) > max_length or "\x00" in value:
+        raise InvalidCursor()
+    return value
+
+
+# --- The one cursor type ---------------------------------------------------------------------------
+# Every list declares its cursor once, as a CursorType: the list's name and the named values its
+# cursor carries, each with the Field that writes it to JSON and reads it back checked. Pages are
+# cut by `CursorType.decode` and `CursorType.encode`, never by hand-written payloads.
+
+_REQUIRED = object()
+
+
+@dataclass(frozen=True)
+class Field:
+    """How one value travels in a cursor: `dump` writes it as JSON, `load` reads it back and
+    checks it (InvalidCursor otherwise). A field with a default may be left out: it is not
+    written when the value is the default, and reads as the default when absent."""
+
+    dump: Callable[[Any], Any]
+    load: Callable[[Any], Any]
+    default: Any = _REQUIRED
+
+    def optional(self, default: Any = None) -> Field:
+        return Field(self.dump, self.load, default)
+
+
+def whole(low: int = -INT64, high: int = INT64) -> Field:
+    """An integer from low to high."""
+    return Field(int, lambda value: integer(value, low, high))
+
+
+MOMENT = Field(micros, moment)  # a datetime, as whole microseconds since 1970
+UUID = Field(lambda value: value.hex, uuid_hex)  # a UUID, as 32 hex digits
+SCORE = Field(repr, number)  # a float, as its repr(): every digit survives any JSON library
+FLAG = Field(bool, boolean)
+
+
+def uuids(max_count: int) -> Field:
+    """Up to `max_count` UUIDs, packed (`pack_uuids`); leaving it out means none."""
+    return Field(pack_uuids, lambda value: tuple(uuid_list(value, max_count)), default=())
+
+
+def string(max_length: int) -> Field:
+    return Field(str, lambda value: text(value, max_length))
+
+
+def negated(field: Field) -> Field:
+    """A value written negated, so that a larger value sorts first in a key made of cursor values."""
+    return Field(lambda value: -field.dump(value), lambda value: field.load(-integer(value)), field.default)
+
+
+def row(*fields: Field) -> Field:
+    """A fixed list of values (a position in a list's order), read back as a tuple."""
+
+    def load(value: Any) -> tuple:
+        return tuple(field.load(item) for field, item in zip(fields, items(value, len(fields)), strict=True))
+
+    return Field(lambda values: [field.dump(v) for field, v in zip(fields, values, strict=True)], load)
+
+
+class CursorType:
+    """The cursor of one list: `kind` names the list (a cursor made for another list is
+    refused), `fields` the values it carries, in the order they are written."""
+
+    def __init__(self, kind: str, **fields: Field) -> None:
+        self.kind = kind
+        self.fields = fields
+
+    def encode(self, **values: Any) -> str:
+        unknown = set(values) - set(self.fields)
+        if unknown:
+            raise TypeError(f"{self.kind} cursors carry no {', '.join(sorted(unknown))}")
+        payload = {
+            name: field.dump(values[name])
+            for name, field in self.fields.items()
+            if name in values and not (field.default is not _REQUIRED and values[name] == field.default)
+        }
+        return encode(self.kind, payload)
+
+    def decode(self, cursor: str | None) -> dict[str, Any] | None:
+        """Every field's value (its default when left out), or None for no cursor: the first
+        page. Raises InvalidCursor for anything this type did not make."""
+        payload = decode(cursor, self.kind)
+        if payload is None:
+            return None
+        values = {}
+        for name, field in self.fields.items():
+            if name in payload:
+                values[name] = field.load(payload[name])
+            elif field.default is _REQUIRED:
+                raise InvalidCursor()
+            else:
+                values[name] = field.default
+        return values

@@ -52,6 +52,16 @@ def _following_after(position: tuple) -> Q:
     return Q(all_seen__gt=all_seen) | (Q(all_seen=all_seen) & (Q(latest__lt=latest) | same_latest))
 
 
+# (all seen, latest item, author, published, id) of the last row passed, in the Following order.
+FOLLOWING_CURSOR = cursors.CursorType(
+    "following",
+    t=cursors.MOMENT,  # the reference time: "seen" means seen before it, for the whole scroll
+    p=cursors.row(
+        cursors.whole(0, 1), cursors.MOMENT, cursors.whole(), cursors.MOMENT, cursors.UUID
+    ).optional(),
+)
+
+
 def following_page(viewer: Viewer, cursor: str | None = None, size: int | None = None) -> FeedPage:
     """Live stories of the accounts the viewer follows: authors with unseen items first, then
     by their latest item; each author's items together, oldest first (the player's order).
@@ -62,18 +72,8 @@ def following_page(viewer: Viewer, cursor: str | None = None, size: int | None =
     size = clamp_page_size(size)
     if not people.is_authenticated(viewer):
         return FeedPage([], None)
-    payload = cursors.decode(cursor, "following")
-    reference = cursors.moment(payload.get("t")) if payload else timezone.now()
-    after = None
-    if payload and "p" in payload:
-        all_seen, latest, author_id, published, pk = cursors.items(payload["p"], 5)
-        after = (
-            cursors.integer(all_seen, 0, 1),
-            cursors.moment(latest),
-            cursors.integer(author_id),
-            cursors.moment(published),
-            cursors.uuid_hex(pk),
-        )
+    state = FOLLOWING_CURSOR.decode(cursor) or {"t": timezone.now(), "p": None}
+    reference, after = state["t"], state["p"]
     by_author = [F("author_id")]
     seen = Case(When(seen_expression(viewer, reference), then=Value(1)), default=Value(0))
     rows = (
@@ -93,9 +93,8 @@ def following_page(viewer: Viewer, cursor: str | None = None, size: int | None =
     if len(page) > size:
         page = page[:size]
         last = page[-1]
-        latest, published = cursors.micros(last.latest), cursors.micros(last.published_at)
-        position = [last.all_seen, latest, last.author_id, published, last.pk.hex]
-        next_cursor = cursors.encode("following", {"t": cursors.micros(reference), "p": position})
+        position = (last.all_seen, last.latest, last.author_id, last.published_at, last.pk)
+        next_cursor = FOLLOWING_CURSOR.encode(t=reference, p=position)
     return FeedPage(page, next_cursor)
 
 
@@ -122,7 +121,23 @@ class TrayEntry:
 
     @property
     def key(self) -> tuple[int, int, int]:
-        return (self.segment, -cursors.micros(self.latest_published_at), -self.author.pk)
+        return _tray_key(self.segment, self.latest_published_at, self.author.pk)
+
+
+def _tray_key(segment: int, latest: datetime, author_id: int) -> tuple[int, int, int]:
+    """The tray's order: by segment, newest first, then the higher author id first."""
+    return (segment, -cursors.micros(latest), -author_id)
+
+
+# (segment, latest item, author) of the last ring passed; the time and the author are written
+# negated (as the tray's order compares them).
+TRAY_CURSOR = cursors.CursorType(
+    "tray",
+    t=cursors.MOMENT,  # the reference time: "seen" means seen before it, for the whole scroll
+    p=cursors.row(
+        cursors.whole(OWN, SEEN), cursors.negated(cursors.MOMENT), cursors.negated(cursors.whole())
+    ).optional(),
+)
 
 
 @dataclass
@@ -170,14 +185,8 @@ def tray_page(viewer: Viewer, cursor: str | None = None, size: int | None = None
     items (followed ones first), then authors seen in full (a dimmed ring); newest first within
     each group."""
     size = clamp_page_size(size)
-    payload = cursors.decode(cursor, "tray")
-    reference = cursors.moment(payload.get("t")) if payload else timezone.now()
-    after = None
-    if payload and "p" in payload:
-        segment, latest, author = cursors.items(payload["p"], 3)
-        latest = cursors.integer(latest)
-        cursors.moment(-latest)  # TrayEntry.key holds the time and the author negated
-        after = (cursors.integer(segment, OWN, SEEN), latest, cursors.integer(author))
+    state = TRAY_CURSOR.decode(cursor) or {"t": timezone.now(), "p": None}
+    reference, after = state["t"], state["p"]  # after: (segment, latest, author_id)
 
     visible = stories.visible_stories(viewer)
     entries: list[TrayEntry] = []
@@ -208,7 +217,7 @@ def tray_page(viewer: Viewer, cursor: str | None = None, size: int | None = None
         )
         walk = walk.filter(~Exists(newer))
         if after is not None and after[0] == OTHERS_UNSEEN:
-            latest, author_id = cursors.moment(-after[1]), -after[2]
+            _, latest, author_id = after
             walk = walk.filter(published_at__lte=latest).filter(
                 Q(published_at__lt=latest) | Q(author_id__lt=author_id)
             )
@@ -221,11 +230,14 @@ def tray_page(viewer: Viewer, cursor: str | None = None, size: int | None = None
 
     entries.sort(key=lambda e: e.key)
     if after is not None:
-        entries = [e for e in entries if e.key > after]
+        entries = [e for e in entries if e.key > _tray_key(*after)]
     page = entries[:size]
     next_cursor = None
     if len(entries) > size:
-        next_cursor = cursors.encode("tray", {"t": cursors.micros(reference), "p": list(page[-1].key)})
+        last = page[-1]
+        next_cursor = TRAY_CURSOR.encode(
+            t=reference, p=(last.segment, last.latest_published_at, last.author.pk)
+        )
     return TrayPage(page, next_cursor)
 
 

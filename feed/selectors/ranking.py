@@ -106,6 +106,16 @@ def _engaged_ids(viewer: User) -> QuerySet:
 # --- For You -------------------------------------------------------------------------------------
 
 
+FOR_YOU_CURSOR = cursors.CursorType(
+    "for-you",
+    t=cursors.MOMENT,  # the reference time: "seen" means seen before it, for the whole scroll
+    p=cursors.row(cursors.whole(0, 1), cursors.SCORE, cursors.UUID).optional(),  # the last item passed
+    x=cursors.uuids(MAX_EXCLUDED),  # items shown early, out of order (the author cap)
+    a=cursors.whole().optional(),  # the author of the run of items the page ended on
+    r=cursors.whole(0).optional(0),  # and its length
+)
+
+
 @dataclass(frozen=True)
 class _ForYouCursor:
     reference: datetime  # "seen" means seen before this, for the whole scroll
@@ -115,33 +125,16 @@ class _ForYouCursor:
     run_length: int = 0
 
     def encode(self) -> str:
-        payload: dict[str, Any] = {"t": cursors.micros(self.reference)}
-        if self.position:
-            segment, score, pk = self.position
-            payload["p"] = [segment, repr(score), pk.hex]
-        if self.excluded:
-            payload["x"] = cursors.pack_uuids(self.excluded)
-        if self.run_author is not None:
-            payload["a"], payload["r"] = self.run_author, self.run_length
-        return cursors.encode("for-you", payload)
+        return FOR_YOU_CURSOR.encode(
+            t=self.reference, p=self.position, x=self.excluded, a=self.run_author, r=self.run_length
+        )
 
     @classmethod
     def decode(cls, cursor: str | None) -> _ForYouCursor:
-        payload = cursors.decode(cursor, "for-you")
-        if payload is None:
+        values = FOR_YOU_CURSOR.decode(cursor)
+        if values is None:
             return cls(reference=timezone.now(), position=None)
-        position = None
-        if "p" in payload:
-            segment, score, pk = cursors.items(payload["p"], 3)
-            position = (cursors.integer(segment, 0, 1), cursors.number(score), cursors.uuid_hex(pk))
-        run_author = payload.get("a")
-        return cls(
-            reference=cursors.moment(payload.get("t")),
-            position=position,
-            excluded=tuple(cursors.uuid_list(payload.get("x"), MAX_EXCLUDED)),
-            run_author=cursors.integer(run_author) if run_author is not None else None,
-            run_length=cursors.integer(payload.get("r", 0), 0),
-        )
+        return cls(values["t"], values["p"], values["x"], values["a"], values["r"])
 
 
 def _after(position: tuple[int, float, uuid.UUID], segment: int | None) -> Q | None:

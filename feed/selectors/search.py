@@ -166,13 +166,23 @@ def visible_sound(viewer: Viewer, sound_id) -> Sound | None:
     return visible_sounds(viewer).select_related("owner").filter(pk=sound_id).first()
 
 
-def _newest_first(rows: QuerySet[Story], viewer: Viewer, kind: str, cursor: str | None, size: int | None):
-    """One page of `rows` (visible stories), newest first, cut by a cursor of `kind`."""
+# (published, id) of the last story passed, newest first.
+HASHTAG_CURSOR = cursors.CursorType("hashtag", p=cursors.row(cursors.MOMENT, cursors.UUID))
+SOUND_CURSOR = cursors.CursorType("sound", p=cursors.row(cursors.MOMENT, cursors.UUID))
+
+
+def _newest_first(
+    rows: QuerySet[Story],
+    viewer: Viewer,
+    cursor_type: cursors.CursorType,
+    cursor: str | None,
+    size: int | None,
+) -> FeedPage:
+    """One page of `rows` (visible stories), newest first, cut by a cursor of `cursor_type`."""
     size = clamp_page_size(size)
-    payload = cursors.decode(cursor, kind)
-    if payload is not None:
-        published, pk = cursors.items(payload.get("p"), 2)
-        published, pk = cursors.moment(published), cursors.uuid_hex(pk)
+    state = cursor_type.decode(cursor)
+    if state is not None:
+        published, pk = state["p"]
         rows = rows.filter(Q(published_at__lt=published) | Q(published_at=published, pk__lt=pk))
     rows = with_viewer_state(rows.select_related("author", "sound", "sound__owner"), viewer)
     page = list(rows.order_by("-published_at", "-pk")[: size + 1])
@@ -180,7 +190,7 @@ def _newest_first(rows: QuerySet[Story], viewer: Viewer, kind: str, cursor: str 
     if len(page) > size:
         page = page[:size]
         last = page[-1]
-        next_cursor = cursors.encode(kind, {"p": [cursors.micros(last.published_at), last.pk.hex]})
+        next_cursor = cursor_type.encode(p=(last.published_at, last.pk))
     return FeedPage(page, next_cursor)
 
 
@@ -191,7 +201,7 @@ def hashtag_stories_page(
     not one (captions.normalize_tag) has no stories."""
     tag = captions.normalize_tag(tag) or ""
     rows = stories.visible_stories(viewer).filter(story_hashtags__hashtag__name=tag)
-    return _newest_first(rows, viewer, "hashtag", cursor, size)
+    return _newest_first(rows, viewer, HASHTAG_CURSOR, cursor, size)
 
 
 def sound_stories_page(
@@ -199,4 +209,4 @@ def sound_stories_page(
 ) -> FeedPage:
     """Live stories that use the sound, that the viewer may see, newest first."""
     rows = stories.visible_stories(viewer).filter(sound=sound)
-    return _newest_first(rows, viewer, "sound", cursor, size)
+    return _newest_first(rows, viewer, SOUND_CURSOR, cursor, size)
