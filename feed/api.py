@@ -171,7 +171,7 @@ class CommentDetailView(EngagementView):
         comment = selectors.comment_on_visible_story(request.user, comment_id)
         if comment is None:
             raise NotFound("This comment does not exist or is no longer available.")
-        services.delete_comment(request.user, comment)
+        services.delete_comment(comment=comment, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -167,8 +167,10 @@ def can_delete_comment(user: User | None, comment: Comment) -> bool:
     return user.pk in (comment.author_id, comment.story.author_id)
 
 
-def delete_comment(user: User, comment: Comment) -> None:
-    if not can_delete_comment(user, comment):
+def delete_comment(*, comment: Comment, by: User) -> None:
+    """Delete a comment `by` its author or the story's author (PermissionDenied for anyone else),
+    keeping the story's comment count and the day's stats right."""
+    if not can_delete_comment(by, comment):
         raise PermissionDenied("Only its author or the story's author can delete this comment.")
     story = comment.story
     with transaction.atomic():

@@ -126,7 +126,8 @@ def _on_story(by, case: Case, data: dict) -> object:
 
 
 def _on_comment(by, case: Case, data: dict) -> object:
-    return services.delete_comment(services.target_of(case, TargetKind.COMMENT), by=by, reason=data["reason"])
+    comment = services.target_of(case, TargetKind.COMMENT)
+    return services.delete_comment(comment=comment, by=by, reason=data["reason"])
 
 
 def _warn(by, case: Case, data: dict) -> object:

@@ -133,5 +133,5 @@ delete_comments = reason_action(
     "delete_comments",
     "Delete comment",
     "delete_comment",
-    lambda by, comment, d: services.delete_comment(comment, by=by, reason=d["reason"]),
+    lambda by, comment, d: services.delete_comment(comment=comment, by=by, reason=d["reason"]),
 )

@@ -186,7 +186,7 @@ def remove_story(story: Story, *, by: User, reason: str) -> ModerationAction:
     return action
 
 
-def delete_comment(comment: Comment, *, by: User, reason: str) -> ModerationAction:
+def delete_comment(*, comment: Comment, by: User, reason: str) -> ModerationAction:
     """Delete a comment for good, with the same bookkeeping as its author deleting it."""
     _require(by, "delete_comment")
     reason = clean_reason(reason)
@@ -197,7 +197,7 @@ def delete_comment(comment: Comment, *, by: User, reason: str) -> ModerationActi
         )
         # The feed's own deletion keeps the story's comment count and daily stats right; the
         # comment's author is always allowed to delete it, so it runs on their behalf.
-        feed_services.delete_comment(comment.author, comment)
+        feed_services.delete_comment(comment=comment, by=comment.author)
         # Not quoted: the notice would keep the very text that was taken down.
         tell(comment.author, f"We deleted one of your comments. Why: {reason}", story=comment.story)
     return action

@@ -147,9 +147,9 @@ class TestComments:
         mine = services.add_comment(viewer, story, "mine")
         theirs = services.add_comment(UserFactory(), story, "theirs")
         with pytest.raises(PermissionDenied):
-            services.delete_comment(viewer, theirs)
-        services.delete_comment(viewer, mine)
-        services.delete_comment(story.author, theirs)  # the story's author may delete any
+            services.delete_comment(comment=theirs, by=viewer)
+        services.delete_comment(comment=mine, by=viewer)
+        services.delete_comment(comment=theirs, by=story.author)  # the story's author may delete any
         story.refresh_from_db()
         assert story.comment_count == 0
         assert not Comment.objects.exists()
@@ -158,7 +158,7 @@ class TestComments:
     def test_a_stranger_cannot_delete_on_someone_elses_story(self):
         comment = CommentFactory()
         with pytest.raises(PermissionDenied):
-            services.delete_comment(UserFactory(), comment)
+            services.delete_comment(comment=comment, by=UserFactory())
 
     @pytest.mark.parametrize(
         "text", ["\u202e\u200b", "\u200b", "\u200d\ufe0f", "\u200b\u2028\u200b", "\u0301\u0301"]
@@ -229,13 +229,13 @@ class TestTheAuthorsOwnActions:
         story.refresh_from_db()
         assert (story.like_count, story.comment_count, story.share_count) == (1, 1, 1)
         services.unlike(author, story)
-        services.delete_comment(author, comment)
+        services.delete_comment(comment=comment, by=author)
         assert not StoryDailyStats.objects.filter(story_id=story.pk).exists()
 
     def test_someone_elses_comment_deleted_by_the_author_is_taken_back(self, viewer):
         story = LiveStoryFactory()
         comment = services.add_comment(viewer, story, "hi")
-        services.delete_comment(story.author, comment)
+        services.delete_comment(comment=comment, by=story.author)
         assert stats(story)["comments"] == 0
 
 

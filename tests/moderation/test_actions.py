@@ -155,7 +155,7 @@ def test_delete_comment_removes_it_keeps_counts_right_and_tells_both_sides(moder
     comment = CommentFactory(story=story, text="you are awful")
     reporter = UserFactory()
     services.report(reporter, comment, "harassment")
-    services.delete_comment(comment, by=moderator, reason="Bullying")
+    services.delete_comment(comment=comment, by=moderator, reason="Bullying")
     assert not Comment.objects.filter(pk=comment.pk).exists()
     assert Story.objects.get(pk=story.pk).comment_count == 0
     case = Case.objects.get(kind="comment")
@@ -233,7 +233,7 @@ def test_every_action_writes_one_audit_row(moderator):
     person = UserFactory()
     services.report(UserFactory(), person, "spam")
     services.remove_story(story, by=moderator, reason="a")
-    services.delete_comment(comment, by=moderator, reason="b")
+    services.delete_comment(comment=comment, by=moderator, reason="b")
     services.dismiss(Case.objects.get(account=person), by=moderator, reason="c")
     services.warn(person, by=moderator, reason="d")
     services.suspend(person, by=moderator, days=1, reason="e")

@@ -332,7 +332,7 @@ class TestCountersCountPeople:
         author.force_authenticate(story.author)
         assert author.get("/api/v1/notifications/").json()["results"][0]["text"] == "a secret I regret"
         assert not Notification.objects.filter(text__contains="secret").exists()  # not copied
-        feed.delete_comment(commenter, comment)
+        feed.delete_comment(comment=comment, by=commenter)
         assert not Notification.objects.filter(kind="comment").exists()
         assert "a secret" not in str(author.get("/api/v1/notifications/").json())
         page = Client()
