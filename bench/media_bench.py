@@ -294,7 +294,7 @@ def run() -> Report:
     # cost about what a plain one does; vintage has every kind of step. CPU time is the steadier
     # measure on a shared machine; the wall clock is what the author waits.
     cpu = _ffmpeg_cpu_seconds()
-    filtered, _, _ = _upload_to_ready(author, hevc15, filter_name="vintage")
+    filtered, _, _ = _upload_to_ready(author, hevc15, filter="vintage")
     filtered_cpu = _ffmpeg_cpu_seconds() - cpu
     report.add(
         "ffmpeg CPU time for the clip with the vintage look vs without", filtered_cpu, plain_cpu, "s", 1.2

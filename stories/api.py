@@ -108,27 +108,10 @@ class StoryCreateView(UploadView):
     def post(self, request: Request) -> Response:
         serializer = StoryCreateSerializer(data=self.upload_data(request))
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        options = services.clean_options(
-            author=request.user,
-            caption=data["caption"],
-            alt_text=data["alt_text"],
-            audience=data["audience"],
-            filter_name=data["filter"],
-            sound_id=data["sound"],
-            sound_mode=data["sound_mode"],
-            trim_start=data["trim_start"],
-            overlays=data["overlays"],
-            allow_comments=data["allow_comments"],
-            allow_downloads=data["allow_downloads"],
-            allow_replies=data["allow_replies"],
-            lifetime_hours=data["lifetime_hours"],
-            publish_at=data["publish_at"],
-            stickers=data["stickers"],
-            reply_to_sticker=data["reply_to_sticker"],
-            answer=data["answer"],
-        )
-        story = services.create_story(author=request.user, upload=data["media"], options=options)
+        choices = dict(serializer.validated_data)
+        upload = choices.pop("media")
+        options = services.clean_options(author=request.user, **choices)
+        story = services.create_story(author=request.user, upload=upload, options=options)
         story.refresh_from_db()
         done = story.state in (State.READY, State.SCHEDULED)
         code = status.HTTP_201_CREATED if done else status.HTTP_202_ACCEPTED

@@ -157,8 +157,8 @@ def ensure_stories(people: dict[str, User], sounds: list[Sound], work: Path, log
         options = services.clean_options(
             author=author,
             caption=caption,
-            filter_name=filter_name,
-            sound_id=sounds[sound_index].pk if sound_index is not None else None,
+            filter=filter_name,
+            sound=sounds[sound_index].pk if sound_index is not None else None,
             overlays=[{"text": overlay, "x": 0.5, "y": 0.3, "size": 0.08, "background": "#fe2c55"}]
             if overlay
             else [],

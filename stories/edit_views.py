@@ -15,7 +15,9 @@ from django.views.decorators.http import require_http_methods
 from . import selectors
 from .forms import StoryEditForm
 from .models import Story
+from .options import editor_limits
 from .services.editing import EDITABLE_FIELDS, PUBLISH_AT, is_editable, story_update
+from .services.scheduling import picker_limits
 
 
 def _next(request: HttpRequest, story: Story) -> str:
@@ -53,5 +55,13 @@ def edit(request: HttpRequest, story_id) -> HttpResponse:
         status = 400
     else:
         form = StoryEditForm(initial={name: getattr(story, name) for name in EDITABLE_FIELDS})
-    context = {"story": story, "form": form, "waiting": waiting, "next": _next(request, story)}
+    # The limits the page's script puts on the fields and the time picker (json_script "edit-context").
+    limits = {"option_limits": editor_limits(EDITABLE_FIELDS), "schedule": picker_limits()}
+    context = {
+        "story": story,
+        "form": form,
+        "waiting": waiting,
+        "next": _next(request, story),
+        "limits": limits,
+    }
     return render(request, "stories/edit.html", context, status=status)

@@ -1,28 +1,29 @@
 """Page forms for stories: they collect input and name it; the rules they serve live in services
-(an edit is checked by services.upload.clean_options, through services.editing.story_update)."""
+(an edit is checked by the options' own rule, stories/options.py, through
+services.editing.story_update)."""
 
 from __future__ import annotations
 
 from django import forms
 
 from .models import Audience
-from .services.upload import MAX_CAPTION_LENGTH
 
 
 class StoryEditForm(forms.Form):
-    """The edit page. No limits here but the browser's hints: the upload's rule checks the values."""
+    """The edit page. No limits here: the options' own rule checks the values, and the page's
+    script puts their limits on the fields (json_script "edit-context")."""
 
     caption = forms.CharField(
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_CAPTION_LENGTH}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="#hashtags and @mentions become links; people newly mentioned are told once.",
     )
     alt_text = forms.CharField(
         required=False,
         strip=False,
         label="Description for screen readers",
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     audience = forms.CharField(
         label="Who can see it", widget=forms.RadioSelect(choices=Audience.choices), required=False

@@ -92,7 +92,7 @@ class Story(models.Model):
     allow_comments = models.BooleanField(default=True)
     allow_downloads = models.BooleanField(default=False)
     allow_replies = models.BooleanField(default=True)  # private replies and reactions (feed.messaging)
-    # How long the item stays up once live: 1 hour to 7 days (stories.services.upload.LIFETIMES).
+    # How long the item stays up once live: 1 hour to 7 days (stories.options.LIFETIMES).
     lifetime_hours = models.PositiveSmallIntegerField(default=24)
 
     original = models.FileField(max_length=255, blank=True)

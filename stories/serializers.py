@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -10,10 +14,13 @@ from accounts.models import User
 from stickers.selectors import with_stickers
 from stories_site.parsers import JSONTextField
 
-from . import captions, media
-from .models import Audience, Sound, SoundMode, Story
+from . import captions
+from .models import Sound, Story
+from .options import WHILE_WAITING, Option, editable_names, json_options, options_named, story_options
 
-STORY_FIELDS = [
+# The story JSON's fields in their published order; an option declared later with `in_json`
+# (stories/options.py) follows them without an edit here.
+_PUBLISHED_FIELDS = [
     "id",
     "author",
     "kind",
@@ -48,6 +55,11 @@ STORY_FIELDS = [
     "lifetime_hours",
     "overlays",
     "stickers",
+]
+_JSON_OPTIONS = json_options()
+STORY_FIELDS = [
+    *_PUBLISHED_FIELDS,
+    *(option.name for option in _JSON_OPTIONS if option.name not in _PUBLISHED_FIELDS),
 ]
 
 
@@ -192,7 +204,7 @@ def story_json(story: Story, context: dict) -> dict:
     is_author = viewer is not None and viewer.pk == story.author_id
     downloadable = has_media and (story.allow_downloads or is_author)
     attach_stickers([story], context)
-    return {
+    shown = {
         "id": str(story.pk),
         "author": author_json(story.author, links),
         "kind": story.kind,
@@ -204,16 +216,10 @@ def story_json(story: Story, context: dict) -> dict:
         "duration": story.duration,
         "width": story.width,
         "height": story.height,
-        "caption": story.caption,
         "caption_entities": story.caption_entities or [],
         "hashtags": captions.hashtags(story.caption_entities),
-        "alt_text": story.alt_text,
-        "audience": story.audience,
-        "filter": story.filter_name,
         "sound": SoundSerializer(story.sound, context=context).data if story.sound_id else None,
-        "sound_mode": story.sound_mode,
         "created_at": _datetime(story.created_at),
-        "publish_at": _datetime(story.publish_at),
         "published_at": _datetime(story.published_at),
         "expires_at": _datetime(story.expires_at),
         "like_count": story.like_count,
@@ -223,13 +229,15 @@ def story_json(story: Story, context: dict) -> dict:
         # Annotated by feed.selectors.with_viewer_state (no query per story); False without it.
         "liked_by_me": bool(getattr(story, "liked_by_me", False)),
         "seen_by_me": bool(getattr(story, "seen_by_me", False)),
-        "allow_comments": story.allow_comments,
-        "allow_downloads": story.allow_downloads,
-        "allow_replies": story.allow_replies,
-        "lifetime_hours": story.lifetime_hours,
-        "overlays": story.overlays,
         "stickers": story.sticker_data,
     }
+    for option in _JSON_OPTIONS:  # the declared options, as stored (stories/options.py)
+        shown[option.name] = _json_value(getattr(story, option.story_field))
+    return {name: shown[name] for name in STORY_FIELDS}
+
+
+def _json_value(value: Any) -> Any:
+    return _datetime(value) if isinstance(value, datetime) else value
 
 
 class CaptionEntitySerializer(serializers.Serializer):
@@ -294,6 +302,20 @@ class StoryUpdateSerializer(serializers.Serializer):
         "now to 7 days ahead (checked by the scheduling rule, as at upload).",
     )
 
+    def get_fields(self) -> dict[str, serializers.Field]:
+        """The fields above document the options editable today; one declared editable later
+        (stories/options.py) gets its upload field here."""
+        fields = super().get_fields()
+        editable = options_named([*editable_names(), *editable_names(when=WHILE_WAITING)])
+        fields.update(
+            {
+                option.name: option_field(option, partial=True)
+                for option in editable
+                if option.name not in fields
+            }
+        )
+        return fields
+
     def to_internal_value(self, data):
         """Fields that cannot change are refused with the service's words, not silently dropped."""
         from .services.editing import refuse_fixed
@@ -309,50 +331,57 @@ class OptionalBooleanField(serializers.BooleanField):
     default_empty_html = serializers.empty
 
 
+class DocumentedMaxLength(MaxLengthValidator):
+    """A limit the schema shows (drf-spectacular reads it off the validators) and the upload
+    does not check here: the option's own check (stories/options.py) does, once, in its words."""
+
+    def __call__(self, value: Any) -> None:
+        return None
+
+
+class OptionChoiceField(serializers.ChoiceField):
+    """The choices, for the schema; whether a value is one of them is the option's own check."""
+
+    def to_internal_value(self, data: Any) -> str:
+        return str(data)
+
+
+def option_field(option: Option, *, partial: bool = False) -> serializers.Field:
+    """The upload's field for a declared option: its type is read here, its value checked there.
+    `partial`: for an edit, where an absent field means "unchanged", not the default."""
+    common: dict[str, Any] = {"required": False, "help_text": option.help_text}
+    if not partial:
+        common["default"] = option.default
+    if option.kind == "text":
+        limits = [DocumentedMaxLength(option.max_length)] if option.max_length is not None else []
+        return serializers.CharField(allow_blank=True, validators=limits, **common)
+    if option.kind == "choice":
+        return OptionChoiceField(choices=list(option.choices()), **common)
+    if option.kind == "boolean":
+        return OptionalBooleanField(**common)
+    if option.kind in ("number", "integer"):
+        if option.kind == "number":
+            number = serializers.FloatField(**common)
+        else:
+            number = serializers.IntegerField(allow_null=option.default is None, **common)
+        number.min_value = option.min_value  # for the schema only, as DocumentedMaxLength
+        return number
+    if option.kind == "uuid":
+        return serializers.UUIDField(allow_null=option.default is None, **common)
+    if option.kind == "json":
+        return JSONTextField(**common)
+    raise ValueError(f"Option {option.name}: no upload field for kind {option.kind!r}")
+
+
 class StoryCreateSerializer(serializers.Serializer):
     """The multipart upload (docs/api.md, "Stories"). `overlays` and `stickers` are JSON text, read
     with the limits of a JSON body (stories_site/parsers.py)."""
 
     media = serializers.FileField(help_text="A clip (MP4, MOV, WebM, MKV) or photo (JPEG, PNG, WebP, HEIC).")
-    caption = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
-    alt_text = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
-    audience = serializers.ChoiceField(choices=Audience.choices, required=False, default=Audience.EVERYONE)
-    filter = serializers.ChoiceField(choices=[], required=False, default="none")
-    sound = serializers.UUIDField(required=False, allow_null=True, default=None)
-    sound_mode = serializers.ChoiceField(choices=SoundMode.choices, required=False, default=SoundMode.MIX)
-    trim_start = serializers.FloatField(required=False, default=0.0, min_value=0)
-    overlays = JSONTextField(required=False, default=list, help_text="A JSON list of text overlays.")
-    stickers = JSONTextField(required=False, default=list, help_text="A JSON list of stickers.")
-    reply_to_sticker = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="The id of an Add Yours sticker this story answers.",
-    )
-    answer = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="The id of a Q&A question this story answers."
-    )
-    allow_comments = OptionalBooleanField(required=False, default=True)
-    allow_downloads = OptionalBooleanField(required=False, default=False)
-    lifetime_hours = serializers.IntegerField(
-        required=False,
-        default=None,
-        allow_null=True,
-        help_text="How long the item stays up once live: 1 to 168 hours (the editor offers 1, 6, 12, 24, "
-        "48 and 168). Default: the site's STORIES_LIFETIME_HOURS (24).",
-    )
-    allow_replies = OptionalBooleanField(
-        required=False, default=True, help_text="false: nobody can reply privately or react to this story."
-    )
-    publish_at = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Schedule it: when it goes live, an ISO 8601 time with its offset (like "
-        "2026-12-24T18:30:00+01:00), from now to 7 days ahead. Processed at once, it waits in state "
-        "`scheduled`, seen by its author only. Empty: live as soon as it is processed.",
-    )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["filter"].choices = media.filter_choices()
+    def get_fields(self) -> dict[str, serializers.Field]:
+        """`media`, then one field per declared option (stories/options.py), the attachments'
+        included: built here, not at import, since those are registered by AppConfig.ready()."""
+        fields = super().get_fields()
+        fields.update({option.name: option_field(option) for option in story_options()})
+        return fields

@@ -209,6 +209,7 @@ def create(request: HttpRequest) -> HttpResponse:
     from stickers import services as sticker_services
     from stickers.models import StickerType
 
+    from .options import editor_limits
     from .overlays import FONTS, MAX_OVERLAYS
 
     def _uuid_or_none(value: str) -> uuid.UUID | None:
@@ -253,6 +254,7 @@ def create(request: HttpRequest) -> HttpResponse:
         "max_clip_seconds": settings.STORIES_MAX_CLIP_SECONDS,
         "max_upload_bytes": settings.STORIES_MAX_UPLOAD_BYTES,
         "max_overlays": MAX_OVERLAYS,
+        "option_limits": editor_limits(),  # the story options' (stories/options.py), by field name
         "max_stickers": sticker_services.MAX_STICKERS,
         "min_options": sticker_services.MIN_OPTIONS,
         "max_options": sticker_services.MAX_OPTIONS,

@@ -7,6 +7,7 @@ import { api, csrfToken } from "./lib/http.js";
 import { createCamera } from "./camera.js";
 import { createEditor } from "./editor.js";
 import { createSchedulePicker } from "./editor-schedule.js";
+import { applyOptionLimits } from "./lib/limits.js";
 
 const storyForm = document.getElementById("story-form");
 if (storyForm) startCreatePage(storyForm, readJSON("editor-context"));
@@ -33,6 +34,7 @@ function startCreatePage(form, context) {
   const maxBytes = context.max_upload_bytes;
   const maxSeconds = context.max_clip_seconds;
   const editor = createEditor(context);
+  applyOptionLimits(form, context.option_limits);
   const schedule = createSchedulePicker(form, context.schedule || {});
   const cameraSection = document.getElementById("camera");
   const camera = cameraSection ? createCamera(cameraSection, maxSeconds) : null;

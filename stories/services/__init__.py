@@ -2,7 +2,8 @@
 purge, storage reconciliation and sounds. Views, serializers and Celery tasks call these; the
 rules live nowhere else. `from stories import services` gives every public name:
 
-- upload.py: the options a person chooses, and keeping the upload (the durable record);
+- upload.py: checking the options a person chose (declared in stories/options.py), and keeping
+  the upload (the durable record);
 - processing.py: dispatching, the leased attempt that transcodes, the stuck-story sweeper;
 - retention.py: deletion, expiry and the batched purge;
 - scheduling.py: scheduled stories (publish_at, the publish sweep, reschedule, publish now);
@@ -12,6 +13,7 @@ rules live nowhere else. `from stories import services` gives every public name:
 - common.py: who may post, storage helpers, scratch directories.
 """
 
+from ..options import LIFETIMES, MAX_CAPTION_LENGTH, clean_lifetime
 from .common import (
     clear_abandoned_work_dirs,
     delete_stored,
@@ -53,11 +55,8 @@ from .sounds import (
     withdraw_lifted_sounds,
 )
 from .upload import (
-    LIFETIMES,
-    MAX_CAPTION_LENGTH,
     UNREADABLE_UPLOAD,
     StoryOptions,
-    clean_lifetime,
     clean_options,
     create_story,
 )

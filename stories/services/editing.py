@@ -1,7 +1,8 @@
 """Editing a story after posting (issue 17): its caption, alt text, audience, and whether it takes
 comments, downloads and replies; and, while it is scheduled, when it goes live.
 
-Each field is checked by the very rule that checked it at upload (upload.clean_options), so an
+Which options may change is declared with the options themselves (stories/options.py, `edit`),
+and each is checked by the very rule that checked it at upload (options.options_clean), so an
 edit can never make a story an upload would have refused. Nothing about a story is cached: every
 feed, page, API answer and media request reads the row through the one visibility rule
 (stories/selectors.py), so a saved change shows everywhere at the next request. A narrowed
@@ -27,12 +28,13 @@ from accounts.models import Notification, User
 from .. import captions
 from ..lifecycle import State
 from ..models import Story, StoryHashtag
+from ..options import WHILE_WAITING, editable_names, options_clean
 from .hashtags import caption_entities, tag_story
-from .upload import clean_options
 
-# What an author may change after posting, besides `publish_at` (scheduled stories only).
-EDITABLE_FIELDS = ("caption", "alt_text", "audience", "allow_comments", "allow_downloads", "allow_replies")
-PUBLISH_AT = "publish_at"
+# What an author may change after posting, besides `publish_at` (scheduled stories only): the
+# options declared editable (stories/options.py). Their names are their Story fields.
+EDITABLE_FIELDS = editable_names()
+(PUBLISH_AT,) = editable_names(when=WHILE_WAITING)
 NOT_EDITABLE = "This story can no longer be edited: it expired or was deleted."
 
 
@@ -73,8 +75,7 @@ def story_update(*, story: Story, by: User, **changes: Any) -> Story:
             raise ValidationError({"detail": NOT_EDITABLE})
         before = {name: getattr(locked, name) for name in EDITABLE_FIELDS}
         # The upload's own rule, on the story's values with the changes laid over them.
-        options = clean_options(author=by, **{**before, **changes})
-        after = {name: getattr(options, name) for name in EDITABLE_FIELDS}
+        after = options_clean(author=by, values={**before, **changes}, names=EDITABLE_FIELDS)
         changed = [name for name in EDITABLE_FIELDS if after[name] != before[name]]
         if publish_at is not None:
             _reschedule(locked, publish_at, by)

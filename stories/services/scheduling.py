@@ -36,9 +36,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
-from stickers import services as sticker_services
 
-from .. import lifecycle
+from .. import attachments, lifecycle
 from ..lifecycle import State
 from ..models import Story
 from ..selectors import waiting_to_go_live
@@ -131,9 +130,10 @@ def after_processing(story: Story) -> None:
 
 
 def announce(story: Story) -> int:
-    """Tell the people a story names, now that it is live: the one place this happens (mention
-    stickers, the Add Yours prompt's author; stickers.services.notify_mentions, safe twice)."""
-    return sticker_services.notify_mentions(story)
+    """Tell the people a story names, now that it is live: the one place this happens. Each
+    registered attachment (stories/attachments.py; stickers: its mentions, the Add Yours
+    prompt's author) tells its own people. Returns how many were told."""
+    return sum(attachment.announce(story) for attachment in attachments.registered())
 
 
 # --- publishing --------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ def cast(story_clip, tall_photo, warm_photo, tone_mp3):
         warm_photo,
         caption="Sunset",
         alt_text="An orange sunset",
-        sound_id=tone.pk,
+        sound=tone.pk,
         allow_comments=False,
     )
     return {"ada": ada, "bob": bob, "carol": carol, "clip": clip, "photo": photo, "carols": carols}

@@ -41,7 +41,7 @@ def test_caption_links_sound_reply_reaction_and_report(phone_page, live_server, 
     bob = UserFactory(username="bob")
     sound = library_sound("Original sound - @carol", owner=carol)
     caption = "#Sunset with @carol, more at https://example.com/x"
-    story = post_story(bob, photo, caption=caption, sound_id=sound.pk)
+    story = post_story(bob, photo, caption=caption, sound=sound.pk)
     page = phone_page
     login(page, live_server.url, "ada", DEFAULT_PASSWORD)
     open_player(page, live_server, story)

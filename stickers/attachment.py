@@ -1,0 +1,80 @@
+"""What stickers add to posting a story, plugged into stories' one extension point of posting
+(stories/attachments.py) by StickersConfig.ready(): stickers sits above stories in the layer
+order, so stories never imports it.
+
+- options `stickers`, `reply_to_sticker` (the Add Yours prompt the story answers) and `answer`
+  (the question it answers), checked with the story's own options, each in its own words;
+- create: the stickers, the place in the Add Yours chain and the answered question, in the
+  upload's transaction;
+- announce: the people the stickers mention and the prompt's author, once the story is live
+  (services.notify_mentions, safe twice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from accounts.models import User
+from stories.attachments import Attachment
+from stories.models import Story
+from stories.options import Option
+
+from . import services
+
+
+def _stickers(value: Any, author: User) -> list[dict[str, Any]]:
+    return services.clean_stickers(value, author=author)
+
+
+def _reply_to_sticker(value: Any, author: User) -> Any:
+    return None if value in (None, "") else services.clean_add_yours_reply(value, author=author)
+
+
+def _answer(value: Any, author: User) -> Any:
+    return None if value in (None, "") else services.clean_question_answer(value, author=author)
+
+
+def story_stickers_create(story: Story, cleaned: Mapping[str, Any]) -> None:
+    """Inside the upload's transaction: a failure here undoes the story too."""
+    prompt = cleaned.get("reply_to_sticker")
+    services.create_stickers(story, cleaned.get("stickers") or [], answering=prompt)
+    if prompt is not None:
+        services.link_add_yours_response(prompt, story)
+    if cleaned.get("answer") is not None:
+        services.answer_question(cleaned["answer"], story)
+
+
+STICKERS_HELP = "A JSON list of stickers."
+
+
+def story_stickers_announce(story: Story) -> int:
+    return services.notify_mentions(story)
+
+
+STICKERS = Attachment(
+    name="stickers",
+    options=(
+        Option("stickers", "json", list, _stickers, field=None, in_json=False, help_text=STICKERS_HELP),
+        Option(
+            "reply_to_sticker",
+            "text",
+            "",
+            _reply_to_sticker,
+            field=None,
+            in_json=False,
+            help_text="The id of an Add Yours sticker this story answers.",
+        ),
+        Option(
+            "answer",
+            "text",
+            "",
+            _answer,
+            field=None,
+            in_json=False,
+            help_text="The id of a Q&A question this story answers.",
+        ),
+    ),
+    create=story_stickers_create,
+    announce=story_stickers_announce,
+)
