@@ -7,7 +7,8 @@ order, so stories never imports it.
 - create: the stickers, the place in the Add Yours chain and the answered question, in the
   upload's transaction;
 - announce: the people the stickers mention and the prompt's author, once the story is live
-  (services.notify_mentions, safe twice).
+  (services.notify_mentions, safe twice);
+- show: the stickers as the viewer sees them in the story JSON (selectors.with_stickers).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from stories.attachments import Attachment
 from stories.models import Story
 from stories.options import Option
 
-from . import services
+from . import selectors, services
 
 
 def _stickers(value: Any, author: User) -> list[dict[str, Any]]:
@@ -77,4 +78,6 @@ STICKERS = Attachment(
     ),
     create=story_stickers_create,
     announce=story_stickers_announce,
+    show=selectors.with_stickers,  # the viewer's sticker JSON, a page at a time
+    shown_as="sticker_data",
 )

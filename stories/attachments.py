@@ -11,7 +11,10 @@ explicitly from its AppConfig.ready():
   a story is never committed without them, nor they without it;
 - `announce(story)`: tells the people they name, once the story is live. It is called exactly
   once per story going live (services/scheduling.py: only the call whose conditional UPDATE
-  moved the story), and must be safe to call twice all the same.
+  moved the story), and must be safe to call twice all the same;
+- `show(stories, viewer, request=...)`, optional: what the story JSON shows of them under the
+  attachment's name, set as the attribute `shown_as` on each story of a page at once
+  (serializers.story_json); a story that already carries it (its page attached it) is left alone.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ class Attachment:
     options: tuple[Option, ...]
     create: Callable[[Story, Mapping[str, Any]], None]  # the cleaned options, by name
     announce: Callable[[Story], int]  # how many people were told
+    show: Callable[..., Any] | None = None
+    shown_as: str = ""
 
 
 _registered: dict[str, Attachment] = {}

@@ -11,10 +11,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from stickers.selectors import with_stickers
 from stories_site.parsers import JSONTextField
 
-from . import captions
+from . import attachments, captions
 from .models import Sound, Story
 from .options import WHILE_WAITING, Option, editable_names, json_options, options_named, story_options
 
@@ -67,13 +66,17 @@ def absolute(request, url: str) -> str:
     return request.build_absolute_uri(url) if request is not None else url
 
 
-def attach_stickers(stories: list[Story], context: dict) -> None:
-    """Give every story its viewer-specific sticker JSON, a whole page in a constant number of
-    queries; stories that already carry it are left alone."""
-    pending = [story for story in stories if not hasattr(story, "sticker_data")]
-    if pending:
-        request = context.get("request")
-        with_stickers(pending, getattr(request, "user", None), request=request)
+def attach_shown(stories: list[Story], context: dict) -> None:
+    """Give every story what its attachments show (stories/attachments.py; the stickers'
+    viewer-specific JSON), a whole page in a constant number of queries; stories that already
+    carry it are left alone."""
+    request = context.get("request")
+    for attachment in attachments.registered():
+        if attachment.show is None:
+            continue
+        pending = [story for story in stories if not hasattr(story, attachment.shown_as)]
+        if pending:
+            attachment.show(pending, getattr(request, "user", None), request=request)
 
 
 _ANY_ID = "00000000-0000-4000-8000-000000000000"  # fills a <uuid:...> route to learn its shape
@@ -189,7 +192,7 @@ class SoundUploadSerializer(serializers.Serializer):
 class StoryListSerializer(serializers.ListSerializer):
     def to_representation(self, data):
         stories = list(data.all() if hasattr(data, "all") else data)
-        attach_stickers(stories, self.context)
+        attach_shown(stories, self.context)
         return super().to_representation(stories)
 
 
@@ -203,7 +206,7 @@ def story_json(story: Story, context: dict) -> dict:
     has_media = bool(story.media)
     is_author = viewer is not None and viewer.pk == story.author_id
     downloadable = has_media and (story.allow_downloads or is_author)
-    attach_stickers([story], context)
+    attach_shown([story], context)
     shown = {
         "id": str(story.pk),
         "author": author_json(story.author, links),
@@ -229,8 +232,10 @@ def story_json(story: Story, context: dict) -> dict:
         # Annotated by feed.selectors.with_viewer_state (no query per story); False without it.
         "liked_by_me": bool(getattr(story, "liked_by_me", False)),
         "seen_by_me": bool(getattr(story, "seen_by_me", False)),
-        "stickers": story.sticker_data,
     }
+    for attachment in attachments.registered():  # the stickers
+        if attachment.show is not None:
+            shown[attachment.name] = getattr(story, attachment.shown_as)
     for option in _JSON_OPTIONS:  # the declared options, as stored (stories/options.py)
         shown[option.name] = _json_value(getattr(story, option.story_field))
     return {name: shown[name] for name in STORY_FIELDS}
