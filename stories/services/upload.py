@@ -1,10 +1,11 @@
 """Posting a story: checking what a person chose and keeping their upload.
 
 The story row is the durable record of an upload. It is committed (state `processing`, not yet
-claimed by any attempt) together with its stickers before anything is sent to the broker; the
-message is sent after the commit, and when the broker is down the upload is still accepted: the
-sweeper (processing.requeue_stuck_stories, every STORIES_SWEEP_SECONDS) sends it once the broker
-is back. So an upload never depends on the broker being up."""
+claimed by any attempt) together with what other apps attach to it (its stickers:
+stories/attachments.py) before anything is sent to the broker; the message is sent after the
+commit, and when the broker is down the upload is still accepted: the sweeper
+(processing.requeue_stuck_stories, every STORIES_SWEEP_SECONDS) sends it once the broker is back.
+So an upload never depends on the broker being up."""
 
 from __future__ import annotations
 
