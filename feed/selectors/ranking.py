@@ -149,54 +149,71 @@ def _after(position: tuple[int, float, uuid.UUID], segment: int | None) -> Q | N
     return Q() if segment > cursor_segment else same
 
 
-def _for_you_sql(viewer: Viewer, cursor: _ForYouCursor, limit: int) -> tuple[str, list]:
-    """One statement: the next `limit` candidates (id, author_id, segment, score), in order."""
+def _branches(viewer: Viewer, cursor: _ForYouCursor) -> list[tuple[QuerySet[Story], Any, Any, int | None]]:
+    """The For You candidates as disjoint branches, each walked on its own index in (score
+    desc, id desc) order: (rows, segment, score, the branch's segment where it is constant).
+    The segment is 0 for unseen, 1 for seen; the score is the hot score, plus the viewer's
+    affinity to the author for the people they relate to (docs/ranking.md)."""
     visible = stories.visible_stories(viewer)
     if cursor.excluded:
         visible = visible.exclude(pk__in=cursor.excluded)
-    branches: list[tuple[QuerySet, int | None]] = []
-    if people.is_authenticated(viewer):
-        visible = visible.exclude(author=viewer)
-        seen = seen_expression(viewer, cursor.reference)
-        # The people the viewer relates to are few, so every one of their items is scored in
-        # full. One IN over a UNION (not OR-ed INs) lets the database start from those people
-        # and the (author, state, published_at) index, never from every live story.
-        related = followed_ids(viewer).union(_engaged_ids(viewer))
-        personal = visible.filter(author_id__in=related).annotate(
-            segment=Case(When(seen, then=Value(1)), default=Value(0), output_field=IntegerField()),
-            score=Hot() + _affinity_boost(viewer),
-        )
-        # Everyone else: the unseen ones walked from the hot index, the seen ones found from
-        # the viewer's own views (few).
-        others = visible.exclude(author_id__in=related).annotate(score=Hot())
-        unseen = others.filter(~seen).annotate(segment=Value(0, output_field=IntegerField()))
-        seen_others = others.filter(seen).annotate(segment=Value(1, output_field=IntegerField()))
-        branches = [(personal, None), (unseen, 0), (seen_others, 1)]
-    else:
-        everyone = visible.annotate(score=Hot(), segment=Value(0, output_field=IntegerField()))
-        branches = [(everyone, 0)]
-    parts, params = [], []
-    for number, (queryset, segment) in enumerate(branches):
-        if cursor.position is not None:
-            condition = _after(cursor.position, segment)
-            if condition is None:
-                continue
-            queryset = queryset.filter(condition)
-        queryset = queryset.order_by(F("score").desc(), F("pk").desc()).values_list(
-            "pk", "author_id", "segment", "score"
-        )[:limit]
-        sql, branch_params = queryset.query.sql_with_params()
-        # ORM-compiled SQL with its values as parameters; nothing from the request is inlined.
-        parts.append(f"SELECT * FROM ({sql}) AS b{number}")  # noqa: S608
-        params.extend(branch_params)
-    if not parts:
-        return "", []
-    union = " UNION ALL ".join(parts)
-    sql = (
-        f"SELECT u.pk, u.author_id, u.segment, u.score FROM ({union}) AS u "  # noqa: S608
-        "ORDER BY u.segment ASC, u.score DESC, u.pk DESC LIMIT %s"
+    unseen_segment, seen_segment = (
+        Value(0, output_field=IntegerField()),
+        Value(1, output_field=IntegerField()),
     )
-    return sql, [*params, limit]
+    if not people.is_authenticated(viewer):
+        return [(visible, unseen_segment, Hot(), 0)]
+    visible = visible.exclude(author=viewer)
+    seen = seen_expression(viewer, cursor.reference)
+    # The people the viewer relates to are few, so every one of their items is scored in full.
+    # One IN over a UNION (not OR-ed INs) lets the database start from those people and the
+    # (author, state, published_at) index, never from every live story.
+    related = followed_ids(viewer).union(_engaged_ids(viewer))
+    segment = Case(When(seen, then=Value(1)), default=Value(0), output_field=IntegerField())
+    personal = (visible.filter(author_id__in=related), segment, Hot() + _affinity_boost(viewer), None)
+    # Everyone else: the unseen ones walked from the hot index, the seen ones found from the
+    # viewer's own views (few).
+    others = visible.exclude(author_id__in=related)
+    unseen = (others.filter(~seen), unseen_segment, Hot(), 0)
+    seen_others = (others.filter(seen), seen_segment, Hot(), 1)
+    return [personal, unseen, seen_others]
+
+
+_COLUMNS = ("pk", "author_id", "segment", "score")
+_ORDER = ("segment", "-score", "-pk")
+
+
+def _for_you_query(viewer: Viewer, cursor: _ForYouCursor, limit: int) -> QuerySet | None:
+    """One statement: the next `limit` candidates (pk, author_id, segment, score), in order.
+
+    Each branch takes its best `limit` rows past the cursor (ORDER BY score LIMIT: an index
+    walk), and the branches meet in one UNION ALL ordered by (segment, score desc, id desc).
+    SQLite allows no ORDER BY or LIMIT on a part of a UNION, so there each part is the stories
+    whose id is among the branch's best, scored again: the same rows, by primary key."""
+    own_order_and_limit = connection.features.supports_slicing_ordering_in_compound
+    parts = []
+    for rows, segment, score, constant_segment in _branches(viewer, cursor):
+        rows = rows.annotate(segment=segment, score=score)
+        if cursor.position is not None:
+            condition = _after(cursor.position, constant_segment)
+            if condition is None:
+                continue  # the whole branch is before the cursor
+            rows = rows.filter(condition)
+        best = rows.order_by(F("score").desc(), F("pk").desc())
+        if own_order_and_limit:
+            part = best.values_list(*_COLUMNS)[:limit]
+        else:
+            best_ids = best.values("pk")[:limit]
+            part = Story.objects.filter(pk__in=best_ids).annotate(segment=segment, score=score).order_by()
+            part = part.values_list(*_COLUMNS)
+        parts.append((rows, part))
+    if not parts:
+        return None
+    if len(parts) == 1:
+        rows, _ = parts[0]
+        return rows.order_by(*_ORDER).values_list(*_COLUMNS)[:limit]
+    first, *rest = (part for _, part in parts)
+    return first.union(*rest, all=True).order_by(*_ORDER)[:limit]
 
 
 @dataclass(frozen=True)
@@ -208,16 +225,10 @@ class _Candidate:
 
 
 def _for_you_candidates(viewer: Viewer, cursor: _ForYouCursor, limit: int) -> list[_Candidate]:
-    sql, params = _for_you_sql(viewer, cursor, limit)
-    if not sql:
+    query = _for_you_query(viewer, cursor, limit)
+    if query is None:
         return []
-    with connection.cursor() as db:
-        db.execute(sql, params)
-        rows = db.fetchall()
-    return [
-        _Candidate(pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk)), author, int(seg), float(score))
-        for pk, author, seg, score in rows
-    ]
+    return [_Candidate(pk, author, int(segment), float(score)) for pk, author, segment, score in query]
 
 
 def _arrange(
