@@ -3,9 +3,10 @@
 // with the player's own classes (.overlay, .sticker), so what the author sees is what others see.
 // Drag with a pointer to move, tap to edit; from the keyboard, Tab to an item, arrows to move,
 // Enter to edit, Delete to remove. User text only ever goes in through textContent or .value.
+// This module holds the items on the preview; each item's panel is editor-panels.js.
 import { clamp, el } from "./lib/dom.js";
 import { overlayNode, stickerNode } from "./lib/overlays.js";
-import { createMentionSearch } from "./editor-mention.js";
+import { EMOJI, createPanels } from "./editor-panels.js";
 import { freeSpot, round } from "./editor-placement.js";
 
 // The editor of the create page, or null when the page has none. `context` is the page's
@@ -21,8 +22,6 @@ export function createEditor(context) {
   const toolbar = document.querySelector(".editor-toolbar");
   const errors = document.getElementById("editor-errors");
   const hint = document.getElementById("editor-hint");
-  const panels = {};
-  document.querySelectorAll(".editor-panel").forEach(function (panel) { panels[panel.dataset.panel] = panel; });
 
   const MAX_OVERLAYS = context.max_overlays;
   const MAX_STICKERS = context.max_stickers;
@@ -30,8 +29,6 @@ export function createEditor(context) {
   const MAX_OPTIONS = context.max_options;
   const ONE_EACH = { poll: "poll", quiz: "quiz", question: "Questions", add_yours: "Add Yours" };
   const NAMES = { text: "Text", poll: "Poll", quiz: "Quiz", question: "Questions", add_yours: "Add Yours", mention: "Mention", emoji: "Emoji" };
-  const EMOJI = ["😀", "😂", "😍", "🥰", "😎", "🤩", "🥳", "😭", "😮", "🤔", "🙌", "👏", "👍", "🙏", "💪", "🔥",
-    "✨", "💯", "❤️", "💔", "🎉", "🌈", "☀️", "🌙", "⭐", "🍕", "☕", "🎶", "📍", "🐶"];
   const DRAG_PX = 5;
   // Where a story answering a question shows it (stickers.selectors.ANSWER_CARD on the server).
   const ANSWER_CARD = context.answer_card;
@@ -41,7 +38,6 @@ export function createEditor(context) {
   const items = []; // {id, kind: "text" | a sticker type, data, node}
   let current = null; // the item whose panel is open
   let counter = 0;
-
 
   function showErrors(list) {
     errors.replaceChildren();
@@ -229,27 +225,11 @@ export function createEditor(context) {
     return out;
   }
 
-  // Sticker size and tilt: one block, moved into whichever sticker panel is open.
-  const transform = document.getElementById("sticker-transform");
-  transform.remove();
-  const scaleInput = transform.querySelector("#sticker-scale");
-  const rotationInput = transform.querySelector("#sticker-rotation");
-
   function open(item) {
     if (current && current !== item) close(true);
     current = item;
     items.forEach(function (i) { if (i.node) i.node.classList.toggle("is-selected", i === item); });
-    Object.keys(panels).forEach(function (kind) { panels[kind].classList.toggle("hidden", kind !== item.kind); });
-    const panel = panels[item.kind];
-    fill(panel, item);
-    if (item.kind !== "text") {
-      scaleInput.value = item.data.scale;
-      rotationInput.value = item.data.rotation;
-      panel.insertBefore(transform, panel.querySelector(".editor-panel-actions"));
-    }
-    const first = panel.querySelector("textarea, input[type=text], .emoji-grid button");
-    if (first) first.focus();
-    panel.scrollIntoView({ block: "nearest" });
+    panels.show(item);
   }
 
   // Done: an empty text goes away; an unfinished sticker stays open with what is missing.
@@ -259,7 +239,7 @@ export function createEditor(context) {
     if (item.kind === "text" && !item.data.text.trim()) {
       current = null;
       remove(item);
-      hidePanels();
+      panels.hide();
       return true;
     }
     const wrong = problems(item);
@@ -273,190 +253,15 @@ export function createEditor(context) {
       item.node.classList.remove("is-selected");
       item.node.setAttribute("aria-label", describe(item));
     }
-    hidePanels();
+    panels.hide();
     return true;
   }
 
-  function hidePanels() {
-    Object.keys(panels).forEach(function (kind) { panels[kind].classList.add("hidden"); });
-  }
-
-  // --- Panels: fill from the item, read back on every input -----------------------------------
-
-  function optionRows(panel, item) {
-    const list = panel.querySelector(".option-list");
-    list.replaceChildren();
-    item.data.options.forEach(function (value, index) {
-      const li = el("li", "option-row");
-      const id = item.kind + "-option-" + index;
-      const label = el("label", "visually-hidden", "Option " + (index + 1));
-      label.htmlFor = id;
-      const input = el("input");
-      input.type = "text";
-      input.id = id;
-      input.maxLength = context.max_option_length;
-      input.placeholder = "Option " + (index + 1);
-      input.value = value;
-      input.dataset.option = String(index);
-      li.append(label, input);
-      if (item.kind === "quiz") {
-        const right = el("label", "inline-choice option-correct");
-        const radio = el("input");
-        radio.type = "radio";
-        radio.name = "quiz_correct";
-        radio.value = String(index);
-        radio.checked = item.data.correct === index;
-        right.append(radio, document.createTextNode(" Correct"));
-        li.appendChild(right);
-      }
-      const drop = el("button", "option-remove", "×");
-      drop.type = "button";
-      drop.setAttribute("aria-label", "Remove option " + (index + 1));
-      drop.dataset.action = "remove-option";
-      drop.dataset.option = String(index);
-      drop.disabled = item.data.options.length <= MIN_OPTIONS;
-      li.appendChild(drop);
-      list.appendChild(li);
-    });
-    const more = panel.querySelector("[data-action=add-option]");
-    if (more) more.disabled = item.data.options.length >= MAX_OPTIONS;
-  }
-
-  function fill(panel, item) {
-    const d = item.data;
-    if (item.kind === "text") {
-      panel.querySelector("#text-value").value = d.text;
-      panel.querySelectorAll("input[name=text_font]").forEach(function (radio) { radio.checked = radio.value === d.font; });
-      panel.querySelector("#text-color").value = d.color;
-      panel.querySelector("#text-background-on").checked = Boolean(d.background);
-      panel.querySelector("#text-background").disabled = !d.background;
-      if (d.background) panel.querySelector("#text-background").value = d.background;
-      panel.querySelector("#text-size").value = d.size;
-      panel.querySelector("#text-rotation").value = d.rotation;
-    } else if (item.kind === "poll" || item.kind === "quiz") {
-      panel.querySelector("input[type=text]").value = d.question;
-      optionRows(panel, item);
-    } else if (item.kind === "question" || item.kind === "add_yours") {
-      panel.querySelector("input[type=text]").value = d.prompt;
-    } else if (item.kind === "mention") {
-      panel.querySelector("#mention-username").value = d.username ? "@" + d.username : "";
-      mention.hideResults();
-    } else if (item.kind === "emoji") {
-      panel.querySelectorAll(".emoji-grid button").forEach(function (b) { b.setAttribute("aria-pressed", String(b.textContent === d.emoji)); });
-    }
-  }
-
-  function read(panel, item) {
-    const d = item.data;
-    if (item.kind === "text") {
-      d.text = panel.querySelector("#text-value").value;
-      const font = panel.querySelector("input[name=text_font]:checked");
-      d.font = font ? font.value : d.font;
-      d.color = panel.querySelector("#text-color").value;
-      const on = panel.querySelector("#text-background-on").checked;
-      panel.querySelector("#text-background").disabled = !on;
-      d.background = on ? panel.querySelector("#text-background").value : null;
-      d.size = Number(panel.querySelector("#text-size").value);
-      d.rotation = Number(panel.querySelector("#text-rotation").value);
-    } else if (item.kind === "poll" || item.kind === "quiz") {
-      d.question = panel.querySelector("input[type=text]").value;
-      panel.querySelectorAll("input[data-option]").forEach(function (input) { d.options[Number(input.dataset.option)] = input.value; });
-      const right = panel.querySelector("input[name=quiz_correct]:checked");
-      if (item.kind === "quiz" && right) d.correct = Number(right.value);
-    } else if (item.kind === "question" || item.kind === "add_yours") {
-      d.prompt = panel.querySelector("input[type=text]").value;
-    } else if (item.kind === "mention") {
-      d.username = panel.querySelector("#mention-username").value.trim().replace(/^@/, "");
-      if (known.has(d.username.toLowerCase())) d.username = known.get(d.username.toLowerCase());
-    }
-    if (item.kind !== "text" && panel.contains(transform)) {
-      d.scale = Number(scaleInput.value);
-      d.rotation = Number(rotationInput.value);
-    }
-  }
-
-  Object.keys(panels).forEach(function (kind) {
-    const panel = panels[kind];
-    ["input", "change"].forEach(function (name) {
-      panel.addEventListener(name, function (event) {
-        if (!current || current.kind !== kind || event.target.type === "button") return;
-        read(panel, current);
-        draw(current);
-      });
-    });
-    panel.addEventListener("click", function (event) {
-      const button = event.target.closest("button[data-action]");
-      if (!button || !current) return;
-      const item = current;
-      const action = button.dataset.action;
-      if (action === "done") {
-        const node = item.node;
-        if (close(false) && node && node.isConnected) node.focus();
-      } else if (action === "delete") {
-        remove(item);
-      } else if (action === "add-option" && item.data.options.length < MAX_OPTIONS) {
-        item.data.options.push("");
-        optionRows(panel, item);
-        draw(item);
-        panel.querySelector("input[data-option='" + (item.data.options.length - 1) + "']").focus();
-      } else if (action === "remove-option" && item.data.options.length > MIN_OPTIONS) {
-        const index = Number(button.dataset.option);
-        item.data.options.splice(index, 1);
-        if (item.kind === "quiz") {
-          if (item.data.correct === index) item.data.correct = 0;
-          else if (item.data.correct > index) item.data.correct -= 1;
-        }
-        optionRows(panel, item);
-        draw(item);
-      }
-    });
-    panel.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") {
-        event.preventDefault();
-        const node = current && current.node;
-        if (close(false) && node && node.isConnected) node.focus();
-      }
-    });
-  });
-
-  // Emoji: a small picker of common ones.
-  const grid = panels.emoji.querySelector(".emoji-grid");
-  EMOJI.forEach(function (emoji) {
-    const button = el("button", "emoji-choice", emoji);
-    button.type = "button";
-    button.setAttribute("aria-pressed", "false");
-    grid.appendChild(button);
-  });
-  grid.addEventListener("click", function (event) {
-    const button = event.target.closest(".emoji-choice");
-    if (!button || !current || current.kind !== "emoji") return;
-    current.data.emoji = button.textContent;
-    fill(panels.emoji, current);
-    draw(current);
-  });
-
-  // Mention: autocomplete from GET /api/v1/users/?search=<prefix> (editor-mention.js).
-  const mentionInput = document.getElementById("mention-username");
-  const mention = createMentionSearch({
-    input: mentionInput,
-    results: document.getElementById("mention-results"),
-    known: known,
-    me: me,
-    mentionItem: function () { return current && current.kind === "mention" ? current : null; },
-    draw: draw,
-  });
-
-  // Enter in a one-line field finishes the panel instead of submitting the story.
-  Object.keys(panels).forEach(function (kind) {
-    panels[kind].addEventListener("keydown", function (event) {
-      if (event.key === "Enter" && event.target.matches("input[type=text]") && event.target !== mentionInput) {
-        event.preventDefault();
-        const next = event.target.closest("li") && event.target.closest("li").nextElementSibling;
-        const input = next && next.querySelector("input[type=text]");
-        if (input) input.focus();
-        else panels[kind].querySelector("[data-action=done]").click();
-      }
-    });
+  // The panels (editor-panels.js): filled from the item when it opens, read back on every input.
+  const panels = createPanels({
+    context, MIN_OPTIONS, MAX_OPTIONS, known, me,
+    selected: function () { return current; },
+    draw, close, remove,
   });
 
   toolbar.addEventListener("click", function (event) {

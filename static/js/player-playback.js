@@ -1,0 +1,206 @@
+// The player's stage and its one clock: the media element of the item on screen (and the next
+// one, made ahead), the progress bars, and playback with the reasons that hold it. Progress and
+// auto-advance come from one clock, so a photo's bar and its end agree.
+import { el } from "./lib/dom.js";
+import { nameOf } from "./lib/people.js";
+
+// Where the person's mute choice is kept between visits.
+export const MUTE_KEY = "stories:muted";
+
+// `player` is what the stage needs from the rest of the player (player.js): root, ui, state,
+// photoSeconds, watch, current(), toast(text), next() and recordView(item, completed).
+export function createPlayback(player) {
+  const { root, ui, state } = player;
+
+  // --- Progress bars ----------------------------------------------------------------------
+
+  function buildProgress() {
+    ui.progress.replaceChildren();
+    state.items.forEach(function (item, i) {
+      const bar = el("div", "segment");
+      bar.setAttribute("role", "progressbar");
+      bar.setAttribute("aria-label", "Item " + (i + 1) + " of " + state.items.length);
+      bar.setAttribute("aria-valuemin", "0");
+      bar.setAttribute("aria-valuemax", "100");
+      bar.setAttribute("aria-valuenow", "0");
+      bar.appendChild(el("span", "fill"));
+      ui.progress.appendChild(bar);
+    });
+  }
+
+  function setProgress(i, fraction) {
+    const bar = ui.progress.children[i];
+    if (!bar) return;
+    const value = Math.round(Math.min(1, Math.max(0, fraction)) * 100);
+    bar.firstChild.style.transform = "scaleX(" + Math.min(1, Math.max(0, fraction)) + ")";
+    if (bar.getAttribute("aria-valuenow") !== String(value)) bar.setAttribute("aria-valuenow", String(value));
+  }
+
+  // --- The media on stage -----------------------------------------------------------------
+
+  function teardown() {
+    // The view on screen ends here (next, previous, another author, close): how far it got.
+    // (state.items may already be the next author's: the item on stage is the watched one.)
+    const shown = player.watch.item();
+    if (state.element && shown) player.watch.end(state.completed ? duration(shown) : position(shown));
+    if (state.element && state.element.tagName === "VIDEO") {
+      state.element.pause();
+      state.element.removeAttribute("src");
+      state.element.load();
+    }
+    if (state.audio) {
+      state.audio.pause();
+      state.audio = null;
+    }
+    state.element = null;
+    ui.media.replaceChildren();
+    ui.overlays.replaceChildren();
+  }
+
+  function makeMedia(item) {
+    let element;
+    if (item.kind === "video") {
+      element = el("video");
+      element.playsInline = true;
+      element.muted = true;
+      element.preload = "auto";
+      if (item.poster_url) element.poster = item.poster_url;
+      element.setAttribute("aria-label", item.alt_text || "Video story by " + nameOf(item.author));
+      element.src = item.media_url;
+    } else {
+      element = el("img");
+      element.alt = item.alt_text || "Photo story by " + nameOf(item.author);
+      element.src = item.media_url;
+      element.decoding = "async";
+    }
+    element.className = "player-media-element";
+    return element;
+  }
+
+  // The next item starts loading now: its element is made ahead and handed over when shown.
+  function preloadNext() {
+    const item = state.items[state.index + 1];
+    if (!item || state.preloaded.has(item.id)) return;
+    const element = makeMedia(item);
+    ui.preload.appendChild(element);
+    state.preloaded.set(item.id, element);
+    const image = item.kind === "video" ? item.poster_url : item.media_url;
+    if (image) {
+      const hint = document.createElement("link");
+      hint.rel = "preload";
+      hint.as = "image";
+      hint.href = image;
+      document.head.appendChild(hint);
+    }
+  }
+
+  function dropPreloaded() {
+    state.preloaded.forEach(function (element) { element.remove(); });
+    state.preloaded.clear();
+  }
+
+  // --- Playback: one clock for progress and auto-advance ------------------------------------
+
+  function duration(item) {
+    if (item.kind === "video") {
+      const real = state.element && state.element.duration;
+      return isFinite(real) && real > 0 ? real : item.duration || player.photoSeconds;
+    }
+    return item.duration || player.photoSeconds;
+  }
+
+  function position(item = player.current()) {
+    if (item.kind === "video") return state.element ? state.element.currentTime : 0;
+    return state.elapsed + (state.pauses.size ? 0 : (performance.now() - state.shownAt) / 1000);
+  }
+
+  function tick() {
+    state.frame = 0;
+    if (!state.element || state.completed) return;
+    const item = player.current();
+    const fraction = position() / duration(item);
+    setProgress(state.index, fraction);
+    if (item.kind === "photo" && fraction >= 1) {
+      complete();
+      return;
+    }
+    if (!state.pauses.size) state.frame = window.requestAnimationFrame(tick);
+  }
+
+  function playingMedia() {
+    const video = state.element && state.element.tagName === "VIDEO" ? state.element : null;
+    return [video, state.audio].filter(Boolean);
+  }
+
+  // Start (or go on with) the media and the clock; only when nothing holds playback.
+  function run() {
+    if (state.pauses.size || !state.element) return;
+    state.shownAt = performance.now();
+    playingMedia().forEach(function (media) {
+      media.muted = state.muted;
+      media.play().catch(function (error) {
+        // Sound before any gesture: the browser says no, so go on muted.
+        if (error.name === "NotAllowedError" && !media.muted) {
+          setMuted(true, false);
+          media.play().catch(function () {});
+        }
+      });
+    });
+    if (!state.frame) state.frame = window.requestAnimationFrame(tick);
+  }
+
+  function showPauseState() {
+    root.classList.toggle("is-paused", state.pauses.size > 0);
+    const byUser = state.pauses.has("user");
+    ui.pause.setAttribute("aria-pressed", String(byUser));
+    ui.pause.setAttribute("aria-label", byUser ? "Play" : "Pause");
+  }
+
+  // Playback is held while any reason holds it: "user" (space, the pause button), "hold" (press
+  // and hold), "sheet" (comments open), "hidden" (tab in the background), "busy" (loading).
+  function hold(reason, on) {
+    if (on === state.pauses.has(reason)) return;
+    if (on) {
+      if (!state.pauses.size && state.element) {
+        if (player.current().kind === "photo") state.elapsed += (performance.now() - state.shownAt) / 1000;
+        playingMedia().forEach(function (media) { media.pause(); });
+        if (state.frame) window.cancelAnimationFrame(state.frame);
+        state.frame = 0;
+        setProgress(state.index, position() / duration(player.current()));
+      }
+      state.pauses.add(reason);
+      if (state.element) player.watch.report(position(), { beacon: reason === "hidden" });
+    } else {
+      state.pauses.delete(reason);
+      run();
+    }
+    showPauseState();
+  }
+
+  function complete() {
+    if (state.completed) return;
+    state.completed = true;
+    setProgress(state.index, 1);
+    player.recordView(player.current(), true);
+    player.next();
+  }
+
+  function unplayable() {
+    player.toast("This clip could not be played.");
+    const item = player.current();
+    window.setTimeout(function () { if (player.current() === item && !state.completed) player.next(); }, 1500);
+  }
+
+  function setMuted(muted, remember) {
+    state.muted = muted;
+    if (remember) localStorage.setItem(MUTE_KEY, muted ? "1" : "0");
+    playingMedia().forEach(function (media) { media.muted = muted; });
+    ui.mute.setAttribute("aria-pressed", String(muted));
+    ui.mute.setAttribute("aria-label", muted ? "Unmute" : "Mute");
+  }
+
+  return {
+    buildProgress, setProgress, teardown, makeMedia, preloadNext, dropPreloaded, duration, position,
+    playingMedia, run, showPauseState, hold, complete, unplayable, setMuted,
+  };
+}
