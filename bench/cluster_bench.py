@@ -58,7 +58,7 @@ import django
 django.setup()
 from accounts.models import Follow, User
 from accounts.tokens import create_token
-from stories.media import synth
+from stories_site.dev import synth
 
 out, people = Path(sys.argv[1]), int(sys.argv[2])
 rng = random.Random(5)

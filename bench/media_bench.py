@@ -35,7 +35,7 @@ SIZE = {"width": 1080, "height": 1920}
 
 def _source(name: str, **options) -> Path:
     """Generated once and cached: making a 30 s 1080x1920 HEVC clip is itself slow."""
-    from stories.media import synth
+    from stories_site.dev import synth
 
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / name
@@ -52,7 +52,7 @@ def _source(name: str, **options) -> Path:
 
 def _camera_clip() -> Path:
     """A clip shaped as the Quick camera uploads it from Chromium (synth.make_recorder_clip)."""
-    from stories.media import synth
+    from stories_site.dev import synth
 
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / "camera-10s-720x1280.mp4"

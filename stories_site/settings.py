@@ -90,6 +90,11 @@ INSTALLED_APPS = [
     "analytics",
     "privacy",  # leaving and your data: account deletion, data export (above every other app)
 ]
+# Development tools (stories_site/dev: `manage.py seed_demo` and the media it generates): with
+# DEBUG, as under `make run`, or STORIES_DEV_TOOLS=1 (a bench seeding a production-like site).
+# Never in production, which then never imports them (tests/platform/test_dev_tools.py).
+if env_bool("STORIES_DEV_TOOLS", DEBUG):
+    INSTALLED_APPS.append("stories_site.dev")
 
 MIDDLEWARE = [
     # A request id for every request and its log lines (echoed in X-Request-ID, carried into the

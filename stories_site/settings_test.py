@@ -25,6 +25,8 @@ os.environ.setdefault("STORIES_ENV_FILE", "")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdef")
 # Plain (non-manifest) static storage: templates can use {% static %} without collectstatic.
 os.environ.setdefault("STORIES_TESTING", "1")
+# The development tools (stories_site/dev): the suite runs `seed_demo` (tests/stories/test_demo.py).
+os.environ.setdefault("STORIES_DEV_TOOLS", "1")
 
 from .settings import *  # noqa: F403
 from .settings import CACHES, REDIS_URL, REST_FRAMEWORK, STATIC_ROOT

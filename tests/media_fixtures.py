@@ -1,4 +1,4 @@
-"""Session-scoped media made by code (stories.media.synth), small and phone-shaped.
+"""Session-scoped media made by code (stories_site.dev.synth), small and phone-shaped.
 
 Loaded for the whole suite by tests/conftest.py (`pytest_plugins`). Each fixture builds its file
 the first time a test asks for it, once per session (per xdist worker), in a session temp dir.
@@ -26,7 +26,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from stories.media import runner, synth
+from stories.media import runner
+from stories_site.dev import synth
 
 # --- Which ffmpeg this run uses ------------------------------------------------------------------
 

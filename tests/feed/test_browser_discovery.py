@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from stories.media import synth
 from stories.models import Story
+from stories_site.dev import synth
 from tests.browser import login, page_width, post_story, screenshot
 from tests.factories import DEFAULT_PASSWORD
 

@@ -16,8 +16,8 @@ from accounts.models import Notification
 from feed.models import Like, StoryView
 from stories import services
 from stories.lifecycle import State
-from stories.media import synth
 from stories.models import Story
+from stories_site.dev import synth
 from tests.browser import login, post_story, screenshot
 from tests.factories import DEFAULT_PASSWORD, FollowFactory, UserFactory
 from tests.media_fixtures import PHONE, _video

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from feed.models import Message, StoryRetention
-from stories.media import synth
+from stories_site.dev import synth
 from tests.browser import login, post_story, screenshot
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.feed.discovery import library_sound

@@ -13,7 +13,7 @@ from PIL import Image
 from feed import services as feed_services
 from feed.models import Comment, Like
 from stickers.models import Sticker
-from stories.media import synth
+from stories_site.dev import synth
 from tests.browser import login, post_story, screenshot
 from tests.factories import DEFAULT_PASSWORD, FollowFactory, UserFactory
 

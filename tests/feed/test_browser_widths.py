@@ -15,7 +15,7 @@ from accounts import services as people_services
 from accounts.models import Notification
 from stickers.models import Sticker, StickerType
 from stories.lifecycle import State
-from stories.media import synth
+from stories_site.dev import synth
 from tests.browser import page_at, page_width, post_story, screenshot
 from tests.factories import DEFAULT_PASSWORD, FollowFactory, UserFactory
 from tests.stickers.factories import QuestionFactory

@@ -19,8 +19,8 @@ from accounts.models import Notification
 from feed import messaging
 from feed import services as feed_services
 from stickers.models import Sticker
-from stories.media import synth
 from stories.models import Story
+from stories_site.dev import synth
 from tests.browser import ROOT, login, post_story, screenshot
 from tests.factories import DEFAULT_PASSWORD, FollowFactory, UserFactory
 from tests.feed.discovery import library_sound

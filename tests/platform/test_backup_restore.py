@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
-from stories.media import synth
+from stories_site.dev import synth
 from tests.platform import processes
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]

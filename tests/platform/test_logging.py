@@ -12,9 +12,9 @@ import uuid
 
 import pytest
 
-from stories.media import synth
 from stories_site import request_log
 from stories_site.celery import app
+from stories_site.dev import synth
 from tests.platform.observed_stack import json_lines, observed_stack
 
 GENERATED = re.compile(r"[0-9a-f]{32}")

@@ -14,9 +14,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from stories import services, tasks
 from stories.lifecycle import State
-from stories.media import synth
 from stories_site import observability
 from stories_site.celery import app
+from stories_site.dev import synth
 from tests.factories import UserFactory
 from tests.platform import processes
 from tests.platform.observed_stack import observed_stack

@@ -17,8 +17,8 @@ from django.utils import timezone
 from accounts.models import User
 from stickers.models import AddYoursResponse, PollVote, Question, Sticker, StickerType
 from stories.lifecycle import State
-from stories.media import synth
 from stories.models import Story
+from stories_site.dev import synth
 from tests.browser import login, post_story, screenshot
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from stickers.models import Sticker
-from stories.media import synth
 from stories.models import Story
+from stories_site.dev import synth
 from tests.browser import login, post_story, screenshot
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.stickers.factories import QuestionFactory

@@ -10,9 +10,9 @@ import re
 import pytest
 
 from accounts.models import User
-from stories.media import synth
 from stories.models import Audience, Highlight
 from stories.services.highlights import highlight_create
+from stories_site.dev import synth
 from tests.browser import login, post_story, screenshot
 from tests.factories import DEFAULT_PASSWORD, FollowFactory, UserFactory
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from stories import services
 from stories.lifecycle import State
-from stories.media import synth
 from stories.models import Story
+from stories_site.dev import synth
 from tests.browser import assert_no_policy_violations, login, screenshot, watch_policy_violations
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 

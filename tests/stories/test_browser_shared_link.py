@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from stickers.models import PollVote, Sticker, StickerType
-from stories.media import synth
+from stories_site.dev import synth
 from tests.browser import login, page_at, page_width, post_story, screenshot
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.stickers.factories import QuestionFactory

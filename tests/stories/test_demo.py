@@ -6,9 +6,9 @@ from django.core.management import call_command
 
 from accounts.models import Follow, Notification, User
 from feed.models import Comment, Like, StoryView
-from stories import demo
 from stories.lifecycle import State
 from stories.models import Highlight, Sound, Story, StoryDailyStats
+from stories_site.dev import demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,7 +12,8 @@ import zlib
 import pytest
 from PIL import Image, ImageCms
 
-from stories.media import MediaError, SanitizedImage, process_photo, sanitize_image, synth
+from stories.media import MediaError, SanitizedImage, process_photo, sanitize_image
+from stories_site.dev import synth
 
 SECRET = b"SECRET-appended-after-EOI-91be"
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from stories.media import MediaError, MediaInfo, probe, runner, synth
+from stories.media import MediaError, MediaInfo, probe, runner
+from stories_site.dev import synth
 
 pytestmark = [pytest.mark.slow, pytest.mark.media]
 

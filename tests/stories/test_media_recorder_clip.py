@@ -11,8 +11,9 @@ from PIL import Image
 
 from stories import services
 from stories.lifecycle import State
-from stories.media import probe, process_video, synth
+from stories.media import probe, process_video
 from stories.models import Story
+from stories_site.dev import synth
 from tests.factories import UserFactory
 from tests.media_fixtures import top_level_boxes
 from tests.stories.test_media_video import assert_story_mp4

@@ -13,8 +13,8 @@ from stories.media import (
     probe,
     process_video,
     runner,
-    synth,
 )
+from stories_site.dev import synth
 from tests.media_fixtures import top_level_boxes, zero_crossing_frequency
 
 pytestmark = [pytest.mark.slow, pytest.mark.media]

@@ -328,7 +328,7 @@ def test_the_window_is_now_to_seven_days_ahead_whatever_the_offset():
 
 
 def test_the_demo_has_a_scheduled_story_whose_mention_waits(tmp_path):
-    from stories import demo
+    from stories_site.dev import demo
 
     quiet = lambda *args: None  # noqa: E731
     people = demo.ensure_people(quiet)

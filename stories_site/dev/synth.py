@@ -13,7 +13,7 @@ from pathlib import Path
 import ffmpeg
 from PIL import Image, ImageColor, ImageDraw
 
-from . import runner
+from stories.media import runner
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from stories import demo
+from stories_site.dev import demo
 
 
 class Command(BaseCommand):

@@ -14,12 +14,12 @@ from PIL import Image, ImageDraw
 from accounts import services as accounts
 from accounts.models import Follow, User
 from feed import services as engagement
+from stories import selectors, services
+from stories.lifecycle import State
+from stories.models import Sound, Story
+from stories.services import avatars
 
-from . import selectors, services
-from .lifecycle import State
-from .media import synth
-from .models import Sound, Story
-from .services import avatars
+from . import synth
 
 DEMO_PASSWORD = "stories-demo"
 ADMIN_PASSWORD = "stories-admin"
@@ -217,7 +217,7 @@ def engage(stories: list[Story]) -> None:
 
 def ensure_highlight(people: dict[str, User], log) -> None:
     """A highlight on the first demo person's profile, holding their live stories (issue 17)."""
-    from .services.highlights import highlight_create
+    from stories.services.highlights import highlight_create
 
     owner = people[STORIES[0][0]]
     if owner.highlights.exists():
@@ -236,7 +236,7 @@ def ensure_archived(people: dict[str, User], work: Path, log) -> None:
 
     from django.utils import timezone
 
-    from .services.archive import archive_switch
+    from stories.services.archive import archive_switch
 
     owner = people[STORIES[0][0]]
     archive_switch(user=owner, enabled=True)
