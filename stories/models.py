@@ -96,7 +96,6 @@ class Story(models.Model):
     lifetime_hours = models.PositiveSmallIntegerField(default=24)
 
     original = models.FileField(max_length=255, blank=True)
-    original_content_type = models.CharField(max_length=100, blank=True)
     media = models.FileField(max_length=255, blank=True)
     media_content_type = models.CharField(max_length=100, blank=True)
     poster = models.FileField(max_length=255, blank=True)
