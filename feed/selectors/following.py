@@ -98,11 +98,6 @@ def following_page(viewer: Viewer, cursor: str | None = None, size: int | None =
     return FeedPage(page, next_cursor)
 
 
-def following(viewer: Viewer, limit: int = 60) -> list[Story]:
-    """The first Following page for the home page."""
-    return following_page(viewer, None, limit).items
-
-
 # --- The story tray ------------------------------------------------------------------------------
 
 OWN, FOLLOWED_UNSEEN, OTHERS_UNSEEN, SEEN = 0, 1, 2, 3
@@ -239,8 +234,3 @@ def tray_page(viewer: Viewer, cursor: str | None = None, size: int | None = None
             t=reference, p=(last.segment, last.latest_published_at, last.author.pk)
         )
     return TrayPage(page, next_cursor)
-
-
-def tray(viewer: Viewer, limit: int = 30) -> list[TrayEntry]:
-    """The first tray page for the home page."""
-    return tray_page(viewer, None, limit).entries

@@ -280,8 +280,3 @@ def for_you_page(viewer: Viewer, cursor: str | None = None, size: int | None = N
         ).encode()
     items = page_stories(viewer, [candidates[i].pk for i in chosen])
     return FeedPage(items, next_cursor)
-
-
-def for_you(viewer: Viewer, limit: int = 60) -> list[Story]:
-    """The first For You page for the home page."""
-    return for_you_page(viewer, None, limit).items
