@@ -56,6 +56,23 @@ def test_scripts_share_nothing_through_window_and_import_only_files_that_exist()
             assert (path.parent / target).resolve().is_file(), (path, target)
 
 
+def test_scripts_stay_small_and_each_shared_helper_is_written_once():
+    """No script over 450 lines; `el()`, the CSRF token and the overlay and sticker markup each
+    have one home, which every page imports (no template draws an overlay of its own)."""
+    files = sorted(JS.rglob("*.js"))
+    assert [(path.name, n) for path in files if (n := len(path.read_text().splitlines())) > 450] == []
+
+    def written_in(pattern: str) -> list[str]:
+        return [path.relative_to(JS).as_posix() for path in files if re.search(pattern, path.read_text())]
+
+    assert written_in(r"function el\(") == ["lib/dom.js"]
+    assert written_in(r"data-csrf|dataset\.csrf|csrftoken") == ["lib/http.js"]
+    assert written_in(r'"overlay overlay-font-|"sticker sticker-') == ["lib/overlays.js"]
+    templates = [path for folder in TEMPLATES for path in folder.rglob("*.html")]
+    drawn = re.compile(r'class="(overlay|sticker) ')
+    assert [path.name for path in templates if drawn.search(path.read_text())] == []
+
+
 @pytest.mark.django_db
 def test_the_editor_gets_the_servers_limits_as_json(client):
     me = UserFactory(username="ada")
