@@ -1,12 +1,9 @@
-"""API routes for people, included under /api/v1/ in the "api" namespace (users-detail, ...)."""
+"""API routes for identity (auth/...), included under /api/v1/ in the "api" namespace. People
+(`users/...`) and notifications are feed/people_api_urls.py, included right after these."""
 
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from . import api, recovery_api, token_api
-
-router = SimpleRouter()
-router.register("users", api.UserViewSet, basename="users")
 
 urlpatterns = [
     path("auth/register/", api.RegisterView.as_view(), name="auth-register"),
@@ -21,7 +18,4 @@ urlpatterns = [
     ),
     path("auth/tokens/", token_api.TokenListView.as_view(), name="auth-tokens"),
     path("auth/tokens/<int:token_id>/", token_api.TokenDetailView.as_view(), name="auth-token-detail"),
-    path("notifications/", api.NotificationListView.as_view(), name="notifications"),
-    path("notifications/read/", api.NotificationReadView.as_view(), name="notifications-read"),
-    *router.urls,
 ]

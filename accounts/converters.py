@@ -1,5 +1,7 @@
 """The `username` path converter: the model's pattern, so `/@a/b` can never be one username."""
 
+from django.urls import register_converter
+
 from .models import USERNAME_PATTERN
 
 
@@ -11,3 +13,7 @@ class UsernameConverter:
 
     def to_url(self, value: str) -> str:
         return value
+
+
+# Registered on import, once: accounts/urls.py and feed/people_urls.py both route on it.
+register_converter(UsernameConverter, "username")

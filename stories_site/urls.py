@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import urls as accounts_urls
+from feed import people_urls
 from stories_site.api import api_not_found, json_for_api
 from stories_site.health import outage_aware
 
 api_v1 = [
     path("", include("privacy.api_urls")),  # first: DELETE users/me/ (the rest goes to accounts)
     path("", include("accounts.api_urls")),
+    path("", include("feed.people_api_urls")),  # users/... and notifications/
     path("", include("stories.api_urls")),
     path("", include("feed.api_urls")),
     path("", include("stickers.api_urls")),
@@ -25,7 +28,9 @@ urlpatterns = [
     # without one, APPEND_SLASH still redirects to the slashed URL first, as for every route.
     re_path(r"^api/(?:.*/)?$", api_not_found),
     path("", include("privacy.urls")),
-    path("", include("accounts.urls")),
+    # One `accounts` namespace for accounts' own pages and the people pages that show stories
+    # (feed/people_urls.py: profile, player, people lists, follow, edit profile).
+    path("", include(([*accounts_urls.urlpatterns, *people_urls.urlpatterns], "accounts"))),
     path("stories/", include("stories.urls")),
     path("archive/", include("stories.archive_urls")),
     path("stickers/", include("stickers.urls")),
