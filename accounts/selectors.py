@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .models import Block, Follow, Notification, User
+from .models import Block, Follow, User
 
 Viewer = User | AnonymousUser | None
 
@@ -186,27 +186,3 @@ def search_people(query: str, viewer: Viewer) -> QuerySet[User]:
         .filter(Q(username__istartswith=query) | Q(display_name__istartswith=query))
         .order_by("username")
     )
-
-
-def notifications_for(user: User) -> QuerySet[Notification]:
-    """The inbox, newest first, leaving out actors who are now blocked (either way) or gone, and
-    notifications about someone else's live story the person may no longer see (a follow that
-    ended, an audience they left): a notification never points at a story that answers 404."""
-    from stories import selectors as story_selectors  # stories' selectors import this module
-
-    hidden_story = (
-        Q(story__in=story_selectors.live_stories().values("pk"))
-        & ~Q(story__author=user)
-        & ~Q(story__in=story_selectors.visible_stories(user).values("pk"))
-    )
-    return (
-        Notification.objects.filter(recipient=user, actor__in=visible_people(user))
-        .exclude(hidden_story)
-        .select_related("actor", "comment", "message", "story__author")
-        .order_by("-created_at", "-pk")
-    )
-
-
-def unread_notification_count(user: User) -> int:
-    """The header badge: the same notifications `notifications_for` lists, not yet read."""
-    return notifications_for(user).filter(read_at__isnull=True).count()

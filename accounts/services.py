@@ -7,9 +7,7 @@ Pages, the API and tasks call these; they never write accounts rows themselves, 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from importlib import import_module
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.conf import settings
@@ -20,16 +18,13 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from stories import selectors as story_selectors
 from stories_site.counters import add_counts
 
 from . import follow_sources, selectors
 from .avatars import delete_avatar
-from .models import ApiToken, Block, Follow, FollowerDaily, Notification, User
-
-if TYPE_CHECKING:
-    from feed.models import Comment, Message
-    from stories.models import Story
+from .models import ApiToken, Block, Follow, FollowerDaily, User
+from .notices import NoticeKind
+from .notices import notify as notify  # the door every app notifies through (accounts/notices.py)
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +33,6 @@ logger = logging.getLogger(__name__)
 RESERVED_USERNAMES = frozenset(
     {"me", "admin", "stories", "stories.team", "support", "moderator", "moderators"}
 )
-# One "started following you" per pair in this window, however often they unfollow and follow.
-FOLLOW_NOTICE_WINDOW = timedelta(hours=24)
 
 
 class RelationError(Exception):
@@ -213,7 +206,7 @@ def follow(follower: User, followee: User, *, source_story_id: UUID | None = Non
         _count_follower_change(followee, "gained")
         if source_story_id is not None:
             follow_sources.source_count(story_id=source_story_id, author_id=followee.pk, delta=1)
-    notify(followee, follower, Notification.Kind.FOLLOW)
+    notify(followee, follower, NoticeKind.FOLLOW)
     return True
 
 
@@ -261,64 +254,3 @@ def unblock(blocker: User, blocked: User) -> bool:
     """Lift a block; follows ended by it stay ended. True when there was a block to lift."""
     deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
     return deleted > 0
-
-
-# --- Notifications -------------------------------------------------------------------------
-
-
-def notify(
-    recipient: User,
-    actor: User,
-    kind: str,
-    story: Story | None = None,
-    text: str = "",
-    *,
-    comment: Comment | None = None,
-    message: Message | None = None,
-) -> Notification | None:
-    """Tell `recipient` what `actor` did; None when the rules say nobody should be told.
-
-    Never yourself, never across a block (either way), never from or to someone who cannot be
-    seen (inactive or suspended), and never about someone else's story the recipient may not
-    see (a friends-only story mentioning someone who is not a friend): the notification would
-    reveal the story. A like repeated while the first is still unread (like, unlike, like) does
-    not ring twice, and a follow rings once per pair in FOLLOW_NOTICE_WINDOW, so a follow and
-    unfollow loop cannot flood anyone's inbox; a reaction to a story likewise rings once while
-    unread. A comment notification points at the comment (`comment`), a reply or reaction at the
-    message (`message`), and copies none of its words: `text` is for the site's own notices."""
-    if kind not in Notification.Kind.values:
-        raise ValueError(f"Unknown notification kind: {kind!r}")
-    if recipient.pk == actor.pk:
-        return None
-    people = selectors.active_users().filter(pk__in=[recipient.pk, actor.pk]).count()
-    if people != 2 or selectors.is_blocked_either_way(recipient, actor):
-        return None
-    someone_elses = story is not None and story.author_id != recipient.pk
-    if someone_elses and not story_selectors.can_view(story, recipient):
-        return None
-    story_id = story.pk if story is not None else None
-    earlier = Notification.objects.filter(recipient=recipient, actor=actor, kind=kind)
-    rings_once = kind in (Notification.Kind.LIKE, Notification.Kind.REACTION)
-    if rings_once and earlier.filter(story_id=story_id, read_at__isnull=True).exists():
-        return None
-    if (
-        kind == Notification.Kind.FOLLOW
-        and earlier.filter(created_at__gt=timezone.now() - FOLLOW_NOTICE_WINDOW).exists()
-    ):
-        return None
-    if comment is not None or message is not None:
-        text = ""
-    return Notification.objects.create(
-        recipient=recipient,
-        actor=actor,
-        kind=kind,
-        story_id=story_id,
-        comment=comment,
-        message=message,
-        text=text[:500],
-    )
-
-
-def mark_notifications_read(user: User) -> int:
-    """Everything in the inbox counts as read from now; returns how many changed."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -14,4 +14,10 @@ class FeedConfig(AppConfig):
     name = "feed"
 
     def ready(self) -> None:
+        from accounts import notices
+
+        from .notifications import INBOX
+
         connection_created.connect(_register_sqlite_functions, dispatch_uid="feed_sqlite_functions")
+        # The inbox behind accounts' notify door (accounts/notices.py, the declared extension point).
+        notices.register_inbox(INBOX)

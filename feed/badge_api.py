@@ -17,8 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors as people
-
+from .notifications import unread_notification_count
 from .selectors.conversations import unread_message_count
 
 
@@ -35,7 +34,7 @@ class BadgeSerializer(serializers.Serializer):
 def badge_counts(user) -> dict[str, int]:
     """The two counts the header shows: the same selectors the page's header uses."""
     return {
-        "notifications": people.unread_notification_count(user),
+        "notifications": unread_notification_count(user),
         "messages": unread_message_count(user),
     }
 

@@ -8,6 +8,7 @@ from accounts import selectors as people
 
 from .badge_api import poll_seconds
 from .models import MESSAGE_MAX_LENGTH, REACTIONS
+from .notifications import unread_notification_count
 from .selectors.conversations import unread_message_count
 
 
@@ -20,7 +21,7 @@ def notifications(request) -> dict:
     if not people.is_authenticated(user):
         return {"unread_notifications": 0, "unread_messages": 0}
     return {
-        "unread_notifications": partial(people.unread_notification_count, user),
+        "unread_notifications": partial(unread_notification_count, user),
         "unread_messages": partial(unread_message_count, user),
         "badge_poll_seconds": poll_seconds(),
         # The reply box and reaction buttons under a story (feed/_story_answer.html).

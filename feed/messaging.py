@@ -18,10 +18,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import services as people_services
-from accounts.models import Notification, User
+from accounts.models import User
 from stories.models import Story
 
-from .models import MESSAGE_MAX_LENGTH, REACTIONS, Conversation, Message
+from .models import MESSAGE_MAX_LENGTH, REACTIONS, Conversation, Message, Notification
 from .selectors.conversations import can_message
 from .services import clean_written_text, ensure_can_engage
 

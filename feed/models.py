@@ -1,4 +1,5 @@
-"""Engagement with stories: likes, comments, shares, views, and what ranking and analytics keep.
+"""Engagement with stories: likes, comments, shares, views, conversations, notifications, and what
+ranking and analytics keep.
 
 Per-person rows (`Like`, `Comment`, `Share`, `StoryView`) hang off the story and go with it at the
 purge. What must outlive the 24 hours is anonymous: the story's day figures, which feed counts
@@ -12,7 +13,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
+
+from accounts.notices import NoticeKind
 
 COMMENT_MAX_LENGTH = 500
 
@@ -191,3 +195,89 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender_id} in {self.conversation_id}: {self.text[:40]}"
+
+
+class Notification(models.Model):
+    """Something that happened to a person: a like, a comment, a new follower, a mention, a
+    question sent to their Q&A sticker, a story added to their Add Yours prompt, a private reply
+    or reaction to their story, or a notice from the moderation team."""
+
+    # The kinds are declared where every app can name them (accounts/notices.py, the door
+    # apps below feed notify through).
+    Kind = NoticeKind
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    story = models.ForeignKey(
+        "stories.Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A comment notification points at the comment and never copies its words: deleting the
+    # comment deletes the notification, so the text is gone everywhere at once.
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # A reply or reaction notification points at the message, for the same reason: the words
+    # live in one place, and the conversation is where the notification leads.
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # The words of the site's own notices (moderation), the Add Yours prompt, the question
+    # asked; empty for comments and messages.
+    text = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # Made in accounts before the layers; the table keeps its name (no data moved).
+        db_table = "accounts_notification"
+        indexes = [models.Index(fields=["recipient", "-created_at"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id} from {self.actor_id}"
+
+    @property
+    def shown_text(self) -> str:
+        """What the notification quotes: the comment or message as it is now, or the notice's
+        own words."""
+        if self.comment_id:
+            return self.comment.text
+        if self.message_id:
+            return self.message.text
+        return self.text
+
+    @property
+    def summary(self) -> str:
+        """What happened, in words that follow the actor's name (the page and the API say it
+        the same way)."""
+        return NOTIFICATION_SUMMARIES.get(self.kind, "")
+
+    @property
+    def link(self) -> str | None:
+        """Where the notification leads: the conversation for a reply or reaction, the Q&A
+        inbox for a question, the actor's profile for a follow, else the story in the player
+        while it is live (None once it is gone, and for a notice without one). A live story of
+        someone else's that the reader may no longer see never gets here:
+        `feed.notifications.notifications_for` leaves its notification out."""
+        if self.message_id:
+            return reverse("feed:conversation", args=[self.message.conversation_id]) + "#latest"
+        if self.kind == self.Kind.QUESTION:
+            return reverse("stickers:inbox")
+        if self.kind == self.Kind.FOLLOW:
+            return self.actor.get_absolute_url()
+        story = self.story if self.story_id else None
+        now = timezone.now()
+        if story is not None and story.state == "ready" and (story.expires_at or now) > now:
+            return reverse("accounts:story", args=[story.author.username]) + f"?item={story.pk}"
+        return None
+
+
+NOTIFICATION_SUMMARIES = {
+    Notification.Kind.LIKE: "liked your story.",
+    Notification.Kind.COMMENT: "commented on your story:",
+    Notification.Kind.FOLLOW: "started following you.",
+    Notification.Kind.MENTION: "mentioned you in their story.",
+    Notification.Kind.MODERATION: "(a message from the moderators)",
+    Notification.Kind.QUESTION: "asked you a question:",
+    Notification.Kind.ADD_YOURS: "added their story to your Add Yours:",
+    Notification.Kind.REPLY: "replied to your story:",
+    Notification.Kind.REACTION: "reacted to your story:",
+}

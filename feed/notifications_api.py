@@ -11,11 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors as people
-from accounts import services as people_services
 from stories import selectors as story_selectors
 from stories_site.api import PAGE_PARAMETERS, CursorPagination
 
+from . import notifications
 from .notifications_serializers import NotificationSerializer
 
 
@@ -43,14 +42,14 @@ class NotificationListView(APIView):
     )
     def get(self, request: Request) -> Response:
         paginator = NotificationPagination()
-        page = paginator.paginate_queryset(people.notifications_for(request.user), request, view=self)
+        page = paginator.paginate_queryset(notifications.notifications_for(request.user), request, view=self)
         live_ids = story_selectors.authors_with_live_story([n.actor_id for n in page], request.user)
         context = {"request": request, "live_ids": live_ids}
         return Response(
             {
                 "results": NotificationSerializer(page, many=True, context=context).data,
                 "next": paginator.get_next_link(),
-                "unread_count": people.unread_notification_count(request.user),
+                "unread_count": notifications.unread_notification_count(request.user),
             }
         )
 
@@ -60,5 +59,5 @@ class NotificationReadView(APIView):
 
     @extend_schema(request=None, responses={204: None}, summary="Mark all as read", tags=["notifications"])
     def post(self, request: Request) -> Response:
-        people_services.mark_notifications_read(request.user)
+        notifications.notifications_mark_read(viewer=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import Notification
 from accounts.serializers import RingPersonSerializer
+
+from .models import Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):

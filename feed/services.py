@@ -19,14 +19,14 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from accounts import services as accounts
-from accounts.models import Notification, User
+from accounts.models import User
 from stories.daily_stats import count_daily
 from stories.models import Story, StoryDailyStats
 from stories_site.counters import add_counts
 from stories_site.health import ThrottleCache
 
 from . import retention
-from .models import COMMENT_MAX_LENGTH, Affinity, Comment, Like, Share, StoryView
+from .models import COMMENT_MAX_LENGTH, Affinity, Comment, Like, Notification, Share, StoryView
 from .view_counting import view_count_at_once, view_upsert
 
 # The same comment from the same person on the same story within this many seconds is the same

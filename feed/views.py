@@ -6,11 +6,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from accounts import selectors as people
-from accounts import services as people_services
 from stories import selectors as story_selectors
 
 from . import selectors
+from .notifications import notifications_for, notifications_mark_read
 
 
 def bad_request(request, exception=None):
@@ -91,7 +90,7 @@ NOTIFICATIONS_PER_PAGE = 50
 def notifications(request):
     """The inbox. Opening it reads everything: the page is built first, so what was new still
     shows as new this once, then the badge goes to zero."""
-    rows = people.notifications_for(request.user).select_related("story__author")
+    rows = notifications_for(request.user).select_related("story__author")
     page = Paginator(rows, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     story_ids = [n.story_id for n in page if n.story_id]
     watchable = set(
@@ -99,5 +98,5 @@ def notifications(request):
     )
     context = {"page": page, "watchable": watchable, "unread_notifications": 0}
     response = render(request, "feed/notifications.html", context)
-    people_services.mark_notifications_read(request.user)
+    notifications_mark_read(viewer=request.user)
     return response

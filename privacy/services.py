@@ -33,9 +33,9 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Block, Follow, Notification, User
+from accounts.models import Block, Follow, User
 from accounts.tokens import revoke_all_tokens
-from feed.models import Comment, Like
+from feed.models import Comment, Like, Notification
 from moderation.selectors import open_reports, stories_under_review
 from stories import lifecycle
 from stories.lifecycle import State

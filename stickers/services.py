@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from accounts import selectors as people
 from accounts import services as people_services
-from accounts.models import Notification, User
+from accounts.models import User
+from accounts.notices import NoticeKind
 from stories.lifecycle import State
 from stories.models import Story
 
@@ -45,7 +46,7 @@ MAX_ASKED_LENGTH = 300  # a question a viewer sends to a Q&A sticker
 MAX_EMOJI_CODE_POINTS = 16  # the longest family and flag sequences fit; anything longer is text
 
 STORY_EXPIRED = "This story has expired."
-ADD_YOURS_NOTIFICATION_KIND = Notification.Kind.ADD_YOURS  # with the prompt quoted
+ADD_YOURS_NOTIFICATION_KIND = NoticeKind.ADD_YOURS  # with the prompt quoted
 
 
 class StickerUnavailable(Exception):
@@ -281,8 +282,8 @@ def notify_mentions(story: Story) -> int:
     for sticker in mentions:
         if not _claim(Sticker.objects, sticker.pk, now) or sticker.mentioned_id in told:
             continue
-        # Nobody is told about a story they may not see (accounts.services.notify checks).
-        if people_services.notify(sticker.mentioned, story.author, Notification.Kind.MENTION, story=story):
+        # Nobody is told about a story they may not see (the inbox behind accounts' notify checks).
+        if people_services.notify(sticker.mentioned, story.author, NoticeKind.MENTION, story=story):
             told.add(sticker.mentioned_id)
     response = (
         AddYoursResponse.objects.filter(story=story, sticker__isnull=False, notified_at__isnull=True)
@@ -385,7 +386,7 @@ def ask_question(sticker: Sticker, author: User, text: Any) -> Question:
         question = Question.objects.create(sticker=sticker, author=author, text=text)
         sticker_response_count(sticker)
         story = sticker.story
-        people_services.notify(story.author, author, Notification.Kind.QUESTION, story=story, text=text)
+        people_services.notify(story.author, author, NoticeKind.QUESTION, story=story, text=text)
     return question
 
 

@@ -22,8 +22,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from accounts import notices
 from accounts import services as people_services
-from accounts.models import Notification, User
+from accounts.models import User
+from accounts.notices import NoticeKind
 
 from .. import captions
 from ..lifecycle import State
@@ -115,10 +117,10 @@ def _notify_new_mentions(story: Story, old_mentions: set[str]) -> int:
     new = _mentioned(story.caption_entities) - old_mentions
     if not new or not story.is_live:
         return 0
-    told_before = Notification.objects.filter(story=story, kind=Notification.Kind.MENTION, text="")
-    people = User.objects.filter(username__in=new).exclude(pk__in=told_before.values("recipient_id"))
+    told_before = notices.recipients_told(story=story, kind=NoticeKind.MENTION)
+    people = User.objects.filter(username__in=new).exclude(pk__in=told_before)
     return sum(
         1
         for person in people
-        if people_services.notify(person, story.author, Notification.Kind.MENTION, story=story)
+        if people_services.notify(person, story.author, NoticeKind.MENTION, story=story)
     )

@@ -8,9 +8,9 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import ApiToken, Follow, Notification, User
+from accounts.models import ApiToken, Follow, User
 from accounts.tokens import create_token
-from feed.models import Comment, Like
+from feed.models import Comment, Like, Notification
 from moderation import services as moderation
 from moderation.models import Case, Report
 from privacy.models import AccountDeletion

@@ -13,10 +13,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts import services as accounts
-from accounts.models import Notification
-from feed import messaging
+from feed import messaging, notifications
 from feed import services as feed_services
-from feed.models import Conversation
+from feed.models import Conversation, Notification
 from stickers import services as sticker_services
 from tests.factories import BlockFactory, LiveStoryFactory, UserFactory
 from tests.stickers.factories import QuestionStickerFactory
@@ -70,7 +69,7 @@ class TestBadge:
         assert changed["ETag"] != tag
 
         # Reading the notifications changes the count again, so the old tag no longer matches.
-        accounts.mark_notifications_read(author)
+        notifications.notifications_mark_read(viewer=author)
         again = client.get(BADGE, HTTP_IF_NONE_MATCH=changed["ETag"])
         assert (again.status_code, again.json()["notifications"]) == (200, 0)
         assert again["ETag"] == tag  # the same person with the same counts: the same tag
@@ -141,7 +140,7 @@ class TestRepliesAndReactions:
         for emoji in ("🔥", "❤️", "😂"):
             messaging.story_reaction_send(viewer=fan, story=story, emoji=emoji)
         assert kinds(author) == [("reaction", "fan")]
-        accounts.mark_notifications_read(author)
+        notifications.notifications_mark_read(viewer=author)
         messaging.story_reaction_send(viewer=fan, story=story, emoji="👏")
         assert kinds(author) == [("reaction", "fan"), ("reaction", "fan")]
 

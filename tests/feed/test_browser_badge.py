@@ -9,8 +9,7 @@ import time
 
 import pytest
 
-from accounts import services as accounts
-from feed import messaging
+from feed import messaging, notifications
 from feed import services as feed_services
 from tests.browser import login, screenshot
 from tests.factories import DEFAULT_PASSWORD, LiveStoryFactory, UserFactory
@@ -75,7 +74,7 @@ def test_the_counts_change_on_an_open_page(desktop_page, live_server, settings, 
 
     # Read somewhere else: the badge goes, quietly (the live region keeps its last news).
     with one_request_at_a_time:
-        accounts.mark_notifications_read(ada)
+        notifications.notifications_mark_read(viewer=ada)
     page.wait_for_function(
         "selector => !document.querySelector(selector)", arg=f"{BELL} .nav-badge", timeout=10_000
     )

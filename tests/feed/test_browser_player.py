@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from accounts import services as people_services
-from accounts.models import Notification
-from feed.models import Like, StoryView
+from feed.models import Like, Notification, StoryView
 from stories import services
 from stories.lifecycle import State
 from stories.models import Story

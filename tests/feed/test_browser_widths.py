@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from accounts import services as people_services
-from accounts.models import Notification
+from feed.models import Notification
 from stickers.models import Sticker, StickerType
 from stories.lifecycle import State
 from stories_site.dev import synth

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.models import Notification
-from feed.models import Comment
+from feed.models import Comment, Notification
 from tests.factories import LiveStoryFactory
 
 from .conftest import client_for

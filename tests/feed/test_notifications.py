@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from accounts import services as accounts
-from accounts.models import Notification
-from feed import services
+from feed import notifications, services
+from feed.models import Notification
 from tests.factories import BlockFactory, LiveStoryFactory, UserFactory
 
 from .conftest import client_for
@@ -71,7 +71,7 @@ def test_like_unlike_like_rings_once_until_read(viewer):
         services.like(viewer, story)
         services.unlike(viewer, story)
     assert inbox(story.author) == [("like", "viewer")]
-    accounts.mark_notifications_read(story.author)
+    notifications.notifications_mark_read(viewer=story.author)
     services.like(viewer, story)
     assert inbox(story.author) == [("like", "viewer"), ("like", "viewer")]
 

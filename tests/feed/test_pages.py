@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services as people_services
-from accounts.models import Notification
+from feed.models import Notification
 from feed.views import FEED_PAGE_SIZE, TRAY_PAGE_SIZE
 from tests.factories import BlockFactory, FollowFactory, LiveStoryFactory, UserFactory
 from tests.stickers.factories import PollStickerFactory

@@ -10,9 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from accounts.models import Notification
 from feed import services
-from feed.models import Affinity, Comment, Like, Share, StoryView
+from feed.models import Affinity, Comment, Like, Notification, Share, StoryView
 from stories.models import Story, StoryDailyStats
 from tests.factories import CommentFactory, LiveStoryFactory, UserFactory
 

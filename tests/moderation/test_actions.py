@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from accounts.models import Notification
 from feed import selectors as feed
-from feed.models import Comment
+from feed.models import Comment, Notification
 from moderation import services
 from moderation.models import ActionKind, Case, ModerationAction, ReportStatus
 from stories import services as story_services

@@ -15,8 +15,9 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts import tokens
-from accounts.models import ApiToken, Notification
+from accounts.models import ApiToken
 from feed import services as feed
+from feed.models import Notification
 from stories.models import StoryDailyStats
 from tests.factories import DEFAULT_PASSWORD, LiveStoryFactory, UserFactory
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from accounts import services as people_services
-from accounts.models import Notification
 from feed import messaging
 from feed import services as feed_services
+from feed.models import Notification
 from stickers.models import Sticker
 from stories.models import Story
 from stories_site.dev import synth

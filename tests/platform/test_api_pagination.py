@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Notification
+from feed.models import Notification
 from stickers.models import AddYoursResponse, Question, Sticker, StickerType
 from stories.models import Sound
 from stories_site import cursors

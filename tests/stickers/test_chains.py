@@ -15,7 +15,8 @@ from django.apps import apps as current_apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from accounts.models import Notification, User
+from accounts.models import User
+from feed.models import Notification
 from stickers import selectors
 from stickers import services as sticker_services
 from stickers.models import AddYoursResponse, Sticker, StickerStats, StickerType

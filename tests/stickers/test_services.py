@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import Notification
+from feed.models import Notification
 from stickers import services
 from stickers.models import StickerType
 from stories import lifecycle

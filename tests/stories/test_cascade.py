@@ -15,8 +15,7 @@ import pytest
 from django.db import connection, models, transaction
 from django.db.models.deletion import get_candidate_relations_to_delete
 
-from accounts.models import Notification
-from feed.models import Comment, Conversation, Like, Message, Share, StoryView
+from feed.models import Comment, Conversation, Like, Message, Notification, Share, StoryView
 from moderation.models import Case
 from stickers.models import AddYoursResponse, PollVote, Question, QuizAnswer, Sticker
 from stories.models import Hashtag, Highlight, HighlightItem, Sound, Story, StoryHashtag

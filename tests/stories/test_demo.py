@@ -4,8 +4,8 @@ made through the pipeline from generated media (a trimmed-down list keeps the te
 import pytest
 from django.core.management import call_command
 
-from accounts.models import Follow, Notification, User
-from feed.models import Comment, Like, StoryView
+from accounts.models import Follow, User
+from feed.models import Comment, Like, Notification, StoryView
 from stories.lifecycle import State
 from stories.models import Highlight, Sound, Story, StoryDailyStats
 from stories_site.dev import demo

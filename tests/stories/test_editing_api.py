@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import Notification
+from feed.models import Notification
 from stories import services
 from stories.lifecycle import State
 from stories.models import Story

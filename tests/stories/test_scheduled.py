@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from PIL import Image
 
-from accounts.models import Notification
+from feed.models import Notification
 from stories import lifecycle, services, tasks
 from stories.lifecycle import State
 from stories.models import Story

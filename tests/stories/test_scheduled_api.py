@@ -17,7 +17,7 @@ from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
-from accounts.models import Notification
+from feed.models import Notification
 from stickers.models import Sticker, StickerType
 from stories import tasks
 from stories.lifecycle import State

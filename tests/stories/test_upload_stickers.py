@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.models import Notification
+from feed.models import Notification
 from stickers.models import AddYoursResponse, Sticker
 from tests.factories import UserFactory
 
