@@ -1,4 +1,5 @@
-"""Rules for people: sign-up, profiles, avatars, follows, blocks and sign-in checks.
+"""Rules for people: sign-up, profile fields, follows, blocks and sign-in checks. A new profile
+photo is stories/services/avatars.py's (it reads images); notices go through accounts/notices.py.
 
 Pages, the API and tasks call these; they never write accounts rows themselves, so a rule such as
 "a block ends follows both ways" holds whichever door a request comes through.
