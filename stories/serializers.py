@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.core.validators import MaxLengthValidator
+from django.db.models import DateTimeField
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -55,10 +55,14 @@ _PUBLISHED_FIELDS = [
     "overlays",
     "stickers",
 ]
-_JSON_OPTIONS = json_options()
+# (JSON name, Story field, whether it is a date) of each declared option the JSON shows.
+_JSON_OPTIONS = tuple(
+    (option.name, option.story_field, isinstance(Story._meta.get_field(option.story_field), DateTimeField))
+    for option in json_options()
+)
 STORY_FIELDS = [
     *_PUBLISHED_FIELDS,
-    *(option.name for option in _JSON_OPTIONS if option.name not in _PUBLISHED_FIELDS),
+    *(name for name, _, _ in _JSON_OPTIONS if name not in _PUBLISHED_FIELDS),
 ]
 
 
@@ -207,42 +211,42 @@ def story_json(story: Story, context: dict) -> dict:
     is_author = viewer is not None and viewer.pk == story.author_id
     downloadable = has_media and (story.allow_downloads or is_author)
     attach_shown([story], context)
-    shown = {
-        "id": str(story.pk),
-        "author": author_json(story.author, links),
-        "kind": story.kind,
-        "state": story.state,
-        "failure_reason": story.failure_reason,
-        "media_url": links.story("stories:media", story.pk) if has_media else None,
-        "poster_url": links.story("stories:poster", story.pk) if has_media else None,
-        "download_url": links.story("api:story-download", story.pk) if downloadable else None,
-        "duration": story.duration,
-        "width": story.width,
-        "height": story.height,
-        "caption_entities": story.caption_entities or [],
-        "hashtags": captions.hashtags(story.caption_entities),
-        "sound": SoundSerializer(story.sound, context=context).data if story.sound_id else None,
-        "created_at": _datetime(story.created_at),
-        "published_at": _datetime(story.published_at),
-        "expires_at": _datetime(story.expires_at),
-        "like_count": story.like_count,
-        # What the comments list shows this viewer (feed.selectors.with_viewer_state).
-        "comment_count": getattr(story, "visible_comment_count", story.comment_count),
-        "share_count": story.share_count,
-        # Annotated by feed.selectors.with_viewer_state (no query per story); False without it.
-        "liked_by_me": bool(getattr(story, "liked_by_me", False)),
-        "seen_by_me": bool(getattr(story, "seen_by_me", False)),
-    }
+    shown = dict.fromkeys(STORY_FIELDS)  # the published order, whatever order they are filled in
+    shown.update(
+        {
+            "id": str(story.pk),
+            "author": author_json(story.author, links),
+            "kind": story.kind,
+            "state": story.state,
+            "failure_reason": story.failure_reason,
+            "media_url": links.story("stories:media", story.pk) if has_media else None,
+            "poster_url": links.story("stories:poster", story.pk) if has_media else None,
+            "download_url": links.story("api:story-download", story.pk) if downloadable else None,
+            "duration": story.duration,
+            "width": story.width,
+            "height": story.height,
+            "caption_entities": story.caption_entities or [],
+            "hashtags": captions.hashtags(story.caption_entities),
+            "sound": SoundSerializer(story.sound, context=context).data if story.sound_id else None,
+            "created_at": _datetime(story.created_at),
+            "published_at": _datetime(story.published_at),
+            "expires_at": _datetime(story.expires_at),
+            "like_count": story.like_count,
+            # What the comments list shows this viewer (feed.selectors.with_viewer_state).
+            "comment_count": getattr(story, "visible_comment_count", story.comment_count),
+            "share_count": story.share_count,
+            # Annotated by feed.selectors.with_viewer_state (no query per story); False without it.
+            "liked_by_me": bool(getattr(story, "liked_by_me", False)),
+            "seen_by_me": bool(getattr(story, "seen_by_me", False)),
+        }
+    )
     for attachment in attachments.registered():  # the stickers
         if attachment.show is not None:
             shown[attachment.name] = getattr(story, attachment.shown_as)
-    for option in _JSON_OPTIONS:  # the declared options, as stored (stories/options.py)
-        shown[option.name] = _json_value(getattr(story, option.story_field))
-    return {name: shown[name] for name in STORY_FIELDS}
-
-
-def _json_value(value: Any) -> Any:
-    return _datetime(value) if isinstance(value, datetime) else value
+    for name, field, is_date in _JSON_OPTIONS:  # the declared options, as stored (stories/options.py)
+        value = getattr(story, field)
+        shown[name] = _datetime(value) if is_date else value
+    return shown
 
 
 class CaptionEntitySerializer(serializers.Serializer):
