@@ -28,7 +28,6 @@ from .serializers import (
     ViewSerializer,
 )
 
-STORY_GONE = "This story does not exist or is no longer available."
 ERRORS = {
     400: error_response("Bad input, in plain words."),
     403: error_response("Not allowed (comments off, not yours, suspended)."),
@@ -64,10 +63,11 @@ class ViewsThrottle(ScopedActionThrottle):
 
 
 def story_or_404(request: Request, story_id) -> Story:
-    story = selectors.visible_story(request.user, story_id)
-    if story is None:
-        raise NotFound(STORY_GONE)
-    return story
+    """The gate (stories.selectors.story_for_viewer): a live story the viewer may engage with,
+    else its StoryNotFound, which the API's exception handler answers as the JSON 404."""
+    return story_selectors.story_for_viewer(
+        story_id=story_id, viewer=request.user, purpose=story_selectors.Purpose.ENGAGE
+    )
 
 
 class EngagementView(APIView):

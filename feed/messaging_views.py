@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from stories import selectors as story_selectors
+
 from . import messaging
-from . import selectors as feed_selectors
 from .messaging_api import MessageThrottle
 from .models import MESSAGE_MAX_LENGTH
 from .selectors import conversations as selectors
@@ -81,9 +82,9 @@ def conversation(request, conversation_id: int):
 @require_POST
 def story_answer(request, story_id):
     """The reply box and the reaction buttons under a story: back to the story with a note."""
-    story = feed_selectors.visible_story(request.user, story_id)
-    if story is None:
-        raise Http404("This story does not exist or is no longer available.")
+    story = story_selectors.story_for_viewer(
+        story_id=story_id, viewer=request.user, purpose=story_selectors.Purpose.ENGAGE
+    )
     back = request.POST.get("next") or reverse("stories:detail", args=[story.pk])
     if not back.startswith("/") or back.startswith("//"):
         back = reverse("stories:detail", args=[story.pk])

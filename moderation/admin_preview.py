@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from stories.models import Kind, Story
-from stories.views import serve_private_file
+from stories.private_media import serve_private_file
 
 from . import services
 from .models import Case

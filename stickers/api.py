@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from feed.selectors import with_viewer_state
+from stories import page_parts
 from stories.serializers import StorySerializer
 from stories_site.api import PAGE_PARAMETERS, CursorPagination, error_response
 
@@ -165,7 +165,8 @@ class ResponsesView(APIView):
             services.ensure_reachable(sticker, request.user)
         stories = selectors.live_responses(sticker, request.user)
         paginator = ResponsePagination()
-        page = paginator.paginate_queryset(with_viewer_state(stories, request.user), request, view=self)
+        rows = page_parts.stories_annotate(stories=stories, viewer=request.user)
+        page = paginator.paginate_queryset(rows, request, view=self)
         page = selectors.with_stickers(page, request.user, request=request)
         return Response(
             {

@@ -45,7 +45,7 @@ def sticker_access(sticker: Sticker, viewer: Viewer) -> str:
     The audience is not asked again for an expired story: its media is gone and only someone who
     watched it holds the sticker's id, so "expired" tells them nothing new."""
     story = sticker.story
-    if story_selectors.visible_stories(viewer).filter(pk=story.pk).exists():
+    if story_selectors.story_visible(story=story, viewer=viewer):  # the gate's ENGAGE rule
         return LIVE
     over = story.state == State.EXPIRED or (story.state == State.READY and not story.is_live)
     if over and people.visible_people(viewer).filter(pk=story.author_id).exists():

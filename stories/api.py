@@ -13,12 +13,12 @@ from rest_framework.views import APIView
 
 from accounts import selectors as people
 from accounts.api import NO_SUCH_PERSON
-from feed.selectors import with_viewer_state
 from stories_site.api import CursorPagination, error_response
 
-from . import selectors, services
+from . import page_parts, selectors, services
 from .lifecycle import InvalidTransition, State
 from .models import Story
+from .private_media import download_response
 from .serializers import (
     SoundSerializer,
     SoundUploadSerializer,
@@ -29,7 +29,6 @@ from .serializers import (
 from .services.archive import archive_delete
 from .services.editing import story_update
 from .uploads import CappedUploadMixin
-from .views import download_response
 
 
 class UploadThrottle(ScopedRateThrottle):
@@ -51,28 +50,15 @@ class UploadView(CappedUploadMixin, APIView):
         return [*super().get_throttles(), UploadThrottle()]
 
 
-GONE = "This story does not exist or is no longer available."
-
-
 def story_for_viewer(request: Request, story_id) -> Story:
-    """A live story the viewer may see, or the viewer's own item in any state but gone ones."""
-    visible = selectors.visible_stories(request.user).select_related("author", "sound")
-    story = with_viewer_state(visible, request.user).filter(pk=story_id).first()
-    if story is None and request.user.is_authenticated:
-        own = Story.objects.select_related("author", "sound").filter(
-            pk=story_id,
-            author=request.user,
-            state__in=[State.PROCESSING, State.SCHEDULED, State.FAILED, State.READY],
-        )
-        story = with_viewer_state(own, request.user).first()
-        if story is not None and story.state == State.READY and not story.is_live:
-            story = None
-        if story is None:  # an item of the viewer's private archive
-            archived = selectors.own_archive(request.user).select_related("author", "sound")
-            story = with_viewer_state(archived.filter(pk=story_id), request.user).first()
-    if story is None:
-        raise NotFound(GONE)
-    return story
+    """The gate's API answer (stories.selectors.story_for_viewer, Purpose.API): a live story the
+    viewer may see, or their own item in any state but gone ones, with the viewer's state."""
+    return selectors.story_for_viewer(
+        story_id=story_id,
+        viewer=request.user,
+        purpose=selectors.Purpose.API,
+        prepare=page_parts.annotator(request.user),
+    )
 
 
 def authors_story(request: Request, story_id, refusal: str) -> Story:
@@ -80,11 +66,11 @@ def authors_story(request: Request, story_id, refusal: str) -> Story:
     `refusal` when they may see the story, else the 404 of a story that does not exist."""
     story = Story.objects.filter(pk=story_id).first() if request.user.is_authenticated else None
     if story is None or story.state in (State.DELETED, State.REMOVED):
-        raise NotFound(GONE)
+        raise selectors.StoryNotFound
     if story.author_id != request.user.pk:
-        if selectors.can_view(story, request.user):
+        if selectors.story_visible(story=story, viewer=request.user):
             raise PermissionDenied(refusal)
-        raise NotFound(GONE)
+        raise selectors.StoryNotFound
     return story
 
 
@@ -147,7 +133,7 @@ class StoryDetailView(APIView):
         incoming.is_valid(raise_exception=True)
         story = story_update(story=story, by=request.user, **incoming.validated_data)
         rows = Story.objects.select_related("author", "sound").filter(pk=story.pk)
-        saved = with_viewer_state(rows, request.user).get()
+        saved = page_parts.stories_annotate(stories=rows, viewer=request.user).get()
         return Response(StorySerializer(saved, context={"request": request}).data)
 
     @extend_schema(responses={204: None}, summary="Delete your story item; its media goes at once")
@@ -156,7 +142,7 @@ class StoryDetailView(APIView):
         try:
             services.delete_story(story, by=request.user)
         except InvalidTransition as exc:
-            raise NotFound(GONE) from exc
+            raise selectors.StoryNotFound from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -174,7 +160,9 @@ class StoryDownloadView(APIView):
         summary="Download a story item's media (its author, or anyone when the author allows it)",
     )
     def get(self, request: Request, story_id):
-        story = story_for_viewer(request, story_id)
+        story = selectors.story_for_viewer(
+            story_id=story_id, viewer=request.user, purpose=selectors.Purpose.DOWNLOAD
+        )
         return download_response(request, story)
 
 
@@ -197,7 +185,7 @@ class UserStoriesView(APIView):
         if author is None or people.is_blocked_either_way(request.user, author):
             raise NotFound(NO_SUCH_PERSON)
         stories = selectors.author_story(author, request.user).select_related("author", "sound")
-        stories = with_viewer_state(stories, request.user)
+        stories = page_parts.stories_annotate(stories=stories, viewer=request.user)
         items = StorySerializer(stories, many=True, context={"request": request}).data
         return Response({"results": items, "next": None})
 
@@ -211,7 +199,7 @@ class MyStoriesView(generics.ListAPIView):
 
     def get_queryset(self):
         stories = selectors.own_stories(self.request.user).select_related("author", "sound")
-        return with_viewer_state(stories, self.request.user)
+        return page_parts.stories_annotate(stories=stories, viewer=self.request.user)
 
 
 class ArchivePagination(CursorPagination):
@@ -229,7 +217,7 @@ class ArchiveView(generics.ListAPIView):
 
     def get_queryset(self):
         stories = selectors.own_archive(self.request.user).select_related("author", "sound")
-        return with_viewer_state(stories, self.request.user)
+        return page_parts.stories_annotate(stories=stories, viewer=self.request.user)
 
     @extend_schema(
         request=None,

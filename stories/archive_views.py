@@ -13,10 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from feed import selectors as feed_selectors
-from stickers import selectors as sticker_selectors
-
-from . import lifecycle, selectors
+from . import lifecycle, page_parts, selectors
 from .forms import ArchiveSettingsForm
 from .serializers import StorySerializer
 from .services.archive import archive_switch
@@ -48,10 +45,11 @@ def play(request: HttpRequest) -> HttpResponse:
         raise Http404("Your archive is empty.")
     first = ids.index(start) if start in ids else 0
     chosen = ids[first : first + PLAYER_ITEMS]
-    rows = feed_selectors.with_viewer_state(
-        archived.filter(pk__in=chosen).select_related("author", "sound"), request.user
+    # The viewer's state in the same query (stories/page_parts.py); the serializer attaches the
+    # stickers for the whole page at once (stories/attachments.py).
+    rows = page_parts.stories_annotate(
+        stories=archived.filter(pk__in=chosen).select_related("author", "sound"), viewer=request.user
     )
-    rows = sticker_selectors.with_stickers(rows, request.user, request=request)
     items = StorySerializer(rows, many=True, context={"request": request}).data
     context = {
         "person": request.user,

@@ -11,19 +11,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from feed import selectors as feed_selectors
-from stickers import selectors as sticker_selectors
-
-from . import highlight_selectors
+from . import highlight_selectors, page_parts
+from .private_media import serve_private_file, viewer_of
 from .serializers import StorySerializer
 from .services import highlights as services
-from .views import serve_private_file, viewer_of
-
-
-def _viewer_state(request: HttpRequest):
-    return lambda stories: sticker_selectors.with_stickers(
-        feed_selectors.with_viewer_state(stories, request.user), request.user, request=request
-    )
 
 
 @never_cache
@@ -32,7 +23,8 @@ def play(request: HttpRequest, highlight_id: int) -> HttpResponse:
     """The story player on a highlight's items (those this viewer may watch, in order). The same
     page and script as a person's Story (accounts/story.html, static/js/player.js), told by
     `highlight` that it plays one collection: no moving on to the next person."""
-    entry = highlight_selectors.highlight_for(highlight_id, request.user, prepare=_viewer_state(request))
+    viewer_state = page_parts.annotator(request.user)  # the stickers: the serializer, page at once
+    entry = highlight_selectors.highlight_for(highlight_id, request.user, prepare=viewer_state)
     if entry is None:
         raise Http404("This highlight does not exist or has nothing you can watch.")
     items = StorySerializer(entry.stories, many=True, context={"request": request}).data

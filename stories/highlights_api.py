@@ -16,11 +16,10 @@ from rest_framework.views import APIView
 
 from accounts import selectors as people
 from accounts.api import NO_SUCH_PERSON
-from feed.selectors import with_viewer_state
 from stories_site.api import error_response
 from stories_site.parsers import JSONParser
 
-from . import highlight_selectors
+from . import highlight_selectors, page_parts
 from .highlight_selectors import ShownHighlight
 from .serializers import StorySerializer, absolute
 from .services import highlights as services
@@ -57,7 +56,7 @@ class HighlightPatchSerializer(serializers.Serializer):
 
 
 def _viewer_state(viewer):
-    return lambda stories: with_viewer_state(stories, viewer)
+    return page_parts.annotator(viewer)
 
 
 def highlight_json(entry: ShownHighlight, request: Request) -> dict[str, Any]:

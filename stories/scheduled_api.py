@@ -12,10 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from feed.selectors import with_viewer_state
 from stories_site.api import CursorPagination, error_response
 
-from . import selectors, services
+from . import page_parts, selectors, services
 from .models import Story
 from .serializers import StorySerializer
 
@@ -28,7 +27,8 @@ class SoonestFirst(CursorPagination):
 
 def scheduled_story_json(request: Request, story: Story) -> dict:
     rows = Story.objects.select_related("author", "sound").filter(pk=story.pk)
-    return StorySerializer(with_viewer_state(rows, request.user).get(), context={"request": request}).data
+    saved = page_parts.stories_annotate(stories=rows, viewer=request.user).get()
+    return StorySerializer(saved, context={"request": request}).data
 
 
 @extend_schema(tags=["stories"])
@@ -42,7 +42,7 @@ class MyScheduledView(generics.ListAPIView):
 
     def get_queryset(self):
         stories = selectors.scheduled_stories(self.request.user).select_related("author", "sound")
-        return with_viewer_state(stories, self.request.user)
+        return page_parts.stories_annotate(stories=stories, viewer=self.request.user)
 
 
 @extend_schema(tags=["stories"])

@@ -1,10 +1,20 @@
 """Reads about stories. The visibility rule lives here, once, and every page, API answer and
 media URL asks it: live (ready and not past `expires_at`, whatever the worker is doing), author
-active and not suspended, nobody blocked either way, and the audience respected."""
+active and not suspended, nobody blocked either way, and the audience respected.
+
+"This story for this viewer, or 404" is `story_for_viewer` (the gate, at the end of this module):
+pages, the API, media, stickers and comments all ask it, each naming its `Purpose`, and get the
+story or `StoryNotFound`, which pages and the API each answer as their 404 in one place. Who may
+download a story is `story_download_allowed`."""
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from accounts import selectors as people
@@ -66,7 +76,8 @@ def authors_with_live_story(author_ids: list[int], viewer: Viewer) -> set[int]:
 
 
 def can_view(story: Story, viewer: Viewer) -> bool:
-    return visible_stories(viewer).filter(pk=story.pk).exists()
+    """The gate's ENGAGE answer as a yes or no (`story_visible`), kept for accounts' callers."""
+    return story_visible(story=story, viewer=viewer)
 
 
 def waiting_to_go_live() -> Q:
@@ -121,3 +132,91 @@ def highlight_visible_stories(viewer: Viewer) -> QuerySet[Story]:
         Q(state=State.EXPIRED, archived_at__isnull=False) & Q(in_a_highlight)
     )
     return for_viewer(Story.objects.filter(kept), viewer)
+
+
+# --- The gate: one story for one viewer, or 404 --------------------------------------------------
+
+STORY_GONE = "This story does not exist or is no longer available."
+
+
+class StoryNotFound(Http404):
+    """No such story for this viewer (missing, gone, or not theirs to see: the same answer, so a
+    hidden story is never told apart from a missing one). An Http404, so pages answer it with the
+    site's 404 page and the API with its JSON 404 (stories_site.api's one exception handler)."""
+
+    def __init__(self, message: str = STORY_GONE) -> None:
+        super().__init__(message)
+
+
+class Purpose(enum.Enum):
+    """What the viewer wants the story for; each purpose lets the viewer in by some of the ways
+    below, tried in this order (the first way is everyone's: a live story they may see)."""
+
+    ENGAGE = "engage"  # like, comment, view, share, a sticker: live and visible only
+    PAGE = "page"  # the story's page: also the author's own items still processing or failed
+    API = "api"  # its JSON and its sound: also the author's scheduled items and archive
+    MEDIA = "media"  # its clip and poster: also the author's archive, a highlight's archived
+    # items (to its audience), and the author's scheduled preview
+    DOWNLOAD = "download"  # its file as an attachment: as API (the stricter of the two rules
+    # the page and the API download once had: a highlight's archived item is not downloadable)
+
+
+def _own(viewer: Viewer) -> QuerySet[Story]:
+    if not people.is_authenticated(viewer):
+        return Story.objects.none()
+    return Story.objects.filter(author=viewer)
+
+
+def _own_unfinished(viewer: Viewer) -> QuerySet[Story]:
+    """The author's items still processing or failed, and their live ones (own_stories)."""
+    return own_stories(viewer) if people.is_authenticated(viewer) else Story.objects.none()
+
+
+def _own_not_gone(viewer: Viewer) -> QuerySet[Story]:
+    """The author's items processing, scheduled, failed, or live: anything but gone ones."""
+    waiting_or_failed = Q(state__in=[State.PROCESSING, State.SCHEDULED, State.FAILED])
+    return _own(viewer).filter(waiting_or_failed | Q(state=State.READY, expires_at__gt=timezone.now()))
+
+
+def _own_scheduled(viewer: Viewer) -> QuerySet[Story]:
+    """The author's scheduled items (processed, waiting for publish_at): their preview."""
+    return _own(viewer).filter(state=State.SCHEDULED)
+
+
+_WAYS: dict[Purpose, tuple[Callable[[Viewer], QuerySet[Story]], ...]] = {
+    Purpose.ENGAGE: (visible_stories,),
+    Purpose.PAGE: (visible_stories, _own_unfinished),
+    Purpose.API: (visible_stories, _own_not_gone, own_archive),
+    Purpose.DOWNLOAD: (visible_stories, _own_not_gone, own_archive),
+    Purpose.MEDIA: (visible_stories, own_archive, highlight_visible_stories, _own_scheduled),
+}
+
+Prepare = Callable[[QuerySet[Story]], QuerySet[Story]]
+
+
+def story_for_viewer(
+    *, story_id: Any, viewer: Viewer, purpose: Purpose = Purpose.ENGAGE, prepare: Prepare | None = None
+) -> Story:
+    """The story, with its author and sound, if this viewer may have it for `purpose`; else
+    StoryNotFound. The ways in are tried one query each, in order, so the common case (a live
+    story) costs one query. `prepare` adds to that query (the viewer's liked and seen state,
+    stories.page_parts), so annotating costs no query of its own."""
+    for way in _WAYS[purpose]:
+        rows = way(viewer).select_related("author", "sound").filter(pk=story_id)
+        story = (prepare(rows) if prepare else rows).first()
+        if story is not None:
+            return story
+    raise StoryNotFound
+
+
+def story_visible(*, story: Story, viewer: Viewer) -> bool:
+    """Whether the viewer may see and engage with this story now (Purpose.ENGAGE), in one query."""
+    return visible_stories(viewer).filter(pk=story.pk).exists()
+
+
+def story_download_allowed(*, story: Story, viewer: Viewer | None) -> bool:
+    """Who may download a story's file: its author, or anyone when the author allows it. The
+    story JSON's `download_url` and the download endpoints both ask this (the file must also be
+    ready, which the endpoint checks)."""
+    is_author = viewer is not None and people.is_authenticated(viewer) and viewer.pk == story.author_id
+    return story.allow_downloads or is_author

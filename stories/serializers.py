@@ -13,7 +13,7 @@ from rest_framework import serializers
 from accounts.models import User
 from stories_site.parsers import JSONTextField
 
-from . import attachments, captions
+from . import attachments, captions, selectors
 from .models import Sound, Story
 from .options import WHILE_WAITING, Option, editable_names, json_options, options_named, story_options
 
@@ -81,6 +81,13 @@ def attach_shown(stories: list[Story], context: dict) -> None:
         pending = [story for story in stories if not hasattr(story, attachment.shown_as)]
         if pending:
             attachment.show(pending, getattr(request, "user", None), request=request)
+
+
+def attachments_shown(story: Story, context: dict) -> dict[str, Any]:
+    """What each attachment shows of one story (the stickers' JSON), by attachment name, as the
+    story JSON has it: for a page that draws them without the rest of the JSON."""
+    attach_shown([story], context)
+    return {a.name: getattr(story, a.shown_as) for a in attachments.registered() if a.show is not None}
 
 
 _ANY_ID = "00000000-0000-4000-8000-000000000000"  # fills a <uuid:...> route to learn its shape
@@ -208,8 +215,7 @@ def story_json(story: Story, context: dict) -> dict:
     request = context.get("request")
     viewer = getattr(request, "user", None)
     has_media = bool(story.media)
-    is_author = viewer is not None and viewer.pk == story.author_id
-    downloadable = has_media and (story.allow_downloads or is_author)
+    downloadable = has_media and selectors.story_download_allowed(story=story, viewer=viewer)
     attach_shown([story], context)
     shown = dict.fromkeys(STORY_FIELDS)  # the published order, whatever order they are filled in
     shown.update(

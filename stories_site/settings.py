@@ -237,7 +237,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_ROOT = VAR_DIR / "media"
 # Media is never served straight from MEDIA_ROOT: every request goes through a view that checks
-# the viewer's right to see it (see stories/views.py), so there is deliberately no MEDIA_URL route.
+# the viewer's right to see it (see stories/private_media.py), so there is deliberately no MEDIA_URL route.
 MEDIA_URL = "/media-private/"
 
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")

@@ -4,6 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import urls as accounts_urls
 from feed import people_urls
+from stickers.urls import story_pages as sticker_story_pages
+from stories.urls import urlpatterns as story_pages
 from stories_site.api import api_not_found, json_for_api
 from stories_site.health import outage_aware
 
@@ -31,7 +33,9 @@ urlpatterns = [
     # One `accounts` namespace for accounts' own pages and the people pages that show stories
     # (feed/people_urls.py: profile, player, people lists, follow, edit profile).
     path("", include(([*accounts_urls.urlpatterns, *people_urls.urlpatterns], "accounts"))),
-    path("stories/", include("stories.urls")),
+    # The stories namespace: stories' own pages, and the create page, which stickers serves (it
+    # composes a story's options with the stickers the editor offers; stories never imports up).
+    path("stories/", include(([*sticker_story_pages, *story_pages], "stories"))),
     path("archive/", include("stories.archive_urls")),
     path("stickers/", include("stickers.urls")),
     path("report/", include("moderation.urls")),
