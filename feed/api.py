@@ -129,7 +129,9 @@ class CommentListView(EngagementView):
     def get(self, request: Request, story_id) -> Response:
         story = story_or_404(request, story_id)
         paginator = CommentPagination()
-        page = paginator.paginate_queryset(selectors.comments_for(story, request.user), request, view=self)
+        page = paginator.paginate_queryset(
+            selectors.comments_for(story, viewer=request.user), request, view=self
+        )
         for comment in page:
             comment.story = story  # can_delete needs the story's author: no query per comment
         live_ids = story_selectors.authors_with_live_story([c.author_id for c in page], request.user)
@@ -168,7 +170,7 @@ class CommentDetailView(EngagementView):
         tags=["engagement"],
     )
     def delete(self, request: Request, comment_id: int) -> Response:
-        comment = selectors.comment_on_visible_story(request.user, comment_id)
+        comment = selectors.comment_on_visible_story(viewer=request.user, comment_id=comment_id)
         if comment is None:
             raise NotFound("This comment does not exist or is no longer available.")
         services.delete_comment(comment=comment, by=request.user)
@@ -237,7 +239,7 @@ class StoryFeedView(APIView):
     def get(self, request: Request) -> Response:
         cursor, size = _page_request(request)
         try:
-            page = self.page_function(request.user, cursor, size)
+            page = self.page_function(viewer=request.user, cursor=cursor, size=size)
         except selectors.InvalidCursor as exc:
             raise invalid_cursor(exc) from exc
         items = StorySerializer(page.items, many=True, context={"request": request}).data
@@ -285,7 +287,7 @@ class TrayView(APIView):
     def get(self, request: Request) -> Response:
         cursor, size = _page_request(request)
         try:
-            page = selectors.tray_page(request.user, cursor, size)
+            page = selectors.tray_page(viewer=request.user, cursor=cursor, size=size)
         except selectors.InvalidCursor as exc:
             raise invalid_cursor(exc) from exc
         entries = TrayEntrySerializer(page.entries, many=True, context={"request": request}).data

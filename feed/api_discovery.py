@@ -76,7 +76,7 @@ class SearchView(APIView):
     )
     def get(self, request: Request) -> Response:
         try:
-            found = discovery.search(request.query_params.get("q"), request.user)
+            found = discovery.search(request.query_params.get("q"), viewer=request.user)
         except discovery.InvalidQuery as exc:
             raise ValidationError({"q": [str(exc)]}) from exc
         context = {"request": request}
@@ -105,7 +105,10 @@ class HashtagStoriesView(APIView):
         if normal is None:
             raise NotFound(NO_SUCH_HASHTAG)
         return _story_page(
-            request, lambda cursor, size: discovery.hashtag_stories_page(request.user, normal, cursor, size)
+            request,
+            lambda cursor, size: discovery.hashtag_stories_page(
+                viewer=request.user, tag=normal, cursor=cursor, size=size
+            ),
         )
 
 
@@ -121,9 +124,12 @@ class SoundStoriesView(APIView):
         tags=["discovery"],
     )
     def get(self, request: Request, sound_id) -> Response:
-        sound = discovery.visible_sound(request.user, sound_id)
+        sound = discovery.visible_sound(viewer=request.user, sound_id=sound_id)
         if sound is None:
             raise NotFound(NO_SUCH_SOUND)
         return _story_page(
-            request, lambda cursor, size: discovery.sound_stories_page(request.user, sound, cursor, size)
+            request,
+            lambda cursor, size: discovery.sound_stories_page(
+                viewer=request.user, sound=sound, cursor=cursor, size=size
+            ),
         )

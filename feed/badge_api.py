@@ -35,7 +35,7 @@ def badge_counts(user) -> dict[str, int]:
     """The two counts the header shows: the same selectors the page's header uses."""
     return {
         "notifications": unread_notification_count(user),
-        "messages": unread_message_count(user),
+        "messages": unread_message_count(viewer=user),
     }
 
 

@@ -22,7 +22,7 @@ def notifications(request) -> dict:
         return {"unread_notifications": 0, "unread_messages": 0}
     return {
         "unread_notifications": partial(unread_notification_count, user),
-        "unread_messages": partial(unread_message_count, user),
+        "unread_messages": partial(unread_message_count, viewer=user),
         "badge_poll_seconds": poll_seconds(),
         # The reply box and reaction buttons under a story (feed/_story_answer.html).
         "story_reactions": REACTIONS,

@@ -101,8 +101,10 @@ class ConversationListView(MessagingView):
     )
     def get(self, request: Request) -> Response:
         paginator = ConversationPagination()
-        page = paginator.paginate_queryset(selectors.conversations_of(request.user), request, view=self)
-        others = [selectors.other_person(conversation, request.user).pk for conversation in page]
+        page = paginator.paginate_queryset(
+            selectors.conversations_of(viewer=request.user), request, view=self
+        )
+        others = [selectors.other_person(conversation, viewer=request.user).pk for conversation in page]
         live_ids = story_selectors.authors_with_live_story(others, request.user)
         context = {"request": request, "live_ids": live_ids}
         return Response(
@@ -121,7 +123,7 @@ class ConversationMessagesView(MessagingView):
     """Reading the messages marks the other person's as read."""
 
     def _conversation(self, request: Request, conversation_id: int):
-        conversation = selectors.conversation_for(request.user, conversation_id)
+        conversation = selectors.conversation_for(viewer=request.user, conversation_id=conversation_id)
         if conversation is None:
             raise NotFound(NO_CONVERSATION)
         return conversation
@@ -142,9 +144,9 @@ class ConversationMessagesView(MessagingView):
         conversation = self._conversation(request, conversation_id)
         paginator = MessagePagination()
         page = paginator.paginate_queryset(
-            selectors.messages_in(request.user, conversation), request, view=self
+            selectors.messages_in(viewer=request.user, conversation=conversation), request, view=self
         )
-        shown = selectors.shown_messages(request.user, page)
+        shown = selectors.shown_messages(viewer=request.user, messages=page)
         context = {"visible_story_ids": {one.message.story_id for one in shown if one.story_available}}
         messaging.conversation_mark_read(viewer=request.user, conversation=conversation)
         return Response(

@@ -38,9 +38,11 @@ def _throttled(request, view) -> bool:
 @never_cache
 @login_required
 def inbox(request):
-    rows = selectors.conversations_of(request.user)
+    rows = selectors.conversations_of(viewer=request.user)
     page = Paginator(rows, CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    entries = [(conversation, selectors.other_person(conversation, request.user)) for conversation in page]
+    entries = [
+        (conversation, selectors.other_person(conversation, viewer=request.user)) for conversation in page
+    ]
     return render(request, "feed/inbox.html", {"page": page, "entries": entries})
 
 
@@ -48,7 +50,7 @@ def inbox(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def conversation(request, conversation_id: int):
-    found = selectors.conversation_for(request.user, conversation_id)
+    found = selectors.conversation_for(viewer=request.user, conversation_id=conversation_id)
     if found is None:
         raise Http404("No such conversation, or not one of yours.")
     error, draft = "", ""
@@ -63,12 +65,14 @@ def conversation(request, conversation_id: int):
                 error = _refusal(exc)
             else:
                 return HttpResponseRedirect(reverse("feed:conversation", args=[found.pk]) + "#latest")
-    newest = list(selectors.messages_in(request.user, found).reverse()[:MESSAGES_SHOWN])[::-1]
+    newest = list(selectors.messages_in(viewer=request.user, conversation=found).reverse()[:MESSAGES_SHOWN])[
+        ::-1
+    ]
     context = {
         "conversation": found,
-        "other": selectors.other_person(found, request.user),
-        "shown": selectors.shown_messages(request.user, newest),
-        "can_write": selectors.can_write(request.user, found),
+        "other": selectors.other_person(found, viewer=request.user),
+        "shown": selectors.shown_messages(viewer=request.user, messages=newest),
+        "can_write": selectors.can_write(viewer=request.user, conversation=found),
         "error": error,
         "draft": draft,
         "max_length": MESSAGE_MAX_LENGTH,

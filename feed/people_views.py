@@ -49,7 +49,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         "following_count": people.following_count(person, request.user),
         "has_story": story_selectors.has_live_story(person, request.user),
     }
-    context["story_seen"] = context["has_story"] and selectors.story_fully_seen(person, request.user)
+    context["story_seen"] = context["has_story"] and selectors.story_fully_seen(person, viewer=request.user)
     return render(request, "accounts/profile.html", context)
 
 
@@ -60,9 +60,10 @@ def story(request: HttpRequest, username: str) -> HttpResponse:
     so the first frame needs no request; never cached, as liked and seen change while watching."""
     person = visible_or_404(username, request.user)
     rows = selectors.with_viewer_state(
-        story_selectors.author_story(person, request.user).select_related("author", "sound"), request.user
+        story_selectors.author_story(person, request.user).select_related("author", "sound"),
+        viewer=request.user,
     )
-    rows = sticker_selectors.with_stickers(rows, request.user, request=request)
+    rows = sticker_selectors.with_stickers(rows, viewer=request.user, request=request)
     items = StorySerializer(rows, many=True, context={"request": request}).data
     if not items:
         # A real page (their profile is a tap away), still a 404: there is no story at this address.

@@ -67,10 +67,14 @@ def home(request):
     context = {"tab": tab}
     try:
         if part != "cards":
-            tray = selectors.tray_page(request.user, request.GET.get("tray") or None, TRAY_PAGE_SIZE)
+            tray = selectors.tray_page(
+                viewer=request.user, cursor=request.GET.get("tray") or None, size=TRAY_PAGE_SIZE
+            )
             context.update(tray=tray.entries, more_tray=_more_url(tab, "tray", tray.next_cursor))
         if part != "tray":
-            feed = feed_page(request.user, request.GET.get("cursor") or None, FEED_PAGE_SIZE)
+            feed = feed_page(
+                viewer=request.user, cursor=request.GET.get("cursor") or None, size=FEED_PAGE_SIZE
+            )
             context.update(items=feed.items, more_items=_more_url(tab, "cursor", feed.next_cursor))
     except selectors.InvalidCursor:
         return bad_request(request)

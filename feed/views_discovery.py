@@ -31,7 +31,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context: dict = {"q": (raw or "").strip()[: discovery.MAX_QUERY_LENGTH * 2]}
     if raw is not None and raw.strip():
         try:
-            found = discovery.search(raw, request.user)
+            found = discovery.search(raw, viewer=request.user)
         except discovery.InvalidQuery as exc:
             context["error"] = str(exc)
         else:
@@ -52,13 +52,13 @@ def hashtag(request: HttpRequest, tag: str) -> HttpResponse:
         return redirect("feed:hashtag", tag=normal, permanent=True)
     try:
         page = discovery.hashtag_stories_page(
-            request.user, normal, request.GET.get("cursor") or None, STORIES_PER_PAGE
+            viewer=request.user, tag=normal, cursor=request.GET.get("cursor") or None, size=STORIES_PER_PAGE
         )
     except InvalidCursor:
         return bad_request(request)
     context = {
         "tag": normal,
-        "story_count": discovery.hashtag_count(normal, request.user),
+        "story_count": discovery.hashtag_count(normal, viewer=request.user),
         "items": page.items,
         "more_items": _more_url(page.next_cursor),
     }
@@ -68,12 +68,12 @@ def hashtag(request: HttpRequest, tag: str) -> HttpResponse:
 @require_safe
 def sound(request: HttpRequest, sound_id) -> HttpResponse:
     """A sound: its title, who made it, how many stories used it, and its live stories."""
-    found = discovery.visible_sound(request.user, sound_id)
+    found = discovery.visible_sound(viewer=request.user, sound_id=sound_id)
     if found is None:
         raise Http404("This sound does not exist or is not available.")
     try:
         page = discovery.sound_stories_page(
-            request.user, found, request.GET.get("cursor") or None, STORIES_PER_PAGE
+            viewer=request.user, sound=found, cursor=request.GET.get("cursor") or None, size=STORIES_PER_PAGE
         )
     except InvalidCursor:
         return bad_request(request)

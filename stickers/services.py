@@ -309,7 +309,7 @@ def notify_mentions(story: Story) -> int:
 
 def ensure_reachable(sticker: Sticker, person: people.Viewer) -> None:
     """Refuse a sticker the person may not act on: expired -> ValidationError, else unavailable."""
-    access = selectors.sticker_access(sticker, person)
+    access = selectors.sticker_access(sticker, viewer=person)
     if access == selectors.EXPIRED:
         raise ValidationError(STORY_EXPIRED)
     if access != selectors.LIVE:

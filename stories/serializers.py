@@ -80,7 +80,7 @@ def attach_shown(stories: list[Story], context: dict) -> None:
             continue
         pending = [story for story in stories if not hasattr(story, attachment.shown_as)]
         if pending:
-            attachment.show(pending, getattr(request, "user", None), request=request)
+            attachment.show(pending, viewer=getattr(request, "user", None), request=request)
 
 
 def attachments_shown(story: Story, context: dict) -> dict[str, Any]:

@@ -28,7 +28,7 @@ def _visible_comments(viewer: Viewer) -> QuerySet[Comment]:
     return Comment.objects.filter(author__in=people.visible_people(viewer))
 
 
-def comments_for(story: Story, viewer: Viewer) -> QuerySet[Comment]:
+def comments_for(story: Story, *, viewer: Viewer) -> QuerySet[Comment]:
     """A story's comments, oldest first, without people the viewer may not see; none at all when
     the author turned comments off."""
     if not story.allow_comments:
@@ -36,7 +36,7 @@ def comments_for(story: Story, viewer: Viewer) -> QuerySet[Comment]:
     return _visible_comments(viewer).filter(story=story).select_related("author").order_by("created_at", "id")
 
 
-def visible_comment_count(viewer: Viewer) -> Coalesce:
+def visible_comment_count(*, viewer: Viewer) -> Coalesce:
     """An annotation: the story row's comments `comments_for` lists to the viewer, so the count
     a story shows agrees with its list after blocks and suspensions (`Story.comment_count`
     counts every comment and stays the ranking's figure)."""
@@ -51,7 +51,7 @@ def visible_comment_count(viewer: Viewer) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-def comment_on_visible_story(viewer: Viewer, comment_id: int) -> Comment | None:
+def comment_on_visible_story(*, viewer: Viewer, comment_id: int) -> Comment | None:
     """A comment on a story the viewer may see (else None: a 404), with its story."""
     return (
         Comment.objects.filter(pk=comment_id, story__in=stories.visible_stories(viewer))

@@ -15,7 +15,7 @@ from stories import selectors as story_selectors
 from ..models import Conversation, Message
 
 
-def conversations_of(viewer: User) -> QuerySet[Conversation]:
+def conversations_of(*, viewer: User) -> QuerySet[Conversation]:
     """The viewer's conversations, newest message first, with `unread_count`, `last_text`,
     `last_kind` and `last_sender_id`: one query for the whole inbox page."""
     latest = Message.objects.filter(conversation=OuterRef("pk")).order_by("-created_at", "-pk")
@@ -34,7 +34,7 @@ def conversations_of(viewer: User) -> QuerySet[Conversation]:
     )
 
 
-def conversation_for(viewer: User, conversation_id: int) -> Conversation | None:
+def conversation_for(*, viewer: User, conversation_id: int) -> Conversation | None:
     """The conversation if the viewer is one of its two people, else None (a 404: whether it
     exists is nobody else's business)."""
     return (
@@ -45,7 +45,7 @@ def conversation_for(viewer: User, conversation_id: int) -> Conversation | None:
     )
 
 
-def unread_message_count(viewer: User) -> int:
+def unread_message_count(*, viewer: User) -> int:
     """The header badge: messages from others the viewer has not opened."""
     return (
         Message.objects.filter(Q(conversation__person_a=viewer) | Q(conversation__person_b=viewer))
@@ -55,7 +55,7 @@ def unread_message_count(viewer: User) -> int:
     )
 
 
-def other_person(conversation: Conversation, viewer: User) -> User:
+def other_person(conversation: Conversation, *, viewer: User) -> User:
     return conversation.person_b if conversation.person_a_id == viewer.pk else conversation.person_a
 
 
@@ -68,11 +68,11 @@ class ShownMessage:
     story_available: bool
 
 
-def messages_in(viewer: User, conversation: Conversation) -> QuerySet[Message]:
+def messages_in(*, viewer: User, conversation: Conversation) -> QuerySet[Message]:
     return conversation.messages.select_related("story", "sender").order_by("created_at", "pk")
 
 
-def shown_messages(viewer: User, messages: list[Message]) -> list[ShownMessage]:
+def shown_messages(*, viewer: User, messages: list[Message]) -> list[ShownMessage]:
     """Mark which answered stories the viewer can still watch (one query for the page)."""
     story_ids = {message.story_id for message in messages if message.story_id}
     visible = set(
@@ -88,6 +88,6 @@ def can_message(sender: User, recipient: User) -> bool:
     return reachable and not people.is_blocked_either_way(sender, recipient)
 
 
-def can_write(viewer: User, conversation: Conversation) -> bool:
+def can_write(*, viewer: User, conversation: Conversation) -> bool:
     """Whether the compose box is offered."""
-    return can_message(viewer, other_person(conversation, viewer))
+    return can_message(viewer, other_person(conversation, viewer=viewer))

@@ -62,7 +62,7 @@ FOLLOWING_CURSOR = cursors.CursorType(
 )
 
 
-def following_page(viewer: Viewer, cursor: str | None = None, size: int | None = None) -> FeedPage:
+def following_page(*, viewer: Viewer, cursor: str | None = None, size: int | None = None) -> FeedPage:
     """Live stories of the accounts the viewer follows: authors with unseen items first, then
     by their latest item; each author's items together, oldest first (the player's order).
 
@@ -75,10 +75,10 @@ def following_page(viewer: Viewer, cursor: str | None = None, size: int | None =
     state = FOLLOWING_CURSOR.decode(cursor) or {"t": timezone.now(), "p": None}
     reference, after = state["t"], state["p"]
     by_author = [F("author_id")]
-    seen = Case(When(seen_expression(viewer, reference), then=Value(1)), default=Value(0))
+    seen = Case(When(seen_expression(viewer=viewer, before=reference), then=Value(1)), default=Value(0))
     rows = (
         stories.visible_stories(viewer)
-        .filter(author_id__in=followed_ids(viewer))
+        .filter(author_id__in=followed_ids(viewer=viewer))
         .annotate(
             all_seen=Window(Min(seen, output_field=IntegerField()), partition_by=by_author),
             latest=Window(Max("published_at"), partition_by=by_author),
@@ -88,7 +88,7 @@ def following_page(viewer: Viewer, cursor: str | None = None, size: int | None =
     )
     if after is not None:
         rows = rows.filter(_following_after(after))
-    page = list(with_viewer_state(rows, viewer)[: size + 1])
+    page = list(with_viewer_state(rows, viewer=viewer)[: size + 1])
     next_cursor = None
     if len(page) > size:
         page = page[:size]
@@ -146,7 +146,7 @@ def _per_author(items: QuerySet[Story], viewer: Viewer, reference: datetime) -> 
     needs about all of that author's items: window functions do the folding in the database,
     so a tray page reads one row per ring however many items and people there are."""
     by_author = [F("author_id")]
-    unseen = Case(When(seen_expression(viewer, reference), then=Value(0)), default=Value(1))
+    unseen = Case(When(seen_expression(viewer=viewer, before=reference), then=Value(0)), default=Value(1))
     return (
         items.annotate(
             item_count=Window(Count("pk"), partition_by=by_author),
@@ -175,7 +175,7 @@ def _entry(row: Story, segment: int) -> TrayEntry:
     )
 
 
-def tray_page(viewer: Viewer, cursor: str | None = None, size: int | None = None) -> TrayPage:
+def tray_page(*, viewer: Viewer, cursor: str | None = None, size: int | None = None) -> TrayPage:
     """Authors with a live story the viewer may see: the viewer first, then authors with unseen
     items (followed ones first), then authors seen in full (a dimmed ring); newest first within
     each group."""
@@ -190,7 +190,7 @@ def tray_page(viewer: Viewer, cursor: str | None = None, size: int | None = None
         # One IN over a UNION (not OR-ed INs): the database starts from these few people.
         watched = StoryView.objects.filter(viewer=viewer).values("story__author_id")
         myself = User.objects.filter(pk=viewer.pk).values("pk")
-        known = Q(author_id__in=followed_ids(viewer).union(watched, myself))
+        known = Q(author_id__in=followed_ids(viewer=viewer).union(watched, myself))
         followed = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("author_id")))
         for row in _per_author(visible.filter(known), viewer, reference).annotate(followed=followed):
             if row.author_id == viewer.pk:

@@ -95,7 +95,7 @@ def _affinity_boost(viewer: User) -> Least:
     )
 
 
-def followed_ids(viewer: User) -> QuerySet:
+def followed_ids(*, viewer: User) -> QuerySet:
     return Follow.objects.filter(follower=viewer).values("followee_id")
 
 
@@ -164,11 +164,11 @@ def _branches(viewer: Viewer, cursor: _ForYouCursor) -> list[tuple[QuerySet[Stor
     if not people.is_authenticated(viewer):
         return [(visible, unseen_segment, Hot(), 0)]
     visible = visible.exclude(author=viewer)
-    seen = seen_expression(viewer, cursor.reference)
+    seen = seen_expression(viewer=viewer, before=cursor.reference)
     # The people the viewer relates to are few, so every one of their items is scored in full.
     # One IN over a UNION (not OR-ed INs) lets the database start from those people and the
     # (author, state, published_at) index, never from every live story.
-    related = followed_ids(viewer).union(_engaged_ids(viewer))
+    related = followed_ids(viewer=viewer).union(_engaged_ids(viewer))
     segment = Case(When(seen, then=Value(1)), default=Value(0), output_field=IntegerField())
     personal = (visible.filter(author_id__in=related), segment, Hot() + _affinity_boost(viewer), None)
     # Everyone else: the unseen ones walked from the hot index, the seen ones found from the
@@ -255,7 +255,7 @@ def _arrange(
     return chosen, run_author, run_length
 
 
-def for_you_page(viewer: Viewer, cursor: str | None = None, size: int | None = None) -> FeedPage:
+def for_you_page(*, viewer: Viewer, cursor: str | None = None, size: int | None = None) -> FeedPage:
     """Ranked live stories the viewer may see (not their own): unseen before seen, then by
     score = hot + affinity (docs/ranking.md), at most MAX_RUN in a row per author."""
     size = clamp_page_size(size)
@@ -278,5 +278,5 @@ def for_you_page(viewer: Viewer, cursor: str | None = None, size: int | None = N
         next_cursor = _ForYouCursor(
             state.reference, position, tuple(excluded), run_author, run_length
         ).encode()
-    items = page_stories(viewer, [candidates[i].pk for i in chosen])
+    items = page_stories(viewer=viewer, ids=[candidates[i].pk for i in chosen])
     return FeedPage(items, next_cursor)

@@ -90,19 +90,19 @@ def _matching(rows: QuerySet, fields: list[str], query: str, then: tuple[str, ..
     )
 
 
-def search_people(query: str, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> list[User]:
+def search_people(query: str, *, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> list[User]:
     """People by username or display name, among those the viewer may see."""
     return list(_matching(people.visible_people(viewer), ["username", "display_name"], query)[:limit])
 
 
-def visible_sounds(viewer: Viewer) -> QuerySet[Sound]:
+def visible_sounds(*, viewer: Viewer) -> QuerySet[Sound]:
     """Sounds the viewer may hear and whose owner (if any) they may see."""
     owners = people.visible_people(viewer).values("pk")
     return available_sounds(viewer).filter(Q(owner__isnull=True) | Q(owner__in=owners))
 
 
-def search_sounds(query: str, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> list[Sound]:
-    rows = _matching(visible_sounds(viewer).select_related("owner"), ["title"], query)
+def search_sounds(query: str, *, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> list[Sound]:
+    rows = _matching(visible_sounds(viewer=viewer).select_related("owner"), ["title"], query)
     return list(rows[:limit])
 
 
@@ -112,7 +112,7 @@ class HashtagCount:
     story_count: int
 
 
-def visible_story_count(viewer: Viewer) -> Coalesce:
+def visible_story_count(*, viewer: Viewer) -> Coalesce:
     """An annotation for Hashtag rows: how many of its stories the viewer may see now."""
     counts = (
         StoryHashtag.objects.filter(
@@ -126,10 +126,12 @@ def visible_story_count(viewer: Viewer) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-def search_hashtags(query: str, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> list[HashtagCount]:
+def search_hashtags(query: str, *, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> list[HashtagCount]:
     """Tags with at least one story the viewer may see, most used (by those stories) first
     after the prefix matches."""
-    counted = Hashtag.objects.annotate(story_count=visible_story_count(viewer)).filter(story_count__gt=0)
+    counted = Hashtag.objects.annotate(story_count=visible_story_count(viewer=viewer)).filter(
+        story_count__gt=0
+    )
     rows = _matching(counted, ["name"], query.lower(), then=("-story_count",))
     return [HashtagCount(row.name, row.story_count) for row in rows[:limit]]
 
@@ -142,28 +144,28 @@ class SearchResults:
     hashtags: list[HashtagCount]
 
 
-def search(raw_query: str | None, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> SearchResults:
+def search(raw_query: str | None, *, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> SearchResults:
     """Everything the search page and API show; raises InvalidQuery for an empty or long query."""
     query = clean_query(raw_query)
     return SearchResults(
         query=query,
-        people=search_people(query, viewer, limit),
-        sounds=search_sounds(query, viewer, limit),
-        hashtags=search_hashtags(query, viewer, limit),
+        people=search_people(query, viewer=viewer, limit=limit),
+        sounds=search_sounds(query, viewer=viewer, limit=limit),
+        hashtags=search_hashtags(query, viewer=viewer, limit=limit),
     )
 
 
 # --- A hashtag's and a sound's live stories, newest first ---------------------------------------
 
 
-def hashtag_count(tag: str, viewer: Viewer) -> int:
+def hashtag_count(tag: str, *, viewer: Viewer) -> int:
     """How many live stories with this tag the viewer may see."""
     return stories.visible_stories(viewer).filter(story_hashtags__hashtag__name=tag).count()
 
 
-def visible_sound(viewer: Viewer, sound_id) -> Sound | None:
+def visible_sound(*, viewer: Viewer, sound_id) -> Sound | None:
     """A sound the viewer may open (its page, its stories), or None (a 404)."""
-    return visible_sounds(viewer).select_related("owner").filter(pk=sound_id).first()
+    return visible_sounds(viewer=viewer).select_related("owner").filter(pk=sound_id).first()
 
 
 # (published, id) of the last story passed, newest first.
@@ -184,7 +186,7 @@ def _newest_first(
     if state is not None:
         published, pk = state["p"]
         rows = rows.filter(Q(published_at__lt=published) | Q(published_at=published, pk__lt=pk))
-    rows = with_viewer_state(rows.select_related("author", "sound", "sound__owner"), viewer)
+    rows = with_viewer_state(rows.select_related("author", "sound", "sound__owner"), viewer=viewer)
     page = list(rows.order_by("-published_at", "-pk")[: size + 1])
     next_cursor = None
     if len(page) > size:
@@ -195,7 +197,7 @@ def _newest_first(
 
 
 def hashtag_stories_page(
-    viewer: Viewer, tag: str, cursor: str | None = None, size: int | None = None
+    *, viewer: Viewer, tag: str, cursor: str | None = None, size: int | None = None
 ) -> FeedPage:
     """Live stories whose caption has #tag, that the viewer may see, newest first. A tag that is
     not one (captions.normalize_tag) has no stories."""
@@ -205,7 +207,7 @@ def hashtag_stories_page(
 
 
 def sound_stories_page(
-    viewer: Viewer, sound: Sound, cursor: str | None = None, size: int | None = None
+    *, viewer: Viewer, sound: Sound, cursor: str | None = None, size: int | None = None
 ) -> FeedPage:
     """Live stories that use the sound, that the viewer may see, newest first."""
     rows = stories.visible_stories(viewer).filter(sound=sound)

@@ -30,7 +30,7 @@ Viewer = people.Viewer
 # --- The viewer's state on stories -------------------------------------------------------------
 
 
-def seen_expression(viewer: Viewer, before: datetime | None = None) -> Exists | Value:
+def seen_expression(*, viewer: Viewer, before: datetime | None = None) -> Exists | Value:
     """True where the viewer saw the row's story (at or before `before`, when given)."""
     if not people.is_authenticated(viewer):
         return Value(False)
@@ -40,40 +40,42 @@ def seen_expression(viewer: Viewer, before: datetime | None = None) -> Exists | 
     return Exists(views)
 
 
-def with_viewer_state(queryset: QuerySet[Story], viewer: Viewer) -> QuerySet[Story]:
+def with_viewer_state(queryset: QuerySet[Story], *, viewer: Viewer) -> QuerySet[Story]:
     """Annotate `liked_by_me`, `seen_by_me` and `visible_comment_count` (the comments
     `comments_for` lists to this viewer) in the same query (no query per story)."""
-    comments = visible_comment_count(viewer)
+    comments = visible_comment_count(viewer=viewer)
     if not people.is_authenticated(viewer):
         return queryset.annotate(
             liked_by_me=Value(False), seen_by_me=Value(False), visible_comment_count=comments
         )
     return queryset.annotate(
         liked_by_me=Exists(Like.objects.filter(user=viewer, story=OuterRef("pk"))),
-        seen_by_me=seen_expression(viewer),
+        seen_by_me=seen_expression(viewer=viewer),
         visible_comment_count=comments,
     )
 
 
-def story_fully_seen(author: User, viewer: Viewer) -> bool:
+def story_fully_seen(author: User, *, viewer: Viewer) -> bool:
     """Whether the viewer has seen every live item of the author's Story: the ring dims then."""
     if not people.is_authenticated(viewer):
         return False
-    unseen = stories.author_story(author, viewer).filter(~seen_expression(viewer))
+    unseen = stories.author_story(author, viewer).filter(~seen_expression(viewer=viewer))
     return not unseen.exists()
 
 
-def visible_story(viewer: Viewer, story_id: Any) -> Story | None:
+def visible_story(*, viewer: Viewer, story_id: Any) -> Story | None:
     """A story the viewer may see and engage with (live, audience, blocks), or None (a 404)."""
     return stories.visible_stories(viewer).select_related("author").filter(pk=story_id).first()
 
 
-def page_stories(viewer: Viewer, ids: list[uuid.UUID]) -> list[Story]:
+def page_stories(*, viewer: Viewer, ids: list[uuid.UUID]) -> list[Story]:
     """The page's stories with authors and the viewer's state, in the given order, one query.
     The ids come from a visible_stories() query of the same request."""
     if not ids:
         return []
-    rows = with_viewer_state(Story.objects.filter(pk__in=ids).select_related("author", "sound"), viewer)
+    rows = with_viewer_state(
+        Story.objects.filter(pk__in=ids).select_related("author", "sound"), viewer=viewer
+    )
     by_id = {story.pk: story for story in rows}
     return [by_id[pk] for pk in ids if pk in by_id]
 

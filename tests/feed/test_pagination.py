@@ -93,7 +93,7 @@ def test_for_you_author_cap_holds_across_page_boundaries(viewer):
 @pytest.mark.parametrize("size", [1, 4, 100])
 def test_following_pages(viewer, size):
     build_world(viewer)
-    expected = [str(s.pk) for s in selectors.following_page(viewer, None, 100).items]
+    expected = [str(s.pk) for s in selectors.following_page(viewer=viewer, cursor=None, size=100).items]
     assert expected
     assert walk(client_for(viewer), "/api/v1/feed/following/", size) == expected
 
@@ -102,7 +102,7 @@ def test_following_pages(viewer, size):
 def test_tray_pages(viewer, size):
     build_world(viewer)
     LiveStoryFactory(author=viewer)
-    expected = [e.author.pk for e in selectors.tray_page(viewer, None, 100).entries]
+    expected = [e.author.pk for e in selectors.tray_page(viewer=viewer, cursor=None, size=100).entries]
     assert len(expected) == 10  # 9 others and the viewer
     walked = walk(client_for(viewer), "/api/v1/feed/tray/", size, key=lambda e: e["author"]["id"])
     assert walked == expected
@@ -111,7 +111,7 @@ def test_tray_pages(viewer, size):
 def test_tray_pages_for_anonymous_viewers(api_client):
     for _ in range(5):
         LiveStoryFactory()
-    expected = [e.author.pk for e in selectors.tray_page(None, None, 100).entries]
+    expected = [e.author.pk for e in selectors.tray_page(viewer=None, cursor=None, size=100).entries]
     assert walk(api_client, "/api/v1/feed/tray/", 2, key=lambda e: e["author"]["id"]) == expected
 
 

@@ -26,15 +26,15 @@ def names(stories: list[Story]) -> list[str]:
 
 # The first page of each list, as the home page and the API ask for it.
 def for_you(viewer) -> list[Story]:
-    return selectors.for_you_page(viewer, None, 60).items
+    return selectors.for_you_page(viewer=viewer, cursor=None, size=60).items
 
 
 def following(viewer) -> list[Story]:
-    return selectors.following_page(viewer, None, 60).items
+    return selectors.following_page(viewer=viewer, cursor=None, size=60).items
 
 
 def tray(viewer) -> list[selectors.TrayEntry]:
-    return selectors.tray_page(viewer, None, 30).entries
+    return selectors.tray_page(viewer=viewer, cursor=None, size=30).entries
 
 
 def test_sql_score_matches_the_python_formula():

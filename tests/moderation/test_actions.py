@@ -30,7 +30,7 @@ def everywhere(client, viewer, story) -> dict[str, object]:
     """Where a story shows: the For You feed, the API and its media URL."""
     client.force_login(viewer)
     return {
-        "feed": story.pk in {s.pk for s in feed.for_you_page(viewer, None, 60).items},
+        "feed": story.pk in {s.pk for s in feed.for_you_page(viewer=viewer, cursor=None, size=60).items},
         "api": api_as(viewer).get(f"/api/v1/stories/{story.pk}/").status_code,
         "media": client.get(reverse("stories:media", args=[story.pk])).status_code,
         "home": str(story.pk) in client.get("/").content.decode(),
