@@ -45,7 +45,7 @@ class FeedInbox:
         (the notification would reveal it), repeats an unread like or reaction, or repeats a
         follow within FOLLOW_NOTICE_WINDOW (a follow and unfollow loop cannot flood anyone)."""
         someone_elses = story is not None and story.author_id != recipient.pk
-        if someone_elses and not story_selectors.can_view(story, recipient):
+        if someone_elses and not story_selectors.story_visible(story=story, viewer=recipient):
             return None
         story_id = story.pk if story is not None else None
         earlier = Notification.objects.filter(recipient=recipient, actor=actor, kind=kind)

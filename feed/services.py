@@ -1,9 +1,9 @@
 """Rules for engaging with stories: likes, comments, shares and views.
 
-Callers pass a story the viewer may see (`feed.selectors.visible_story`); these functions keep
-the counters on the story exact under concurrency (F() updates in the same transaction as the
-row that justifies them), the anonymous per-day stats that outlive the purge, the affinity
-ranking uses, and the notifications.
+Callers pass a story the viewer may see (the gate: `stories.selectors.story_for_viewer`); these
+functions keep the counters on the story exact under concurrency (F() updates in the same
+transaction as the row that justifies them), the anonymous per-day stats that outlive the purge,
+the affinity ranking uses, and the notifications.
 """
 
 from __future__ import annotations

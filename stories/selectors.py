@@ -75,11 +75,6 @@ def authors_with_live_story(author_ids: list[int], viewer: Viewer) -> set[int]:
     return set(visible_stories(viewer).filter(author_id__in=author_ids).values_list("author_id", flat=True))
 
 
-def can_view(story: Story, viewer: Viewer) -> bool:
-    """The gate's ENGAGE answer as a yes or no (`story_visible`), kept for accounts' callers."""
-    return story_visible(story=story, viewer=viewer)
-
-
 def waiting_to_go_live() -> Q:
     """A story that has not gone live yet and will at its publish_at: scheduled, or still
     processing with a publish_at (it goes to scheduled, or live if its time has come)."""
