@@ -46,9 +46,6 @@ def story_stickers_create(story: Story, cleaned: Mapping[str, Any]) -> None:
         services.answer_question(cleaned["answer"], story)
 
 
-STICKERS_HELP = "A JSON list of stickers."
-
-
 def story_stickers_announce(story: Story) -> int:
     return services.notify_mentions(story)
 
@@ -56,14 +53,12 @@ def story_stickers_announce(story: Story) -> int:
 STICKERS = Attachment(
     name="stickers",
     options=(
-        Option("stickers", "json", list, _stickers, field=None, in_json=False, help_text=STICKERS_HELP),
+        Option("stickers", "json", list, _stickers, help_text="A JSON list of stickers."),
         Option(
             "reply_to_sticker",
             "text",
             "",
             _reply_to_sticker,
-            field=None,
-            in_json=False,
             help_text="The id of an Add Yours sticker this story answers.",
         ),
         Option(
@@ -71,8 +66,6 @@ STICKERS = Attachment(
             "text",
             "",
             _answer,
-            field=None,
-            in_json=False,
             help_text="The id of a Q&A question this story answers.",
         ),
     ),

@@ -56,17 +56,18 @@ class Option:
     kind: str  # text, choice, boolean, number, integer, uuid or json: the serializer's field type
     default: Any  # a callable for a fresh mutable default
     clean: Callable[[Any, User], Any]
-    field: str | None = ""  # the Story field it fills: "" means `name`; None: an attachment's
+    field: str | None = None  # the Story field it fills, when not named like the option
     max_length: int | None = None  # documented by the schema, told to the editor
     min_value: float | None = None
     choices: Callable[[], Iterable[tuple[str, str]]] | None = None
     help_text: str | None = None
-    edit: str = NEVER
-    in_json: bool = True
+    edit: str = NEVER  # an editable option is named like its Story field (the edit uses one name)
+    in_json: bool = True  # of the story's own options
 
     @property
-    def story_field(self) -> str | None:
-        return self.name if self.field == "" else self.field
+    def story_field(self) -> str:
+        """Of the story's own options; an attachment's (stories/attachments.py) fill none."""
+        return self.field or self.name
 
     def default_value(self) -> Any:
         return self.default() if callable(self.default) else self.default
@@ -234,6 +235,10 @@ SETTINGS: tuple[Option, ...] = (
 )
 
 
+# The story's own: each fills the Story field it names.
+OWN_OPTIONS: tuple[Option, ...] = (*LOOK, *SETTINGS)
+
+
 def story_options() -> tuple[Option, ...]:
     """Every option of an upload, the attachments' (stories/attachments.py) included."""
     attached = tuple(option for attachment in attachments.registered() for option in attachment.options)
@@ -248,12 +253,12 @@ def options_named(names: Iterable[str]) -> tuple[Option, ...]:
 def editable_names(*, when: str = ALWAYS) -> tuple[str, ...]:
     """The options an author may change after posting (`when=WHILE_WAITING`: only while the
     story waits to go live), in declaration order."""
-    return tuple(option.name for option in (*LOOK, *SETTINGS) if option.edit == when)
+    return tuple(option.name for option in OWN_OPTIONS if option.edit == when)
 
 
 def json_options() -> tuple[Option, ...]:
     """The options the story JSON shows as stored, under their names."""
-    return tuple(option for option in (*LOOK, *SETTINGS) if option.in_json)
+    return tuple(option for option in OWN_OPTIONS if option.in_json)
 
 
 def options_clean(

@@ -20,7 +20,7 @@ from accounts.models import User
 
 from .. import attachments, media
 from ..models import Kind, Sound, Story
-from ..options import options_clean, story_options
+from ..options import OWN_OPTIONS, options_clean
 from .common import delete_stored, ensure_can_post, read_head, store_file
 from .hashtags import caption_entities, tag_story
 from .processing import dispatch_processing
@@ -42,7 +42,7 @@ def clean_options(*, author: User, **values: Any) -> StoryOptions:
     """Check a person's choices, given by option name (stories/options.py; absent ones take
     their defaults); raises ValidationError with one plain message per field."""
     cleaned = options_clean(author=author, values=values)
-    fields = {option.story_field: cleaned[option.name] for option in story_options() if option.story_field}
+    fields = {option.story_field: cleaned[option.name] for option in OWN_OPTIONS}
     attached = {
         attachment.name: {option.name: cleaned[option.name] for option in attachment.options}
         for attachment in attachments.registered()

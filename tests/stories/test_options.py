@@ -85,6 +85,9 @@ def test_editable_and_json_options_come_from_the_declaration():
         "allow_replies",
     )
     assert PUBLISH_AT == "publish_at"
+    # The edit reads and writes an editable option under its own name (the page, PATCH, the row).
+    editable = options.options_named([*EDITABLE_FIELDS, PUBLISH_AT])
+    assert all(option.story_field == option.name for option in editable)
     shown = {option.name for option in options.json_options()}
     assert shown <= set(STORY_FIELDS)
     story = ReadyStoryFactory(filter_name="mono", lifetime_hours=6)
@@ -127,7 +130,7 @@ def tagged():
 
     attachment = Attachment(
         name="tag",
-        options=(Option("tag", "text", "", clean, field=None, in_json=False),),
+        options=(Option("tag", "text", "", clean),),
         create=lambda story, cleaned: calls["create"].append((story.pk, dict(cleaned))),
         announce=lambda story: calls["announce"].append(story.pk) or 1,
     )
