@@ -28,7 +28,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
 
-from . import cursors
+from . import cursors, errors
 from .parsers import PayloadTooLarge
 
 # --- The error shape -----------------------------------------------------------------------------
@@ -85,12 +85,31 @@ def error_body(detail: Any) -> dict[str, Any]:
     return body
 
 
+def _invalid(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """A refusal of the input: by field when it names fields, else one `detail` sentence."""
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError(exc.message_dict)
+    return exceptions.ValidationError({"detail": " ".join(exc.messages)})
+
+
+# The services' one family (stories_site/errors.py), member by member: the only place the API
+# decides how a refusal answers. Invalid's `errors` are its fields; the others carry one sentence.
+SERVICE_ERRORS: dict[type[errors.ServiceError], Any] = {
+    errors.Invalid: _invalid,
+    errors.NotAllowed: lambda exc: exceptions.PermissionDenied(exc.text or None),
+    errors.NotFound: lambda exc: exceptions.NotFound(exc.text or None),
+}
+
+
 def _as_api_exception(exc: Exception) -> Exception:
-    """Django's own exceptions as the DRF ones the handler answers (never a 500 for them)."""
+    """The services' errors, and Django's own exceptions from elsewhere (forms, model
+    validation, views), as the DRF ones the handler answers (never a 500 for them)."""
+    if isinstance(exc, errors.ServiceError):
+        for member, translate in SERVICE_ERRORS.items():
+            if isinstance(exc, member):
+                return translate(exc)
     if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            return exceptions.ValidationError(exc.message_dict)
-        return exceptions.ValidationError({"detail": " ".join(exc.messages)})
+        return _invalid(exc)
     if isinstance(exc, Http404):
         return exceptions.NotFound(str(exc) or None)
     if isinstance(exc, PermissionDenied):
