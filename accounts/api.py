@@ -5,7 +5,6 @@ are shared with them."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -30,12 +29,6 @@ PLAIN_ERRORS = {
     400: error_response("Bad input, in plain words."),
     403: error_response("Not allowed."),
     404: error_response(f"{NO_SUCH_PERSON} (Nobody by that name, or not one you may see.)"),
-}
-RELATION_STATUS = {
-    services.RelationError.SELF: status.HTTP_400_BAD_REQUEST,
-    services.RelationError.BLOCKED: status.HTTP_403_FORBIDDEN,
-    services.RelationError.SUSPENDED: status.HTTP_403_FORBIDDEN,
-    services.RelationError.UNAVAILABLE: status.HTTP_404_NOT_FOUND,
 }
 
 
@@ -80,10 +73,7 @@ class TokenView(AuthThrottleMixin, APIView):
         incoming = TokenRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        try:
-            _token, key = services.issue_token(request._request, data["username"], data["password"])
-        except DjangoValidationError as exc:
-            return Response({"detail": exc.messages[0]}, status=status.HTTP_400_BAD_REQUEST)
+        _token, key = services.issue_token(request._request, data["username"], data["password"])
         return Response(TokenSerializer({"key": key}).data)
 
 

@@ -26,6 +26,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
+from stories_site.errors import Invalid
+
 from .mail import queue_email
 from .models import User
 
@@ -80,15 +82,15 @@ def password_reset_confirm(*, uidb64: str, token: str, new_password: str) -> Use
     every session (each is tied to the password's hash), the link's token with them."""
     user = reset_user(uidb64, token)
     if user is None:
-        raise ValidationError({"token": [BAD_RESET_LINK]})
+        raise Invalid({"token": [BAD_RESET_LINK]})
     try:
         validate_password(new_password, user=user)
     except ValidationError as exc:
-        raise ValidationError({"new_password": list(exc.messages)}) from None
+        raise Invalid({"new_password": list(exc.messages)}) from None
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         if not default_token_generator.check_token(locked, token):  # two tabs, one link
-            raise ValidationError({"token": [BAD_RESET_LINK]})
+            raise Invalid({"token": [BAD_RESET_LINK]})
         locked.set_password(new_password)
         locked.save()
     return locked
@@ -104,11 +106,11 @@ def email_change_request(user: User, *, new_email: str, base_url: str) -> str:
     try:
         validate_email(new_email)
     except ValidationError:
-        raise ValidationError({"email": ["Enter a valid email address."]}) from None
+        raise Invalid({"email": ["Enter a valid email address."]}) from None
     if len(new_email) > 254:
-        raise ValidationError({"email": ["Enter a valid email address."]})
+        raise Invalid({"email": ["Enter a valid email address."]})
     if new_email.lower() == (user.email or "").lower():
-        raise ValidationError({"email": [SAME_EMAIL]})
+        raise Invalid({"email": [SAME_EMAIL]})
     payload = {"u": user.pk, "o": user.email or "", "e": new_email}
     token = signing.dumps(payload, salt=EMAIL_CHANGE_SALT, compress=True)
     link = base_url.rstrip("/") + reverse("accounts:email_confirm", kwargs={"token": token})
@@ -138,10 +140,10 @@ def email_change_confirm(token: str) -> User:
     with transaction.atomic():
         found = email_change_payload(token)
         if found is None:
-            raise ValidationError({"token": [BAD_EMAIL_LINK]})
+            raise Invalid({"token": [BAD_EMAIL_LINK]})
         user, new = found
         updated = User.objects.filter(pk=user.pk, email=user.email).update(email=new)
         if not updated:
-            raise ValidationError({"token": [BAD_EMAIL_LINK]})
+            raise Invalid({"token": [BAD_EMAIL_LINK]})
     user.email = new
     return user

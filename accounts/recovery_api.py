@@ -3,10 +3,8 @@ Thin: the rules are in accounts/recovery.py; the rate in accounts/recovery_throt
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -90,10 +88,7 @@ class PasswordResetConfirmView(APIView):
         incoming = ResetConfirmSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        try:
-            recovery.password_reset_confirm(
-                uidb64=data["uid"], token=data["token"], new_password=data["new_password"]
-            )
-        except DjangoValidationError as exc:
-            raise ApiValidationError(exc.message_dict) from None
+        recovery.password_reset_confirm(
+            uidb64=data["uid"], token=data["token"], new_password=data["new_password"]
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -15,6 +15,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 
+from stories_site.errors import form_errors
+
 from . import recovery
 from .lockout import wait_words
 from .recovery_throttle import reset_wait
@@ -107,8 +109,7 @@ def email_change(request: HttpRequest) -> HttpResponse:
                     request.user, new_email=data["email"], base_url=site_url(request)
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form_errors(form, exc)
             else:
                 messages.success(request, f"We sent a link to {new}. Your address changes when you open it.")
                 return redirect("accounts:edit")

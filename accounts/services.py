@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from stories_site.counters import add_counts
+from stories_site.errors import Invalid, NotAllowed, NotFound
 
 from . import follow_sources, selectors
 from .avatars import delete_avatar
@@ -34,19 +35,6 @@ logger = logging.getLogger(__name__)
 RESERVED_USERNAMES = frozenset(
     {"me", "admin", "stories", "stories.team", "support", "moderator", "moderators"}
 )
-
-
-class RelationError(Exception):
-    """A follow or block the rules refuse. `str()` is a plain reason; `code` says which rule."""
-
-    SELF = "self"
-    BLOCKED = "blocked"
-    UNAVAILABLE = "unavailable"
-    SUSPENDED = "suspended"
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 # --- Sign-up and sign-in -------------------------------------------------------------------
@@ -71,13 +59,13 @@ def register_user(username: str, password: str, email: str = "") -> User:
     except ValidationError as exc:
         errors["password"] = list(exc.messages)
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     try:
         with transaction.atomic():
             return User.objects.create_user(username=username, email=email, password=password)
     except IntegrityError:
         # Someone took the name between the check and the insert.
-        raise ValidationError({"username": ["That username is taken."]}) from None
+        raise Invalid({"username": ["That username is taken."]}) from None
 
 
 def login_refusal(user: User) -> str | None:
@@ -97,10 +85,10 @@ def issue_token(request: HttpRequest, username: str, password: str) -> tuple[Api
 
     user = authenticate(request, username=username, password=password)
     if user is None:
-        raise ValidationError("Wrong username or password.")
+        raise Invalid("Wrong username or password.")
     refusal = login_refusal(user)
     if refusal:
-        raise ValidationError(refusal)
+        raise Invalid(refusal)
     return create_token(user, name=client_name(request))
 
 
@@ -184,14 +172,17 @@ def follow(follower: User, followee: User, *, source_story_id: UUID | None = Non
 
     The block check that decides is made under both people's row locks (`_lock_pair`), in the
     transaction that inserts the follow: a block racing this follow either lands first and the
-    follow is refused, or waits and then ends the follow. A block never leaves a follow behind."""
+    follow is refused, or waits and then ends the follow. A block never leaves a follow behind.
+
+    Refused: Invalid for yourself, NotAllowed while suspended or across a block, NotFound for
+    someone inactive or suspended (each with a `code`: self, suspended, blocked, unavailable)."""
     if follower.pk == followee.pk:
-        raise RelationError("You cannot follow yourself.", RelationError.SELF)
+        raise Invalid("You cannot follow yourself.", code="self")
     if login_refusal(follower):
-        raise RelationError("Your account cannot follow people right now.", RelationError.SUSPENDED)
+        raise NotAllowed("Your account cannot follow people right now.", code="suspended")
     if not selectors.active_users().filter(pk=followee.pk).exists():
-        raise RelationError("This person is not available.", RelationError.UNAVAILABLE)
-    blocked = RelationError("You cannot follow this person.", RelationError.BLOCKED)
+        raise NotFound("This person is not available.", code="unavailable")
+    blocked = NotAllowed("You cannot follow this person.", code="blocked")
     if selectors.is_blocked_either_way(follower, followee):
         raise blocked
     with transaction.atomic():
@@ -238,7 +229,7 @@ def block(blocker: User, blocked: User) -> bool:
     """Block someone and end follows both ways; True when the block is new. Under both people's
     row locks, like `follow`, so no follow can slip in between the deletes and the block."""
     if blocker.pk == blocked.pk:
-        raise RelationError("You cannot block yourself.", RelationError.SELF)
+        raise Invalid("You cannot block yourself.", code="self")
     with transaction.atomic():
         _lock_pair(blocker, blocked)
         _end_follow(blocker, blocked)

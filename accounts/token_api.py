@@ -3,11 +3,9 @@ password (v1.1 contract), list your tokens, revoke one. Thin: the rules are in a
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -86,15 +84,12 @@ class PasswordChangeView(APIView):
         incoming = PasswordChangeSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        try:
-            key = tokens.change_password(
-                request._request,
-                request.user,
-                old_password=data["old_password"],
-                new_password=data["new_password"],
-            )
-        except DjangoValidationError as exc:
-            raise ApiValidationError(exc.message_dict) from None
+        key = tokens.change_password(
+            request._request,
+            request.user,
+            old_password=data["old_password"],
+            new_password=data["new_password"],
+        )
         return Response(TokenSerializer({"key": key}).data)
 
 

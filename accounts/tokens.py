@@ -16,6 +16,8 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
 
+from stories_site.errors import Invalid
+
 from .authentication import token_lifetime
 from .models import ApiToken, User, legacy_tokens, token_digest
 
@@ -94,11 +96,11 @@ def change_password(request: HttpRequest, user: User, *, old_password: str, new_
     came with, if any, is kept. Errors name the field: old_password or new_password."""
     checked = authenticate(request, username=user.get_username(), password=old_password)
     if checked is None or checked.pk != user.pk:
-        raise ValidationError({"old_password": [WRONG_OLD_PASSWORD]})
+        raise Invalid({"old_password": [WRONG_OLD_PASSWORD]})
     try:
         validate_password(new_password, user=user)
     except ValidationError as exc:
-        raise ValidationError({"new_password": list(exc.messages)}) from None
+        raise Invalid({"new_password": list(exc.messages)}) from None
     with transaction.atomic():
         user.set_password(new_password)
         user.save()

@@ -26,6 +26,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from stories_site.errors import flash_refusals, form_errors
+
 from . import selectors, services
 from .forms import LoginForm, PasswordChangeForm, SignupForm
 from .models import User
@@ -68,8 +70,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         try:
             user = services.register_user(data["username"], data["password1"], data["email"])
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error("password1" if field == "password" else field, errors)
+            form_errors(form, exc, rename={"password": "password1"})
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to Stories, {user.username}!")
@@ -153,18 +154,20 @@ def unfollow(request: HttpRequest, username: str) -> HttpResponse:
     return redirect(safe_next(request) or person.get_absolute_url())
 
 
+def profile_url(request: HttpRequest, username: str) -> str:
+    """A refused follow or block goes back to the person's profile (flash_refusals)."""
+    return reverse("accounts:profile", kwargs={"username": username})
+
+
 @require_POST
+@flash_refusals(back=profile_url)
 def block(request: HttpRequest, username: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return sign_in_first(request, username)
     person = selectors.person_by_username(username)
     if person is None:
         raise Http404("No such person.")
-    try:
-        services.block(request.user, person)
-    except services.RelationError as exc:
-        messages.error(request, str(exc))
-        return redirect(person.get_absolute_url())
+    services.block(request.user, person)
     messages.success(request, f"You blocked @{person.username}. You can unblock them here.")
     # Their profile is now hidden from the blocker too, so go where the block can be undone.
     return redirect("accounts:blocked")

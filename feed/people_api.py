@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from accounts import selectors as people
 from accounts import services as people_services
-from accounts.api import NO_SUCH_PERSON, PLAIN_ERRORS, RELATION_STATUS
+from accounts.api import NO_SUCH_PERSON, PLAIN_ERRORS
 from accounts.models import USERNAME_PATTERN, User
 from accounts.serializers import FollowRowSerializer, PersonSerializer
 from stories import selectors as story_selectors
@@ -160,10 +160,7 @@ class UserViewSet(CappedUploadMixin, viewsets.GenericViewSet):
         incoming = FollowSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         source = incoming.validated_data.get("from_story")
-        try:
-            created = follow_from_story(viewer=request.user, followee=person, story_id=source)
-        except people_services.RelationError as exc:
-            return Response({"detail": str(exc)}, status=RELATION_STATUS[exc.code])
+        created = follow_from_story(viewer=request.user, followee=person, story_id=source)
         return self._profile(person, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(
@@ -186,10 +183,7 @@ class UserViewSet(CappedUploadMixin, viewsets.GenericViewSet):
         if request.method == "DELETE":
             people_services.unblock(request.user, person)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        try:
-            created = people_services.block(request.user, person)
-        except people_services.RelationError as exc:
-            return Response({"detail": str(exc)}, status=RELATION_STATUS[exc.code])
+        created = people_services.block(request.user, person)
         return Response(
             {"username": person.username, "is_blocked": True},
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

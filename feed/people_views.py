@@ -23,16 +23,16 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import selectors as people
-from accounts import services as people_services
 from accounts.forms import ProfileForm
 from accounts.models import User
-from accounts.views import PEOPLE_PER_PAGE, safe_next, sign_in_first, visible_or_404
+from accounts.views import PEOPLE_PER_PAGE, profile_url, safe_next, sign_in_first, visible_or_404
 from stickers import selectors as sticker_selectors
 from stories import selectors as story_selectors
 from stories.serializers import StorySerializer
 from stories.services import avatars
 from stories.services.follows import follow_from_story
 from stories.uploads import limit_uploads, too_large_message, upload_too_large
+from stories_site.errors import flash_refusals, form_errors
 
 from . import selectors
 
@@ -107,7 +107,12 @@ def following(request: HttpRequest, username: str) -> HttpResponse:
     return _person_list(request, username, "following")
 
 
+def _next_or_profile(request: HttpRequest, username: str) -> str:
+    return safe_next(request) or profile_url(request, username)
+
+
 @require_POST
+@flash_refusals(back=_next_or_profile)
 def follow(request: HttpRequest, username: str) -> HttpResponse:
     """The follow button, also in the player: `from_story` counts the follow in that story's
     analytics when it is the followee's and the follower may see it (follow_from_story)."""
@@ -115,12 +120,8 @@ def follow(request: HttpRequest, username: str) -> HttpResponse:
         return sign_in_first(request, username)
     person = visible_or_404(username, request.user)
     source = request.POST.get("from_story")
-    try:
-        follow_from_story(viewer=request.user, followee=person, story_id=source)
-    except people_services.RelationError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"You follow {person.name} now.")
+    follow_from_story(viewer=request.user, followee=person, story_id=source)
+    messages.success(request, f"You follow {person.name} now.")
     return redirect(safe_next(request) or person.get_absolute_url())
 
 
@@ -159,7 +160,7 @@ def _edit_profile(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationError as exc:
                 user.refresh_from_db()
-                form.add_error(None, exc)
+                form_errors(form, exc)
             else:
                 user.refresh_from_db()
                 messages.success(request, _saved_message(user))

@@ -4,12 +4,10 @@ privacy/export.py hold the rules."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -62,12 +60,9 @@ class AccountView(APIView):
     def delete(self, request: Request) -> Response:
         incoming = DeleteAccountSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            services.account_delete_request(
-                request._request, request.user, password=incoming.validated_data["password"]
-            )
-        except DjangoValidationError as exc:
-            raise ApiValidationError(exc.message_dict) from None
+        services.account_delete_request(
+            request._request, request.user, password=incoming.validated_data["password"]
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -22,7 +22,6 @@ import logging
 from pathlib import PurePosixPath
 from typing import IO, Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -30,6 +29,7 @@ from django.db import transaction
 from accounts import services as people_services
 from accounts.avatars import FAILED, READY, delete_avatar, delete_avatar_file
 from accounts.models import User, avatar_upload_to
+from stories_site.errors import Invalid
 
 from ..media import MediaError, sanitize_image
 from ..media.errors import UNREADABLE
@@ -88,8 +88,8 @@ def _reason(exc: MediaError) -> str:
     return AVATAR_NOT_A_PHOTO if exc.reason == UNREADABLE else str(exc)
 
 
-def _refusal(exc: MediaError) -> ValidationError:
-    return ValidationError({"avatar": [_reason(exc)]})
+def _refusal(exc: MediaError) -> Invalid:
+    return Invalid({"avatar": [_reason(exc)]})
 
 
 def set_avatar(user: User, fileobj: IO[bytes]) -> User:

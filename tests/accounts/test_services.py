@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts import selectors, services, tasks
 from accounts.models import SUSPENDED_FOR_GOOD, Block, Follow, User
+from stories_site.errors import Invalid, NotAllowed, NotFound
 from tests.factories import DEFAULT_PASSWORD, BlockFactory, FollowFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,9 +63,9 @@ class TestFollow:
 
     def test_refuses_self(self):
         a = UserFactory()
-        with pytest.raises(services.RelationError) as caught:
+        with pytest.raises(Invalid) as caught:
             services.follow(a, a)
-        assert caught.value.code == services.RelationError.SELF
+        assert caught.value.code == "self"
 
     @pytest.mark.parametrize("direction", ["a_blocks_b", "b_blocks_a"])
     def test_refuses_blocked_either_way(self, direction):
@@ -73,9 +74,9 @@ class TestFollow:
             BlockFactory(blocker=a, blocked=b)
         else:
             BlockFactory(blocker=b, blocked=a)
-        with pytest.raises(services.RelationError) as caught:
+        with pytest.raises(NotAllowed) as caught:
             services.follow(a, b)
-        assert caught.value.code == services.RelationError.BLOCKED
+        assert caught.value.code == "blocked"
         assert not Follow.objects.exists()
 
     def test_refuses_suspended_or_inactive_people(self):
@@ -83,11 +84,12 @@ class TestFollow:
         suspended = UserFactory(suspended_until=timezone.now() + timedelta(days=1))
         inactive = UserFactory(is_active=False)
         for other in (suspended, inactive):
-            with pytest.raises(services.RelationError) as caught:
+            with pytest.raises(NotFound) as caught:
                 services.follow(a, other)
-            assert caught.value.code == services.RelationError.UNAVAILABLE
-        with pytest.raises(services.RelationError):
+            assert caught.value.code == "unavailable"
+        with pytest.raises(NotAllowed) as caught:
             services.follow(suspended, a)
+        assert caught.value.code == "suspended"
         assert not Follow.objects.exists()
 
     def test_unfollow(self):
@@ -115,8 +117,9 @@ class TestBlock:
 
     def test_refuses_self(self):
         a = UserFactory()
-        with pytest.raises(services.RelationError):
+        with pytest.raises(Invalid) as caught:
             services.block(a, a)
+        assert caught.value.code == "self"
 
 
 class TestLogin:
@@ -216,9 +219,9 @@ class TestBlockAgainstFollow:
             return blocked
 
         monkeypatch.setattr(services.selectors, "is_blocked_either_way", block_lands_after_the_first_check)
-        with pytest.raises(services.RelationError) as caught:
+        with pytest.raises(NotAllowed) as caught:
             services.follow(ben, fay)
-        assert caught.value.code == services.RelationError.BLOCKED
+        assert caught.value.code == "blocked"
         assert checks == [False, True]  # refused by the check made under the pair's locks
         assert services.unblock(fay, ben) is True
         assert not Follow.objects.filter(follower=ben, followee=fay).exists()
@@ -231,7 +234,7 @@ class TestBlockAgainstFollow:
         ben, fay = UserFactory(), UserFactory()
         services.follow(ben, fay)
         services.block(fay, ben)
-        with pytest.raises(services.RelationError):
+        with pytest.raises(NotAllowed):
             services.follow(ben, fay)
         row = FollowerDaily.objects.get(author=fay)
         assert (row.gained, row.lost) == (1, 1)
