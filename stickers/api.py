@@ -4,9 +4,6 @@ not see, is a 404; bad input and an expired story are plain 400s."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -30,7 +27,7 @@ from .serializers import (
     ResponsesPageSerializer,
 )
 
-STICKER_GONE = "This sticker does not exist or is no longer available."
+STICKER_GONE = services.STICKER_GONE
 ERRORS = {
     400: error_response("Bad input or an expired story, in plain words."),
     403: error_response("Only the sticker's author may do this."),
@@ -45,22 +42,11 @@ def sticker_or_404(sticker_id, kind: str | None = None) -> Sticker:
     return sticker
 
 
-@contextmanager
-def refusals() -> Iterator[None]:
-    """An unavailable sticker as a 404; other refusals (Django's ValidationError) reach the
-    shared handler, which answers them with a plain 400."""
-    try:
-        yield
-    except services.StickerUnavailable:
-        raise NotFound(STICKER_GONE) from None
-
-
 def reachable_sticker_or_404(sticker_id, request: Request) -> Sticker:
     """The sticker through the visibility gate before the body is read: a sticker on a story the
     person may not see is a 404 whatever they sent, never a 400 about its type or options."""
     sticker = sticker_or_404(sticker_id)
-    with refusals():
-        services.ensure_reachable(sticker, request.user)
+    services.ensure_reachable(sticker, request.user)
     return sticker
 
 
@@ -74,8 +60,7 @@ class ChoiceView(APIView):
         sticker = reachable_sticker_or_404(sticker_id, request)
         incoming = OptionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        with refusals():
-            choice = self.choose(sticker, request.user, incoming.validated_data["option"])
+        choice = self.choose(sticker, request.user, incoming.validated_data["option"])
         return Response(selectors.results_after(sticker, choice.option))
 
 
@@ -137,8 +122,7 @@ class QuestionsView(APIView):
         sticker = reachable_sticker_or_404(sticker_id, request)
         incoming = QuestionCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        with refusals():
-            question = services.ask_question(sticker, request.user, incoming.validated_data["text"])
+        question = services.ask_question(sticker, request.user, incoming.validated_data["text"])
         data = QuestionSerializer(question, context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -161,8 +145,7 @@ class ResponsesView(APIView):
     )
     def get(self, request: Request, sticker_id) -> Response:
         sticker = sticker_or_404(sticker_id, StickerType.ADD_YOURS)
-        with refusals():
-            services.ensure_reachable(sticker, request.user)
+        services.ensure_reachable(sticker, request.user)
         stories = selectors.live_responses(sticker, viewer=request.user)
         paginator = ResponsePagination()
         rows = page_parts.stories_annotate(stories=stories, viewer=request.user)

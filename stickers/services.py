@@ -25,6 +25,7 @@ from accounts.models import User
 from accounts.notices import NoticeKind
 from stories.lifecycle import State
 from stories.models import Story
+from stories_site.errors import Invalid, NotFound
 
 from . import selectors
 from .models import AddYoursResponse, PollVote, Question, QuizAnswer, Sticker, StickerType
@@ -46,11 +47,9 @@ MAX_ASKED_LENGTH = 300  # a question a viewer sends to a Q&A sticker
 MAX_EMOJI_CODE_POINTS = 16  # the longest family and flag sequences fit; anything longer is text
 
 STORY_EXPIRED = "This story has expired."
+# Unknown, or on a story the person may not see: the same 404 either way, which reveals nothing.
+STICKER_GONE = "This sticker does not exist or is no longer available."
 ADD_YOURS_NOTIFICATION_KIND = NoticeKind.ADD_YOURS  # with the prompt quoted
-
-
-class StickerUnavailable(Exception):
-    """Unknown, or on a story the person may not see: answered as a 404 that reveals nothing."""
 
 
 # --- Upload: checking and saving ----------------------------------------------------------------
@@ -60,29 +59,29 @@ def _number(value: Any, name: str, low: float, high: float, default: float) -> f
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValidationError(f"Sticker {name} must be a number.")
+        raise Invalid(f"Sticker {name} must be a number.")
     if not low <= value <= high:
-        raise ValidationError(f"Sticker {name} must be between {low:g} and {high:g}.")
+        raise Invalid(f"Sticker {name} must be between {low:g} and {high:g}.")
     return float(value)
 
 
 def _text(value: Any, message: str, limit: int) -> str:
     """Trimmed text of 1..limit characters, else `message`."""
     if not isinstance(value, str) or not value.strip() or len(value.strip()) > limit:
-        raise ValidationError(message)
+        raise Invalid(message)
     return value.strip()
 
 
 def _options(item: dict[str, Any], label: str) -> list[str]:
     options = item.get("options")
     if not isinstance(options, list) or not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-        raise ValidationError(f"A {label} needs {MIN_OPTIONS} to {MAX_OPTIONS} options.")
+        raise Invalid(f"A {label} needs {MIN_OPTIONS} to {MAX_OPTIONS} options.")
     cleaned = [
         _text(option, f"Each {label} option needs 1 to {MAX_OPTION_LENGTH} characters.", MAX_OPTION_LENGTH)
         for option in options
     ]
     if len({option.casefold() for option in cleaned}) != len(cleaned):
-        raise ValidationError(f"The {label} options must all be different.")
+        raise Invalid(f"The {label} options must all be different.")
     return cleaned
 
 
@@ -145,21 +144,21 @@ def _mentioned(item: dict[str, Any], author: User) -> User:
     raw = item.get("username")
     username = raw.strip().lstrip("@") if isinstance(raw, str) else ""
     if not username:
-        raise ValidationError("A mention needs a username.")
+        raise Invalid("A mention needs a username.")
     person = people.visible_people(author).filter(username__iexact=username).first()
     if person is None:
-        raise ValidationError(f"No account named @{username[:30]}.")
+        raise Invalid(f"No account named @{username[:30]}.")
     if person.pk == author.pk:
-        raise ValidationError("You cannot mention yourself.")
+        raise Invalid("You cannot mention yourself.")
     return person
 
 
 def _clean_one(item: Any, author: User) -> dict[str, Any]:
     if not isinstance(item, dict):
-        raise ValidationError("Each sticker must be an object.")
+        raise Invalid("Each sticker must be an object.")
     kind = item.get("type")
     if kind not in StickerType.values:
-        raise ValidationError(f"Unknown sticker type. Choose one of: {', '.join(StickerType.values)}.")
+        raise Invalid(f"Unknown sticker type. Choose one of: {', '.join(StickerType.values)}.")
     mentioned = None
     if kind == StickerType.POLL:
         data = {"question": _question(item, "poll"), "options": _options(item, "poll")}
@@ -171,7 +170,7 @@ def _clean_one(item: Any, author: User) -> dict[str, Any]:
             or not isinstance(correct, int)
             or not 0 <= correct < len(data["options"])
         ):
-            raise ValidationError(
+            raise Invalid(
                 f"A quiz needs the index of its correct option, from 0 to {len(data['options']) - 1}."
             )
         data["correct"] = correct
@@ -185,7 +184,7 @@ def _clean_one(item: Any, author: User) -> dict[str, Any]:
     else:
         emoji = item.get("emoji")
         if not isinstance(emoji, str) or not is_single_emoji(emoji.strip()):
-            raise ValidationError("An emoji sticker needs exactly one emoji.")
+            raise Invalid("An emoji sticker needs exactly one emoji.")
         data = {"emoji": emoji.strip()}
     return {
         "type": kind,
@@ -199,24 +198,24 @@ def _clean_one(item: Any, author: User) -> dict[str, Any]:
 
 
 def clean_stickers(raw: Any, *, author: User) -> list[dict[str, Any]]:
-    """Check the upload's `stickers` JSON; raises ValidationError with one plain message.
+    """Check the upload's `stickers` JSON; raises Invalid with one plain message.
 
     Each cleaned item is `{"type", "data", "mentioned_id", "x", "y", "scale", "rotation"}`, ready
     for `create_stickers`. Checking touches the database only to look up mentioned accounts."""
     if raw in (None, ""):
         return []
     if not isinstance(raw, list):
-        raise ValidationError("Stickers must be a list.")
+        raise Invalid("Stickers must be a list.")
     if len(raw) > MAX_STICKERS:
-        raise ValidationError(f"A story can have at most {MAX_STICKERS} stickers.")
+        raise Invalid(f"A story can have at most {MAX_STICKERS} stickers.")
     cleaned = [_clean_one(item, author) for item in raw]
     for kind, name in ONE_EACH.items():
         if sum(1 for item in cleaned if item["type"] == kind) > 1:
-            raise ValidationError(f"A story can have only one {name} sticker.")
+            raise Invalid(f"A story can have only one {name} sticker.")
     mentioned: set[int] = set()
     for item in cleaned:
         if item["mentioned_id"] in mentioned:
-            raise ValidationError(f"You already mention @{item['data']['username']} in this story.")
+            raise Invalid(f"You already mention @{item['data']['username']} in this story.")
         if item["mentioned_id"] is not None:
             mentioned.add(item["mentioned_id"])
     return cleaned
@@ -308,23 +307,23 @@ def notify_mentions(story: Story) -> int:
 
 
 def ensure_reachable(sticker: Sticker, person: people.Viewer) -> None:
-    """Refuse a sticker the person may not act on: expired -> ValidationError, else unavailable."""
+    """Refuse a sticker the person may not act on: expired -> Invalid, else NotFound."""
     access = selectors.sticker_access(sticker, viewer=person)
     if access == selectors.EXPIRED:
-        raise ValidationError(STORY_EXPIRED)
+        raise Invalid(STORY_EXPIRED)
     if access != selectors.LIVE:
-        raise StickerUnavailable
+        raise NotFound(STICKER_GONE)
 
 
 def _expect(sticker: Sticker, kind: str, message: str) -> None:
     if sticker.type != kind:
-        raise ValidationError(message)
+        raise Invalid(message)
 
 
 def _option_index(sticker: Sticker, option: Any) -> int:
     count = len(sticker.options)
     if isinstance(option, bool) or not isinstance(option, int) or not 0 <= option < count:
-        raise ValidationError({"option": f"Choose an option from 0 to {count - 1}."})
+        raise Invalid({"option": f"Choose an option from 0 to {count - 1}."})
     return option
 
 
@@ -336,8 +335,8 @@ def _insert_once(model, taken_message: str, **fields: Any):
             return model.objects.create(**fields)
     except IntegrityError:
         if not Sticker.objects.filter(pk=fields["sticker"].pk).exists():
-            raise StickerUnavailable from None
-        raise ValidationError(taken_message) from None
+            raise NotFound(STICKER_GONE) from None
+        raise Invalid(taken_message) from None
 
 
 def vote(sticker: Sticker, voter: User, option: Any) -> PollVote:
@@ -345,7 +344,7 @@ def vote(sticker: Sticker, voter: User, option: Any) -> PollVote:
     ensure_reachable(sticker, voter)  # first: a hidden sticker's type is not for this person to learn
     _expect(sticker, StickerType.POLL, "This sticker is not a poll.")
     if voter.pk == sticker.story.author_id:
-        raise ValidationError("You cannot vote on your own poll.")
+        raise Invalid("You cannot vote on your own poll.")
     index = _option_index(sticker, option)
     with transaction.atomic():
         row = _insert_once(PollVote, "You already voted.", sticker=sticker, voter=voter, option=index)
@@ -358,7 +357,7 @@ def answer_quiz(sticker: Sticker, person: User, option: Any) -> QuizAnswer:
     ensure_reachable(sticker, person)
     _expect(sticker, StickerType.QUIZ, "This sticker is not a quiz.")
     if person.pk == sticker.story.author_id:
-        raise ValidationError("You cannot answer your own quiz.")
+        raise Invalid("You cannot answer your own quiz.")
     index = _option_index(sticker, option)
     correct = index == sticker.data.get("correct")
     with transaction.atomic():
@@ -375,12 +374,12 @@ def ask_question(sticker: Sticker, author: User, text: Any) -> Question:
     ensure_reachable(sticker, author)
     _expect(sticker, StickerType.QUESTION, "This sticker does not take questions.")
     if author.pk == sticker.story.author_id:
-        raise ValidationError("You cannot ask your own question sticker.")
+        raise Invalid("You cannot ask your own question sticker.")
     text = text.strip() if isinstance(text, str) else ""
     if not text:
-        raise ValidationError({"text": "Write a question."})
+        raise Invalid({"text": "Write a question."})
     if len(text) > MAX_ASKED_LENGTH:
-        raise ValidationError({"text": f"A question can be at most {MAX_ASKED_LENGTH} characters."})
+        raise Invalid({"text": f"A question can be at most {MAX_ASKED_LENGTH} characters."})
     with transaction.atomic():
         # Addressed to the sticker's author, with its prompt (Question.save): it outlives the sticker.
         question = Question.objects.create(sticker=sticker, author=author, text=text)
@@ -403,13 +402,13 @@ def clean_add_yours_reply(sticker_id: Any, *, author: User) -> Sticker:
     sticker = selectors.sticker_by_id(pk) if pk else None
     gone = "This Add Yours prompt does not exist or is no longer available."
     if sticker is None or sticker.type != StickerType.ADD_YOURS:
-        raise ValidationError({"reply_to_sticker": gone})
+        raise Invalid({"reply_to_sticker": gone})
     try:
         ensure_reachable(sticker, author)
     except ValidationError as exc:
-        raise ValidationError({"reply_to_sticker": exc.messages[0]}) from None
-    except StickerUnavailable:
-        raise ValidationError({"reply_to_sticker": gone}) from None
+        raise Invalid({"reply_to_sticker": exc.messages[0]}) from None
+    except NotFound:
+        raise Invalid({"reply_to_sticker": gone}) from None
     return sticker
 
 
@@ -420,9 +419,9 @@ def link_add_yours_response(sticker: Sticker, story: Story) -> AddYoursResponse:
     ensure_reachable(sticker, story.author)
     _expect(sticker, StickerType.ADD_YOURS, "This sticker is not an Add Yours prompt.")
     if story.pk == sticker.story_id:
-        raise ValidationError("A story cannot answer its own prompt.")
+        raise Invalid("A story cannot answer its own prompt.")
     if story.state not in (State.PROCESSING, State.READY):
-        raise ValidationError("This story is no longer available.")
+        raise Invalid("This story is no longer available.")
     try:
         with transaction.atomic():
             response = AddYoursResponse.objects.create(
@@ -432,7 +431,7 @@ def link_add_yours_response(sticker: Sticker, story: Story) -> AddYoursResponse:
                 sticker_response_count(sticker)
             return response
     except IntegrityError:
-        raise ValidationError("This story already answers an Add Yours prompt.") from None
+        raise Invalid("This story already answers an Add Yours prompt.") from None
 
 
 def clean_question_answer(question_id: Any, *, author: User) -> Question:
@@ -440,9 +439,9 @@ def clean_question_answer(question_id: Any, *, author: User) -> Question:
     pk = _as_uuid(question_id)
     question = selectors.inbox(author).select_related("sticker__story").filter(pk=pk).first() if pk else None
     if question is None:
-        raise ValidationError({"answer": "This question does not exist."})
+        raise Invalid({"answer": "This question does not exist."})
     if question.answered_story_id is not None:
-        raise ValidationError({"answer": "You already answered this question."})
+        raise Invalid({"answer": "You already answered this question."})
     return question
 
 
@@ -450,11 +449,11 @@ def answer_question(question: Question, story: Story) -> Question:
     """Record that `story` answers `question`. Only the person who received the question may
     answer it, and once (a deleted answer frees it again)."""
     if question.recipient_id != story.author_id:
-        raise ValidationError("Only the person who asked for questions can answer them.")
+        raise Invalid("Only the person who asked for questions can answer them.")
     answered = Question.objects.filter(pk=question.pk, answered_story__isnull=True).update(
         answered_story=story
     )
     if not answered:
-        raise ValidationError("You already answered this question.")
+        raise Invalid("You already answered this question.")
     question.answered_story = story
     return question

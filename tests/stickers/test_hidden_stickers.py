@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from stickers.models import PollVote, Question, QuizAnswer
+from stories_site.errors import NotFound
 from tests.factories import BlockFactory, FollowFactory, UserFactory
 from tests.stories.factories import ReadyStoryFactory
 
@@ -80,7 +81,7 @@ def test_the_services_ask_the_gate_before_the_type(viewer):
         lambda: services.ask_question(quiz, viewer, "hi?"),
         lambda: services.answer_quiz(PollStickerFactory(story=quiz.story, position=5), viewer, 0),
     ):
-        with pytest.raises(services.StickerUnavailable):
+        with pytest.raises(NotFound):
             call()
     assert (
         client_for(UserFactory()).post(f"/api/v1/stickers/{quiz.pk}/answer/", {"option": 1}).status_code
