@@ -27,7 +27,6 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth import authenticate
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -37,12 +36,12 @@ from accounts.models import Block, Follow, User
 from accounts.tokens import revoke_all_tokens
 from feed.models import Comment, Like, Notification
 from moderation.selectors import open_reports, stories_under_review
-from stories import lifecycle
 from stories.lifecycle import State
 from stories.models import Sound, Story
 from stories.services import delete_stored, delete_story
 from stories.services.common import story_files
 from stories.services.sounds import withdraw_lifted_sounds
+from stories_site.errors import Invalid, NotFound
 
 from .models import AccountDeletion, DataExport
 
@@ -56,7 +55,7 @@ def account_delete_request(request: HttpRequest | None, user: User, *, password:
     """Check the password, deactivate now, delete in the background (see the module's doc)."""
     checked = authenticate(request, username=user.get_username(), password=password or "")
     if checked is None or checked.pk != user.pk:
-        raise ValidationError({"password": [WRONG_PASSWORD]})
+        raise Invalid({"password": [WRONG_PASSWORD]})
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         locked.is_active = False
@@ -91,7 +90,7 @@ def _delete_stories(user: User) -> None:
             try:
                 delete_story(story, by=user)
                 continue
-            except lifecycle.InvalidTransition:
+            except NotFound:  # deleted or removed meanwhile
                 story.refresh_from_db()
         # Already deleted or removed (and no longer reported): only files may be left.
         files = story_files(story)

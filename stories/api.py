@@ -16,7 +16,7 @@ from accounts.api import NO_SUCH_PERSON
 from stories_site.api import CursorPagination, error_response
 
 from . import page_parts, selectors, services
-from .lifecycle import InvalidTransition, State
+from .lifecycle import State
 from .models import Story
 from .private_media import download_response
 from .serializers import (
@@ -139,10 +139,7 @@ class StoryDetailView(APIView):
     @extend_schema(responses={204: None}, summary="Delete your story item; its media goes at once")
     def delete(self, request: Request, story_id) -> Response:
         story = authors_story(request, story_id, "Only the author can delete this story.")
-        try:
-            services.delete_story(story, by=request.user)
-        except InvalidTransition as exc:
-            raise selectors.StoryNotFound from exc
+        services.delete_story(story, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from . import lifecycle, page_parts, selectors
+from . import page_parts, selectors
 from .forms import ArchiveSettingsForm
 from .serializers import StorySerializer
 from .services.archive import archive_switch
@@ -68,10 +68,7 @@ def delete(request: HttpRequest, story_id) -> HttpResponse:
     story = selectors.own_archive(request.user).filter(pk=story_id).first()
     if story is None:
         raise Http404("This story is not in your archive.")
-    try:
-        delete_story(story, by=request.user)
-    except lifecycle.InvalidTransition as exc:
-        raise Http404("This story is already gone.") from exc
+    delete_story(story, by=request.user)  # already gone: its NotFound is the 404 page
     messages.success(request, "Deleted from your archive. Its media is gone.")
     return redirect("archive:list")
 

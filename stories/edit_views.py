@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from stories_site.errors import form_errors
+
 from . import selectors
 from .forms import StoryEditForm
 from .models import Story
@@ -46,9 +48,7 @@ def edit(request: HttpRequest, story_id) -> HttpResponse:
             try:
                 story_update(story=story, by=request.user, **changes)
             except ValidationError as exc:
-                for name, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(name if name in form.fields and name != PUBLISH_AT else None, error)
+                form_errors(form, exc, top={PUBLISH_AT})
             else:
                 messages.success(request, "Saved. Everyone who can see the story sees the change now.")
                 return redirect(_next(request, story))

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
+from stories_site.errors import Invalid
 
 from . import attachments, media
 from .models import Audience, SoundMode
@@ -50,7 +51,7 @@ class Option:
     """One choice made when posting.
 
     `clean(value, author)` takes a typed value (the serializer's, a form's, a caller's) or its
-    text, returns what is stored, and raises ValidationError with one plain message."""
+    text, returns what is stored, and raises Invalid with one plain message."""
 
     name: str  # the API's, the form's and the JSON's name; the error key; clean_options' keyword
     kind: str  # text, choice, boolean, number, integer, uuid or json: the serializer's field type
@@ -80,7 +81,7 @@ def _text(limit: int, message: str) -> Callable[[Any, User], str]:
     def clean(value: Any, author: User) -> str:
         text = (value or "").strip()
         if len(text) > limit:
-            raise ValidationError(message)
+            raise Invalid(message)
         return text
 
     return clean
@@ -89,7 +90,7 @@ def _text(limit: int, message: str) -> Callable[[Any, User], str]:
 def _one_of(values: Callable[[], Iterable[str]], message: Callable[[], str]) -> Callable[[Any, User], str]:
     def clean(value: Any, author: User) -> str:
         if value not in values():
-            raise ValidationError(message())
+            raise Invalid(message())
         return value
 
     return clean
@@ -100,9 +101,9 @@ def _trim_start(value: Any, author: User) -> float:
     try:
         trim = float(value or 0)
     except (TypeError, ValueError):
-        raise ValidationError(message) from None
+        raise Invalid(message) from None
     if not math.isfinite(trim) or trim < 0:
-        raise ValidationError(message)
+        raise Invalid(message)
     return trim
 
 
@@ -122,7 +123,7 @@ def _sound(value: Any, author: User) -> Any:
     pk = _as_uuid(value)
     sound = available_sounds(author).filter(pk=pk).first() if pk else None
     if sound is None:
-        raise ValidationError("That sound does not exist.")
+        raise Invalid("That sound does not exist.")
     return sound
 
 
@@ -142,9 +143,9 @@ def clean_lifetime(hours: Any, author: User | None = None) -> int:
     try:
         value = int(str(hours).strip())
     except ValueError:
-        raise ValidationError({"lifetime_hours": ["Choose a lifetime in whole hours, 1 to 168."]}) from None
+        raise Invalid({"lifetime_hours": ["Choose a lifetime in whole hours, 1 to 168."]}) from None
     if not MIN_LIFETIME_HOURS <= value <= MAX_LIFETIME_HOURS:
-        raise ValidationError({"lifetime_hours": ["A story stays up from 1 hour to 7 days (168 hours)."]})
+        raise Invalid({"lifetime_hours": ["A story stays up from 1 hour to 7 days (168 hours)."]})
     return value
 
 
@@ -265,7 +266,7 @@ def options_clean(
     *, author: User, values: Mapping[str, Any], names: Iterable[str] | None = None
 ) -> dict[str, Any]:
     """Check the options in `names` (default: all), the ones absent from `values` at their
-    defaults. Returns {name: cleaned}; raises ValidationError with one plain message per field."""
+    defaults. Returns {name: cleaned}; raises Invalid with one plain message per field."""
     chosen = story_options() if names is None else options_named(names)
     unknown = set(values) - {option.name for option in story_options()}
     if unknown:
@@ -279,7 +280,7 @@ def options_clean(
         except ValidationError as exc:
             errors[option.name] = exc.messages[0]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     return cleaned
 
 

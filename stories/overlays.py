@@ -7,7 +7,7 @@ import math
 import re
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from stories_site.errors import Invalid
 
 FONTS = {
     "classic": "Classic",
@@ -25,9 +25,9 @@ def _number(value: Any, name: str, low: float, high: float, default: float) -> f
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValidationError(f"Overlay {name} must be a number.")
+        raise Invalid(f"Overlay {name} must be a number.")
     if not low <= value <= high:
-        raise ValidationError(f"Overlay {name} must be between {low:g} and {high:g}.")
+        raise Invalid(f"Overlay {name} must be between {low:g} and {high:g}.")
     return float(value)
 
 
@@ -35,7 +35,7 @@ def _colour(value: Any, name: str, default: str | None) -> str | None:
     if value is None or value == "":
         return default
     if not isinstance(value, str) or not _COLOUR.match(value):
-        raise ValidationError(f"Overlay {name} must be a colour like #ffffff.")
+        raise Invalid(f"Overlay {name} must be a colour like #ffffff.")
     return value.lower()
 
 
@@ -44,24 +44,24 @@ def clean_overlays(raw: Any) -> list[dict[str, Any]]:
     if raw in (None, ""):
         return []
     if not isinstance(raw, list):
-        raise ValidationError("Overlays must be a list.")
+        raise Invalid("Overlays must be a list.")
     if len(raw) > MAX_OVERLAYS:
-        raise ValidationError(f"A story can have at most {MAX_OVERLAYS} text overlays.")
+        raise Invalid(f"A story can have at most {MAX_OVERLAYS} text overlays.")
     cleaned = []
     for item in raw:
         if not isinstance(item, dict):
-            raise ValidationError("Each overlay must be an object.")
+            raise Invalid("Each overlay must be an object.")
         kind = item.get("type", "text")
         if kind != "text":
-            raise ValidationError("Overlays are text; put polls, questions and the like in stickers.")
+            raise Invalid("Overlays are text; put polls, questions and the like in stickers.")
         text = item.get("text")
         if not isinstance(text, str) or not text.strip():
-            raise ValidationError("A text overlay needs some text.")
+            raise Invalid("A text overlay needs some text.")
         if len(text) > MAX_TEXT_LENGTH:
-            raise ValidationError(f"Overlay text can be at most {MAX_TEXT_LENGTH} characters.")
+            raise Invalid(f"Overlay text can be at most {MAX_TEXT_LENGTH} characters.")
         font = item.get("font") or "classic"
         if not isinstance(font, str) or font not in FONTS:  # a list or an object is not a font name
-            raise ValidationError(f"Unknown font. Choose one of: {', '.join(FONTS)}.")
+            raise Invalid(f"Unknown font. Choose one of: {', '.join(FONTS)}.")
         cleaned.append(
             {
                 "type": "text",

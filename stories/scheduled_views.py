@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from stories_site.errors import NotFound, flash_refusals
+
 from . import selectors, services
-from .lifecycle import InvalidTransition
 from .models import Story
 from .services import scheduling
 
@@ -26,8 +27,8 @@ def _waiting(request: HttpRequest, story_id) -> Story:
     return story
 
 
-def _first_message(exc: ValidationError) -> str:
-    return exc.messages[0] if exc.messages else scheduling.NOT_SCHEDULED
+def _back_to_scheduled(request: HttpRequest, story_id) -> str:
+    return reverse("stories:scheduled")
 
 
 @login_required
@@ -40,27 +41,21 @@ def scheduled(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@flash_refusals(back=_back_to_scheduled)
 def scheduled_reschedule(request: HttpRequest, story_id) -> HttpResponse:
     story = _waiting(request, story_id)
-    try:
-        when = request.POST.get("publish_at")
-        services.story_reschedule(story=story, publish_at=when, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, _first_message(exc))
-    else:
-        messages.success(request, "Rescheduled.")
+    when = request.POST.get("publish_at")
+    services.story_reschedule(story=story, publish_at=when, by=request.user)
+    messages.success(request, "Rescheduled.")
     return redirect("stories:scheduled")
 
 
 @login_required
 @require_POST
+@flash_refusals(back=_back_to_scheduled)
 def scheduled_publish_now(request: HttpRequest, story_id) -> HttpResponse:
     story = _waiting(request, story_id)
-    try:
-        story = services.story_publish_now(story=story, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, _first_message(exc))
-        return redirect("stories:scheduled")
+    story = services.story_publish_now(story=story, by=request.user)
     if story.is_live:
         messages.success(request, "Your story is live.")
         return redirect(story.get_absolute_url())
@@ -74,7 +69,7 @@ def scheduled_cancel(request: HttpRequest, story_id) -> HttpResponse:
     story = _waiting(request, story_id)
     try:
         services.delete_story(story, by=request.user)
-    except InvalidTransition:
+    except NotFound:  # deleted or removed since the page was drawn
         messages.error(request, scheduling.NOT_SCHEDULED)
     else:
         messages.success(request, "Cancelled. The story is deleted and will not go live.")

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from accounts import selectors as people
 from accounts.models import User
+from stories_site.errors import NotFound
 
 from .lifecycle import State
 from .models import Audience, HighlightItem, Story
@@ -134,10 +134,11 @@ def highlight_visible_stories(viewer: Viewer) -> QuerySet[Story]:
 STORY_GONE = "This story does not exist or is no longer available."
 
 
-class StoryNotFound(Http404):
+class StoryNotFound(NotFound):
     """No such story for this viewer (missing, gone, or not theirs to see: the same answer, so a
-    hidden story is never told apart from a missing one). An Http404, so pages answer it with the
-    site's 404 page and the API with its JSON 404 (stories_site.api's one exception handler)."""
+    hidden story is never told apart from a missing one). The family's NotFound (an Http404), so
+    pages answer it with the site's 404 page and the API with its JSON 404 (stories_site.api's
+    one exception handler)."""
 
     def __init__(self, message: str = STORY_GONE) -> None:
         super().__init__(message)

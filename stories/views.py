@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
-from .lifecycle import InvalidTransition, State
+from .lifecycle import State
 from .models import Kind, Story
 from .private_media import viewer_of
 from .serializers import attachments_shown
@@ -41,9 +41,6 @@ def detail(request: HttpRequest, story_id) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest, story_id) -> HttpResponse:
     story = get_object_or_404(Story, pk=story_id, author=request.user)
-    try:
-        services.delete_story(story, by=request.user)
-    except InvalidTransition as exc:
-        raise Http404("This story is already gone.") from exc
+    services.delete_story(story, by=request.user)  # already gone: its NotFound is the 404 page
     messages.success(request, "Story deleted. Its media is gone.")
     return redirect("stories:mine")

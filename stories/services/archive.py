@@ -18,8 +18,9 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
+from stories_site.errors import NotFound
 
-from .. import lifecycle, selectors
+from .. import selectors
 from ..lifecycle import State
 from ..models import Story
 from .retention import delete_story
@@ -51,7 +52,7 @@ def archive_delete(*, user: User) -> int:
     for story in selectors.own_archive(user):
         try:
             delete_story(story, by=user)
-        except lifecycle.InvalidTransition:
+        except NotFound:
             continue  # removed or deleted meanwhile: gone from the archive anyway
         deleted += 1
     return deleted

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
 
 from accounts.models import User
+from stories_site.errors import NotAllowed
 
 from .. import media
 from ..models import Story, private_name
@@ -34,7 +34,7 @@ UNLOCKED_GRACE_SECONDS = 600
 
 def ensure_can_post(author: User) -> None:
     if not author.is_active or author.is_suspended:
-        raise PermissionDenied("Your account cannot post right now.")
+        raise NotAllowed("Your account cannot post right now.")
 
 
 # --- storage ---------------------------------------------------------------------------------

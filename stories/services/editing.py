@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts import notices
 from accounts import services as people_services
 from accounts.models import User
 from accounts.notices import NoticeKind
+from stories_site.errors import Invalid, NotAllowed
 
 from .. import captions
 from ..lifecycle import State
@@ -56,7 +56,7 @@ def refuse_fixed(names: set[str]) -> None:
     fixed = sorted(set(names) - {*EDITABLE_FIELDS, PUBLISH_AT})
     if fixed:
         editable = ", ".join([*EDITABLE_FIELDS, PUBLISH_AT])
-        raise ValidationError(
+        raise Invalid(
             {name: f"{name} cannot be changed after posting; you can change {editable}." for name in fixed}
         )
 
@@ -68,13 +68,13 @@ def story_update(*, story: Story, by: User, **changes: Any) -> Story:
     field for a value an upload would refuse, a field that cannot change, or a story that can no
     longer be edited. Returns the story as saved."""
     if story.author_id != by.pk:
-        raise PermissionDenied("Only the author can edit this story.")
+        raise NotAllowed("Only the author can edit this story.")
     refuse_fixed(set(changes))
     publish_at = changes.pop(PUBLISH_AT, None)
     with transaction.atomic():
         locked = Story.objects.select_for_update().filter(pk=story.pk).first()
         if locked is None or not is_editable(locked):
-            raise ValidationError({"detail": NOT_EDITABLE})
+            raise Invalid({"detail": NOT_EDITABLE})
         before = {name: getattr(locked, name) for name in EDITABLE_FIELDS}
         # The upload's own rule, on the story's values with the changes laid over them.
         after = options_clean(author=by, values={**before, **changes}, names=EDITABLE_FIELDS)

@@ -17,13 +17,13 @@ import uuid
 from collections.abc import Sequence
 from typing import IO, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 
 from accounts.models import User
+from stories_site.errors import Invalid, NotAllowed
 
 from .. import selectors
 from ..media import MediaError, sanitize_image
@@ -45,12 +45,12 @@ UNSET: Any = object()
 def clean_title(title: object) -> str:
     """A title of 1 to 40 characters, spaces trimmed."""
     if not isinstance(title, str) or not title.strip():
-        raise ValidationError({"title": ["Give the highlight a name."]})
+        raise Invalid({"title": ["Give the highlight a name."]})
     if "\x00" in title:
-        raise ValidationError({"title": ["A name cannot hold a null character."]})
+        raise Invalid({"title": ["A name cannot hold a null character."]})
     title = " ".join(title.split())
     if len(title) > MAX_TITLE_LENGTH:
-        raise ValidationError({"title": [f"A name has at most {MAX_TITLE_LENGTH} characters."]})
+        raise Invalid({"title": [f"A name has at most {MAX_TITLE_LENGTH} characters."]})
     return title
 
 
@@ -59,22 +59,22 @@ def clean_story_ids(*, owner: User, story_ids: object) -> list[Any]:
     Anything else (someone else's story, an expired one the archive did not keep, a bad id) is
     refused as a whole with a plain 400, naming no one's stories."""
     if not isinstance(story_ids, list) or not all(isinstance(value, str) for value in story_ids):
-        raise ValidationError({"stories": ["A list of story ids, in order."]})
+        raise Invalid({"stories": ["A list of story ids, in order."]})
     if not story_ids:
-        raise ValidationError({"stories": ["Pick at least one story."]})
+        raise Invalid({"stories": ["Pick at least one story."]})
     if len(story_ids) > MAX_HIGHLIGHT_ITEMS:
-        raise ValidationError({"stories": [f"A highlight holds at most {MAX_HIGHLIGHT_ITEMS} stories."]})
+        raise Invalid({"stories": [f"A highlight holds at most {MAX_HIGHLIGHT_ITEMS} stories."]})
     if len(set(story_ids)) != len(story_ids):
-        raise ValidationError({"stories": ["Each story can be in a highlight once."]})
+        raise Invalid({"stories": ["Each story can be in a highlight once."]})
     try:
         wanted = [uuid.UUID(value) for value in story_ids]
     except ValueError:
-        raise ValidationError({"stories": [NOT_YOURS]}) from None
+        raise Invalid({"stories": [NOT_YOURS]}) from None
     found = set(
         selectors.highlight_stories().filter(author=owner, pk__in=wanted).values_list("pk", flat=True)
     )
     if len(found) != len(wanted):
-        raise ValidationError({"stories": [NOT_YOURS]})
+        raise Invalid({"stories": [NOT_YOURS]})
     return wanted
 
 
@@ -97,7 +97,7 @@ def highlight_create(*, owner: User, title: object, story_ids: object) -> Highli
         User.objects.select_for_update().filter(pk=owner.pk).first()
         existing = Highlight.objects.filter(owner=owner)
         if existing.count() >= MAX_HIGHLIGHTS:
-            raise ValidationError({"detail": [f"You can keep at most {MAX_HIGHLIGHTS} highlights."]})
+            raise Invalid({"detail": [f"You can keep at most {MAX_HIGHLIGHTS} highlights."]})
         last = existing.aggregate(last=Max("position"))["last"]
         highlight = Highlight.objects.create(
             owner=owner, title=title, position=0 if last is None else last + 1
@@ -148,7 +148,7 @@ def _clean_cover_story(highlight: Highlight, value: object) -> Any:
     if wanted is not None:
         match = highlight.items.filter(story_id=wanted).values_list("story_id", flat=True).first()
     if match is None:
-        raise ValidationError({"cover_story": ["The cover must be one of the highlight's stories."]})
+        raise Invalid({"cover_story": ["The cover must be one of the highlight's stories."]})
     return match
 
 
@@ -168,7 +168,7 @@ def highlight_reorder(*, owner: User, highlight_ids: object) -> list[Highlight]:
         or not all(isinstance(value, int) and not isinstance(value, bool) for value in highlight_ids)
         or sorted(highlight_ids) != sorted(mine)
     ):
-        raise ValidationError({"highlights": ["List each of your highlights once, in the new order."]})
+        raise Invalid({"highlights": ["List each of your highlights once, in the new order."]})
     for index, pk in enumerate(highlight_ids):
         mine[pk].position = index
     Highlight.objects.bulk_update(mine.values(), ["position"])
@@ -177,7 +177,7 @@ def highlight_reorder(*, owner: User, highlight_ids: object) -> list[Highlight]:
 
 def _check_owner(highlight: Highlight, by: User) -> None:
     if highlight.owner_id != by.pk:
-        raise PermissionDenied("Only its owner can change a highlight.")
+        raise NotAllowed("Only its owner can change a highlight.")
 
 
 # --- The cover image ------------------------------------------------------------------------
@@ -193,7 +193,7 @@ def highlight_set_cover_image(*, highlight: Highlight, by: User, fileobj: IO[byt
             pass
     except MediaError as exc:
         reason = COVER_NOT_A_PHOTO if exc.reason == UNREADABLE else str(exc)
-        raise ValidationError({"image": [reason]}) from None
+        raise Invalid({"image": [reason]}) from None
     finally:
         fileobj.seek(0)
     pending = default_storage.save(private_name("originals", "cover"), File(fileobj))

@@ -15,17 +15,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from stories_site.errors import NotAllowed
 
 from .. import lifecycle
 from ..lifecycle import State
 from ..models import ArchivedStory, Story
 from ..purge_holds import stories_unheld, story_is_held
+from ..selectors import StoryNotFound
 from .cascade import stories_delete_rows
 from .common import delete_stored, story_files
 from .sounds import withdraw_lifted_sounds
@@ -60,15 +61,28 @@ def delete_story(story: Story, *, by: User) -> None:
     unless something holds it (stories/purge_holds.py: someone reported it and the report is
     still open). Then only the state changes (no one sees it any more) and its media and row stay
     for the moderators until the reports are resolved; the purge takes them then (it skips held
-    stories)."""
+    stories).
+
+    Refused: NotAllowed for anyone but the author, StoryNotFound (the family's NotFound) when it
+    is already gone."""
     if story.author_id != by.pk:
-        raise PermissionDenied("Only the author can delete this story.")
+        raise NotAllowed("Only the author can delete this story.")
     if story_is_held(story=story):
-        lifecycle.transition(story, State.DELETED)
+        _to_deleted(story)
         return
     files = story_files(story)
-    lifecycle.transition(story, State.DELETED, media="", poster="", original="")
+    _to_deleted(story, media="", poster="", original="")
     delete_stored(*files)
+
+
+def _to_deleted(story: Story, **fields: str) -> None:
+    """The move to deleted. Losing it (deleted, removed or purged since the caller read the row)
+    is lifecycle's internal race signal; callers outside the lifecycle hear StoryNotFound (the
+    family's NotFound), which every page and the API answer as the missing story it now is."""
+    try:
+        lifecycle.transition(story, State.DELETED, **fields)
+    except lifecycle.InvalidTransition:
+        raise StoryNotFound from None
 
 
 def expire_due_stories(batch_size: int = 1000) -> int:

@@ -29,13 +29,13 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
+from stories_site.errors import Invalid, NotAllowed
 
 from .. import attachments, lifecycle
 from ..lifecycle import State
@@ -70,9 +70,9 @@ def clean_publish_at(value: Any, *, now: datetime | None = None) -> datetime | N
         except (ValueError, OverflowError):
             when = None
         if when is None:
-            raise ValidationError({"publish_at": [FORMAT_MESSAGE]})
+            raise Invalid({"publish_at": [FORMAT_MESSAGE]})
     if timezone.is_naive(when):
-        raise ValidationError({"publish_at": ["Give the time with its UTC offset (like +01:00 or Z)."]})
+        raise Invalid({"publish_at": ["Give the time with its UTC offset (like +01:00 or Z)."]})
     now = now or timezone.now()
     try:
         when = when.astimezone(UTC)
@@ -80,7 +80,7 @@ def clean_publish_at(value: Any, *, now: datetime | None = None) -> datetime | N
     except (ValueError, OverflowError):
         inside = False
     if not inside:
-        raise ValidationError({"publish_at": [WINDOW_MESSAGE]})
+        raise Invalid({"publish_at": [WINDOW_MESSAGE]})
     return when
 
 
@@ -200,7 +200,7 @@ def queue_publication(story_id: Any, when: datetime | None) -> None:
 
 def _ensure_author(story: Story, by: User) -> None:
     if story.author_id != by.pk:
-        raise PermissionDenied("Only the author can change when this story goes live.")
+        raise NotAllowed("Only the author can change when this story goes live.")
 
 
 def story_reschedule(*, story: Story, publish_at: Any, by: User) -> Story:
@@ -211,9 +211,9 @@ def story_reschedule(*, story: Story, publish_at: Any, by: User) -> Story:
     _ensure_author(story, by)
     when = clean_publish_at(publish_at)
     if when is None:
-        raise ValidationError({"publish_at": ["Choose when the story goes live."]})
+        raise Invalid({"publish_at": ["Choose when the story goes live."]})
     if not Story.objects.filter(waiting_to_go_live(), pk=story.pk).update(publish_at=when):
-        raise ValidationError({"publish_at": [NOT_SCHEDULED]})
+        raise Invalid({"publish_at": [NOT_SCHEDULED]})
     story.refresh_from_db()
     if story.state == State.SCHEDULED:
         queue_publication(story.pk, when)
@@ -233,5 +233,5 @@ def story_publish_now(*, story: Story, by: User) -> Story:
             return story
     fresh = Story.objects.filter(pk=story.pk).first()
     if fresh is None or not _publish(fresh, now, publish_at=now):
-        raise ValidationError({"publish_at": [NOT_SCHEDULED]})
+        raise Invalid({"publish_at": [NOT_SCHEDULED]})
     return fresh

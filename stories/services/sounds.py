@@ -20,11 +20,11 @@ import tempfile
 from pathlib import Path
 from typing import IO, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from stories_site.errors import Invalid, NotAllowed
 
 from .. import media
 from ..models import Audience, Kind, Sound, SoundMode, Story
@@ -67,11 +67,11 @@ def create_sound(*, owner: User | None, upload: IO[bytes], title: str, inline: b
         ensure_can_post(owner)
     title = (title or "").strip()
     if not title:
-        raise ValidationError({"title": "Give the sound a title."})
+        raise Invalid({"title": "Give the sound a title."})
     if len(title) > 100:
-        raise ValidationError({"title": "The title can be at most 100 characters."})
+        raise Invalid({"title": "The title can be at most 100 characters."})
     if media.sniff_family(read_head(upload)) != "media":
-        raise ValidationError({"file": NOT_AUDIO})
+        raise Invalid({"file": NOT_AUDIO})
     upload.seek(0)
     original = store_file(upload, "originals", "bin", "application/octet-stream")
     try:
@@ -90,12 +90,12 @@ def sound_from_story(story: Story, *, by: User) -> Sound:
     they publish it; a story not shared with everyone lends its sound to its author only."""
     ensure_can_post(by)
     if story.audience != Audience.EVERYONE and story.author_id != by.pk:
-        raise PermissionDenied(NOT_PUBLIC)
+        raise NotAllowed(NOT_PUBLIC)
     existing = Sound.objects.filter(source_story=story, is_removed=False).first()
     if existing:
         return existing
     if story.kind != Kind.VIDEO or not story.media:
-        raise ValidationError({"detail": "Only clips have a sound to use."})
+        raise Invalid({"detail": "Only clips have a sound to use."})
     if story.sound_id and story.sound_mode == SoundMode.REPLACE:
         replaced = available_sounds(by).filter(pk=story.sound_id).first()
         if replaced is not None:
@@ -114,11 +114,11 @@ def sound_publish(sound: Sound, *, by: User) -> Sound:
     """The author of a lifted sound makes it a sound of its own: public, and no longer withdrawn
     with the story. Only a ready sound can be published."""
     if sound.owner_id != by.pk:
-        raise PermissionDenied("Only the author of this sound can publish it.")
+        raise NotAllowed("Only the author of this sound can publish it.")
     ensure_can_post(by)
     if not sound.published:
         if not Sound.objects.filter(pk=sound.pk, is_removed=False).exclude(file="").update(published=True):
-            raise ValidationError({"detail": "This sound is not ready, or it was withdrawn."})
+            raise Invalid({"detail": "This sound is not ready, or it was withdrawn."})
         sound.published = True
     return sound
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
 from accounts.models import User
+from stories_site.errors import Invalid
 
 from .. import attachments, media
 from ..models import Kind, Sound, Story
@@ -40,7 +40,7 @@ class StoryOptions:
 
 def clean_options(*, author: User, **values: Any) -> StoryOptions:
     """Check a person's choices, given by option name (stories/options.py; absent ones take
-    their defaults); raises ValidationError with one plain message per field."""
+    their defaults); raises Invalid with one plain message per field."""
     cleaned = options_clean(author=author, values=values)
     fields = {option.story_field: cleaned[option.name] for option in OWN_OPTIONS}
     attached = {
@@ -59,10 +59,10 @@ def create_story(*, author: User, upload: IO[bytes], options: StoryOptions, enqu
     ensure_can_post(author)
     head = read_head(upload)
     if not head:
-        raise ValidationError({"media": "The file is empty."})
+        raise Invalid({"media": "The file is empty."})
     family = media.sniff_family(head)
     if family is None:
-        raise ValidationError({"media": UNREADABLE_UPLOAD})
+        raise Invalid({"media": UNREADABLE_UPLOAD})
     kind = Kind.PHOTO if family == "photo" else Kind.VIDEO
     original = store_file(upload, "originals", "bin", "application/octet-stream")
     try:
