@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
-from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -47,8 +47,5 @@ class SummaryView(APIView):
         tags=["analytics"],
     )
     def get(self, request: Request) -> Response:
-        try:
-            days = selectors.clean_days(request.query_params.get("days"))
-        except ValueError as exc:
-            raise ParseError(str(exc)) from None
+        days = selectors.clean_days(request.query_params.get("days"))
         return Response(SummarySerializer(selectors.summary(request.user, days)).data)

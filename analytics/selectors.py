@@ -32,6 +32,7 @@ from feed.models import StoryRetention
 from stickers.models import Sticker, StickerStats, StickerType
 from stories.lifecycle import State
 from stories.models import ArchivedStory, Story, StoryDailyStats
+from stories_site.errors import Invalid
 
 MIN_DAYS, MAX_DAYS, DEFAULT_DAYS = 1, 90, 28
 DAYS_MESSAGE = f"days must be a whole number from {MIN_DAYS} to {MAX_DAYS}."
@@ -238,12 +239,12 @@ def sticker_results(story_id: uuid.UUID) -> list[StickerResult]:
 
 
 def clean_days(raw: Any, default: int = DEFAULT_DAYS) -> int:
-    """`?days=`: a whole number of days, MIN_DAYS..MAX_DAYS; ValueError(DAYS_MESSAGE) otherwise."""
+    """`?days=`: a whole number of days, MIN_DAYS..MAX_DAYS; Invalid(DAYS_MESSAGE) otherwise."""
     if raw is None or raw == "":
         return default
     text = str(raw).strip()
     if not text.isdigit() or not MIN_DAYS <= int(text) <= MAX_DAYS:
-        raise ValueError(DAYS_MESSAGE)
+        raise Invalid(DAYS_MESSAGE, code="days")
     return int(text)
 
 

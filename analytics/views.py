@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from stories_site.errors import Invalid
+
 from . import charts, selectors
 
 PERIODS = (7, 28)
@@ -16,7 +18,7 @@ PERIODS = (7, 28)
 def dashboard(request: HttpRequest) -> HttpResponse:
     try:
         days = selectors.clean_days(request.GET.get("days"))
-    except ValueError:
+    except Invalid:  # the page shows the default period rather than an error
         days = selectors.DEFAULT_DAYS
     summary = selectors.summary(request.user, days)
     context = {

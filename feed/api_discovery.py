@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -75,10 +75,7 @@ class SearchView(APIView):
         tags=["discovery"],
     )
     def get(self, request: Request) -> Response:
-        try:
-            found = discovery.search(request.query_params.get("q"), viewer=request.user)
-        except discovery.InvalidQuery as exc:
-            raise ValidationError({"q": [str(exc)]}) from exc
+        found = discovery.search(request.query_params.get("q"), viewer=request.user)
         context = {"request": request}
         return Response(
             {

@@ -13,13 +13,13 @@ Rate limits live on the API and page views (MessageThrottle), like the other wri
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import services as people_services
 from accounts.models import User
 from stories.models import Story
+from stories_site.errors import Invalid, NotAllowed
 
 from .models import MESSAGE_MAX_LENGTH, REACTIONS, Conversation, Message, Notification
 from .selectors.conversations import can_message
@@ -47,9 +47,9 @@ def conversation_between(*, viewer: User, other: User) -> Conversation:
 def _ensure_can_write(sender: User, recipient: User) -> None:
     ensure_can_engage(sender)
     if sender.pk == recipient.pk:
-        raise ValidationError({"detail": ["You can't send messages to yourself."]})
+        raise Invalid({"detail": ["You can't send messages to yourself."]})
     if not can_message(sender, recipient):
-        raise PermissionDenied(BLOCKED)
+        raise NotAllowed(BLOCKED)
 
 
 def _post(conversation: Conversation, sender: User, kind: str, text: str, story: Story | None) -> Message:
@@ -67,10 +67,10 @@ def _post(conversation: Conversation, sender: User, kind: str, text: str, story:
 
 def _ensure_can_answer(viewer: User, story: Story) -> None:
     if story.author_id == viewer.pk:
-        raise ValidationError({"detail": ["This is your own story: there is nobody to reply to."]})
+        raise Invalid({"detail": ["This is your own story: there is nobody to reply to."]})
     _ensure_can_write(viewer, story.author)
     if not story.allow_replies:
-        raise PermissionDenied(REPLIES_OFF)
+        raise NotAllowed(REPLIES_OFF)
 
 
 def story_reply_send(*, viewer: User, story: Story, text: str) -> Message:
@@ -84,7 +84,7 @@ def story_reply_send(*, viewer: User, story: Story, text: str) -> Message:
 def story_reaction_send(*, viewer: User, story: Story, emoji: str) -> Message:
     """A quick reaction (one of REACTIONS) to `story`, shown to its author as a message."""
     if emoji not in REACTIONS:
-        raise ValidationError({"emoji": [f"Pick one of {' '.join(REACTIONS)}."]})
+        raise Invalid({"emoji": [f"Pick one of {' '.join(REACTIONS)}."]})
     _ensure_can_answer(viewer, story)
     conversation = conversation_between(viewer=viewer, other=story.author)
     return _post(conversation, viewer, Message.Kind.REACTION, emoji, story)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -15,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stories import selectors as story_selectors
+from stories_site.errors import Invalid, flash_refusals
 
 from . import messaging
 from .messaging_api import MessageThrottle
@@ -25,10 +25,12 @@ CONVERSATIONS_PER_PAGE = 30
 MESSAGES_SHOWN = 200  # the newest ones; the API pages through all of them
 
 
-def _refusal(exc: ValidationError) -> str:
-    return " ".join(
-        str(text) for texts in getattr(exc, "message_dict", {"": exc.messages}).values() for text in texts
-    )
+def _back_to_story(request, story_id) -> str:
+    """Where the story's reply and reaction forms go back to: their `next`, else the story."""
+    back = request.POST.get("next") or reverse("stories:detail", args=[story_id])
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("stories:detail", args=[story_id])
+    return back
 
 
 def _throttled(request, view) -> bool:
@@ -61,8 +63,8 @@ def conversation(request, conversation_id: int):
         else:
             try:
                 messaging.message_send(viewer=request.user, conversation=found, text=draft)
-            except ValidationError as exc:
-                error = _refusal(exc)
+            except Invalid as exc:
+                error = exc.text
             else:
                 return HttpResponseRedirect(reverse("feed:conversation", args=[found.pk]) + "#latest")
     newest = list(selectors.messages_in(viewer=request.user, conversation=found).reverse()[:MESSAGES_SHOWN])[
@@ -85,25 +87,25 @@ def conversation(request, conversation_id: int):
 @login_required
 @require_POST
 def story_answer(request, story_id):
-    """The reply box and the reaction buttons under a story: back to the story with a note."""
+    """The reply box and the reaction buttons under a story: back to the story with a note. A
+    story the person may not see is the 404 page (the gate's StoryNotFound, looked up here, outside
+    `_send_answer`, whose refusals become a note)."""
     story = story_selectors.story_for_viewer(
         story_id=story_id, viewer=request.user, purpose=story_selectors.Purpose.ENGAGE
     )
-    back = request.POST.get("next") or reverse("stories:detail", args=[story.pk])
-    if not back.startswith("/") or back.startswith("//"):
-        back = reverse("stories:detail", args=[story.pk])
+    back = _back_to_story(request, story.pk)
     if _throttled(request, story_answer):
         flash.error(request, "You are sending messages too fast. Wait a minute and try again.")
         return HttpResponseRedirect(back)
-    try:
-        if "emoji" in request.POST:
-            messaging.story_reaction_send(viewer=request.user, story=story, emoji=request.POST["emoji"])
-            flash.success(request, f"Sent {request.POST['emoji']} to {story.author.username}.")
-        else:
-            messaging.story_reply_send(viewer=request.user, story=story, text=request.POST.get("text", ""))
-            flash.success(request, f"Reply sent to {story.author.username}.")
-    except ValidationError as exc:
-        flash.error(request, _refusal(exc))
-    except PermissionDenied as exc:
-        flash.error(request, str(exc))
+    return _send_answer(request, story, back)
+
+
+@flash_refusals(back=lambda request, story, back: back)
+def _send_answer(request, story, back: str):
+    if "emoji" in request.POST:
+        messaging.story_reaction_send(viewer=request.user, story=story, emoji=request.POST["emoji"])
+        flash.success(request, f"Sent {request.POST['emoji']} to {story.author.username}.")
+    else:
+        messaging.story_reply_send(viewer=request.user, story=story, text=request.POST.get("text", ""))
+        flash.success(request, f"Reply sent to {story.author.username}.")
     return HttpResponseRedirect(back)

@@ -12,7 +12,6 @@ import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
@@ -23,6 +22,7 @@ from accounts.models import User
 from stories.daily_stats import count_daily
 from stories.models import Story, StoryDailyStats
 from stories_site.counters import add_counts
+from stories_site.errors import Invalid, NotAllowed
 from stories_site.health import ThrottleCache
 
 from . import retention
@@ -45,7 +45,7 @@ def ensure_can_engage(user: User) -> None:
     """Suspended or disabled people cannot like, comment or share (their old sessions included)."""
     refusal = accounts.login_refusal(user)
     if refusal:
-        raise PermissionDenied(refusal)
+        raise NotAllowed(refusal)
 
 
 def _add_affinity(user: User, story: Story, field: str, delta: int) -> None:
@@ -114,13 +114,13 @@ def clean_written_text(text: str, *, max_length: int, noun: str) -> str:
     is written ("Comments", "Messages") in the refusal."""
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": ["Write something first."]})
+        raise Invalid({"text": ["Write something first."]})
     if len(text) > max_length:
-        raise ValidationError({"text": [f"Keep it to {max_length} characters."]})
+        raise Invalid({"text": [f"Keep it to {max_length} characters."]})
     if any(unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS for char in text):
-        raise ValidationError({"text": [f"{noun} cannot contain control characters."]})
+        raise Invalid({"text": [f"{noun} cannot contain control characters."]})
     if all(unicodedata.category(char) in _INVISIBLE for char in text):
-        raise ValidationError({"text": ["Write something people can see."]})
+        raise Invalid({"text": ["Write something people can see."]})
     return text
 
 
@@ -145,7 +145,7 @@ def add_comment(author: User, story: Story, text: str) -> Comment:
     The story's row is locked before looking, so two copies racing each other find one another."""
     ensure_can_engage(author)
     if not story.allow_comments:
-        raise PermissionDenied("Comments are off for this story.")
+        raise NotAllowed("Comments are off for this story.")
     text = clean_comment_text(text)
     with transaction.atomic():
         list(Story.objects.select_for_update().filter(pk=story.pk).values_list("pk"))
@@ -168,10 +168,10 @@ def can_delete_comment(user: User | None, comment: Comment) -> bool:
 
 
 def delete_comment(*, comment: Comment, by: User) -> None:
-    """Delete a comment `by` its author or the story's author (PermissionDenied for anyone else),
+    """Delete a comment `by` its author or the story's author (NotAllowed for anyone else),
     keeping the story's comment count and the day's stats right."""
     if not can_delete_comment(by, comment):
-        raise PermissionDenied("Only its author or the story's author can delete this comment.")
+        raise NotAllowed("Only its author or the story's author can delete this comment.")
     story = comment.story
     with transaction.atomic():
         deleted, _ = Comment.objects.filter(pk=comment.pk).delete()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from stories import captions
 from stories import selectors as story_selectors
 from stories_site.cursors import InvalidCursor
+from stories_site.errors import Invalid
 
 from .selectors import search as discovery
 from .views import bad_request
@@ -32,8 +33,8 @@ def search(request: HttpRequest) -> HttpResponse:
     if raw is not None and raw.strip():
         try:
             found = discovery.search(raw, viewer=request.user)
-        except discovery.InvalidQuery as exc:
-            context["error"] = str(exc)
+        except Invalid as exc:
+            context["error"] = exc.text
         else:
             live = story_selectors.authors_with_live_story(
                 [person.pk for person in found.people], request.user

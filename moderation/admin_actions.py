@@ -9,19 +9,16 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+
+from stories_site.errors import ServiceError
 
 from . import services
 from .forms import ActionForm, SuspendForm
 
 Apply = Callable[[Any, Model, dict[str, Any]], object]
-
-
-def _problem(exc: Exception) -> str:
-    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
 
 
 def reason_action(
@@ -36,8 +33,8 @@ def reason_action(
             for obj in queryset:
                 try:
                     apply(request.user, obj, form.cleaned_data)
-                except (ValidationError, PermissionDenied) as exc:
-                    modeladmin.message_user(request, f"{obj}: {_problem(exc)}", messages.ERROR)
+                except ServiceError as exc:  # the row is skipped, the others go on
+                    modeladmin.message_user(request, f"{obj}: {exc.text}", messages.ERROR)
                 else:
                     done += 1
             if done:

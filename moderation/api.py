@@ -5,9 +5,8 @@ Thin: find the target, hand it to `services.report`, which decides what may be r
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import permissions, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,11 +37,7 @@ class ReportView(APIView):
             raise NotFound(NO_SUCH_PERSON if self.kind == TargetKind.ACCOUNT else GONE)
         serializer = ReportCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            report = services.report(request.user, target, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages[0]}
-            raise serializers.ValidationError(detail) from exc
+        report = services.report(request.user, target, **serializer.validated_data)
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 

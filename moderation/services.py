@@ -14,9 +14,7 @@ from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 
 from accounts import services as accounts
@@ -26,6 +24,7 @@ from feed.models import Comment
 from stories import lifecycle
 from stories.lifecycle import State
 from stories.models import Story
+from stories_site.errors import Invalid, NotAllowed, NotFound
 
 from . import selectors
 from .models import (
@@ -77,13 +76,13 @@ def _label(kind: str, target: Target) -> str:
 
 
 def report(reporter: User, target: Target, reason: str, details: str = "") -> Report:
-    """File a report. Raises Http404 when the reporter cannot see the target (nothing to learn
-    from the answer), ValidationError for a bad reason, long details, one's own content or a
-    second open report of the same target."""
+    """File a report. Raises NotFound when the reporter cannot see the target (nothing to learn
+    from the answer), Invalid for a bad reason, long details, one's own content or a second open
+    report of the same target, NotAllowed while the reporter is suspended."""
     if accounts.login_refusal(reporter):
-        raise PermissionDenied("Your account cannot report right now.")
+        raise NotAllowed("Your account cannot report right now.")
     if not selectors.can_see(reporter, target):
-        raise Http404("This does not exist or is no longer available.")
+        raise NotFound("This does not exist or is no longer available.")
     errors: dict[str, str] = {}
     if reason not in Reason.values:
         errors["reason"] = "Choose one of: " + ", ".join(Reason.values) + "."
@@ -91,16 +90,16 @@ def report(reporter: User, target: Target, reason: str, details: str = "") -> Re
     if len(details) > DETAILS_MAX_LENGTH:
         errors["details"] = f"Keep the details to {DETAILS_MAX_LENGTH} characters."
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     if selectors.person_of(target).pk == reporter.pk:
-        raise ValidationError("You cannot report yourself or your own posts.")
+        raise Invalid("You cannot report yourself or your own posts.")
     try:
         with transaction.atomic():
             return Report.objects.create(
                 case=case_for(target), reporter=reporter, reason=reason, details=details
             )
     except IntegrityError:
-        raise ValidationError("You already reported this.") from None
+        raise Invalid("You already reported this.") from None
 
 
 # --- Helpers every action shares ---------------------------------------------------------------
@@ -108,15 +107,15 @@ def report(reporter: User, target: Target, reason: str, details: str = "") -> Re
 
 def _require(user: User, codename: str) -> None:
     if not (user.is_active and user.is_staff and user.has_perm(f"moderation.{codename}")):
-        raise PermissionDenied("You do not have permission to do this.")
+        raise NotAllowed("You do not have permission to do this.")
 
 
 def clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why: the reason goes into the audit trail."})
+        raise Invalid({"reason": "Say why: the reason goes into the audit trail."})
     if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": f"Keep the reason to {REASON_MAX_LENGTH} characters."})
+        raise Invalid({"reason": f"Keep the reason to {REASON_MAX_LENGTH} characters."})
     return reason
 
 
@@ -178,7 +177,7 @@ def remove_story(story: Story, *, by: User, reason: str) -> ModerationAction:
         try:
             lifecycle.transition(story, State.REMOVED)
         except lifecycle.InvalidTransition:
-            raise ValidationError("This story was already removed or deleted.") from None
+            raise Invalid("This story was already removed or deleted.") from None
         action = _record(
             by, ActionKind.REMOVE_STORY, case_for(story), reason, outcome="We removed the story you reported."
         )
@@ -208,7 +207,7 @@ def dismiss(case: Case, *, by: User, reason: str) -> ModerationAction:
     _require(by, "dismiss_reports")
     reason = clean_reason(reason)
     if not selectors.open_report_count(case):
-        raise ValidationError("There are no open reports to dismiss.")
+        raise Invalid("There are no open reports to dismiss.")
     with transaction.atomic():
         return _record(
             by,
@@ -250,7 +249,7 @@ def suspend(
     reason = clean_reason(reason)
     _refuse_self_or_superuser(person, by)
     if days is not None and not 1 <= days <= 3650:
-        raise ValidationError({"days": "Suspend for 1 to 3650 days, or for good."})
+        raise Invalid({"days": "Suspend for 1 to 3650 days, or for good."})
     until = SUSPENDED_FOR_GOOD if days is None else timezone.now() + timedelta(days=days)
     with transaction.atomic():
         # Told before the suspension starts: notices are not delivered to suspended people.
@@ -276,7 +275,7 @@ def unsuspend(person: User, *, by: User, reason: str) -> ModerationAction:
     _require(by, "suspend_person")
     reason = clean_reason(reason)
     if not person.is_suspended:
-        raise ValidationError("This account is not suspended.")
+        raise Invalid("This account is not suspended.")
     with transaction.atomic():
         User.objects.filter(pk=person.pk).update(suspended_until=None, suspension_reason="")
         person.suspended_until, person.suspension_reason = None, ""
@@ -290,11 +289,11 @@ def unsuspend(person: User, *, by: User, reason: str) -> ModerationAction:
 def record_preview(story: Story, *, by: User, part: str) -> ModerationAction:
     """A moderator opened a story's media in the admin preview: allowed only for a story with a
     case (someone reported it), and always written to the audit trail, so watching people's
-    stories is never silent. Http404 for a story nobody reported."""
+    stories is never silent. NotFound for a story nobody reported."""
     _require(by, "preview_media")
     case = Case.objects.filter(story=story).first()
     if case is None:
-        raise Http404("Only reported stories can be previewed.")
+        raise NotFound("Only reported stories can be previewed.")
     return ModerationAction.objects.create(
         actor=by,
         kind=ActionKind.PREVIEW_MEDIA,
@@ -306,9 +305,9 @@ def record_preview(story: Story, *, by: User, part: str) -> ModerationAction:
 
 def _refuse_self_or_superuser(person: User, by: User) -> None:
     if person.pk == by.pk:
-        raise ValidationError("You cannot act on your own account.")
+        raise Invalid("You cannot act on your own account.")
     if person.is_superuser and not by.is_superuser:
-        raise PermissionDenied("Only a superuser can act on a superuser's account.")
+        raise NotAllowed("Only a superuser can act on a superuser's account.")
 
 
 def _how_long(days: int | None) -> str:
@@ -338,11 +337,11 @@ def target_of(case: Case, kind: str) -> Target:
     target = case.target if case.kind == kind else None
     if target is None:
         what = TargetKind(kind).label.lower()
-        raise ValidationError(f"This is not a {what}, or the {what} no longer exists.")
+        raise Invalid(f"This is not a {what}, or the {what} no longer exists.")
     return target
 
 
 def person_of_case(case: Case) -> User:
     if case.person is None:
-        raise ValidationError("The person behind this no longer exists.")
+        raise Invalid("The person behind this no longer exists.")
     return case.person

@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from stories_site.errors import form_errors
+
 from . import selectors, services
 from .forms import ReportForm
 from .models import TargetKind
@@ -32,11 +34,7 @@ def report(request: HttpRequest, kind: str, target_id: str) -> HttpResponse:
         try:
             services.report(request.user, target, **form.cleaned_data)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            form_errors(form, exc)
         else:
             messages.success(request, "Thanks for telling us. A moderator will look at it.")
             return redirect(_back_url(kind, target))

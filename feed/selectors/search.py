@@ -34,6 +34,7 @@ from stories import selectors as stories
 from stories.models import Hashtag, Sound, Story, StoryHashtag
 from stories.services import available_sounds
 from stories_site import cursors
+from stories_site.errors import Invalid
 
 from .viewer_state import FeedPage, clamp_page_size, with_viewer_state
 
@@ -47,19 +48,16 @@ QUERY_REQUIRED = "Type something to search for."
 QUERY_TOO_LONG = f"Keep the search to {MAX_QUERY_LENGTH} characters."
 
 
-class InvalidQuery(ValueError):
-    """A search that cannot run: empty or too long (the API answers 400)."""
-
-
 def clean_query(raw: str | None) -> str:
     """The text to look for: trimmed, without a leading "#" or "@" (searching "#cats" or "@ann"
-    means the name), control characters refused (no name holds one; PostgreSQL refuses a NUL)."""
+    means the name), control characters refused (no name holds one; PostgreSQL refuses a NUL).
+    A search that cannot run is Invalid, by the parameter's name (the API answers 400, errors.q)."""
     query = " ".join((raw or "").split())
     if len(query) > MAX_QUERY_LENGTH:
-        raise InvalidQuery(QUERY_TOO_LONG)
+        raise Invalid({"q": [QUERY_TOO_LONG]})
     query = query.lstrip("#@").strip()
     if not query or any(unicodedata.category(char) == "Cc" for char in query):
-        raise InvalidQuery(QUERY_REQUIRED)
+        raise Invalid({"q": [QUERY_REQUIRED]})
     return query
 
 
@@ -145,7 +143,7 @@ class SearchResults:
 
 
 def search(raw_query: str | None, *, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> SearchResults:
-    """Everything the search page and API show; raises InvalidQuery for an empty or long query."""
+    """Everything the search page and API show; raises Invalid for an empty or long query."""
     query = clean_query(raw_query)
     return SearchResults(
         query=query,
