@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from stories_site.errors import form_errors
+
 from . import export, services
 from .models import DataExport
 
@@ -36,7 +38,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         try:
             services.account_delete_request(request, request.user, password=form.cleaned_data["password"])
         except ValidationError as exc:
-            form.add_error("password", exc.message_dict.get("password", exc.messages))
+            form_errors(form, exc)
         else:
             logout(request)
             messages.success(request, "Your account is deleted. Everything you posted is being removed.")
