@@ -52,7 +52,7 @@ def is_editable(story: Story) -> bool:
 
 
 def refuse_fixed(names: set[str]) -> None:
-    """A ValidationError naming each field that cannot change after posting (filter, sound...)."""
+    """An Invalid naming each field that cannot change after posting (filter, sound...)."""
     fixed = sorted(set(names) - {*EDITABLE_FIELDS, PUBLISH_AT})
     if fixed:
         editable = ", ".join([*EDITABLE_FIELDS, PUBLISH_AT])
@@ -64,7 +64,7 @@ def refuse_fixed(names: set[str]) -> None:
 def story_update(*, story: Story, by: User, **changes: Any) -> Story:
     """Apply the author's changes (any of EDITABLE_FIELDS, and `publish_at`); all or nothing.
 
-    Raises PermissionDenied for anyone but the author, ValidationError with a plain message per
+    Raises NotAllowed for anyone but the author, Invalid with a plain message per
     field for a value an upload would refuse, a field that cannot change, or a story that can no
     longer be edited. Returns the story as saved."""
     if story.author_id != by.pk:
@@ -99,7 +99,7 @@ def story_update(*, story: Story, by: User, **changes: Any) -> Story:
 
 def _reschedule(story: Story, publish_at: Any, by: User) -> None:
     """A new time to go live, by the scheduling service's own rule (now to 7 days ahead, and only
-    while the story has not gone live: a ValidationError on `publish_at` otherwise)."""
+    while the story has not gone live: an Invalid on `publish_at` otherwise)."""
     from .scheduling import story_reschedule
 
     story_reschedule(story=story, publish_at=publish_at, by=by)

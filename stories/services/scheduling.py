@@ -204,8 +204,8 @@ def _ensure_author(story: Story, by: User) -> None:
 
 
 def story_reschedule(*, story: Story, publish_at: Any, by: User) -> Story:
-    """Move a story that has not gone live yet to another time, now to 7 days ahead (a
-    ValidationError on `publish_at` otherwise, or when it went live meanwhile). The row is
+    """Move a story that has not gone live yet to another time, now to 7 days ahead (an
+    Invalid on `publish_at` otherwise, or when it went live meanwhile). The row is
     changed only while it is still waiting (one conditional UPDATE), so a reschedule racing its
     publication either moves it or is refused, never half-done. Returns the story, fresh."""
     _ensure_author(story, by)
@@ -222,7 +222,7 @@ def story_reschedule(*, story: Story, publish_at: Any, by: User) -> Story:
 
 def story_publish_now(*, story: Story, by: User) -> Story:
     """Publish a scheduled story at once (published_at: now). One still processing gets
-    publish_at = now instead and goes live the moment it is ready. A ValidationError when it is
+    publish_at = now instead and goes live the moment it is ready. An Invalid when it is
     no longer waiting. Returns the story, fresh."""
     _ensure_author(story, by)
     now = timezone.now()
