@@ -80,7 +80,9 @@ class NotFound(ServiceError, Http404):
 def flash_refusals(back: Callable[..., str]) -> Callable:
     """For a button's POST (follow, block, reply, reschedule): a ServiceError the view lets
     through becomes an error message and a redirect to `back(request, *args, **kwargs)`,
-    where the page that posted is. Anything else (a 404 from the view's own lookup) passes."""
+    where the page that posted is. Anything else (a plain Http404 from the view's own lookup)
+    passes. A lookup that raises the family (the stories gate's StoryNotFound) belongs outside
+    the decorated function, or its 404 page would become a message."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
