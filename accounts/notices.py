@@ -11,7 +11,7 @@ protocol is everything that may be plugged in.
 One place per rule: the people rules (never yourself, never across a block either way, never
 from or to someone who cannot be seen) are checked here, before the inbox is asked; the story
 rule (never about someone else's story the recipient may not see) is the inbox's, through
-`stories.selectors.can_view`; so are the inbox's own (a like rings once while unread, a follow
+`stories.selectors.story_visible`; so are the inbox's own (a like rings once while unread, a follow
 once a day per pair).
 """
 

@@ -21,11 +21,11 @@ from stories.attachments import Attachment
 from stories.models import Story
 from stories.options import Option
 
-from . import selectors, services
+from . import selectors, services, validation
 
 
 def _stickers(value: Any, author: User) -> list[dict[str, Any]]:
-    return services.clean_stickers(value, author=author)
+    return validation.clean_stickers(value, author=author)
 
 
 def _reply_to_sticker(value: Any, author: User) -> Any:

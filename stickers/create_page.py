@@ -25,7 +25,7 @@ from stories.models import Audience, SoundMode
 from stories.options import editor_limits
 from stories.overlays import FONTS, MAX_OVERLAYS
 
-from . import selectors, services
+from . import selectors, services, validation
 from .models import Question, Sticker
 
 ADD_YOURS_GONE = "This Add Yours prompt does not exist or is no longer available."
@@ -96,10 +96,10 @@ def create(request: HttpRequest) -> HttpResponse:
         "max_upload_bytes": settings.STORIES_MAX_UPLOAD_BYTES,
         "max_overlays": MAX_OVERLAYS,
         "option_limits": editor_limits(),  # the story options' (stories/options.py), by field name
-        "max_stickers": services.MAX_STICKERS,
-        "min_options": services.MIN_OPTIONS,
-        "max_options": services.MAX_OPTIONS,
-        "max_option_length": services.MAX_OPTION_LENGTH,
+        "max_stickers": validation.MAX_STICKERS,
+        "min_options": validation.MIN_OPTIONS,
+        "max_options": validation.MAX_OPTIONS,
+        "max_option_length": validation.MAX_OPTION_LENGTH,
         "answer_card": {"x": selectors.ANSWER_CARD["x"], "y": selectors.ANSWER_CARD["y"]},
         # The schedule picker's window (stories/services/scheduling.py).
         "schedule": story_services.scheduling.picker_limits(),

@@ -182,7 +182,7 @@ class StickerStats(models.Model):
     correct_option = models.PositiveSmallIntegerField(null=True, blank=True)
     responses = models.PositiveIntegerField(default=0, db_default=0)
     correct = models.PositiveIntegerField(default=0, db_default=0)
-    # One counter column per option: stickers.services.MAX_OPTIONS is 4.
+    # One counter column per option: stickers.validation.MAX_OPTIONS is 4.
     option_0 = models.PositiveIntegerField(default=0, db_default=0)
     option_1 = models.PositiveIntegerField(default=0, db_default=0)
     option_2 = models.PositiveIntegerField(default=0, db_default=0)

@@ -15,23 +15,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from stories_site import page_policies as _page_policies
+from stories_site.env import env_bool, env_int, env_list, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def load_env_file(path: Path) -> None:
-    """Fill unset variables from a local `KEY=value` file.
-
-    `make run` writes a git-ignored `.env` (DEBUG=1 and a generated SECRET_KEY) so that every
-    `manage.py` command the README shows works in that checkout without exporting anything.
-    Variables already set (non-empty) in the environment win, and without the file nothing changes: production
-    still fails loudly when SECRET_KEY is missing."""
-    if not path.is_file():
-        return
-    for line in path.read_text(encoding="utf-8").splitlines():
-        key, sep, value = line.strip().partition("=")
-        if sep and key and not key.startswith("#") and not os.environ.get(key.strip()):
-            os.environ[key.strip()] = value.strip().strip("'\"")
 
 
 # STORIES_ENV_FILE names another file; set it empty to read none (the test suite does).
@@ -40,22 +26,6 @@ if _env_file:
     load_env_file(Path(_env_file))
 
 VAR_DIR = Path(os.environ.get("STORIES_VAR_DIR", BASE_DIR / "var"))
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", False)

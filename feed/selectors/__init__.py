@@ -53,7 +53,6 @@ from .viewer_state import (
     page_stories,
     seen_expression,
     story_fully_seen,
-    visible_story,
     with_viewer_state,
 )
 
@@ -91,6 +90,5 @@ __all__ = [
     "story_fully_seen",
     "tray_page",
     "visible_comment_count",
-    "visible_story",
     "with_viewer_state",
 ]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db.models import (
     Exists,
@@ -61,11 +60,6 @@ def story_fully_seen(author: User, *, viewer: Viewer) -> bool:
         return False
     unseen = stories.author_story(author, viewer).filter(~seen_expression(viewer=viewer))
     return not unseen.exists()
-
-
-def visible_story(*, viewer: Viewer, story_id: Any) -> Story | None:
-    """A story the viewer may see and engage with (live, audience, blocks), or None (a 404)."""
-    return stories.visible_stories(viewer).select_related("author").filter(pk=story_id).first()
 
 
 def page_stories(*, viewer: Viewer, ids: list[uuid.UUID]) -> list[Story]:

@@ -8,7 +8,7 @@ feed, page, API answer and media request reads the row through the one visibilit
 (stories/selectors.py), so a saved change shows everywhere at the next request. A narrowed
 audience also closes the media at once: local files are served only after that rule is asked
 again on every request, and S3 links are presigned for STORIES_MEDIA_URL_TTL seconds at most
-(stories/views.py), so a link handed out before the edit dies within minutes.
+(stories/private_media.py), so a link handed out before the edit dies within minutes.
 
 The row is locked while it changes, so two edits (or an edit and the worker publishing it)
 apply one after the other, and the newly mentioned are told once: a person who already holds

@@ -133,12 +133,13 @@ def test_signed_out_gets_no_inbox(api_client):
 def _ready_story_with(author, audience: str, stickers: list[dict], answering=None):
     """A story as an upload makes it (stickers cleaned and saved while processing), then ready."""
     from stickers import services as sticker_services
+    from stickers import validation as sticker_validation
     from stories import lifecycle
     from stories.lifecycle import State
     from tests.stories.factories import StoryFactory
 
     story = StoryFactory(author=author, audience=audience)
-    sticker_services.create_stickers(story, sticker_services.clean_stickers(stickers, author=author))
+    sticker_services.create_stickers(story, sticker_validation.clean_stickers(stickers, author=author))
     if answering is not None:
         sticker_services.link_add_yours_response(answering, story)
     now = timezone.now()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from stickers import services as sticker_services
+from stickers import validation as sticker_validation
 from stories.overlays import MAX_OVERLAYS
 from tests.browser import login, post_story
 from tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -79,12 +79,12 @@ def test_the_editor_gets_the_servers_limits_as_json(client):
     client.force_login(me)
     context = json_script(client.get("/stories/create/").text, "editor-context")
     assert context["max_overlays"] == MAX_OVERLAYS
-    assert context["max_stickers"] == sticker_services.MAX_STICKERS
+    assert context["max_stickers"] == sticker_validation.MAX_STICKERS
     assert (context["min_options"], context["max_options"]) == (
-        sticker_services.MIN_OPTIONS,
-        sticker_services.MAX_OPTIONS,
+        sticker_validation.MIN_OPTIONS,
+        sticker_validation.MAX_OPTIONS,
     )
-    assert context["max_option_length"] == sticker_services.MAX_OPTION_LENGTH
+    assert context["max_option_length"] == sticker_validation.MAX_OPTION_LENGTH
     assert context["max_upload_bytes"] == settings.STORIES_MAX_UPLOAD_BYTES
     assert context["max_clip_seconds"] == settings.STORIES_MAX_CLIP_SECONDS
 

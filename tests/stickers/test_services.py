@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from feed.models import Notification
-from stickers import services
+from stickers import services, validation
 from stickers.models import StickerType
 from stories import lifecycle
 from stories.lifecycle import State
@@ -102,9 +102,9 @@ def test_mentions_and_add_yours_ring_when_the_story_is_ready_and_only_once():
     prompt = AddYoursStickerFactory()
     story = StoryFactory(author=author)  # processing
     # Two mentions of one person, as stories made before the upload refused them still have.
-    cleaned = services.clean_stickers(
+    cleaned = validation.clean_stickers(
         [{"type": "mention", "username": friend.username}], author=author
-    ) + services.clean_stickers(
+    ) + validation.clean_stickers(
         [
             {"type": "mention", "username": friend.username},
             {"type": "mention", "username": other.username},
