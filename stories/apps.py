@@ -12,3 +12,10 @@ class StoriesConfig(AppConfig):
         from .daily_stats import follows_from_story_count
 
         follow_sources.source_counter_register(follows_from_story_count)
+
+        # The metrics plumbing's scrape-time gauges (stories_site/observability.py).
+        from stories_site.observability import site_gauges_register
+
+        from .metrics import stories_gauges
+
+        site_gauges_register(stories_gauges)

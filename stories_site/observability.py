@@ -150,31 +150,25 @@ def exposition(*, with_site_gauges: bool) -> bytes:
     return generate_latest(registry)
 
 
+# Gauges an app reads from the database at each scrape, added by the app from its
+# AppConfig.ready (stories/metrics.py: stories by state, the purge backlog). This module is
+# plumbing below every app (settings' middleware and the Celery app load it), so it names none.
+_site_gauges: list[Callable[[], Iterator[Metric]]] = []
+
+
+def site_gauges_register(provider: Callable[[], Iterator[Metric]]) -> None:
+    """Add an app's scrape-time gauges; registering the same provider twice adds it once."""
+    if provider not in _site_gauges:
+        _site_gauges.append(provider)
+
+
 class SiteCollector:
     """Gauges computed at each scrape: the same for every instance, read from shared state."""
 
     def collect(self) -> Iterator[Metric]:
-        yield from stories_gauges()
+        for provider in _site_gauges:
+            yield from provider()
         yield from queue_gauges()
-
-
-def stories_gauges() -> Iterator[Metric]:
-    from django.db.models import Count
-
-    from stories.lifecycle import State
-    from stories.models import Story
-    from stories.services.retention import purgeable_stories
-
-    by_state = dict(Story.objects.order_by().values_list("state").annotate(n=Count("pk")))
-    stories = GaugeMetricFamily("stories_stories", "Stories in each state.", labels=["state"])
-    for state in State.values:
-        stories.add_metric([state], by_state.get(state, 0))
-    yield stories
-    yield GaugeMetricFamily(
-        "stories_purge_backlog",
-        "Finished stories the purge may take and has not yet (expired, deleted, removed, failed a day ago).",
-        value=purgeable_stories().count(),
-    )
 
 
 def queue_gauges() -> Iterator[Metric]:
