@@ -1,4 +1,4 @@
-"""Stickers in the admin: read-only lists (a sticker's data is what `validation.clean_stickers`
+"""Stickers in the admin: read-only lists (a sticker's data is what `validation.stickers_clean`
 made of it, and votes, answers, questions and contributions are what people did); deleting stays
 possible for moderation. Every list joins what it shows, so a page costs the same whatever its
 length."""

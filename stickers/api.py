@@ -36,7 +36,7 @@ ERRORS = {
 
 
 def sticker_or_404(sticker_id, kind: str | None = None) -> Sticker:
-    sticker = selectors.sticker_by_id(sticker_id)
+    sticker = selectors.sticker_by_id(sticker_id=sticker_id)
     if sticker is None or (kind and sticker.type != kind):
         raise NotFound(STICKER_GONE)
     return sticker
@@ -46,7 +46,7 @@ def reachable_sticker_or_404(sticker_id, request: Request) -> Sticker:
     """The sticker through the visibility gate before the body is read: a sticker on a story the
     person may not see is a 404 whatever they sent, never a 400 about its type or options."""
     sticker = sticker_or_404(sticker_id)
-    services.ensure_reachable(sticker, request.user)
+    services.sticker_ensure_reachable(sticker=sticker, viewer=request.user)
     return sticker
 
 
@@ -54,14 +54,14 @@ class ChoiceView(APIView):
     """A poll vote or a quiz answer: one option, once a person, answered with the results."""
 
     permission_classes = [permissions.IsAuthenticated]
-    choose = staticmethod(services.vote)
+    choose = staticmethod(services.poll_vote)
 
     def post(self, request: Request, sticker_id) -> Response:
         sticker = reachable_sticker_or_404(sticker_id, request)
         incoming = OptionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        choice = self.choose(sticker, request.user, incoming.validated_data["option"])
-        return Response(selectors.results_after(sticker, choice.option))
+        choice = self.choose(sticker=sticker, viewer=request.user, option=incoming.validated_data["option"])
+        return Response(selectors.sticker_results(sticker=sticker, choice=choice.option))
 
 
 class VoteView(ChoiceView):
@@ -76,7 +76,7 @@ class VoteView(ChoiceView):
 
 
 class AnswerView(ChoiceView):
-    choose = staticmethod(services.answer_quiz)
+    choose = staticmethod(services.quiz_answer)
 
     @extend_schema(
         request=OptionSerializer,
@@ -108,7 +108,9 @@ class QuestionsView(APIView):
                 raise NotFound(STICKER_GONE)
             raise PermissionDenied("Only the sticker's author can read its questions.")
         paginator = QuestionPagination()
-        page = paginator.paginate_queryset(selectors.questions_for_author(sticker), request, view=self)
+        page = paginator.paginate_queryset(
+            selectors.questions_for_author(sticker=sticker), request, view=self
+        )
         results = QuestionSerializer(page, many=True, context={"request": request}).data
         return Response({"results": results, "next": paginator.get_next_link()})
 
@@ -122,7 +124,9 @@ class QuestionsView(APIView):
         sticker = reachable_sticker_or_404(sticker_id, request)
         incoming = QuestionCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        question = services.ask_question(sticker, request.user, incoming.validated_data["text"])
+        question = services.question_ask(
+            sticker=sticker, viewer=request.user, text=incoming.validated_data["text"]
+        )
         data = QuestionSerializer(question, context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -145,7 +149,7 @@ class ResponsesView(APIView):
     )
     def get(self, request: Request, sticker_id) -> Response:
         sticker = sticker_or_404(sticker_id, StickerType.ADD_YOURS)
-        services.ensure_reachable(sticker, request.user)
+        services.sticker_ensure_reachable(sticker=sticker, viewer=request.user)
         stories = selectors.live_responses(sticker, viewer=request.user)
         paginator = ResponsePagination()
         rows = page_parts.stories_annotate(stories=stories, viewer=request.user)

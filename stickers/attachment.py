@@ -7,7 +7,7 @@ order, so stories never imports it.
 - create: the stickers, the place in the Add Yours chain and the answered question, in the
   upload's transaction;
 - announce: the people the stickers mention and the prompt's author, once the story is live
-  (services.notify_mentions, safe twice);
+  (services.mentions_notify, safe twice);
 - show: the stickers as the viewer sees them in the story JSON (selectors.with_stickers).
 """
 
@@ -25,29 +25,29 @@ from . import selectors, services, validation
 
 
 def _stickers(value: Any, author: User) -> list[dict[str, Any]]:
-    return validation.clean_stickers(value, author=author)
+    return validation.stickers_clean(raw=value, author=author)
 
 
 def _reply_to_sticker(value: Any, author: User) -> Any:
-    return None if value in (None, "") else services.clean_add_yours_reply(value, author=author)
+    return None if value in (None, "") else services.add_yours_reply_clean(sticker_id=value, author=author)
 
 
 def _answer(value: Any, author: User) -> Any:
-    return None if value in (None, "") else services.clean_question_answer(value, author=author)
+    return None if value in (None, "") else services.question_answer_clean(question_id=value, author=author)
 
 
 def story_stickers_create(story: Story, cleaned: Mapping[str, Any]) -> None:
     """Inside the upload's transaction: a failure here undoes the story too."""
     prompt = cleaned.get("reply_to_sticker")
-    services.create_stickers(story, cleaned.get("stickers") or [], answering=prompt)
+    services.stickers_create(story=story, cleaned=cleaned.get("stickers") or [], answering=prompt)
     if prompt is not None:
-        services.link_add_yours_response(prompt, story)
+        services.add_yours_response_create(sticker=prompt, story=story)
     if cleaned.get("answer") is not None:
-        services.answer_question(cleaned["answer"], story)
+        services.question_answer(question=cleaned["answer"], story=story)
 
 
 def story_stickers_announce(story: Story) -> int:
-    return services.notify_mentions(story)
+    return services.mentions_notify(story=story)
 
 
 STICKERS = Attachment(

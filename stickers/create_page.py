@@ -47,11 +47,11 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
 
 def _add_yours(request: HttpRequest) -> Sticker | None:
     """`?add_yours=<sticker id>`: a live Add Yours prompt the person may see, by the upload's own
-    check (services.clean_add_yours_reply), else 404."""
+    check (services.add_yours_reply_clean), else 404."""
     if "add_yours" not in request.GET:
         return None
     try:
-        return services.clean_add_yours_reply(request.GET["add_yours"], author=request.user)
+        return services.add_yours_reply_clean(sticker_id=request.GET["add_yours"], author=request.user)
     except ValidationError:
         raise Http404(ADD_YOURS_GONE) from None
 
@@ -62,7 +62,7 @@ def _answer(request: HttpRequest) -> Question | None:
     if "answer" not in request.GET:
         return None
     pk = _uuid_or_none(request.GET["answer"])
-    answer = selectors.inbox(request.user).filter(pk=pk).first() if pk else None
+    answer = selectors.question_inbox(viewer=request.user).filter(pk=pk).first() if pk else None
     if answer is None:
         raise Http404("This question does not exist.")
     if answer.answered_story_id is not None:

@@ -24,7 +24,7 @@ class StickerType(models.TextChoices):
 
 
 class Sticker(models.Model):
-    """One sticker. `data` holds the type's fields as normalised by `services.clean_stickers`;
+    """One sticker. `data` holds the type's fields as normalised by `validation.stickers_clean`;
     a mention also points at the person (`mentioned`), so a rename does not break it.
 
     `chain_id` names the Add Yours chain the sticker belongs to: its own id when it starts one

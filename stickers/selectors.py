@@ -31,7 +31,7 @@ Viewer = people.Viewer
 LIVE, EXPIRED, GONE = "live", "expired", "gone"
 
 
-def sticker_by_id(sticker_id: Any) -> Sticker | None:
+def sticker_by_id(*, sticker_id: Any) -> Sticker | None:
     """Any sticker with its story and the story's author; the caller asks `sticker_access`."""
     if sticker_id is None:
         return None
@@ -157,12 +157,12 @@ def _counts(sticker: Sticker, tallies: dict[Any, dict[int, int]]) -> list[int]:
     return [per_option.get(index, 0) for index in range(len(sticker.options))]
 
 
-def poll_results(counts: list[int], my_vote: int | None) -> dict[str, Any]:
+def poll_results(*, counts: list[int], my_vote: int | None) -> dict[str, Any]:
     """What a voter (percentages are the client's: count / total) or the author sees."""
     return {"counts": counts, "total": sum(counts), "my_vote": my_vote}
 
 
-def quiz_results(sticker: Sticker, counts: list[int], my_answer: int | None) -> dict[str, Any]:
+def quiz_results(*, sticker: Sticker, counts: list[int], my_answer: int | None) -> dict[str, Any]:
     """What someone who answered (and the author, whose `correct` is None) sees."""
     correct_option = sticker.data["correct"]
     return {
@@ -174,12 +174,12 @@ def quiz_results(sticker: Sticker, counts: list[int], my_answer: int | None) -> 
     }
 
 
-def results_after(sticker: Sticker, my_choice: int) -> dict[str, Any]:
+def sticker_results(*, sticker: Sticker, choice: int) -> dict[str, Any]:
     """The answer to a vote or a quiz answer: fresh counts (one GROUP BY) and the person's pick."""
     counts = _counts(sticker, _tallies([sticker], None).counts)
     if sticker.type == StickerType.POLL:
-        return poll_results(counts, my_choice)
-    return quiz_results(sticker, counts, my_choice)
+        return poll_results(counts=counts, my_vote=choice)
+    return quiz_results(sticker=sticker, counts=counts, my_answer=choice)
 
 
 def _url(path: str, request: HttpRequest | None) -> str:
@@ -207,11 +207,15 @@ def _shape(sticker: Sticker, viewer: Viewer, found: _Tallies, request: HttpReque
         shaped["options"] = sticker.options
         if sticker.type == StickerType.POLL:
             shaped["can_vote"] = can_act
-            shaped["results"] = poll_results(_counts(sticker, tallies), choice) if shown else None
+            shaped["results"] = (
+                poll_results(counts=_counts(sticker, tallies), my_vote=choice) if shown else None
+            )
         else:
             shaped["can_answer"] = can_act
             if shown:
-                shaped.update(quiz_results(sticker, _counts(sticker, tallies), choice))
+                shaped.update(
+                    quiz_results(sticker=sticker, counts=_counts(sticker, tallies), my_answer=choice)
+                )
             else:  # never the correct option before answering
                 shaped.update(dict.fromkeys(["correct", "correct_option", "counts", "total", "my_answer"]))
     elif sticker.type == StickerType.QUESTION:
@@ -280,7 +284,7 @@ def with_stickers(
     return stories
 
 
-def questions_for_author(sticker: Sticker) -> QuerySet[Question]:
+def questions_for_author(*, sticker: Sticker) -> QuerySet[Question]:
     """Questions on one sticker, newest first, leaving out askers now blocked (either way) or gone."""
     author = sticker.story.author
     return (
@@ -290,14 +294,14 @@ def questions_for_author(sticker: Sticker) -> QuerySet[Question]:
     )
 
 
-def inbox(author: User) -> QuerySet[Question]:
-    """Every question sent to the author, newest first, from askers they may still see: the ones
-    they answered whatever became of the story they were asked on (removed, deleted, purged),
-    and the unanswered ones while that story is still theirs to answer from (not deleted or
-    removed, not purged)."""
+def question_inbox(*, viewer: User) -> QuerySet[Question]:
+    """Every question sent to the viewer (the author of Q&A stickers), newest first, from askers
+    they may still see: the ones they answered whatever became of the story they were asked on
+    (removed, deleted, purged), and the unanswered ones while that story is still theirs to answer
+    from (not deleted or removed, not purged)."""
     open_sticker = Q(sticker__isnull=False) & ~Q(sticker__story__state__in=[State.DELETED, State.REMOVED])
     return (
-        Question.objects.filter(recipient=author, author__in=people.visible_people(author))
+        Question.objects.filter(recipient=viewer, author__in=people.visible_people(viewer))
         .filter(Q(answered_story__isnull=False) | open_sticker)
         .select_related("author", "sticker")
         .order_by("-created_at", "-pk")

@@ -57,12 +57,12 @@ def _chain_of(sticker: Sticker, answering: Sticker | None) -> Any:
     return sticker.pk
 
 
-def create_stickers(
-    story: Story, cleaned: list[dict[str, Any]], *, answering: Sticker | None = None
+def stickers_create(
+    *, story: Story, cleaned: list[dict[str, Any]], answering: Sticker | None = None
 ) -> list[Sticker]:
     """Save cleaned stickers in their upload order; `answering` is the Add Yours prompt the story
     answers, whose chain its own copy of the prompt continues. Nobody is told yet: mentions ring
-    when the story is ready (`notify_mentions`), since until then nobody could watch it."""
+    when the story is ready (`mentions_notify`), since until then nobody could watch it."""
     stickers = [
         Sticker(
             story=story,
@@ -87,7 +87,7 @@ def _claim(queryset, pk: Any, now) -> bool:
     return bool(queryset.filter(pk=pk, notified_at__isnull=True).update(notified_at=now))
 
 
-def notify_mentions(story: Story) -> int:
+def mentions_notify(*, story: Story) -> int:
     """Tell the people a story names, once it is ready: each person in its mention stickers, and
     the author of the Add Yours prompt it answers. Safe to call twice; returns how many were told."""
     if story.state != State.READY:
@@ -125,9 +125,9 @@ def notify_mentions(story: Story) -> int:
 # --- What viewers do ---------------------------------------------------------------------------
 
 
-def ensure_reachable(sticker: Sticker, person: people.Viewer) -> None:
-    """Refuse a sticker the person may not act on: expired -> Invalid, else NotFound."""
-    access = selectors.sticker_access(sticker, viewer=person)
+def sticker_ensure_reachable(*, sticker: Sticker, viewer: people.Viewer) -> None:
+    """Refuse a sticker the viewer may not act on: expired -> Invalid, else NotFound."""
+    access = selectors.sticker_access(sticker, viewer=viewer)
     if access == selectors.EXPIRED:
         raise Invalid(STORY_EXPIRED)
     if access != selectors.LIVE:
@@ -158,41 +158,42 @@ def _insert_once(model, taken_message: str, **fields: Any):
         raise Invalid(taken_message) from None
 
 
-def vote(sticker: Sticker, voter: User, option: Any) -> PollVote:
+def poll_vote(*, sticker: Sticker, viewer: User, option: Any) -> PollVote:
     """One vote a person on a poll; the poll's author cannot vote (they see the counts)."""
-    ensure_reachable(sticker, voter)  # first: a hidden sticker's type is not for this person to learn
+    # First: a hidden sticker's type is not for this person to learn.
+    sticker_ensure_reachable(sticker=sticker, viewer=viewer)
     _expect(sticker, StickerType.POLL, "This sticker is not a poll.")
-    if voter.pk == sticker.story.author_id:
+    if viewer.pk == sticker.story.author_id:
         raise Invalid("You cannot vote on your own poll.")
     index = _option_index(sticker, option)
     with transaction.atomic():
-        row = _insert_once(PollVote, "You already voted.", sticker=sticker, voter=voter, option=index)
-        sticker_response_count(sticker, option=index)
+        row = _insert_once(PollVote, "You already voted.", sticker=sticker, voter=viewer, option=index)
+        sticker_response_count(sticker=sticker, option=index)
     return row
 
 
-def answer_quiz(sticker: Sticker, person: User, option: Any) -> QuizAnswer:
+def quiz_answer(*, sticker: Sticker, viewer: User, option: Any) -> QuizAnswer:
     """One answer a person; right or wrong is decided here, once, against the stored index."""
-    ensure_reachable(sticker, person)
+    sticker_ensure_reachable(sticker=sticker, viewer=viewer)
     _expect(sticker, StickerType.QUIZ, "This sticker is not a quiz.")
-    if person.pk == sticker.story.author_id:
+    if viewer.pk == sticker.story.author_id:
         raise Invalid("You cannot answer your own quiz.")
     index = _option_index(sticker, option)
     correct = index == sticker.data.get("correct")
     with transaction.atomic():
         row = _insert_once(
-            QuizAnswer, "You already answered.", sticker=sticker, person=person, option=index, correct=correct
+            QuizAnswer, "You already answered.", sticker=sticker, person=viewer, option=index, correct=correct
         )
-        sticker_response_count(sticker, option=index, correct=correct)
+        sticker_response_count(sticker=sticker, option=index, correct=correct)
     return row
 
 
-def ask_question(sticker: Sticker, author: User, text: Any) -> Question:
+def question_ask(*, sticker: Sticker, viewer: User, text: Any) -> Question:
     """Send a question to a Q&A sticker; only the sticker's author will read it, told by a
     `question` notification quoting it (never across a block or to a suspended person)."""
-    ensure_reachable(sticker, author)
+    sticker_ensure_reachable(sticker=sticker, viewer=viewer)
     _expect(sticker, StickerType.QUESTION, "This sticker does not take questions.")
-    if author.pk == sticker.story.author_id:
+    if viewer.pk == sticker.story.author_id:
         raise Invalid("You cannot ask your own question sticker.")
     text = text.strip() if isinstance(text, str) else ""
     if not text:
@@ -201,10 +202,10 @@ def ask_question(sticker: Sticker, author: User, text: Any) -> Question:
         raise Invalid({"text": f"A question can be at most {MAX_ASKED_LENGTH} characters."})
     with transaction.atomic():
         # Addressed to the sticker's author, with its prompt (Question.save): it outlives the sticker.
-        question = Question.objects.create(sticker=sticker, author=author, text=text)
-        sticker_response_count(sticker)
+        question = Question.objects.create(sticker=sticker, author=viewer, text=text)
+        sticker_response_count(sticker=sticker)
         story = sticker.story
-        people_services.notify(story.author, author, NoticeKind.QUESTION, story=story, text=text)
+        people_services.notify(story.author, viewer, NoticeKind.QUESTION, story=story, text=text)
     return question
 
 
@@ -215,15 +216,15 @@ def _as_uuid(value: Any) -> uuid.UUID | None:
         return None
 
 
-def clean_add_yours_reply(sticker_id: Any, *, author: User) -> Sticker:
+def add_yours_reply_clean(*, sticker_id: Any, author: User) -> Sticker:
     """Upload check for `reply_to_sticker`: a live Add Yours prompt the poster may see."""
     pk = _as_uuid(sticker_id)
-    sticker = selectors.sticker_by_id(pk) if pk else None
+    sticker = selectors.sticker_by_id(sticker_id=pk) if pk else None
     gone = "This Add Yours prompt does not exist or is no longer available."
     if sticker is None or sticker.type != StickerType.ADD_YOURS:
         raise Invalid({"reply_to_sticker": gone})
     try:
-        ensure_reachable(sticker, author)
+        sticker_ensure_reachable(sticker=sticker, viewer=author)
     except ValidationError as exc:
         raise Invalid({"reply_to_sticker": exc.messages[0]}) from None
     except NotFound:
@@ -231,11 +232,11 @@ def clean_add_yours_reply(sticker_id: Any, *, author: User) -> Sticker:
     return sticker
 
 
-def link_add_yours_response(sticker: Sticker, story: Story) -> AddYoursResponse:
+def add_yours_response_create(*, sticker: Sticker, story: Story) -> AddYoursResponse:
     """Add `story` to the prompt's chain. The prompt's author (not the whole chain) is told when
-    the story is ready (`notify_mentions`), so the notification never points at a clip still
+    the story is ready (`mentions_notify`), so the notification never points at a clip still
     processing. Analytics count it on this sticker only."""
-    ensure_reachable(sticker, story.author)
+    sticker_ensure_reachable(sticker=sticker, viewer=story.author)
     _expect(sticker, StickerType.ADD_YOURS, "This sticker is not an Add Yours prompt.")
     if story.pk == sticker.story_id:
         raise Invalid("A story cannot answer its own prompt.")
@@ -247,16 +248,20 @@ def link_add_yours_response(sticker: Sticker, story: Story) -> AddYoursResponse:
                 sticker=sticker, chain_id=sticker.chain_id, story=story
             )
             if story.author_id != sticker.story.author_id:  # the author's own is not engagement
-                sticker_response_count(sticker)
+                sticker_response_count(sticker=sticker)
             return response
     except IntegrityError:
         raise Invalid("This story already answers an Add Yours prompt.") from None
 
 
-def clean_question_answer(question_id: Any, *, author: User) -> Question:
+def question_answer_clean(*, question_id: Any, author: User) -> Question:
     """Upload check for `answer`: a question sent to one of the poster's own stickers, unanswered."""
     pk = _as_uuid(question_id)
-    question = selectors.inbox(author).select_related("sticker__story").filter(pk=pk).first() if pk else None
+    question = (
+        selectors.question_inbox(viewer=author).select_related("sticker__story").filter(pk=pk).first()
+        if pk
+        else None
+    )
     if question is None:
         raise Invalid({"answer": "This question does not exist."})
     if question.answered_story_id is not None:
@@ -264,7 +269,7 @@ def clean_question_answer(question_id: Any, *, author: User) -> Question:
     return question
 
 
-def answer_question(question: Question, story: Story) -> Question:
+def question_answer(*, question: Question, story: Story) -> Question:
     """Record that `story` answers `question`. Only the person who received the question may
     answer it, and once (a deleted answer frees it again)."""
     if question.recipient_id != story.author_id:

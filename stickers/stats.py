@@ -11,7 +11,7 @@ from stories_site.counters import add_counts
 from .models import Sticker, StickerStats
 
 
-def sticker_response_count(sticker: Sticker, *, option: int | None = None, correct: bool = False) -> None:
+def sticker_response_count(*, sticker: Sticker, option: int | None = None, correct: bool = False) -> None:
     """A vote, quiz answer, question or Add Yours story on `sticker`: one more sticker response
     for its story today, and one more for the sticker's results (per option for polls and
     quizzes). The sticker's wording is written along, so the results outlive the sticker."""

@@ -1,5 +1,5 @@
 """Checking the stickers of an upload: every bad item gets one plain message (the family's
-Invalid), good ones come back normalised for `services.create_stickers`. Kept apart from the
+Invalid), good ones come back normalised for `services.stickers_create`. Kept apart from the
 services because it is pure input checking, and the create page reads its limits."""
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def _is_emoji_base(char: str) -> bool:
     return unicodedata.category(char) == "So" and (ord(char) >= 0x2000 or char in "\u00a9\u00ae")
 
 
-def is_single_emoji(value: str) -> bool:
+def emoji_is_single(*, value: str) -> bool:
     """One emoji as people type it: a pictograph with its skin tone, variation selector or keycap,
     pictographs joined into one by zero-width joiners, a flag (two regional letters or a tag
     sequence). Letters, digits on their own, punctuation and markup are not emoji."""
@@ -157,7 +157,7 @@ def _clean_one(item: Any, author: User) -> dict[str, Any]:
         data = {"username": mentioned.username}
     else:
         emoji = item.get("emoji")
-        if not isinstance(emoji, str) or not is_single_emoji(emoji.strip()):
+        if not isinstance(emoji, str) or not emoji_is_single(value=emoji.strip()):
             raise Invalid("An emoji sticker needs exactly one emoji.")
         data = {"emoji": emoji.strip()}
     return {
@@ -171,11 +171,11 @@ def _clean_one(item: Any, author: User) -> dict[str, Any]:
     }
 
 
-def clean_stickers(raw: Any, *, author: User) -> list[dict[str, Any]]:
+def stickers_clean(*, raw: Any, author: User) -> list[dict[str, Any]]:
     """Check the upload's `stickers` JSON; raises Invalid with one plain message.
 
     Each cleaned item is `{"type", "data", "mentioned_id", "x", "y", "scale", "rotation"}`, ready
-    for `create_stickers`. Checking touches the database only to look up mentioned accounts."""
+    for `services.stickers_create`. Checking touches the database only to look up mentioned accounts."""
     if raw in (None, ""):
         return []
     if not isinstance(raw, list):

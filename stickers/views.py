@@ -21,7 +21,7 @@ QUESTIONS_PER_PAGE = 50
 def responses(request: HttpRequest, sticker_id) -> HttpResponse:
     """A prompt, its author and the live contributions to its whole chain the viewer may see,
     newest first: the same list from whichever story of the chain the viewer came."""
-    sticker = selectors.sticker_by_id(sticker_id)
+    sticker = selectors.sticker_by_id(sticker_id=sticker_id)
     if (
         sticker is None
         or sticker.type != StickerType.ADD_YOURS
@@ -39,5 +39,7 @@ def responses(request: HttpRequest, sticker_id) -> HttpResponse:
 @require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     """Every question sent to the author's Q&A stickers, newest first."""
-    page = Paginator(selectors.inbox(request.user), QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.question_inbox(viewer=request.user), QUESTIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "stickers/inbox.html", {"page": page})

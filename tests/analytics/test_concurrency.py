@@ -120,7 +120,12 @@ def test_racing_unfollows_lose_one_follower(requires_postgres):
 def test_parallel_poll_votes_are_all_counted(requires_postgres):
     poll = PollStickerFactory()
     people = [UserFactory() for _ in range(10)]
-    race([lambda person=person, n=n: stickers.vote(poll, person, n % 2) for n, person in enumerate(people)])
+    race(
+        [
+            lambda person=person, n=n: stickers.poll_vote(sticker=poll, viewer=person, option=n % 2)
+            for n, person in enumerate(people)
+        ]
+    )
     stats = StickerStats.objects.get(sticker_id=poll.pk)
     assert (stats.responses, stats.option_counts) == (10, [5, 5])
     assert _today(poll.story).sticker_responses == 10

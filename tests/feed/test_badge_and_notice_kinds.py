@@ -229,8 +229,8 @@ class TestQuestions:
     def test_the_service_tells_once_per_question(self):
         sticker = QuestionStickerFactory()
         asker = UserFactory()
-        sticker_services.ask_question(sticker, asker, "One?")
-        sticker_services.ask_question(sticker, asker, "Two?")
+        sticker_services.question_ask(sticker=sticker, viewer=asker, text="One?")
+        sticker_services.question_ask(sticker=sticker, viewer=asker, text="Two?")
         assert [n.text for n in Notification.objects.order_by("pk")] == ["One?", "Two?"]
 
 
@@ -239,8 +239,8 @@ def test_add_yours_has_its_own_kind_and_wording():
 
     prompt = AddYoursStickerFactory()
     story = LiveStoryFactory()
-    sticker_services.link_add_yours_response(prompt, story)
-    assert sticker_services.notify_mentions(story) == 1
+    sticker_services.add_yours_response_create(sticker=prompt, story=story)
+    assert sticker_services.mentions_notify(story=story) == 1
     rung = Notification.objects.get()
     assert (rung.kind, rung.text, rung.recipient) == ("add_yours", "Show your desk", prompt.story.author)
     body = client_for(prompt.story.author).get("/api/v1/notifications/").json()["results"][0]

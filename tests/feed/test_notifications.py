@@ -139,9 +139,11 @@ def _ready_story_with(author, audience: str, stickers: list[dict], answering=Non
     from tests.stories.factories import StoryFactory
 
     story = StoryFactory(author=author, audience=audience)
-    sticker_services.create_stickers(story, sticker_validation.clean_stickers(stickers, author=author))
+    sticker_services.stickers_create(
+        story=story, cleaned=sticker_validation.stickers_clean(raw=stickers, author=author)
+    )
     if answering is not None:
-        sticker_services.link_add_yours_response(answering, story)
+        sticker_services.add_yours_response_create(sticker=answering, story=story)
     now = timezone.now()
     lifecycle.transition(story, State.READY, published_at=now, expires_at=now + timedelta(hours=24))
     return story
@@ -161,7 +163,7 @@ def test_a_mention_on_a_story_the_mentioned_person_cannot_see_is_not_sent(audien
         {"type": "mention", "username": friend.username},
     ]
     story = _ready_story_with(author, audience, mentions)
-    assert sticker_services.notify_mentions(story) == 1
+    assert sticker_services.mentions_notify(story=story) == 1
     assert not Notification.objects.filter(recipient=stranger).exists()
     assert Notification.objects.get(recipient=friend, kind="mention").story_id == story.pk
     assert client_for(stranger).get(f"/api/v1/stories/{story.pk}/").status_code == 404
@@ -174,11 +176,11 @@ def test_an_add_yours_answer_the_prompts_author_cannot_see_is_not_sent():
     prompt = AddYoursStickerFactory()
     responder = UserFactory()
     hidden = _ready_story_with(responder, "followers", [], answering=prompt)
-    assert sticker_services.notify_mentions(hidden) == 0
+    assert sticker_services.mentions_notify(story=hidden) == 0
     assert not Notification.objects.filter(recipient=prompt.story.author).exists()
     accounts.follow(prompt.story.author, responder)
     seen = _ready_story_with(responder, "followers", [], answering=prompt)
-    assert sticker_services.notify_mentions(seen) == 1
+    assert sticker_services.mentions_notify(story=seen) == 1
     told = Notification.objects.get(recipient=prompt.story.author)
     assert (told.story_id, told.text) == (seen.pk, "Show your desk")
 

@@ -82,7 +82,7 @@ def test_question_count_agrees_with_the_authors_list_after_blocks_and_suspension
     author = sticker.story.author
     askers = [UserFactory() for _ in range(3)]
     for asker in askers:
-        stickers.ask_question(sticker, asker, f"question from {asker.username}?")
+        stickers.question_ask(sticker=sticker, viewer=asker, text=f"question from {asker.username}?")
     assert _question_figures(sticker) == (3, 3)
     accounts.block(author, askers[0])
     assert _question_figures(sticker) == (2, 2)  # was (3, 2) before the fix

@@ -193,7 +193,7 @@ def test_a_page_of_one_chain_costs_three_queries(django_assert_num_queries, peop
         AddYoursResponse.objects.create(sticker=starter, chain_id=starter.chain_id, story=copy.story)
     alone = AddYoursStickerFactory()
     AddYoursResponse.objects.create(sticker=alone, story=ReadyStoryFactory())
-    sticker_services.vote(PollStickerFactory(story=alone.story), viewer, 1)
+    sticker_services.poll_vote(sticker=PollStickerFactory(story=alone.story), viewer=viewer, option=1)
     stories = [starter.story, *(copy.story for copy in copies), alone.story]
     with django_assert_num_queries(3):
         shaped = selectors.stickers_for(stories, viewer=viewer)

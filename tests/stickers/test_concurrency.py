@@ -43,7 +43,9 @@ def race(action, people: list) -> list[str]:
 def test_one_person_voting_from_many_threads_counts_once(requires_postgres):
     poll = PollStickerFactory()
     voter = UserFactory()
-    outcomes = race(lambda person: services.vote(poll, person, 1), [voter] * THREADS)
+    outcomes = race(
+        lambda person: services.poll_vote(sticker=poll, viewer=person, option=1), [voter] * THREADS
+    )
     assert sorted(outcomes) == ["You already voted."] * (THREADS - 1) + ["ok"]
     assert PollVote.objects.filter(sticker=poll).count() == 1
 
@@ -51,14 +53,17 @@ def test_one_person_voting_from_many_threads_counts_once(requires_postgres):
 def test_many_people_voting_at_once_are_all_counted(requires_postgres):
     poll = PollStickerFactory()
     voters = [UserFactory() for _ in range(THREADS)]
-    outcomes = race(lambda person: services.vote(poll, person, voters.index(person) % 2), voters)
+    outcomes = race(
+        lambda person: services.poll_vote(sticker=poll, viewer=person, option=voters.index(person) % 2),
+        voters,
+    )
     assert outcomes == ["ok"] * THREADS
-    assert selectors.results_after(poll, 0)["counts"] == [THREADS // 2, THREADS // 2]
+    assert selectors.sticker_results(sticker=poll, choice=0)["counts"] == [THREADS // 2, THREADS // 2]
 
 
 def test_one_quiz_answer_a_person_under_concurrency(requires_postgres):
     quiz = QuizStickerFactory()
     person = UserFactory()
-    outcomes = race(lambda p: services.answer_quiz(quiz, p, 0), [person] * THREADS)
+    outcomes = race(lambda p: services.quiz_answer(sticker=quiz, viewer=p, option=0), [person] * THREADS)
     assert outcomes.count("ok") == 1
     assert QuizAnswer.objects.filter(sticker=quiz).count() == 1

@@ -77,9 +77,11 @@ def test_the_services_ask_the_gate_before_the_type(viewer):
 
     quiz = QuizStickerFactory(story=ReadyStoryFactory(audience="friends"))
     for call in (
-        lambda: services.vote(quiz, viewer, 0),
-        lambda: services.ask_question(quiz, viewer, "hi?"),
-        lambda: services.answer_quiz(PollStickerFactory(story=quiz.story, position=5), viewer, 0),
+        lambda: services.poll_vote(sticker=quiz, viewer=viewer, option=0),
+        lambda: services.question_ask(sticker=quiz, viewer=viewer, text="hi?"),
+        lambda: services.quiz_answer(
+            sticker=PollStickerFactory(story=quiz.story, position=5), viewer=viewer, option=0
+        ),
     ):
         with pytest.raises(NotFound):
             call()

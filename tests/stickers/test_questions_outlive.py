@@ -26,10 +26,10 @@ def _asked_and_answered():
     """A Q&A sticker's author, two questions on it (one answered with a story), the stories."""
     sticker = QuestionStickerFactory(data={"prompt": "Ask me about cameras"})
     author = sticker.story.author
-    answered = services.ask_question(sticker, UserFactory(), "Which lens?")
-    waiting = services.ask_question(sticker, UserFactory(), "Which bag?")
+    answered = services.question_ask(sticker=sticker, viewer=UserFactory(), text="Which lens?")
+    waiting = services.question_ask(sticker=sticker, viewer=UserFactory(), text="Which bag?")
     answer_story = ReadyStoryFactory(author=author)
-    services.answer_question(answered, answer_story)
+    services.question_answer(question=answered, story=answer_story)
     return author, sticker.story, answer_story, answered, waiting
 
 
@@ -54,7 +54,7 @@ def test_the_answer_card_and_the_inbox_keep_the_question(how, client):
     assert [card["text"] for card in _answer_card(viewer, answer_story)] == ["Which lens?"]
 
     _take_down(how, asked_on, author)
-    assert list(selectors.inbox(author)) == [answered]  # the unanswered one goes, as before
+    assert list(selectors.question_inbox(viewer=author)) == [answered]  # the unanswered one goes, as before
     assert stories.purge_stories() >= 1
     assert not Story.objects.filter(pk=asked_on.pk).exists()
 
@@ -65,7 +65,7 @@ def test_the_answer_card_and_the_inbox_keep_the_question(how, client):
         "Ask me about cameras",
     )
     assert [card["text"] for card in _answer_card(viewer, answer_story)] == ["Which lens?"]
-    assert list(selectors.inbox(author)) == [answered]
+    assert list(selectors.question_inbox(viewer=author)) == [answered]
     client.force_login(author)
     page = client.get(reverse("stickers:inbox")).content.decode()
     assert "Which lens?" in page
@@ -79,6 +79,6 @@ def test_only_the_person_asked_answers_even_once_the_sticker_is_gone():
     Story.objects.filter(pk=asked_on.pk).delete()  # what the purge does to the row
     waiting.refresh_from_db()
     with pytest.raises(ValidationError, match="Only the person who asked for questions"):
-        services.answer_question(waiting, ReadyStoryFactory())
-    services.answer_question(waiting, ReadyStoryFactory(author=author))
-    assert set(selectors.inbox(author)) == {answered, waiting}
+        services.question_answer(question=waiting, story=ReadyStoryFactory())
+    services.question_answer(question=waiting, story=ReadyStoryFactory(author=author))
+    assert set(selectors.question_inbox(viewer=author)) == {answered, waiting}

@@ -32,7 +32,7 @@ def only(story, viewer) -> dict:
 
 def test_a_poll_shows_results_only_after_voting_or_to_its_author(viewer):
     poll = PollStickerFactory(x=0.25, rotation=-10)
-    services.vote(poll, UserFactory(), 0)
+    services.poll_vote(sticker=poll, viewer=UserFactory(), option=0)
     before = only(poll.story, viewer)
     assert before == {
         "id": str(poll.pk),
@@ -46,7 +46,7 @@ def test_a_poll_shows_results_only_after_voting_or_to_its_author(viewer):
         "can_vote": True,
         "results": None,
     }
-    services.vote(poll, viewer, 1)
+    services.poll_vote(sticker=poll, viewer=viewer, option=1)
     after = only(poll.story, viewer)
     assert after["results"] == {"counts": [1, 1], "total": 2, "my_vote": 1}
     assert after["can_vote"] is False
@@ -63,7 +63,7 @@ def test_a_quiz_never_shows_the_correct_option_before_answering(viewer):
     assert {key: hidden[key] for key in results} == dict.fromkeys(results)
     assert set(hidden) == {"id", "type", *PLACEMENT, "question", "options", "can_answer", *results}
     assert hidden["can_answer"] is True
-    services.answer_quiz(quiz, viewer, 0)
+    services.quiz_answer(sticker=quiz, viewer=viewer, option=0)
     answered = only(quiz.story, viewer)
     assert (answered["correct"], answered["correct_option"], answered["my_answer"]) == (False, 1, 0)
     assert answered["counts"] == [1, 0, 0]
@@ -135,8 +135,8 @@ def page_of(count: int, viewer) -> list:
         prompt = AddYoursStickerFactory(story=story)
         MentionStickerFactory(story=story)
         EmojiStickerFactory(story=story)
-        services.vote(poll, viewer, 0)
-        services.answer_quiz(quiz, UserFactory(), 1)
+        services.poll_vote(sticker=poll, viewer=viewer, option=0)
+        services.quiz_answer(sticker=quiz, viewer=UserFactory(), option=1)
         AddYoursResponse.objects.create(sticker=prompt, story=ReadyStoryFactory())
         stories.append(story)
     return stories

@@ -1,4 +1,4 @@
-"""clean_stickers: every bad input gets one plain message; good input comes back normalised."""
+"""stickers_clean: every bad input gets one plain message; good input comes back normalised."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ QUIZ = {"type": "quiz", "question": "2 + 2?", "options": ["3", "4"], "correct": 
 
 def message(raw, author) -> str:
     with pytest.raises(ValidationError) as caught:
-        validation.clean_stickers(raw, author=author)
+        validation.stickers_clean(raw=raw, author=author)
     return caught.value.messages[0]
 
 
@@ -124,7 +124,7 @@ def test_emoji_must_be_exactly_one(author, emoji):
 
 @pytest.mark.parametrize("emoji", ["🔥", "❤️", "👍🏽", "👨\u200d👩\u200d👧", "🇫🇷", "1️⃣", "🏴󠁧󠁢󠁥󠁮󠁧󠁿", "☕", " 🎉 "])
 def test_one_emoji_of_any_shape_is_accepted(author, emoji):
-    (cleaned,) = validation.clean_stickers([{"type": "emoji", "emoji": emoji}], author=author)
+    (cleaned,) = validation.stickers_clean(raw=[{"type": "emoji", "emoji": emoji}], author=author)
     assert cleaned["data"] == {"emoji": emoji.strip()}
 
 
@@ -136,7 +136,7 @@ def test_mentions_refuse_blocked_and_suspended_accounts_like_unknown_ones(author
     UserFactory(username="gone", is_active=False)
     for name in ["blocker2", "blocked", "suspended", "gone"]:
         assert message([{"type": "mention", "username": name}], author) == f"No account named @{name}."
-    (cleaned,) = validation.clean_stickers([{"type": "mention", "username": "@Blocker"}], author=author)
+    (cleaned,) = validation.stickers_clean(raw=[{"type": "mention", "username": "@Blocker"}], author=author)
     assert cleaned["data"] == {"username": "blocker"}  # the account's own spelling
 
 
@@ -155,7 +155,7 @@ def test_good_stickers_come_back_normalised(author):
         {"type": "add_yours", "prompt": "Your desk"},
         {"type": "emoji", "emoji": "🔥"},
     ]
-    poll, quiz, question, add_yours, emoji = validation.clean_stickers(raw, author=author)
+    poll, quiz, question, add_yours, emoji = validation.stickers_clean(raw=raw, author=author)
     assert poll == {
         "type": "poll",
         "data": {"question": "Tea or coffee?", "options": ["Tea", "Coffee"]},
@@ -170,17 +170,17 @@ def test_good_stickers_come_back_normalised(author):
     assert question["data"] == {"prompt": "Ask me"}
     assert add_yours["data"] == {"prompt": "Your desk"}
     assert emoji["x"] == emoji["y"] == 0.5
-    assert validation.clean_stickers(None, author=author) == []
-    assert validation.clean_stickers([], author=author) == []
+    assert validation.stickers_clean(raw=None, author=author) == []
+    assert validation.stickers_clean(raw=[], author=author) == []
 
 
 def test_create_stickers_keeps_the_upload_order_and_the_mentioned_account(author):
     friend = UserFactory(username="friend")
     story = ReadyStoryFactory(author=author)
-    cleaned = validation.clean_stickers(
-        [{"type": "emoji", "emoji": "🔥"}, {"type": "mention", "username": "friend"}, POLL], author=author
+    cleaned = validation.stickers_clean(
+        raw=[{"type": "emoji", "emoji": "🔥"}, {"type": "mention", "username": "friend"}, POLL], author=author
     )
-    services.create_stickers(story, cleaned)
+    services.stickers_create(story=story, cleaned=cleaned)
     stickers = list(Sticker.objects.filter(story=story))
     assert [s.type for s in stickers] == ["emoji", "mention", "poll"]
     assert [s.position for s in stickers] == [0, 1, 2]
@@ -198,4 +198,4 @@ def test_a_story_mentions_other_people_once_each(author):
     assert message([mention, {**mention, "username": "@BEA"}], author) == (
         "You already mention @bea in this story."
     )
-    assert len(validation.clean_stickers([mention, POLL], author=author)) == 2
+    assert len(validation.stickers_clean(raw=[mention, POLL], author=author)) == 2
