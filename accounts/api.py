@@ -52,7 +52,9 @@ class RegisterView(AuthThrottleMixin, APIView):
         incoming = RegisterSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        user = services.register_user(data["username"], data["password"], data.get("email", ""))
+        user = services.user_register(
+            username=data["username"], password=data["password"], email=data.get("email", "")
+        )
         return Response(RegisteredSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -73,7 +75,9 @@ class TokenView(AuthThrottleMixin, APIView):
         incoming = TokenRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        _token, key = services.issue_token(request._request, data["username"], data["password"])
+        _token, key = services.token_issue(
+            request=request._request, username=data["username"], password=data["password"]
+        )
         return Response(TokenSerializer({"key": key}).data)
 
 
@@ -92,5 +96,5 @@ class LogoutView(APIView):
         if isinstance(request.auth, ApiToken):
             request.auth.delete()
         else:
-            tokens.revoke_all_tokens(request.user)
+            tokens.tokens_revoke_all(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

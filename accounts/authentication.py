@@ -19,7 +19,7 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from .models import ApiToken, User, legacy_tokens, token_digest
-from .services import login_refusal
+from .services import user_login_refusal
 
 INVALID = "Invalid token."
 EXPIRED = "This token has expired: get a new one from POST /api/v1/auth/token/."
@@ -77,7 +77,7 @@ class ActiveTokenAuthentication(TokenAuthentication):
         user = token.user
         if not user.is_active:
             raise AuthenticationFailed("User inactive or deleted.")
-        refusal = login_refusal(user)
+        refusal = user_login_refusal(user=user)
         if refusal:
             raise AuthenticationFailed(refusal)
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
@@ -95,7 +95,7 @@ class SuspendedSessionMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            refusal = login_refusal(user)
+            refusal = user_login_refusal(user=user)
             if refusal:
                 logout(request)
                 messages.error(request, refusal)

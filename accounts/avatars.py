@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 PROCESSING, READY, FAILED = "processing", "ready", "failed"
 
 
-def avatar_state(user: User) -> str | None:
+def avatar_state(*, user: User) -> str | None:
     """processing (a new photo is being made; the old one shows meanwhile), failed (the last
     upload could not be used: `avatar_error` says why), ready, or None: no photo at all."""
     if user.avatar_pending:
@@ -29,7 +29,7 @@ def avatar_state(user: User) -> str | None:
     return READY if user.avatar else None
 
 
-def delete_avatar(user: User) -> User:
+def avatar_delete(*, user: User) -> User:
     """Back to the initial letter (a photo still being made is dropped too); the files leave
     storage once the change is saved."""
     old, pending = user.avatar.name, user.avatar_pending.name
@@ -38,12 +38,12 @@ def delete_avatar(user: User) -> User:
         user.avatar_pending.name = ""
         user.avatar_error = ""
         user.save(update_fields=["avatar", "avatar_pending", "avatar_error"])
-        transaction.on_commit(lambda: delete_avatar_file(old))
-        transaction.on_commit(lambda: delete_avatar_file(pending))
+        transaction.on_commit(lambda: avatar_file_delete(name=old))
+        transaction.on_commit(lambda: avatar_file_delete(name=pending))
     return user
 
 
-def delete_avatar_file(name: str) -> None:
+def avatar_file_delete(*, name: str) -> None:
     """Remove one avatar file from storage; a failure is logged, never raised."""
     if not name:
         return

@@ -47,7 +47,7 @@ class LoginForm(AuthenticationForm):
     """Django's sign-in form, refusing suspended people with a reason that says until when."""
 
     def confirm_login_allowed(self, user: User) -> None:
-        refusal = services.login_refusal(user)
+        refusal = services.user_login_refusal(user=user)
         if refusal:
             raise forms.ValidationError(refusal, code="inactive")
 

@@ -1,11 +1,11 @@
 """Telling someone what someone did: the kinds of notice, the people rules, and the one door
-every app uses (`notify`). A declared extension point: the inbox plugs in here.
+every app uses (`notice_send`). A declared extension point: the inbox plugs in here.
 
 Why a door here and the inbox elsewhere: a notification points at a story, a comment or a
 message, so the `Notification` model is feed's (feed/notifications.py), the lowest app that
 knows all three. Apps below feed still tell people things: accounts (a new follower), stories
-(a caption's new mentions) and stickers (mentions, questions, Add Yours). They call `notify`
-here; feed plugs its inbox in from `FeedConfig.ready` with `register_inbox`. The `Inbox`
+(a caption's new mentions) and stickers (mentions, questions, Add Yours). They call `notice_send`
+here; feed plugs its inbox in from `FeedConfig.ready` with `inbox_register`. The `Inbox`
 protocol is everything that may be plugged in.
 
 One place per rule: the people rules (never yourself, never across a block either way, never
@@ -55,7 +55,7 @@ class Inbox(Protocol):
 _inbox: Inbox | None = None
 
 
-def register_inbox(inbox: Inbox) -> None:
+def inbox_register(*, inbox: Inbox) -> None:
     """Plug in the inbox; feed does, once, from FeedConfig.ready."""
     global _inbox
     _inbox = inbox
@@ -67,13 +67,13 @@ def _plugged() -> Inbox:
     return _inbox
 
 
-def notify(
+def notice_send(
+    *,
     recipient: User,
     actor: User,
     kind: str,
     story: Any = None,
     text: str = "",
-    *,
     comment: Any = None,
     message: Any = None,
 ) -> Any | None:
@@ -91,8 +91,8 @@ def notify(
         raise ValueError(f"Unknown notification kind: {kind!r}")
     if recipient.pk == actor.pk:
         return None
-    people = selectors.active_users().filter(pk__in=[recipient.pk, actor.pk]).count()
-    if people != 2 or selectors.is_blocked_either_way(recipient, actor):
+    people = selectors.users_active().filter(pk__in=[recipient.pk, actor.pk]).count()
+    if people != 2 or selectors.block_either_way_exists(viewer=recipient, person=actor):
         return None
     return _plugged().deliver(
         recipient=recipient, actor=actor, kind=kind, story=story, text=text, comment=comment, message=message

@@ -45,7 +45,7 @@ def _users_with_email(email: str) -> list[User]:
     return [user for user in rows if user.has_usable_password()]
 
 
-def reset_link(user: User, *, base_url: str) -> str:
+def password_reset_link(*, user: User, base_url: str) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
@@ -58,12 +58,16 @@ def password_reset_request(*, email: str, base_url: str) -> None:
     request reached it (its host already checked against ALLOWED_HOSTS)."""
     email = User.objects.normalize_email((email or "").strip())
     for user in _users_with_email(email):
-        context = {"user": user, "link": reset_link(user, base_url=base_url), "base_url": base_url}
+        context = {
+            "user": user,
+            "link": password_reset_link(user=user, base_url=base_url),
+            "base_url": base_url,
+        }
         context["hours"] = settings.PASSWORD_RESET_TIMEOUT // 3600
         queue_email(to=user.email, template="password_reset", context=context)
 
 
-def reset_user(uidb64: str, token: str) -> User | None:
+def password_reset_user(*, uidb64: str, token: str) -> User | None:
     """The account a reset link is for, while its token is good; None otherwise."""
     try:
         pk = int(force_str(urlsafe_base64_decode(uidb64 or "")))
@@ -80,7 +84,7 @@ def reset_user(uidb64: str, token: str) -> User | None:
 def password_reset_confirm(*, uidb64: str, token: str, new_password: str) -> User:
     """Set the new password from a reset link. Saving it ends every API token (`User.save`) and
     every session (each is tied to the password's hash), the link's token with them."""
-    user = reset_user(uidb64, token)
+    user = password_reset_user(uidb64=uidb64, token=token)
     if user is None:
         raise Invalid({"token": [BAD_RESET_LINK]})
     try:
@@ -99,7 +103,7 @@ def password_reset_confirm(*, uidb64: str, token: str, new_password: str) -> Use
 # --- Changing the address --------------------------------------------------------------------
 
 
-def email_change_request(user: User, *, new_email: str, base_url: str) -> str:
+def email_change_request(*, user: User, new_email: str, base_url: str) -> str:
     """Send a confirmation link to the new address and a notice to the old one; the account's
     address changes only when the link is opened. Returns the normalised new address."""
     new_email = User.objects.normalize_email((new_email or "").strip())
@@ -122,7 +126,7 @@ def email_change_request(user: User, *, new_email: str, base_url: str) -> str:
     return new_email
 
 
-def email_change_payload(token: str) -> tuple[User, str] | None:
+def email_change_payload(*, token: str) -> tuple[User, str] | None:
     """(account, new address) for a good, unused link; None otherwise."""
     try:
         payload = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=settings.PASSWORD_RESET_TIMEOUT)
@@ -135,10 +139,10 @@ def email_change_payload(token: str) -> tuple[User, str] | None:
     return user, new
 
 
-def email_change_confirm(token: str) -> User:
+def email_change_confirm(*, token: str) -> User:
     """Make the change a link asks for, once."""
     with transaction.atomic():
-        found = email_change_payload(token)
+        found = email_change_payload(token=token)
         if found is None:
             raise Invalid({"token": [BAD_EMAIL_LINK]})
         user, new = found

@@ -106,7 +106,7 @@ def email_change(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 new = recovery.email_change_request(
-                    request.user, new_email=data["email"], base_url=site_url(request)
+                    user=request.user, new_email=data["email"], base_url=site_url(request)
                 )
             except ValidationError as exc:
                 form_errors(form, exc)
@@ -120,12 +120,12 @@ def email_change(request: HttpRequest) -> HttpResponse:
 def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows what the link would do, POST does it: a mail scanner opening the link changes
     nothing."""
-    found = recovery.email_change_payload(token)
+    found = recovery.email_change_payload(token=token)
     if found is None:
         return render(request, "accounts/email_confirm.html", {"invalid": True}, status=400)
     if request.method == "POST":
         try:
-            user = recovery.email_change_confirm(token)
+            user = recovery.email_change_confirm(token=token)
         except ValidationError:
             return render(request, "accounts/email_confirm.html", {"invalid": True}, status=400)
         messages.success(request, f"Your email address is now {user.email}.")

@@ -23,10 +23,10 @@ from stories_site.counters import add_counts
 from stories_site.errors import Invalid, NotAllowed, NotFound
 
 from . import follow_sources, selectors
-from .avatars import delete_avatar
+from .avatars import avatar_delete
 from .models import ApiToken, Block, Follow, FollowerDaily, User
 from .notices import NoticeKind
-from .notices import notify as notify  # the door every app notifies through (accounts/notices.py)
+from .notices import notice_send as notice_send  # the door every app notifies through (accounts/notices.py)
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ RESERVED_USERNAMES = frozenset(
 # --- Sign-up and sign-in -------------------------------------------------------------------
 
 
-def register_user(username: str, password: str, email: str = "") -> User:
+def user_register(*, username: str, password: str, email: str = "") -> User:
     """Create a person after the username, email and password rules; errors are per field."""
     username = (username or "").strip()
     email = User.objects.normalize_email((email or "").strip())
@@ -68,7 +68,7 @@ def register_user(username: str, password: str, email: str = "") -> User:
         raise Invalid({"username": ["That username is taken."]}) from None
 
 
-def login_refusal(user: User) -> str | None:
+def user_login_refusal(*, user: User) -> str | None:
     """Why this person may not sign in now, in plain words; None when they may."""
     if not user.is_active:
         return "This account is disabled."
@@ -77,22 +77,22 @@ def login_refusal(user: User) -> str | None:
     return None
 
 
-def issue_token(request: HttpRequest, username: str, password: str) -> tuple[ApiToken, str]:
+def token_issue(*, request: HttpRequest, username: str, password: str) -> tuple[ApiToken, str]:
     """A new API token (the row, and its key, shown this once) for the right credentials, unless
     the person is suspended. Each call makes another token (one per device or script); the
     request is needed: the lockout counts failures by account and by the client's address."""
-    from .tokens import client_name, create_token
+    from .tokens import token_create, token_label
 
     user = authenticate(request, username=username, password=password)
     if user is None:
         raise Invalid("Wrong username or password.")
-    refusal = login_refusal(user)
+    refusal = user_login_refusal(user=user)
     if refusal:
         raise Invalid(refusal)
-    return create_token(user, name=client_name(request))
+    return token_create(user=user, name=token_label(request=request))
 
 
-def clear_expired_sessions() -> None:
+def sessions_clear_expired() -> None:
     """Drop expired sessions, as `manage.py clearsessions` does, for whichever session engine."""
     engine = import_module(settings.SESSION_ENGINE)
     engine.SessionStore.clear_expired()
@@ -101,7 +101,9 @@ def clear_expired_sessions() -> None:
 # --- Profile -------------------------------------------------------------------------------
 
 
-def profile_changes(user: User, *, display_name: str | None = None, bio: str | None = None) -> list[str]:
+def profile_changes_check(
+    *, user: User, display_name: str | None = None, bio: str | None = None
+) -> list[str]:
     """Set the profile fields given (None leaves one as it is) on `user`, checked but not saved;
     returns the names of those set, for `save(update_fields=...)`. Split from the save so a
     caller can check more (a new photo, stories/services/avatars.py) before anything is written."""
@@ -117,21 +119,21 @@ def profile_changes(user: User, *, display_name: str | None = None, bio: str | N
     return changed
 
 
-def update_profile(
-    user: User,
+def profile_update(
     *,
+    user: User,
     display_name: str | None = None,
     bio: str | None = None,
     remove_avatar: bool = False,
 ) -> User:
     """Change what others see; fields left as None stay. A new photo goes through
     `stories.services.avatars.profile_update`, which reads images (accounts does not)."""
-    changed = profile_changes(user, display_name=display_name, bio=bio)
+    changed = profile_changes_check(user=user, display_name=display_name, bio=bio)
     with transaction.atomic():
         if changed:
             user.save(update_fields=changed)
         if remove_avatar:
-            delete_avatar(user)
+            avatar_delete(user=user)
     return user
 
 
@@ -162,7 +164,7 @@ def _lock_pair(a: User, b: User) -> None:
     list(pair.values_list("pk"))
 
 
-def follow(follower: User, followee: User, *, source_story_id: UUID | None = None) -> bool:
+def follow_create(*, follower: User, followee: User, source_story_id: UUID | None = None) -> bool:
     """Follow someone; True when a new follow was made, False when it already existed.
 
     `source_story_id`: the story it was made from (the player, the story's page), already
@@ -178,16 +180,16 @@ def follow(follower: User, followee: User, *, source_story_id: UUID | None = Non
     someone inactive or suspended (each with a `code`: self, suspended, blocked, unavailable)."""
     if follower.pk == followee.pk:
         raise Invalid("You cannot follow yourself.", code="self")
-    if login_refusal(follower):
+    if user_login_refusal(user=follower):
         raise NotAllowed("Your account cannot follow people right now.", code="suspended")
-    if not selectors.active_users().filter(pk=followee.pk).exists():
+    if not selectors.users_active().filter(pk=followee.pk).exists():
         raise NotFound("This person is not available.", code="unavailable")
     blocked = NotAllowed("You cannot follow this person.", code="blocked")
-    if selectors.is_blocked_either_way(follower, followee):
+    if selectors.block_either_way_exists(viewer=follower, person=followee):
         raise blocked
     with transaction.atomic():
         _lock_pair(follower, followee)
-        if selectors.is_blocked_either_way(follower, followee):
+        if selectors.block_either_way_exists(viewer=follower, person=followee):
             raise blocked  # a block landed after the check above
         try:
             with transaction.atomic():
@@ -198,7 +200,7 @@ def follow(follower: User, followee: User, *, source_story_id: UUID | None = Non
         _count_follower_change(followee, "gained")
         if source_story_id is not None:
             follow_sources.source_count(story_id=source_story_id, author_id=followee.pk, delta=1)
-    notify(followee, follower, NoticeKind.FOLLOW)
+    notice_send(recipient=followee, actor=follower, kind=NoticeKind.FOLLOW)
     return True
 
 
@@ -218,16 +220,16 @@ def _end_follow(follower: User, followee: User) -> bool:
     return deleted > 0
 
 
-def unfollow(follower: User, followee: User) -> bool:
+def follow_delete(*, follower: User, followee: User) -> bool:
     """Stop following; True when there was a follow to end."""
     with transaction.atomic():
         _lock_pair(follower, followee)
         return _end_follow(follower, followee)
 
 
-def block(blocker: User, blocked: User) -> bool:
+def block_create(*, blocker: User, blocked: User) -> bool:
     """Block someone and end follows both ways; True when the block is new. Under both people's
-    row locks, like `follow`, so no follow can slip in between the deletes and the block."""
+    row locks, like `follow_create`, so no follow can slip in between the deletes and the block."""
     if blocker.pk == blocked.pk:
         raise Invalid("You cannot block yourself.", code="self")
     with transaction.atomic():
@@ -242,7 +244,7 @@ def block(blocker: User, blocked: User) -> bool:
     return True
 
 
-def unblock(blocker: User, blocked: User) -> bool:
+def block_delete(*, blocker: User, blocked: User) -> bool:
     """Lift a block; follows ended by it stay ended. True when there was a block to lift."""
     deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
     return deleted > 0

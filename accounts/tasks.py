@@ -10,8 +10,8 @@ from . import mail, services, tokens
 @shared_task(name="accounts.tasks.clear_expired_sessions")
 def clear_expired_sessions() -> None:
     """Beat runs this nightly so the session and token tables do not grow forever."""
-    services.clear_expired_sessions()
-    tokens.purge_expired_tokens()
+    services.sessions_clear_expired()
+    tokens.tokens_purge_expired()
 
 
 @shared_task(

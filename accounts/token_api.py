@@ -84,9 +84,9 @@ class PasswordChangeView(APIView):
         incoming = PasswordChangeSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        key = tokens.change_password(
-            request._request,
-            request.user,
+        key = tokens.password_change(
+            request=request._request,
+            user=request.user,
             old_password=data["old_password"],
             new_password=data["new_password"],
         )
@@ -112,7 +112,7 @@ class TokenListView(APIView):
     )
     def get(self, request: Request) -> Response:
         paginator = TokenPagination()
-        page = paginator.paginate_queryset(tokens.tokens_of(request.user), request, view=self)
+        page = paginator.paginate_queryset(tokens.tokens_list(viewer=request.user), request, view=self)
         data = TokenInfoSerializer(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
 
@@ -127,6 +127,6 @@ class TokenDetailView(APIView):
         tags=["auth"],
     )
     def delete(self, request: Request, token_id: int) -> Response:
-        if not tokens.revoke_token(request.user, token_id):
+        if not tokens.token_revoke(user=request.user, token_id=token_id):
             raise NotFound(NO_SUCH_TOKEN)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -26,7 +26,7 @@ MAX_ID = 2**63 - 1
 WRONG_OLD_PASSWORD = "That is not your current password."
 
 
-def create_token(user: User, *, name: str = "") -> tuple[ApiToken, str]:
+def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new token for `user`; returns the row and the key, which is shown this once."""
     key = ApiToken.new_key()
     with transaction.atomic():
@@ -48,22 +48,22 @@ def create_token(user: User, *, name: str = "") -> tuple[ApiToken, str]:
     return token, key
 
 
-def client_name(request: HttpRequest | None) -> str:
+def token_label(*, request: HttpRequest | None) -> str:
     """How a token is labelled in its owner's list: the client that asked for it."""
     agent = request.META.get("HTTP_USER_AGENT", "") if request is not None else ""
     return "".join(char for char in agent if char.isprintable())[:200] or "API client"
 
 
-def tokens_of(user: User) -> QuerySet[ApiToken]:
+def tokens_list(*, viewer: User) -> QuerySet[ApiToken]:
     """The person's live tokens, newest first (expired ones are left out)."""
-    rows = ApiToken.objects.filter(user=user)
+    rows = ApiToken.objects.filter(user=viewer)
     lifetime = token_lifetime()
     if lifetime is not None:
         rows = rows.filter(created_at__gt=timezone.now() - lifetime)
     return rows.order_by("-created_at", "-pk")
 
 
-def revoke_token(user: User, token_id: int) -> bool:
+def token_revoke(*, user: User, token_id: int) -> bool:
     """End one of the person's own tokens; False when they have none by that id."""
     if not 0 < token_id <= MAX_ID:
         return False  # no row has it, and the database could not compare it
@@ -71,14 +71,14 @@ def revoke_token(user: User, token_id: int) -> bool:
     return deleted > 0
 
 
-def revoke_all_tokens(user: User) -> int:
+def tokens_revoke_all(*, user: User) -> int:
     """End every API token of the person (their sessions stay)."""
     deleted, _ = ApiToken.objects.filter(user=user).delete()
     legacy_tokens().filter(user=user).delete()
     return deleted
 
 
-def purge_expired_tokens() -> int:
+def tokens_purge_expired() -> int:
     """Drop tokens past STORIES_TOKEN_TTL_HOURS (they are refused anyway); beat runs it nightly."""
     lifetime = token_lifetime()
     if lifetime is None:
@@ -87,7 +87,7 @@ def purge_expired_tokens() -> int:
     return deleted
 
 
-def change_password(request: HttpRequest, user: User, *, old_password: str, new_password: str) -> str:
+def password_change(*, request: HttpRequest, user: User, old_password: str, new_password: str) -> str:
     """Set a new password after checking the current one; returns a fresh API token's key.
 
     The current password is checked through `authenticate`, so wrong guesses count toward the
@@ -104,7 +104,7 @@ def change_password(request: HttpRequest, user: User, *, old_password: str, new_
     with transaction.atomic():
         user.set_password(new_password)
         user.save()
-        _token, key = create_token(user, name=client_name(request))
+        _token, key = token_create(user=user, name=token_label(request=request))
     session = getattr(request, "session", None)
     if session is not None and session.get("_auth_user_id") == str(user.pk):
         update_session_auth_hash(request, user)

@@ -38,7 +38,7 @@ AVATAR_TYPES = {"image/jpeg", "image/png", "image/webp"}
 
 
 def visible_or_404(username: str, viewer) -> User:
-    person = selectors.profile_for(username, viewer)
+    person = selectors.profile_get(username=username, viewer=viewer)
     if person is None:
         raise Http404("No such person.")
     return person
@@ -68,7 +68,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.register_user(data["username"], data["password1"], data["email"])
+            user = services.user_register(
+                username=data["username"], password=data["password1"], email=data["email"]
+            )
         except ValidationError as exc:
             form_errors(form, exc, rename={"password": "password1"})
         else:
@@ -106,7 +108,9 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
 
 @login_required
 def blocked_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.blocked_by(request.user), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.blocks_list(viewer=request.user), PEOPLE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "accounts/blocked.html", {"page": page})
 
 
@@ -149,7 +153,7 @@ def unfollow(request: HttpRequest, username: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return sign_in_first(request, username)
     person = visible_or_404(username, request.user)
-    services.unfollow(request.user, person)
+    services.follow_delete(follower=request.user, followee=person)
     messages.success(request, f"You no longer follow {person.name}.")
     return redirect(safe_next(request) or person.get_absolute_url())
 
@@ -164,10 +168,10 @@ def profile_url(request: HttpRequest, username: str) -> str:
 def block(request: HttpRequest, username: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return sign_in_first(request, username)
-    person = selectors.person_by_username(username)
+    person = selectors.person_get(username=username)
     if person is None:
         raise Http404("No such person.")
-    services.block(request.user, person)
+    services.block_create(blocker=request.user, blocked=person)
     messages.success(request, f"You blocked @{person.username}. You can unblock them here.")
     # Their profile is now hidden from the blocker too, so go where the block can be undone.
     return redirect("accounts:blocked")
@@ -177,9 +181,9 @@ def block(request: HttpRequest, username: str) -> HttpResponse:
 def unblock(request: HttpRequest, username: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return sign_in_first(request, username)
-    person = selectors.person_by_username(username)
+    person = selectors.person_get(username=username)
     if person is None:
         raise Http404("No such person.")
-    services.unblock(request.user, person)
+    services.block_delete(blocker=request.user, blocked=person)
     messages.success(request, f"You unblocked @{person.username}.")
     return redirect(safe_next(request) or "accounts:blocked")

@@ -103,7 +103,7 @@ def _by_day(rows: QuerySet[StoryDailyStats]) -> dict[date, DayFigures]:
 
 def can_read(viewer: people.Viewer, author_id: int) -> bool:
     """A story's analytics are its author's, and staff's; nobody else learns they exist."""
-    return people.is_authenticated(viewer) and (viewer.pk == author_id or viewer.is_staff)
+    return people.viewer_authenticated(viewer=viewer) and (viewer.pk == author_id or viewer.is_staff)
 
 
 @dataclass(frozen=True)
@@ -289,14 +289,16 @@ def follower_growth(author: User, start: date, end: date) -> tuple[list[Follower
     """New and ended follows per day, and the follower count at the end of each day, with
     today's count.
 
-    The count is the profile's (`accounts.selectors.follower_count` as the author sees it): people
+    The count is the profile's (`accounts.selectors.followers_count` as the author sees it): people
     the author may not see (suspended, disabled, blocked either way) are left out, so the two
     numbers agree. The days are walked back from it with the daily counters, and the follows
     of those hidden people are taken out of the day they were made on, as if never made: the
     chart never dips below zero and its last day is the count shown."""
     follows = Follow.objects.filter(followee=author)
-    followers = people.follower_count(author, author)
-    hidden = follows.exclude(follower__in=people.visible_people(author)).values_list("created_at", flat=True)
+    followers = people.followers_count(person=author, viewer=author)
+    hidden = follows.exclude(follower__in=people.people_visible(viewer=author)).values_list(
+        "created_at", flat=True
+    )
     hidden_on: dict[date, int] = {}
     for made in hidden:
         day = made.astimezone(UTC).date()

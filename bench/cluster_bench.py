@@ -57,7 +57,7 @@ from pathlib import Path
 import django
 django.setup()
 from accounts.models import Follow, User
-from accounts.tokens import create_token
+from accounts.tokens import token_create
 from stories_site.dev import synth
 
 out, people = Path(sys.argv[1]), int(sys.argv[2])
@@ -65,7 +65,7 @@ rng = random.Random(5)
 users = [User.objects.create_user(username=f"bench{n}", password=None) for n in range(people)]
 pairs = {(a.pk, b.pk) for a in users for b in rng.sample(users, 12) if a.pk != b.pk}
 Follow.objects.bulk_create([Follow(follower_id=a, followee_id=b) for a, b in pairs])
-tokens = [create_token(user, name="cluster bench")[1] for user in users]
+tokens = [token_create(user=user, name="cluster bench")[1] for user in users]
 media = {"photo": [], "clip": [], "probe_clip": str(out / "probe.mp4")}
 for n, colour in enumerate(["#ff6b6b", "#4dabf7", "#51cf66"]):
     path = out / f"photo{n}.jpg"

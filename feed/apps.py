@@ -21,8 +21,8 @@ class FeedConfig(AppConfig):
         from .selectors import with_viewer_state
 
         connection_created.connect(_register_sqlite_functions, dispatch_uid="feed_sqlite_functions")
-        # The inbox behind accounts' notify door (accounts/notices.py, the declared extension point).
-        notices.register_inbox(INBOX)
+        # The inbox behind accounts' notice_send door (accounts/notices.py, the declared extension point).
+        notices.inbox_register(inbox=INBOX)
         # The viewer's liked/seen state and comment count in every story query of stories' pages
         # and API (stories/page_parts.py, the extension point stories declares for the apps above).
         page_parts.register_row_part(name="viewer_state", part=with_viewer_state)

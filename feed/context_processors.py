@@ -18,7 +18,7 @@ def notifications(request) -> dict:
     for anonymous visitors. Then static/js/badge.js keeps them current by polling
     /api/v1/me/badge/ every `badge_poll_seconds`."""
     user = getattr(request, "user", None)
-    if not people.is_authenticated(user):
+    if not people.viewer_authenticated(viewer=user):
         return {"unread_notifications": 0, "unread_messages": 0}
     return {
         "unread_notifications": partial(unread_notification_count, user),

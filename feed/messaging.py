@@ -61,7 +61,9 @@ def _post(conversation: Conversation, sender: User, kind: str, text: str, story:
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
         if story is not None:
             kind = Notification.Kind.REACTION if kind == Message.Kind.REACTION else Notification.Kind.REPLY
-            people_services.notify(story.author, sender, kind, story=story, message=message)
+            people_services.notice_send(
+                recipient=story.author, actor=sender, kind=kind, story=story, message=message
+            )
     return message
 
 

@@ -1,7 +1,7 @@
 """The inbox: storing notifications (plugged into accounts' door, accounts/notices.py), reading
 them and marking them read.
 
-Every app notifies through `accounts.notices.notify` (or `accounts.services.notify`, the same),
+Every app notifies through `accounts.notices.notice_send` (or `accounts.services.notice_send`, the same),
 which checks the people rules and hands the notice here. The rows live in feed because they point
 at stories, comments and messages, and a deleted comment or message takes its notification with
 it (a foreign key with CASCADE; a purged story's are detached, SET_NULL), in the ORM's delete and
@@ -86,7 +86,7 @@ def notifications_for(user: User) -> QuerySet[Notification]:
         & ~Q(story__in=story_selectors.visible_stories(user).values("pk"))
     )
     return (
-        Notification.objects.filter(recipient=user, actor__in=people.visible_people(user))
+        Notification.objects.filter(recipient=user, actor__in=people.people_visible(viewer=user))
         .exclude(hidden_story)
         .select_related("actor", "comment", "message", "story__author")
         .order_by("-created_at", "-pk")

@@ -58,14 +58,14 @@ class UserViewSet(CappedUploadMixin, viewsets.GenericViewSet):
     lookup_value_regex = USERNAME_PATTERN
 
     def get_object(self) -> User:
-        person = people.profile_for(self.kwargs["username"], self.request.user)
+        person = people.profile_get(username=self.kwargs["username"], viewer=self.request.user)
         if person is None:
             raise NotFound(NO_SUCH_PERSON)
         return person
 
     def _any_person(self) -> User:
         """Block and unblock reach people whose profile the block hides."""
-        person = people.person_by_username(self.kwargs["username"])
+        person = people.person_get(username=self.kwargs["username"])
         if person is None:
             raise NotFound(NO_SUCH_PERSON)
         return person
@@ -87,7 +87,7 @@ class UserViewSet(CappedUploadMixin, viewsets.GenericViewSet):
     )
     def list(self, request: Request) -> Response:
         paginator = UsernameCursorPagination()
-        rows = people.search_people(request.query_params.get("search", ""), request.user)
+        rows = people.people_search(query=request.query_params.get("search", ""), viewer=request.user)
         persons = paginator.paginate_queryset(rows, request, view=self)
         return self._people_page(persons, paginator, PersonSerializer)
 
@@ -155,7 +155,7 @@ class UserViewSet(CappedUploadMixin, viewsets.GenericViewSet):
     def follow(self, request: Request, username: str) -> Response:
         person = self.get_object()
         if request.method == "DELETE":
-            people_services.unfollow(request.user, person)
+            people_services.follow_delete(follower=request.user, followee=person)
             return Response(status=status.HTTP_204_NO_CONTENT)
         incoming = FollowSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -181,9 +181,9 @@ class UserViewSet(CappedUploadMixin, viewsets.GenericViewSet):
     def block(self, request: Request, username: str) -> Response:
         person = self._any_person()
         if request.method == "DELETE":
-            people_services.unblock(request.user, person)
+            people_services.block_delete(blocker=request.user, blocked=person)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        created = people_services.block(request.user, person)
+        created = people_services.block_create(blocker=request.user, blocked=person)
         return Response(
             {"username": person.username, "is_blocked": True},
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -192,9 +192,9 @@ class UserViewSet(CappedUploadMixin, viewsets.GenericViewSet):
     def _follow_rows(self, which: str) -> Response:
         person = self.get_object()
         if which == "followers":
-            rows, attr = people.followers_of(person, self.request.user), "follower"
+            rows, attr = people.followers_list(person=person, viewer=self.request.user), "follower"
         else:
-            rows, attr = people.following_of(person, self.request.user), "followee"
+            rows, attr = people.following_list(person=person, viewer=self.request.user), "followee"
         paginator = self.paginator
         page = paginator.paginate_queryset(rows, self.request, view=self)
         persons = []

@@ -45,7 +45,7 @@ class ProfileSerializer(serializers.Serializer):
     def _rel(self, person: User) -> people.Relationship:
         cache = self.context.setdefault("_relationships", {})
         if person.pk not in cache:
-            cache[person.pk] = people.relationship(self._viewer(), person)
+            cache[person.pk] = people.relationship_get(viewer=self._viewer(), person=person)
         return cache[person.pk]
 
     @extend_schema_field(serializers.URLField(allow_null=True))
@@ -56,10 +56,10 @@ class ProfileSerializer(serializers.Serializer):
         return story_selectors.has_live_story(person, self._viewer())
 
     def get_followers_count(self, person: User) -> int:
-        return people.follower_count(person, self._viewer())
+        return people.followers_count(person=person, viewer=self._viewer())
 
     def get_following_count(self, person: User) -> int:
-        return people.following_count(person, self._viewer())
+        return people.following_count(person=person, viewer=self._viewer())
 
     def get_is_following(self, person: User) -> bool:
         return self._rel(person).is_following
@@ -85,7 +85,7 @@ class OwnProfileSerializer(ProfileSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_avatar_state(self, person: User) -> str | None:
-        return avatars.avatar_state(person)
+        return avatars.avatar_state(user=person)
 
 
 class OptionalBooleanField(serializers.BooleanField):

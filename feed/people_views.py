@@ -44,9 +44,9 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     person = visible_or_404(username, request.user)
     context = {
         "person": person,
-        "rel": people.relationship(request.user, person),
-        "followers_count": people.follower_count(person, request.user),
-        "following_count": people.following_count(person, request.user),
+        "rel": people.relationship_get(viewer=request.user, person=person),
+        "followers_count": people.followers_count(person=person, viewer=request.user),
+        "following_count": people.following_count(person=person, viewer=request.user),
         "has_story": story_selectors.has_live_story(person, request.user),
     }
     context["story_seen"] = context["has_story"] and selectors.story_fully_seen(person, viewer=request.user)
@@ -82,9 +82,9 @@ def story(request: HttpRequest, username: str) -> HttpResponse:
 def _person_list(request: HttpRequest, username: str, which: str) -> HttpResponse:
     person = visible_or_404(username, request.user)
     if which == "followers":
-        rows, attr = people.followers_of(person, request.user), "follower"
+        rows, attr = people.followers_list(person=person, viewer=request.user), "follower"
     else:
-        rows, attr = people.following_of(person, request.user), "followee"
+        rows, attr = people.following_list(person=person, viewer=request.user), "followee"
     page = Paginator(rows, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     persons = [getattr(row, attr) for row in page]
     live = story_selectors.authors_with_live_story([p.pk for p in persons], request.user)

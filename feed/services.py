@@ -43,7 +43,7 @@ _REPEATS = ThrottleCache()
 
 def ensure_can_engage(user: User) -> None:
     """Suspended or disabled people cannot like, comment or share (their old sessions included)."""
-    refusal = accounts.login_refusal(user)
+    refusal = accounts.user_login_refusal(user=user)
     if refusal:
         raise NotAllowed(refusal)
 
@@ -89,7 +89,7 @@ def like(user: User, story: Story) -> tuple[bool, int]:
             Story.objects.filter(pk=story.pk).update(like_count=F("like_count") + 1)
             _count_engagement(user, story, likes=1)
             _add_affinity(user, story, "likes", 1)
-            accounts.notify(story.author, user, Notification.Kind.LIKE, story=story)
+            accounts.notice_send(recipient=story.author, actor=user, kind=Notification.Kind.LIKE, story=story)
     return created, _current(story, "like_count")
 
 
@@ -156,7 +156,9 @@ def add_comment(author: User, story: Story, text: str) -> Comment:
         Story.objects.filter(pk=story.pk).update(comment_count=F("comment_count") + 1)
         _count_engagement(author, story, comments=1)
         _add_affinity(author, story, "comments", 1)
-        accounts.notify(story.author, author, Notification.Kind.COMMENT, story=story, comment=comment)
+        accounts.notice_send(
+            recipient=story.author, actor=author, kind=Notification.Kind.COMMENT, story=story, comment=comment
+        )
     return comment
 
 

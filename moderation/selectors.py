@@ -65,7 +65,7 @@ def can_see(viewer: people.Viewer, target: Target) -> bool:
             Comment.objects.filter(
                 pk=target.pk,
                 story__in=stories.filter(allow_comments=True).values("pk"),
-                author__in=people.reportable_people(viewer),
+                author__in=people.people_reportable(viewer=viewer),
             )
         ).exists()
     if isinstance(target, Message):
@@ -74,7 +74,7 @@ def can_see(viewer: people.Viewer, target: Target) -> bool:
         # stays reportable after one.
         me = getattr(viewer, "pk", None)
         return me is not None and me in (target.conversation.person_a_id, target.conversation.person_b_id)
-    return people.reportable_people(viewer).filter(pk=target.pk).exists()
+    return people.people_reportable(viewer=viewer).filter(pk=target.pk).exists()
 
 
 def open_reports() -> QuerySet[Report]:

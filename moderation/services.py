@@ -79,7 +79,7 @@ def report(reporter: User, target: Target, reason: str, details: str = "") -> Re
     """File a report. Raises NotFound when the reporter cannot see the target (nothing to learn
     from the answer), Invalid for a bad reason, long details, one's own content or a second open
     report of the same target, NotAllowed while the reporter is suspended."""
-    if accounts.login_refusal(reporter):
+    if accounts.user_login_refusal(user=reporter):
         raise NotAllowed("Your account cannot report right now.")
     if not selectors.can_see(reporter, target):
         raise NotFound("This does not exist or is no longer available.")
@@ -136,7 +136,7 @@ def tell(person: User | None, text: str, story: Story | None = None) -> None:
     """A moderation notice in the person's notifications (nothing for the suspended or gone)."""
     sender = notice_sender() if person is not None else None
     if sender is not None:
-        accounts.notify(person, sender, NOTICE_KIND, story=story, text=text)
+        accounts.notice_send(recipient=person, actor=sender, kind=NOTICE_KIND, story=story, text=text)
 
 
 def _record(

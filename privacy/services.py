@@ -6,7 +6,7 @@ that needs all of them lives here and the lower apps know nothing about it.
 1. `account_delete_request` (the page and `DELETE /api/v1/users/me/`): the password is checked
    (wrong ones count toward the lockout), then at once the account is deactivated and its
    password made unusable, which ends every session and API token (accounts.models.User.save)
-   and hides the person and their stories everywhere (`active_users()`); the task is queued
+   and hides the person and their stories everywhere (`users_active()`); the task is queued
    after the commit.
 2. `account_purge` (the task; beat's `finish_account_deletions` sweeps every minute for any the
    broker lost): the stories go through the stories app's own deletion (`delete_story`: state
@@ -33,7 +33,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import Block, Follow, User
-from accounts.tokens import revoke_all_tokens
+from accounts.tokens import tokens_revoke_all
 from feed.models import Comment, Like, Notification
 from moderation.selectors import open_reports, stories_under_review
 from stories.lifecycle import State
@@ -61,7 +61,7 @@ def account_delete_request(request: HttpRequest | None, user: User, *, password:
         locked.is_active = False
         locked.set_unusable_password()
         locked.save()  # a new password hash: every session ends (each is tied to it)
-        revoke_all_tokens(locked)  # as a password change does (set_unusable_password skips User.save's)
+        tokens_revoke_all(user=locked)  # as a password change does (set_unusable_password skips User.save's)
         AccountDeletion.objects.get_or_create(user=locked)
         transaction.on_commit(lambda: _dispatch(locked.pk))
 

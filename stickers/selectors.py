@@ -48,13 +48,13 @@ def sticker_access(sticker: Sticker, *, viewer: Viewer) -> str:
     if story_selectors.story_visible(story=story, viewer=viewer):  # the gate's ENGAGE rule
         return LIVE
     over = story.state == State.EXPIRED or (story.state == State.READY and not story.is_live)
-    if over and people.visible_people(viewer).filter(pk=story.author_id).exists():
+    if over and people.people_visible(viewer=viewer).filter(pk=story.author_id).exists():
         return EXPIRED
     return GONE
 
 
 def _is_author(sticker: Sticker, viewer: Viewer) -> bool:
-    return people.is_authenticated(viewer) and viewer.pk == sticker.story.author_id
+    return people.viewer_authenticated(viewer=viewer) and viewer.pk == sticker.story.author_id
 
 
 def can_read_questions(sticker: Sticker, *, viewer: Viewer) -> bool:
@@ -116,7 +116,7 @@ def _tallies(stickers: list[Sticker], viewer: Viewer) -> _Tallies:
         # The askers `questions_for_author` lists (the viewer is the author here), so the count
         # and the list agree after blocks and suspensions.
         questions = Question.objects.filter(
-            sticker_id__in=ids_of[StickerType.QUESTION], author__in=people.visible_people(viewer)
+            sticker_id__in=ids_of[StickerType.QUESTION], author__in=people.people_visible(viewer=viewer)
         )
         parts.append(_rows(questions, COUNT, "sticker_id", counted=True))
     chains = {sticker.chain_id for sticker in stickers if sticker.type == StickerType.ADD_YOURS}
@@ -125,7 +125,7 @@ def _tallies(stickers: list[Sticker], viewer: Viewer) -> _Tallies:
             chain_id__in=chains, story__in=story_selectors.visible_stories(viewer).values("pk")
         )
         parts.append(_rows(responses, CHAIN, "chain_id", counted=True))
-    if people.is_authenticated(viewer):
+    if people.viewer_authenticated(viewer=viewer):
         if polls:
             votes = PollVote.objects.filter(sticker_id__in=polls, voter=viewer)
             parts.append(_rows(votes, MINE, "sticker_id", "option", counted=False))
@@ -134,7 +134,7 @@ def _tallies(stickers: list[Sticker], viewer: Viewer) -> _Tallies:
             parts.append(_rows(answers, MINE, "sticker_id", "option", counted=False))
     if ids_of[StickerType.MENTION]:
         mentions = Sticker.objects.filter(
-            pk__in=ids_of[StickerType.MENTION], mentioned__in=people.visible_people(viewer)
+            pk__in=ids_of[StickerType.MENTION], mentioned__in=people.people_visible(viewer=viewer)
         )
         parts.append(_rows(mentions, MENTION, "pk", counted=False))
     tallies = _Tallies()
@@ -198,7 +198,7 @@ def _shape(sticker: Sticker, viewer: Viewer, found: _Tallies, request: HttpReque
     data = sticker.data
     tallies, mine = found.counts, found.mine
     is_author = _is_author(sticker, viewer)
-    signed_in = people.is_authenticated(viewer)
+    signed_in = people.viewer_authenticated(viewer=viewer)
     if sticker.type in (StickerType.POLL, StickerType.QUIZ):
         choice = mine.get(sticker.pk)
         shown = is_author or choice is not None
@@ -288,7 +288,7 @@ def questions_for_author(*, sticker: Sticker) -> QuerySet[Question]:
     """Questions on one sticker, newest first, leaving out askers now blocked (either way) or gone."""
     author = sticker.story.author
     return (
-        Question.objects.filter(sticker=sticker, author__in=people.visible_people(author))
+        Question.objects.filter(sticker=sticker, author__in=people.people_visible(viewer=author))
         .select_related("author")
         .order_by("-created_at", "-pk")
     )
@@ -301,7 +301,7 @@ def question_inbox(*, viewer: User) -> QuerySet[Question]:
     from (not deleted or removed, not purged)."""
     open_sticker = Q(sticker__isnull=False) & ~Q(sticker__story__state__in=[State.DELETED, State.REMOVED])
     return (
-        Question.objects.filter(recipient=viewer, author__in=people.visible_people(viewer))
+        Question.objects.filter(recipient=viewer, author__in=people.people_visible(viewer=viewer))
         .filter(Q(answered_story__isnull=False) | open_sticker)
         .select_related("author", "sticker")
         .order_by("-created_at", "-pk")

@@ -101,7 +101,9 @@ def mentions_notify(*, story: Story) -> int:
         if not _claim(Sticker.objects, sticker.pk, now) or sticker.mentioned_id in told:
             continue
         # Nobody is told about a story they may not see (the inbox behind accounts' notify checks).
-        if people_services.notify(sticker.mentioned, story.author, NoticeKind.MENTION, story=story):
+        if people_services.notice_send(
+            recipient=sticker.mentioned, actor=story.author, kind=NoticeKind.MENTION, story=story
+        ):
             told.add(sticker.mentioned_id)
     response = (
         AddYoursResponse.objects.filter(story=story, sticker__isnull=False, notified_at__isnull=True)
@@ -110,10 +112,10 @@ def mentions_notify(*, story: Story) -> int:
     )
     if response is not None and _claim(AddYoursResponse.objects, response.pk, now):
         prompt_author = response.sticker.story.author
-        notified = people_services.notify(
-            prompt_author,
-            story.author,
-            ADD_YOURS_NOTIFICATION_KIND,
+        notified = people_services.notice_send(
+            recipient=prompt_author,
+            actor=story.author,
+            kind=ADD_YOURS_NOTIFICATION_KIND,
             story=story,
             text=response.sticker.prompt,
         )
@@ -205,7 +207,9 @@ def question_ask(*, sticker: Sticker, viewer: User, text: Any) -> Question:
         question = Question.objects.create(sticker=sticker, author=viewer, text=text)
         sticker_response_count(sticker=sticker)
         story = sticker.story
-        people_services.notify(story.author, viewer, NoticeKind.QUESTION, story=story, text=text)
+        people_services.notice_send(
+            recipient=story.author, actor=viewer, kind=NoticeKind.QUESTION, story=story, text=text
+        )
     return question
 
 

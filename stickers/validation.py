@@ -119,7 +119,7 @@ def _mentioned(item: dict[str, Any], author: User) -> User:
     username = raw.strip().lstrip("@") if isinstance(raw, str) else ""
     if not username:
         raise Invalid("A mention needs a username.")
-    person = people.visible_people(author).filter(username__iexact=username).first()
+    person = people.people_visible(viewer=author).filter(username__iexact=username).first()
     if person is None:
         raise Invalid(f"No account named @{username[:30]}.")
     if person.pk == author.pk:

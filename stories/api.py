@@ -178,8 +178,8 @@ class UserStoriesView(APIView):
         tags=["stories"],
     )
     def get(self, request: Request, username: str) -> Response:
-        author = people.active_users().filter(username=username).first()
-        if author is None or people.is_blocked_either_way(request.user, author):
+        author = people.users_active().filter(username=username).first()
+        if author is None or people.block_either_way_exists(viewer=request.user, person=author):
             raise NotFound(NO_SUCH_PERSON)
         stories = selectors.author_story(author, request.user).select_related("author", "sound")
         stories = page_parts.stories_annotate(stories=stories, viewer=request.user)

@@ -70,7 +70,7 @@ def highlight_for(highlight_id: object, viewer: Viewer, *, prepare: Prepare = No
     (no such highlight, nothing in it for this viewer, or its owner hidden from them)."""
     pk = _highlight_pk(highlight_id)
     highlight = Highlight.objects.select_related("owner").filter(pk=pk).first() if pk else None
-    if highlight is None or people.is_blocked_either_way(viewer, highlight.owner):
+    if highlight is None or people.block_either_way_exists(viewer=viewer, person=highlight.owner):
         return None
     shown = _with_items([highlight], viewer, include_empty=False, prepare=prepare)
     return shown[0] if shown else None

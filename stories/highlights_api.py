@@ -254,8 +254,8 @@ class UserHighlightsView(APIView):
         "you may watch is left out.",
     )
     def get(self, request: Request, username: str) -> Response:
-        person = people.active_users().filter(username=username).first()
-        if person is None or people.is_blocked_either_way(request.user, person):
+        person = people.users_active().filter(username=username).first()
+        if person is None or people.block_either_way_exists(viewer=request.user, person=person):
             raise NotFound(NO_SUCH_PERSON)
         highlights = highlight_selectors.highlights_for(
             person, request.user, prepare=_viewer_state(request.user)

@@ -44,15 +44,15 @@ def for_viewer(
 ) -> QuerySet[Story]:
     """The audience part of the rule, for any set of stories: author active and not suspended,
     nobody blocked either way, the audience respected (the author always sees their own)."""
-    stories = stories.filter(author__in=people.active_users())
-    if not people.is_authenticated(viewer):
+    stories = stories.filter(author__in=people.users_active())
+    if not people.viewer_authenticated(viewer=viewer):
         return stories.filter(audience=Audience.EVERYONE)
     if despite_own_blocks:
-        stories = stories.exclude(author__in=people.blockers_of(viewer))
+        stories = stories.exclude(author__in=people.blocker_ids(viewer=viewer))
     else:
-        stories = stories.exclude(people.blocked_either_way_q(viewer, "author"))
-    follows = people.viewer_follows_q(viewer, "author")
-    followed_back = people.follows_viewer_q(viewer, "author")
+        stories = stories.exclude(people.block_either_way_q(viewer=viewer, field="author"))
+    follows = people.follow_from_viewer_q(viewer=viewer, field="author")
+    followed_back = people.follow_to_viewer_q(viewer=viewer, field="author")
     return stories.filter(
         Q(author=viewer)
         | Q(audience=Audience.EVERYONE)
@@ -103,7 +103,7 @@ def archived_stories() -> QuerySet[Story]:
 
 def own_archive(author: Viewer) -> QuerySet[Story]:
     """The person's archive, newest first; empty for anyone signed out."""
-    if not people.is_authenticated(author):
+    if not people.viewer_authenticated(viewer=author):
         return Story.objects.none()
     return archived_stories().filter(author=author).order_by("-published_at", "-created_at")
 
@@ -158,14 +158,14 @@ class Purpose(enum.Enum):
 
 
 def _own(viewer: Viewer) -> QuerySet[Story]:
-    if not people.is_authenticated(viewer):
+    if not people.viewer_authenticated(viewer=viewer):
         return Story.objects.none()
     return Story.objects.filter(author=viewer)
 
 
 def _own_unfinished(viewer: Viewer) -> QuerySet[Story]:
     """The author's items still processing or failed, and their live ones (own_stories)."""
-    return own_stories(viewer) if people.is_authenticated(viewer) else Story.objects.none()
+    return own_stories(viewer) if people.viewer_authenticated(viewer=viewer) else Story.objects.none()
 
 
 def _own_not_gone(viewer: Viewer) -> QuerySet[Story]:
@@ -214,5 +214,7 @@ def story_download_allowed(*, story: Story, viewer: Viewer | None) -> bool:
     """Who may download a story's file: its author, or anyone when the author allows it. The
     story JSON's `download_url` and the download endpoints both ask this (the file must also be
     ready, which the endpoint checks)."""
-    is_author = viewer is not None and people.is_authenticated(viewer) and viewer.pk == story.author_id
+    is_author = (
+        viewer is not None and people.viewer_authenticated(viewer=viewer) and viewer.pk == story.author_id
+    )
     return story.allow_downloads or is_author

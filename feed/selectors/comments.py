@@ -25,7 +25,7 @@ Viewer = people.Viewer
 
 def _visible_comments(viewer: Viewer) -> QuerySet[Comment]:
     """Comments by people the viewer may see: the one rule behind the list and its count."""
-    return Comment.objects.filter(author__in=people.visible_people(viewer))
+    return Comment.objects.filter(author__in=people.people_visible(viewer=viewer))
 
 
 def comments_for(story: Story, *, viewer: Viewer) -> QuerySet[Comment]:

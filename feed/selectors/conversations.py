@@ -84,8 +84,8 @@ def shown_messages(*, viewer: User, messages: list[Message]) -> list[ShownMessag
 def can_message(sender: User, recipient: User) -> bool:
     """No block either way, and the recipient is neither disabled nor suspended: the one rule
     feed/messaging.py enforces and the compose box follows."""
-    reachable = people.active_users().filter(pk=recipient.pk).exists()
-    return reachable and not people.is_blocked_either_way(sender, recipient)
+    reachable = people.users_active().filter(pk=recipient.pk).exists()
+    return reachable and not people.block_either_way_exists(viewer=sender, person=recipient)
 
 
 def can_write(*, viewer: User, conversation: Conversation) -> bool:

@@ -70,7 +70,7 @@ def following_page(*, viewer: Viewer, cursor: str | None = None, size: int | Non
     database orders and cuts the page and only the page's rows come back, however many people
     the viewer follows."""
     size = clamp_page_size(size)
-    if not people.is_authenticated(viewer):
+    if not people.viewer_authenticated(viewer=viewer):
         return FeedPage([], None)
     state = FOLLOWING_CURSOR.decode(cursor) or {"t": timezone.now(), "p": None}
     reference, after = state["t"], state["p"]
@@ -186,7 +186,7 @@ def tray_page(*, viewer: Viewer, cursor: str | None = None, size: int | None = N
     visible = stories.visible_stories(viewer)
     entries: list[TrayEntry] = []
     walk = visible
-    if people.is_authenticated(viewer):
+    if people.viewer_authenticated(viewer=viewer):
         # One IN over a UNION (not OR-ed INs): the database starts from these few people.
         watched = StoryView.objects.filter(viewer=viewer).values("story__author_id")
         myself = User.objects.filter(pk=viewer.pk).values("pk")

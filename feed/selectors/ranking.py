@@ -161,7 +161,7 @@ def _branches(viewer: Viewer, cursor: _ForYouCursor) -> list[tuple[QuerySet[Stor
         Value(0, output_field=IntegerField()),
         Value(1, output_field=IntegerField()),
     )
-    if not people.is_authenticated(viewer):
+    if not people.viewer_authenticated(viewer=viewer):
         return [(visible, unseen_segment, Hot(), 0)]
     visible = visible.exclude(author=viewer)
     seen = seen_expression(viewer=viewer, before=cursor.reference)

@@ -1,7 +1,7 @@
 """Discovery reads: search (people, sounds, hashtags), a hashtag's stories and a sound's stories.
 
 Only what the viewer may see, through the rules that already exist: people through
-`accounts.selectors.visible_people` (active, not suspended, no block either way), stories through
+`accounts.selectors.people_visible` (active, not suspended, no block either way), stories through
 `stories.selectors.visible_stories` (the one visibility gate), sounds through
 `stories.services.available_sounds` (published, or lifted from a story the viewer may watch) and
 never a sound of someone the viewer may not see. A hashtag counts, and is found at all, only over
@@ -90,12 +90,12 @@ def _matching(rows: QuerySet, fields: list[str], query: str, then: tuple[str, ..
 
 def search_people(query: str, *, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> list[User]:
     """People by username or display name, among those the viewer may see."""
-    return list(_matching(people.visible_people(viewer), ["username", "display_name"], query)[:limit])
+    return list(_matching(people.people_visible(viewer=viewer), ["username", "display_name"], query)[:limit])
 
 
 def visible_sounds(*, viewer: Viewer) -> QuerySet[Sound]:
     """Sounds the viewer may hear and whose owner (if any) they may see."""
-    owners = people.visible_people(viewer).values("pk")
+    owners = people.people_visible(viewer=viewer).values("pk")
     return available_sounds(viewer).filter(Q(owner__isnull=True) | Q(owner__in=owners))
 
 

@@ -31,7 +31,7 @@ Viewer = people.Viewer
 
 def seen_expression(*, viewer: Viewer, before: datetime | None = None) -> Exists | Value:
     """True where the viewer saw the row's story (at or before `before`, when given)."""
-    if not people.is_authenticated(viewer):
+    if not people.viewer_authenticated(viewer=viewer):
         return Value(False)
     views = StoryView.objects.filter(viewer=viewer, story=OuterRef("pk"))
     if before is not None:
@@ -43,7 +43,7 @@ def with_viewer_state(queryset: QuerySet[Story], *, viewer: Viewer) -> QuerySet[
     """Annotate `liked_by_me`, `seen_by_me` and `visible_comment_count` (the comments
     `comments_for` lists to this viewer) in the same query (no query per story)."""
     comments = visible_comment_count(viewer=viewer)
-    if not people.is_authenticated(viewer):
+    if not people.viewer_authenticated(viewer=viewer):
         return queryset.annotate(
             liked_by_me=Value(False), seen_by_me=Value(False), visible_comment_count=comments
         )
@@ -56,7 +56,7 @@ def with_viewer_state(queryset: QuerySet[Story], *, viewer: Viewer) -> QuerySet[
 
 def story_fully_seen(author: User, *, viewer: Viewer) -> bool:
     """Whether the viewer has seen every live item of the author's Story: the ring dims then."""
-    if not people.is_authenticated(viewer):
+    if not people.viewer_authenticated(viewer=viewer):
         return False
     unseen = stories.author_story(author, viewer).filter(~seen_expression(viewer=viewer))
     return not unseen.exists()

@@ -2,7 +2,7 @@
 
 Here and not in accounts because the image work is the media module's (stories.media): accounts
 is the lowest layer and imports no other app, so it keeps only what needs no decoding (the
-fields on User, `accounts.avatars.avatar_state` and `delete_avatar`). The pages and the API
+fields on User, `accounts.avatars.avatar_state` and `avatar_delete`). The pages and the API
 that take a photo call `profile_update` from above (feed/people_views.py, feed/people_api.py).
 
 Why a worker: decoding, orienting and re-encoding a photo is heavy work a web process should not
@@ -27,7 +27,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from accounts import services as people_services
-from accounts.avatars import FAILED, READY, delete_avatar, delete_avatar_file
+from accounts.avatars import FAILED, READY, avatar_delete, avatar_file_delete
 from accounts.models import User, avatar_upload_to
 from stories_site.errors import Invalid
 
@@ -53,7 +53,7 @@ def profile_update(
     """Change what others see, a new photo included; fields left as None stay. All or nothing
     for what the request checks (the fields, and a new photo's size, type and dimensions); the
     photo itself is made by the media worker after the commit, the old one showing meanwhile."""
-    changed = people_services.profile_changes(user, display_name=display_name, bio=bio)
+    changed = people_services.profile_changes_check(user=user, display_name=display_name, bio=bio)
     if avatar is not None:
         check_photo(avatar)
     pending = None
@@ -63,7 +63,7 @@ def profile_update(
         if avatar is not None:
             pending = keep_upload(user, avatar)
         elif remove_avatar:
-            delete_avatar(user)
+            avatar_delete(user=user)
     if pending is not None:
         # After our own commit, not on_commit: the worker must find the row, and an eager
         # worker (tests) runs here on this connection.
@@ -113,7 +113,7 @@ def keep_upload(user: User, fileobj: IO[bytes]) -> str:
     except Exception:
         default_storage.delete(pending)
         raise
-    transaction.on_commit(lambda: delete_avatar_file(superseded))
+    transaction.on_commit(lambda: avatar_file_delete(name=superseded))
     return pending
 
 
@@ -138,7 +138,7 @@ def process_avatar(user_id: Any, pending: str) -> str:
     except MediaError as exc:
         mine = User.objects.filter(pk=user_id, avatar_pending=pending)
         if mine.update(avatar_pending="", avatar_error=_reason(exc)[:300]):
-            delete_avatar_file(pending)
+            avatar_file_delete(name=pending)
         return FAILED
     except FileNotFoundError:
         User.objects.filter(pk=user_id, avatar_pending=pending).update(avatar_pending="")
@@ -148,8 +148,8 @@ def process_avatar(user_id: Any, pending: str) -> str:
     stored = default_storage.save(name, ContentFile(image.data))
     old = User.objects.filter(pk=user_id).values_list("avatar", flat=True).first()
     if not User.objects.filter(pk=user_id, avatar_pending=pending).update(avatar=stored, avatar_pending=""):
-        delete_avatar_file(stored)
+        avatar_file_delete(name=stored)
         return "superseded"
-    delete_avatar_file(old or "")
-    delete_avatar_file(pending)
+    avatar_file_delete(name=old or "")
+    avatar_file_delete(name=pending)
     return READY

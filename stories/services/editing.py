@@ -122,5 +122,7 @@ def _notify_new_mentions(story: Story, old_mentions: set[str]) -> int:
     return sum(
         1
         for person in people
-        if people_services.notify(person, story.author, NoticeKind.MENTION, story=story)
+        if people_services.notice_send(
+            recipient=person, actor=story.author, kind=NoticeKind.MENTION, story=story
+        )
     )

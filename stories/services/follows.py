@@ -24,8 +24,10 @@ def follow_from_story(*, viewer: User, followee: User, story_id: Any = None) -> 
     page); True when a new follow was made. The story is attributed only if it is the
     followee's and the viewer may see it, so a made-up or borrowed id cannot inflate anyone's
     analytics; otherwise the follow is made and not attributed. Refusals are accounts'
-    (`accounts.services.follow`: Invalid, NotAllowed or NotFound)."""
-    return accounts.follow(viewer, followee, source_story_id=_source_id(story_id, viewer, followee))
+    (`accounts.services.follow_create`: Invalid, NotAllowed or NotFound)."""
+    return accounts.follow_create(
+        follower=viewer, followee=followee, source_story_id=_source_id(story_id, viewer, followee)
+    )
 
 
 def _source_id(story_id: Any, viewer: User, followee: User) -> uuid.UUID | None:

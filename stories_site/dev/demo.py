@@ -116,14 +116,14 @@ def ensure_people(log) -> dict[str, User]:
     for person in PEOPLE:
         user = User.objects.filter(username=person.username).first()
         if user is None:
-            user = accounts.register_user(username=person.username, password=DEMO_PASSWORD)
-            accounts.update_profile(user, display_name=person.display_name, bio=person.bio)
+            user = accounts.user_register(username=person.username, password=DEMO_PASSWORD)
+            accounts.profile_update(user=user, display_name=person.display_name, bio=person.bio)
             avatars.set_avatar(user, ContentFile(_avatar_bytes(person), name="avatar.jpg"))
             log(f"  created {person.username}")
         people[person.username] = user
     for follower, followee in FOLLOWS:
         if not Follow.objects.filter(follower=people[follower], followee=people[followee]).exists():
-            accounts.follow(people[follower], people[followee])
+            accounts.follow_create(follower=people[follower], followee=people[followee])
     return people
 
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import ApiToken, Follow, User
-from accounts.tokens import create_token
+from accounts.tokens import token_create
 from feed.models import Comment, Like, Notification
 from moderation import services as moderation
 from moderation.models import Case, Report
@@ -54,7 +54,7 @@ def ada_with_everything(ada):
     FollowFactory(follower=ada, followee=bob)
     FollowFactory(follower=bob, followee=ada)
     Notification.objects.create(recipient=bob, actor=ada, kind="follow")
-    create_token(ada)
+    token_create(user=ada)
     files = [*live_files, *expired_files, sound_file, avatar, pending]
     return {"bob": bob, "bob_story": bob_story, "files": files, "stories": [live.pk, expired.pk]}
 
@@ -80,7 +80,7 @@ def test_api_deletes_everything_with_the_password(
     world = ada_with_everything
     for name in world["files"]:
         assert default_storage.exists(name)
-    _token, key = create_token(ada)
+    _token, key = token_create(user=ada)
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     wrong = api_client.delete("/api/v1/users/me/", {"password": "nope"}, format="json")
     assert wrong.status_code == 400

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import ApiToken, User
-from accounts.tokens import create_token
+from accounts.tokens import token_create
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 from .smtp_sink import SmtpSink
@@ -67,7 +67,7 @@ def test_confirm_sets_the_password_once_and_ends_every_session_and_token(
     api_client, django_capture_on_commit_callbacks
 ):
     user = UserFactory(username="ada", email="ada@example.com")
-    _token, key = create_token(user)
+    _token, key = token_create(user=user)
     browser = Client()
     browser.force_login(user)
     assert browser.get(reverse("accounts:edit")).status_code == 200

@@ -24,7 +24,9 @@ def login_request():
 
 class TestRegister:
     def test_creates_a_person_who_can_log_in(self):
-        user = services.register_user("new.person", "a-Long-passphrase-9", "NEW@Example.COM")
+        user = services.user_register(
+            username="new.person", password="a-Long-passphrase-9", email="NEW@Example.COM"
+        )
         assert user.check_password("a-Long-passphrase-9")
         assert user.email == "NEW@example.com"
 
@@ -42,29 +44,29 @@ class TestRegister:
     )
     def test_refuses_bad_input_per_field(self, username, password, field):
         with pytest.raises(ValidationError) as caught:
-            services.register_user(username, password)
+            services.user_register(username=username, password=password)
         assert field in caught.value.message_dict
         assert not User.objects.filter(username=username).exists()
 
     def test_username_taken_regardless_of_case(self):
         UserFactory(username="alice")
         with pytest.raises(ValidationError) as caught:
-            services.register_user("Alice", "a-Long-passphrase-9")
+            services.user_register(username="Alice", password="a-Long-passphrase-9")
         assert caught.value.message_dict["username"] == ["That username is taken."]
 
 
 class TestFollow:
     def test_follow_is_idempotent_and_says_whether_it_was_new(self):
         a, b = UserFactory(), UserFactory()
-        assert services.follow(a, b) is True
+        assert services.follow_create(follower=a, followee=b) is True
         # The second insert hits the unique constraint: the race path, answered without an error.
-        assert services.follow(a, b) is False
+        assert services.follow_create(follower=a, followee=b) is False
         assert Follow.objects.filter(follower=a, followee=b).count() == 1
 
     def test_refuses_self(self):
         a = UserFactory()
         with pytest.raises(Invalid) as caught:
-            services.follow(a, a)
+            services.follow_create(follower=a, followee=a)
         assert caught.value.code == "self"
 
     @pytest.mark.parametrize("direction", ["a_blocks_b", "b_blocks_a"])
@@ -75,7 +77,7 @@ class TestFollow:
         else:
             BlockFactory(blocker=b, blocked=a)
         with pytest.raises(NotAllowed) as caught:
-            services.follow(a, b)
+            services.follow_create(follower=a, followee=b)
         assert caught.value.code == "blocked"
         assert not Follow.objects.exists()
 
@@ -85,17 +87,17 @@ class TestFollow:
         inactive = UserFactory(is_active=False)
         for other in (suspended, inactive):
             with pytest.raises(NotFound) as caught:
-                services.follow(a, other)
+                services.follow_create(follower=a, followee=other)
             assert caught.value.code == "unavailable"
         with pytest.raises(NotAllowed) as caught:
-            services.follow(suspended, a)
+            services.follow_create(follower=suspended, followee=a)
         assert caught.value.code == "suspended"
         assert not Follow.objects.exists()
 
     def test_unfollow(self):
         follow = FollowFactory()
-        assert services.unfollow(follow.follower, follow.followee) is True
-        assert services.unfollow(follow.follower, follow.followee) is False
+        assert services.follow_delete(follower=follow.follower, followee=follow.followee) is True
+        assert services.follow_delete(follower=follow.follower, followee=follow.followee) is False
 
 
 class TestBlock:
@@ -104,21 +106,21 @@ class TestBlock:
         FollowFactory(follower=a, followee=b)
         FollowFactory(follower=b, followee=a)
         FollowFactory(follower=c, followee=a)
-        assert services.block(a, b) is True
-        assert services.block(a, b) is False
+        assert services.block_create(blocker=a, blocked=b) is True
+        assert services.block_create(blocker=a, blocked=b) is False
         assert list(Follow.objects.values_list("follower", "followee")) == [(c.pk, a.pk)]
         assert Block.objects.filter(blocker=a, blocked=b).count() == 1
 
     def test_unblock_does_not_restore_follows(self):
         block = BlockFactory()
-        assert services.unblock(block.blocker, block.blocked) is True
-        assert services.unblock(block.blocker, block.blocked) is False
+        assert services.block_delete(blocker=block.blocker, blocked=block.blocked) is True
+        assert services.block_delete(blocker=block.blocker, blocked=block.blocked) is False
         assert not Follow.objects.exists()
 
     def test_refuses_self(self):
         a = UserFactory()
         with pytest.raises(Invalid) as caught:
-            services.block(a, a)
+            services.block_create(blocker=a, blocked=a)
         assert caught.value.code == "self"
 
 
@@ -127,24 +129,26 @@ class TestLogin:
         until = timezone.now() + timedelta(days=3)
         user = UserFactory(suspended_until=until)
         with pytest.raises(ValidationError) as caught:
-            services.issue_token(login_request(), user.username, DEFAULT_PASSWORD)
+            services.token_issue(request=login_request(), username=user.username, password=DEFAULT_PASSWORD)
         assert "suspended until" in caught.value.messages[0]
         assert str(until.year) in caught.value.messages[0]
 
     def test_suspended_for_good_is_told_so_not_a_date(self):
         user = UserFactory(suspended_until=SUSPENDED_FOR_GOOD)
         with pytest.raises(ValidationError) as caught:
-            services.issue_token(login_request(), user.username, DEFAULT_PASSWORD)
+            services.token_issue(request=login_request(), username=user.username, password=DEFAULT_PASSWORD)
         assert caught.value.messages == ["Your account is suspended for good."]
 
     def test_past_suspension_does_not_count(self):
         user = UserFactory(suspended_until=timezone.now() - timedelta(minutes=1))
-        assert services.issue_token(login_request(), user.username, DEFAULT_PASSWORD)[1]
+        assert services.token_issue(
+            request=login_request(), username=user.username, password=DEFAULT_PASSWORD
+        )[1]
 
     def test_wrong_password(self):
         user = UserFactory()
         with pytest.raises(ValidationError, match="Wrong username or password"):
-            services.issue_token(login_request(), user.username, "nope")
+            services.token_issue(request=login_request(), username=user.username, password="nope")
 
 
 def test_clear_expired_sessions_task_drops_only_expired():
@@ -166,38 +170,38 @@ class TestSelectors:
         User.objects.filter(pk=suspended.pk).update(suspended_until=timezone.now() + timedelta(days=1))
         BlockFactory(blocker=viewer, blocked=blocked_fan)
 
-        seen = [row.follower for row in selectors.followers_of(star, viewer)]
+        seen = [row.follower for row in selectors.followers_list(person=star, viewer=viewer)]
         assert seen == [fan]
-        assert selectors.follower_count(star, viewer) == 1
-        assert selectors.follower_count(star) == 2  # an anonymous viewer has no blocks
-        assert [row.followee for row in selectors.following_of(star, viewer)] == [fan]
-        assert list(selectors.friends_of(star)) == [fan]
+        assert selectors.followers_count(person=star, viewer=viewer) == 1
+        assert selectors.followers_count(person=star) == 2  # an anonymous viewer has no blocks
+        assert [row.followee for row in selectors.following_list(person=star, viewer=viewer)] == [fan]
+        assert list(selectors.friends_list(person=star)) == [fan]
 
     def test_profile_for_hides_blocked_and_suspended_but_not_from_themselves(self):
         a, b = UserFactory(), UserFactory()
         BlockFactory(blocker=a, blocked=b)
-        assert selectors.profile_for(b.username, a) is None
-        assert selectors.profile_for(a.username, b) is None
+        assert selectors.profile_get(username=b.username, viewer=a) is None
+        assert selectors.profile_get(username=a.username, viewer=b) is None
         suspended = UserFactory(suspended_until=timezone.now() + timedelta(days=1))
-        assert selectors.profile_for(suspended.username, a) is None
-        assert selectors.profile_for(suspended.username, suspended) == suspended
+        assert selectors.profile_get(username=suspended.username, viewer=a) is None
+        assert selectors.profile_get(username=suspended.username, viewer=suspended) == suspended
 
     def test_relationship(self):
         a, b = UserFactory(), UserFactory()
         FollowFactory(follower=b, followee=a)
-        rel = selectors.relationship(a, b)
+        rel = selectors.relationship_get(viewer=a, person=b)
         assert (rel.is_following, rel.follows_you, rel.is_friend) == (False, True, False)
         FollowFactory(follower=a, followee=b)
-        assert selectors.relationship(a, b).is_friend
-        assert selectors.relationship(a, a).is_self
+        assert selectors.relationship_get(viewer=a, person=b).is_friend
+        assert selectors.relationship_get(viewer=a, person=a).is_self
 
     def test_search_by_prefix_of_username_or_display_name(self):
         UserFactory(username="alice", display_name="Wonder")
         UserFactory(username="bob", display_name="Alistair")
         UserFactory(username="carol", display_name="Carol")
-        found = [u.username for u in selectors.search_people("al", None)]
+        found = [u.username for u in selectors.people_search(query="al", viewer=None)]
         assert found == ["alice", "bob"]
-        assert list(selectors.search_people("  ", None)) == []
+        assert list(selectors.people_search(query="  ", viewer=None)) == []
 
 
 class TestBlockAgainstFollow:
@@ -208,38 +212,42 @@ class TestBlockAgainstFollow:
         passed its early block check and before its row is written. Before the fix the
         follow was written anyway and outlived the block."""
         ben, fay = UserFactory(username="ben"), UserFactory(username="fay")
-        real = services.selectors.is_blocked_either_way
+        real = services.selectors.block_either_way_exists
         checks = []
 
-        def block_lands_after_the_first_check(a, b):
-            blocked = real(a, b)
+        def block_lands_after_the_first_check(*, viewer, person):
+            blocked = real(viewer=viewer, person=person)
             checks.append(blocked)
             if len(checks) == 1:  # the early check passed; the block lands before the row
-                services.block(fay, ben)
+                services.block_create(blocker=fay, blocked=ben)
             return blocked
 
-        monkeypatch.setattr(services.selectors, "is_blocked_either_way", block_lands_after_the_first_check)
+        monkeypatch.setattr(services.selectors, "block_either_way_exists", block_lands_after_the_first_check)
         with pytest.raises(NotAllowed) as caught:
-            services.follow(ben, fay)
+            services.follow_create(follower=ben, followee=fay)
         assert caught.value.code == "blocked"
         assert checks == [False, True]  # refused by the check made under the pair's locks
-        assert services.unblock(fay, ben) is True
+        assert services.block_delete(blocker=fay, blocked=ben) is True
         assert not Follow.objects.filter(follower=ben, followee=fay).exists()
-        assert selectors.follower_count(fay, fay) == 0
+        assert selectors.followers_count(person=fay, viewer=fay) == 0
 
     def test_block_then_follow_is_refused_and_leaves_the_counters_even(self):
         from accounts.models import FollowerDaily
         from analytics import selectors as analytics
 
         ben, fay = UserFactory(), UserFactory()
-        services.follow(ben, fay)
-        services.block(fay, ben)
+        services.follow_create(follower=ben, followee=fay)
+        services.block_create(blocker=fay, blocked=ben)
         with pytest.raises(NotAllowed):
-            services.follow(ben, fay)
+            services.follow_create(follower=ben, followee=fay)
         row = FollowerDaily.objects.get(author=fay)
         assert (row.gained, row.lost) == (1, 1)
         today = timezone.now().date()
-        assert analytics.follower_growth(fay, today, today)[1] == selectors.follower_count(fay, fay) == 0
+        assert (
+            analytics.follower_growth(fay, today, today)[1]
+            == selectors.followers_count(person=fay, viewer=fay)
+            == 0
+        )
 
 
 class TestCaseInsensitiveLogin:
@@ -248,25 +256,38 @@ class TestCaseInsensitiveLogin:
     def test_token_for_any_case_of_the_username(self):
         user = UserFactory(username="ALICE")
         for typed in ("ALICE", "Alice", "alice"):
-            assert services.issue_token(login_request(), typed, DEFAULT_PASSWORD)[0].user == user
+            assert (
+                services.token_issue(request=login_request(), username=typed, password=DEFAULT_PASSWORD)[
+                    0
+                ].user
+                == user
+            )
         with pytest.raises(ValidationError, match="Wrong username or password"):
-            services.issue_token(login_request(), "alice", "not-the-password")
+            services.token_issue(request=login_request(), username="alice", password="not-the-password")
 
     def test_an_exact_match_wins_and_case_twins_without_one_match_nobody(self):
         """Accounts made before sign-up refused case twins: the one typed exactly signs in; a
         spelling matching two of them matches neither (never the wrong person)."""
         lower = UserFactory(username="twin")
         User.objects.create_user(username="TWIN", password="another-Pass-42")
-        assert services.issue_token(login_request(), "twin", DEFAULT_PASSWORD)[0].user == lower
-        assert services.issue_token(login_request(), "TWIN", "another-Pass-42")[0].user.username == "TWIN"
+        assert (
+            services.token_issue(request=login_request(), username="twin", password=DEFAULT_PASSWORD)[0].user
+            == lower
+        )
+        assert (
+            services.token_issue(request=login_request(), username="TWIN", password="another-Pass-42")[
+                0
+            ].user.username
+            == "TWIN"
+        )
         with pytest.raises(ValidationError, match="Wrong username or password"):
-            services.issue_token(login_request(), "Twin", DEFAULT_PASSWORD)
+            services.token_issue(request=login_request(), username="Twin", password=DEFAULT_PASSWORD)
 
     @pytest.mark.parametrize("typed", ["", "\x00", "a\x00"])
     def test_empty_or_nul_names_are_just_wrong(self, typed):
         UserFactory(username="alice")
         with pytest.raises(ValidationError, match="Wrong username or password"):
-            services.issue_token(login_request(), typed, DEFAULT_PASSWORD)
+            services.token_issue(request=login_request(), username=typed, password=DEFAULT_PASSWORD)
 
 
 class TestUsernameShape:
@@ -275,13 +296,13 @@ class TestUsernameShape:
     @pytest.mark.parametrize("name", ["..", ".dot.", "a..b", ".ann", "ann.", "__", "_._"])
     def test_refused(self, name):
         with pytest.raises(ValidationError) as caught:
-            services.register_user(name, "a-Long-passphrase-9")
+            services.user_register(username=name, password="a-Long-passphrase-9")
         assert caught.value.message_dict["username"]
         assert not User.objects.filter(username=name).exists()
 
     @pytest.mark.parametrize("name", ["ann.lee", "_ann_", "a.b.c", "x1", "9_9", "new.person", "Mr_Dot.2"])
     def test_names_that_were_valid_stay_valid(self, name):
-        assert services.register_user(name, "a-Long-passphrase-9").username == name
+        assert services.user_register(username=name, password="a-Long-passphrase-9").username == name
 
 
 @pytest.mark.parametrize("query", ["\x00", "al\x00", "\x00al", "\x1f", "\x7f"])
@@ -290,5 +311,5 @@ def test_search_with_control_characters_matches_nobody(query):
     NUL in the query is a DataError (a 500). No name holds a control character."""
     UserFactory(username="alice")
     UserFactory(username="admin")
-    assert list(selectors.search_people("al", None)) != []
-    assert list(selectors.search_people(query, None)) == []
+    assert list(selectors.people_search(query="al", viewer=None)) != []
+    assert list(selectors.people_search(query=query, viewer=None)) == []

@@ -111,8 +111,8 @@ def test_follows_from_a_story_with_double_taps_count_once_each(requires_postgres
 
 def test_racing_unfollows_lose_one_follower(requires_postgres):
     author, fan = UserFactory(), UserFactory()
-    accounts.follow(fan, author)
-    race([lambda: accounts.unfollow(fan, author) for _ in range(6)])
+    accounts.follow_create(follower=fan, followee=author)
+    race([lambda: accounts.follow_delete(follower=fan, followee=author) for _ in range(6)])
     row = FollowerDaily.objects.get(author=author)
     assert (row.gained, row.lost) == (1, 1)
 

@@ -92,7 +92,7 @@ class TestFollowsFromAStory:
         response = self._follow(follower, author, {"from_story": "not-a-story"})
         assert response.status_code == 400
         assert "from_story" in response.json()["errors"]
-        assert not accounts.selectors.is_following(follower, author)
+        assert not accounts.selectors.follow_exists(follower=follower, followee=author)
 
     @pytest.mark.parametrize("case", ["someone_elses", "expired", "unknown", "followers_only"])
     def test_not_counted_unless_the_followees_visible_story(self, case, clock):
@@ -111,7 +111,7 @@ class TestFollowsFromAStory:
         follower = UserFactory()
         assert self._follow(follower, author, {"from_story": story_id}).status_code == 201
         assert not StoryDailyStats.objects.filter(follows_from_story__gt=0).exists()
-        assert accounts.selectors.is_following(follower, author)
+        assert accounts.selectors.follow_exists(follower=follower, followee=author)
         assert FollowerDaily.objects.get(author=author).gained == 1
 
     def test_no_body_still_follows(self):
@@ -123,12 +123,12 @@ class TestFollowsFromAStory:
 def test_unfollows_and_blocks_are_lost_followers_counted_once(clock):
     author = UserFactory()
     fan, critic = UserFactory(), UserFactory()
-    accounts.follow(fan, author)
-    accounts.follow(critic, author)
-    accounts.follow(author, critic)
-    assert accounts.unfollow(fan, author)
-    assert not accounts.unfollow(fan, author)  # nothing left to end
-    accounts.block(author, critic)  # ends both follows
+    accounts.follow_create(follower=fan, followee=author)
+    accounts.follow_create(follower=critic, followee=author)
+    accounts.follow_create(follower=author, followee=critic)
+    assert accounts.follow_delete(follower=fan, followee=author)
+    assert not accounts.follow_delete(follower=fan, followee=author)  # nothing left to end
+    accounts.block_create(blocker=author, blocked=critic)  # ends both follows
     mine = FollowerDaily.objects.get(author=author)
     theirs = FollowerDaily.objects.get(author=critic)
     assert (mine.gained, mine.lost) == (2, 2)
@@ -141,6 +141,6 @@ def test_unfollows_and_blocks_are_lost_followers_counted_once(clock):
 def test_follower_count_before_the_period_comes_from_todays(clock):
     author = UserFactory()
     FollowFactory(followee=author)  # an old follow, from before any counting
-    accounts.follow(UserFactory(), author)
+    accounts.follow_create(follower=UserFactory(), followee=author)
     summary = selectors.summary(author, 3)
     assert [day.followers for day in summary.follower_growth] == [1, 1, 2]

@@ -51,7 +51,7 @@ def test_a_follow_ended_after_the_purge_is_taken_back_by_the_storys_id(clock):
     follow_from_story(viewer=fan, followee=author, story_id=story_id)
     Story.objects.filter(pk=story_id).delete()
     clock.set(clock.moment + timedelta(days=1))
-    assert accounts.unfollow(fan, author)
+    assert accounts.follow_delete(follower=fan, followee=author)
     rows = StoryDailyStats.objects.filter(story_id=story_id).order_by("day")
     assert [(row.day, row.follows_from_story) for row in rows] == [
         (clock.moment.date() - timedelta(days=1), 1),

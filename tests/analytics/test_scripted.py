@@ -126,7 +126,7 @@ def script(clock, client):
         f"/api/v1/users/{author.username}/follow/", {"from_story": str(story.pk)}, format="json"
     )
     assert response.status_code == 201
-    accounts.follow(cat, author)
+    accounts.follow_create(follower=cat, followee=author)
     # not the followee's story: not counted
     follow_from_story(viewer=dan, followee=author, story_id=other_story.pk)
 
@@ -134,7 +134,7 @@ def script(clock, client):
     feed.record_view(ann, story)
     feed.record_view(dan, story, completed=True)
     feed.like(dan, story)
-    accounts.unfollow(cat, author)
+    accounts.follow_delete(follower=cat, followee=author)
     client.force_login(ann)
     page = client.post(reverse("accounts:follow", args=[author.username]), {"from_story": str(story.pk)})
     assert page.status_code == 302

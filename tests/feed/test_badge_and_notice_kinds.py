@@ -153,11 +153,17 @@ class TestRepliesAndReactions:
         ).status_code in (403, 404)
         assert not Notification.objects.exists()
         # The service's own rule holds even for a message written before the block.
-        assert accounts.notify(author, fan, Notification.Kind.REPLY, story=story) is None
+        assert (
+            accounts.notice_send(recipient=author, actor=fan, kind=Notification.Kind.REPLY, story=story)
+            is None
+        )
         later = timezone.now() + timedelta(days=1)
         sleepy = UserFactory(suspended_until=later)
-        assert accounts.notify(author, sleepy, Notification.Kind.REACTION, story=story) is None
-        assert accounts.notify(sleepy, fan, Notification.Kind.QUESTION) is None
+        assert (
+            accounts.notice_send(recipient=author, actor=sleepy, kind=Notification.Kind.REACTION, story=story)
+            is None
+        )
+        assert accounts.notice_send(recipient=sleepy, actor=fan, kind=Notification.Kind.QUESTION) is None
         assert not Notification.objects.exists()
 
     def test_the_api_words_and_links_each_kind(self):
@@ -165,7 +171,7 @@ class TestRepliesAndReactions:
         story = LiveStoryFactory(author=author)
         reply = messaging.story_reply_send(viewer=fan, story=story, text="Where?")
         feed_services.like(fan, story)
-        accounts.follow(fan, author)
+        accounts.follow_create(follower=fan, followee=author)
         body = client_for(author).get("/api/v1/notifications/").json()
         shown = {n["kind"]: n for n in body["results"]}
         assert shown["reply"]["summary"] == "replied to your story:"

@@ -275,9 +275,11 @@ def test_desktop_stage_keys_arrows_share_and_focus(desktop_page, live_server, ca
 def test_the_author_sees_notifications_then_downloads_and_deletes(phone_page, live_server, cast, wait_until):
     page = phone_page
     carol, story = cast["carol"], cast["carols"]
-    people_services.notify(carol, cast["bob"], Notification.Kind.FOLLOW)
-    people_services.notify(carol, cast["ada"], Notification.Kind.LIKE, story=story)
-    people_services.notify(carol, cast["ada"], Notification.Kind.COMMENT, story=story, text="What a sky!")
+    people_services.notice_send(recipient=carol, actor=cast["bob"], kind=Notification.Kind.FOLLOW)
+    people_services.notice_send(recipient=carol, actor=cast["ada"], kind=Notification.Kind.LIKE, story=story)
+    people_services.notice_send(
+        recipient=carol, actor=cast["ada"], kind=Notification.Kind.COMMENT, story=story, text="What a sky!"
+    )
     login(page, live_server.url, "carol", DEFAULT_PASSWORD)
 
     # The bell counts what is new; the inbox shows it once as new, then the badge is gone.

@@ -64,7 +64,9 @@ def site(width_photo):
     StoryFactory(author=ada, state=State.FAILED, failure_reason=LONG_REASON)
     StoryFactory(author=ada, state=State.PROCESSING)
     QuestionFactory(sticker=Sticker.objects.get(story=adas), author=bob, text="Why so early? " * 10)
-    people_services.notify(ada, bob, Notification.Kind.COMMENT, story=adas, text="Lovely " * 30)
+    people_services.notice_send(
+        recipient=ada, actor=bob, kind=Notification.Kind.COMMENT, story=adas, text="Lovely " * 30
+    )
     add_yours = Sticker.objects.get(story=bobs, type=StickerType.ADD_YOURS)
     signed_in = [
         ("home", "/"),

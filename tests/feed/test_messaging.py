@@ -143,7 +143,7 @@ def test_suspended_people_cannot_write_or_be_written_to():
 
 def test_a_followers_only_story_takes_replies_only_from_those_who_see_it():
     story, follower, stranger = LiveStoryFactory(audience=Audience.FOLLOWERS), UserFactory(), UserFactory()
-    accounts.follow(follower, story.author)
+    accounts.follow_create(follower=follower, followee=story.author)
     assert reply(story, follower).status_code == 201
     assert reply(story, stranger).status_code == 404
 

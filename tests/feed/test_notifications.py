@@ -26,7 +26,7 @@ def test_likes_comments_and_follows_notify_the_author(viewer):
     author = story.author
     services.like(viewer, story)
     services.add_comment(viewer, story, "lovely")
-    accounts.follow(viewer, author)
+    accounts.follow_create(follower=viewer, followee=author)
     assert inbox(author) == [("like", "viewer"), ("comment", "viewer"), ("follow", "viewer")]
     comment = Notification.objects.get(kind="comment")
     # It points at the comment and copies none of its words (they go when the comment goes).
@@ -38,31 +38,33 @@ def test_never_yourself(viewer):
     story = LiveStoryFactory(author=viewer)
     services.like(viewer, story)
     services.add_comment(viewer, story, "me")
-    assert accounts.notify(viewer, viewer, "mention", story=story) is None
+    assert accounts.notice_send(recipient=viewer, actor=viewer, kind="mention", story=story) is None
     assert not Notification.objects.exists()
 
 
 def test_never_across_a_block_either_way():
     recipient, actor = UserFactory(), UserFactory()
     BlockFactory(blocker=recipient, blocked=actor)
-    assert accounts.notify(recipient, actor, "mention") is None
-    assert accounts.notify(actor, recipient, "mention") is None
+    assert accounts.notice_send(recipient=recipient, actor=actor, kind="mention") is None
+    assert accounts.notice_send(recipient=actor, actor=recipient, kind="mention") is None
     assert not Notification.objects.exists()
 
 
 def test_never_from_a_suspended_actor():
     recipient = UserFactory()
     actor = UserFactory(suspended_until=timezone.now() + timedelta(hours=1))
-    assert accounts.notify(recipient, actor, "mention") is None
+    assert accounts.notice_send(recipient=recipient, actor=actor, kind="mention") is None
 
 
 def test_mentions_are_ready_for_stickers():
     story = LiveStoryFactory()
     mentioned = UserFactory()
-    notification = accounts.notify(mentioned, story.author, "mention", story=story, text="@you")
+    notification = accounts.notice_send(
+        recipient=mentioned, actor=story.author, kind="mention", story=story, text="@you"
+    )
     assert (notification.kind, notification.story_id) == ("mention", story.pk)
     with pytest.raises(ValueError, match="Unknown notification kind"):
-        accounts.notify(mentioned, story.author, "poke")
+        accounts.notice_send(recipient=mentioned, actor=story.author, kind="poke")
 
 
 def test_like_unlike_like_rings_once_until_read(viewer):
@@ -117,7 +119,7 @@ def test_api_list_unread_count_and_mark_read(viewer):
 def test_blocking_later_hides_their_notifications(viewer):
     story = LiveStoryFactory()
     services.like(viewer, story)
-    accounts.block(story.author, viewer)
+    accounts.block_create(blocker=story.author, blocked=viewer)
     body = client_for(story.author).get("/api/v1/notifications/").json()
     assert (body["results"], body["unread_count"]) == ([], 0)
 
@@ -157,7 +159,7 @@ def test_a_mention_on_a_story_the_mentioned_person_cannot_see_is_not_sent(audien
 
     author, stranger, friend = UserFactory(), UserFactory(), UserFactory()
     for a, b in ((author, friend), (friend, author)):
-        accounts.follow(a, b)
+        accounts.follow_create(follower=a, followee=b)
     mentions = [
         {"type": "mention", "username": stranger.username},
         {"type": "mention", "username": friend.username},
@@ -178,7 +180,7 @@ def test_an_add_yours_answer_the_prompts_author_cannot_see_is_not_sent():
     hidden = _ready_story_with(responder, "followers", [], answering=prompt)
     assert sticker_services.mentions_notify(story=hidden) == 0
     assert not Notification.objects.filter(recipient=prompt.story.author).exists()
-    accounts.follow(prompt.story.author, responder)
+    accounts.follow_create(follower=prompt.story.author, followee=responder)
     seen = _ready_story_with(responder, "followers", [], answering=prompt)
     assert sticker_services.mentions_notify(story=seen) == 1
     told = Notification.objects.get(recipient=prompt.story.author)
@@ -189,18 +191,18 @@ def test_a_notification_about_a_story_that_became_hidden_is_not_listed():
     """Sent while the recipient could see the story; then they stopped following and the
     followers-only story is hidden from them: the inbox no longer points at it."""
     author, fan = UserFactory(), UserFactory()
-    accounts.follow(fan, author)
+    accounts.follow_create(follower=fan, followee=author)
     story = LiveStoryFactory(author=author, audience="followers")
-    assert accounts.notify(fan, author, "mention", story=story) is not None
+    assert accounts.notice_send(recipient=fan, actor=author, kind="mention", story=story) is not None
     client = client_for(fan)
     body = client.get("/api/v1/notifications/").json()
     assert ([n["story_id"] for n in body["results"]], body["unread_count"]) == ([str(story.pk)], 1)
 
-    accounts.unfollow(fan, author)
+    accounts.follow_delete(follower=fan, followee=author)
     body = client.get("/api/v1/notifications/").json()
     assert (body["results"], body["unread_count"]) == ([], 0)
     # Following again shows it again: nothing was deleted.
-    accounts.follow(fan, author)
+    accounts.follow_create(follower=fan, followee=author)
     assert [n["kind"] for n in client.get("/api/v1/notifications/").json()["results"]] == ["mention"]
 
 

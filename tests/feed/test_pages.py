@@ -193,8 +193,8 @@ def test_captions_and_names_are_escaped_on_home(client):
 
 def test_header_links_to_your_stories_and_shows_unread_count(client, viewer):
     liker = UserFactory()
-    people_services.notify(viewer, liker, Notification.Kind.FOLLOW)
-    people_services.notify(viewer, UserFactory(), Notification.Kind.FOLLOW)
+    people_services.notice_send(recipient=viewer, actor=liker, kind=Notification.Kind.FOLLOW)
+    people_services.notice_send(recipient=viewer, actor=UserFactory(), kind=Notification.Kind.FOLLOW)
     html = client.get(reverse("feed:home")).content.decode()
     assert f'href="{reverse("stories:mine")}"' in html
     assert 'aria-label="Notifications, 2 unread"' in html
@@ -218,8 +218,10 @@ def test_notifications_page_needs_a_login(client):
 def test_notifications_page_lists_and_marks_read(client, viewer):
     fan = UserFactory(display_name="A Fan")
     story = ReadyStoryFactory(author=viewer)
-    people_services.notify(viewer, fan, Notification.Kind.COMMENT, story=story, text=HOSTILE)
-    people_services.notify(viewer, fan, Notification.Kind.FOLLOW)
+    people_services.notice_send(
+        recipient=viewer, actor=fan, kind=Notification.Kind.COMMENT, story=story, text=HOSTILE
+    )
+    people_services.notice_send(recipient=viewer, actor=fan, kind=Notification.Kind.FOLLOW)
     response = client.get(reverse("feed:notifications"))
     html = response.content.decode()
     assert response.status_code == 200

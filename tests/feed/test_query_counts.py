@@ -66,11 +66,11 @@ def test_constant_queries_per_page(
 def test_token_auth_stays_within_six(django_assert_max_num_queries, viewer):
     from rest_framework.test import APIClient
 
-    from accounts.tokens import create_token
+    from accounts.tokens import token_create
 
     populate(viewer, 5, 3)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {create_token(viewer)[1]}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_create(user=viewer)[1]}")
     for feed in EXPECTED:
         with django_assert_max_num_queries(6):
             assert client.get(f"/api/v1/feed/{feed}/").status_code == 200

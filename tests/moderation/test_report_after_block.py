@@ -27,7 +27,7 @@ def test_you_can_report_whom_you_blocked_their_comments_and_their_story():
     on_mine = feed.add_comment(troll, my_story, "go away")
     on_theirs = feed.add_comment(troll, elsewhere, "and you")
     their_story = LiveStoryFactory(author=troll)
-    accounts.block(me, troll)
+    accounts.block_create(blocker=me, blocked=troll)
     client = api_as(me)
     assert _report(client, f"/api/v1/users/{troll.username}/report/") == 201
     assert _report(client, f"/api/v1/comments/{on_mine.pk}/report/") == 201
@@ -41,7 +41,7 @@ def test_you_can_report_whom_you_blocked_their_comments_and_their_story():
 def test_a_block_against_you_still_hides_them():
     me, blocker = UserFactory(), UserFactory()
     comment = feed.add_comment(blocker, LiveStoryFactory(), "hidden from you")
-    accounts.block(blocker, me)
+    accounts.block_create(blocker=blocker, blocked=me)
     client = api_as(me)
     assert _report(client, f"/api/v1/users/{blocker.username}/report/") == 404
     assert _report(client, f"/api/v1/comments/{comment.pk}/report/") == 404
@@ -52,7 +52,7 @@ def test_what_was_never_visible_stays_unreportable_after_a_block():
     me, stranger = UserFactory(), UserFactory()
     friends_only = LiveStoryFactory(author=stranger, audience="friends")
     comment = feed.add_comment(UserFactory(), LiveStoryFactory(author=stranger, audience="followers"), "x")
-    accounts.block(me, stranger)
+    accounts.block_create(blocker=me, blocked=stranger)
     client = api_as(me)
     assert _report(client, f"/api/v1/stories/{friends_only.pk}/report/") == 404
     assert _report(client, f"/api/v1/comments/{comment.pk}/report/") == 404

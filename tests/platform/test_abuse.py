@@ -229,7 +229,7 @@ class TestTokensEnd:
 
     def test_the_password_page_keeps_its_own_session_and_ends_the_rest(self):
         person = UserFactory()
-        key = tokens.create_token(person)[1]
+        key = tokens.token_create(user=person)[1]
         page, elsewhere = Client(), Client()
         page.force_login(person)
         elsewhere.force_login(person)
@@ -248,7 +248,7 @@ class TestTokensEnd:
         first, second = (
             token_post(APIClient(), person.username, DEFAULT_PASSWORD).json()["token"] for _ in "ab"
         )
-        theirs = tokens.create_token(stranger)[0]
+        theirs = tokens.token_create(user=stranger)[0]
         listed = api_with(second).get("/api/v1/auth/tokens/").json()["results"]
         assert [row["prefix"] for row in listed] == [second[:8], first[:8]]
         assert [row["current"] for row in listed] == [True, False]
@@ -319,11 +319,11 @@ class TestCountersCountPeople:
 
         star, fan = UserFactory(), UserFactory()
         for _ in range(10):
-            accounts.follow(fan, star)
-            accounts.unfollow(fan, star)
+            accounts.follow_create(follower=fan, followee=star)
+            accounts.follow_delete(follower=fan, followee=star)
         assert Notification.objects.filter(recipient=star, kind="follow").count() == 1
         with time_machine.travel(timezone.now() + timedelta(hours=25), tick=False):
-            accounts.follow(fan, star)
+            accounts.follow_create(follower=fan, followee=star)
         assert Notification.objects.filter(recipient=star, kind="follow").count() == 2
 
     def test_a_deleted_comment_leaves_no_text_in_notifications(self):

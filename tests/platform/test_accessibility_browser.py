@@ -95,7 +95,9 @@ def site(poster_photo):
     QuestionFactory(sticker=Sticker.objects.get(story=adas), author=bob, text="Why so early?")
     feed_services.like(bob, adas)
     feed_services.add_comment(bob, adas, "Lovely light")
-    people_services.notify(ada, bob, Notification.Kind.COMMENT, story=adas, text="Lovely light")
+    people_services.notice_send(
+        recipient=ada, actor=bob, kind=Notification.Kind.COMMENT, story=adas, text="Lovely light"
+    )
     reply = messaging.story_reply_send(viewer=bob, story=adas, text="Where was this taken?")
     pages = [
         ("login", "/accounts/login/", False),
