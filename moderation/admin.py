@@ -75,7 +75,7 @@ class ReasonFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(
-                Exists(selectors.open_reports().filter(case=OuterRef("pk"), reason=self.value()))
+                Exists(selectors.reports_open().filter(case=OuterRef("pk"), reason=self.value()))
             )
         return queryset
 
@@ -122,25 +122,31 @@ class ReportInline(admin.TabularInline):
 
 # Actions on a case: each resolves the case's open reports and tells the reporters.
 def _on_story(by, case: Case, data: dict) -> object:
-    return services.remove_story(services.target_of(case, TargetKind.STORY), by=by, reason=data["reason"])
+    return services.story_remove(
+        story=services.case_target(case=case, kind=TargetKind.STORY), by=by, reason=data["reason"]
+    )
 
 
 def _on_comment(by, case: Case, data: dict) -> object:
-    comment = services.target_of(case, TargetKind.COMMENT)
-    return services.delete_comment(comment=comment, by=by, reason=data["reason"])
+    comment = services.case_target(case=case, kind=TargetKind.COMMENT)
+    return services.comment_delete(comment=comment, by=by, reason=data["reason"])
 
 
 def _warn(by, case: Case, data: dict) -> object:
-    return services.warn(services.person_of_case(case), by=by, reason=data["reason"], case=case)
+    return services.person_warn(
+        person=services.case_person(case=case), by=by, reason=data["reason"], case=case
+    )
 
 
 def _suspend(by, case: Case, data: dict) -> object:
     days = None if data.get("permanent") else data["days"]
-    return services.suspend(services.person_of_case(case), by=by, days=days, reason=data["reason"], case=case)
+    return services.person_suspend(
+        person=services.case_person(case=case), by=by, days=days, reason=data["reason"], case=case
+    )
 
 
 def _unsuspend(by, case: Case, data: dict) -> object:
-    return services.unsuspend(services.person_of_case(case), by=by, reason=data["reason"])
+    return services.person_unsuspend(person=services.case_person(case=case), by=by, reason=data["reason"])
 
 
 CASE_ACTIONS = [
@@ -150,7 +156,7 @@ CASE_ACTIONS = [
         "dismiss",
         "Dismiss reports",
         "dismiss_reports",
-        lambda by, case, data: services.dismiss(case, by=by, reason=data["reason"]),
+        lambda by, case, data: services.case_dismiss(case=case, by=by, reason=data["reason"]),
     ),
     reason_action("warn", "Warn the person", "warn_person", _warn),
     reason_action("suspend", "Suspend the person", "suspend_person", _suspend, SuspendForm),
@@ -192,7 +198,7 @@ class CaseAdmin(ModerationPermissions, ReadOnlyAdmin):
     change_form_template = "admin/moderation/case/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
-        return selectors.review_queue()
+        return selectors.cases_queue()
 
     def get_ordering(self, request: HttpRequest) -> list:
         return ["-has_open", "-open_count", F("last_reported_at").desc(nulls_last=True), "-created_at"]
@@ -267,7 +273,7 @@ class CaseAdmin(ModerationPermissions, ReadOnlyAdmin):
                     action.duration_days or ("for good" if action.kind == "suspend" else ""),
                     action.reason,
                 )
-                for action in selectors.audit_trail(case)
+                for action in selectors.case_audit_trail(case=case)
             ),
         )
         if not rows:

@@ -95,26 +95,26 @@ warn_people = reason_action(
     "warn_people",
     "Warn",
     "warn_person",
-    lambda by, person, d: services.warn(person, by=by, reason=d["reason"]),
+    lambda by, person, d: services.person_warn(person=person, by=by, reason=d["reason"]),
 )
 suspend_people = reason_action(
     "suspend_people",
     "Suspend",
     "suspend_person",
-    lambda by, person, d: services.suspend(person, by=by, days=_days(d), reason=d["reason"]),
+    lambda by, person, d: services.person_suspend(person=person, by=by, days=_days(d), reason=d["reason"]),
     SuspendForm,
 )
 unsuspend_people = reason_action(
     "unsuspend_people",
     "Lift suspension",
     "suspend_person",
-    lambda by, person, d: services.unsuspend(person, by=by, reason=d["reason"]),
+    lambda by, person, d: services.person_unsuspend(person=person, by=by, reason=d["reason"]),
 )
 
 
 @admin.action(description="Make moderator", permissions=["make_moderator"])
 def make_moderators(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
-    changed = sum(services.make_moderator(person) for person in queryset)
+    changed = sum(services.moderator_add(person=person) for person in queryset)
     modeladmin.message_user(request, f"{changed} made moderator.", messages.SUCCESS)
 
 
@@ -124,11 +124,11 @@ remove_stories = reason_action(
     "remove_stories",
     "Remove story",
     "remove_story",
-    lambda by, story, d: services.remove_story(story, by=by, reason=d["reason"]),
+    lambda by, story, d: services.story_remove(story=story, by=by, reason=d["reason"]),
 )
 delete_comments = reason_action(
     "delete_comments",
     "Delete comment",
     "delete_comment",
-    lambda by, comment, d: services.delete_comment(comment=comment, by=by, reason=d["reason"]),
+    lambda by, comment, d: services.comment_delete(comment=comment, by=by, reason=d["reason"]),
 )

@@ -84,7 +84,7 @@ def preview_media(request: HttpRequest, story_id, part: str) -> HttpResponse:
     if part not in ("media", "poster"):
         raise PermissionDenied
     if not _continues_a_viewing(request):
-        services.record_preview(story, by=request.user, part=part)
+        services.preview_record(story=story, by=request.user, part=part)
     if part == "poster" and story.poster:
         return serve_private_file(request, story.poster.name, "image/jpeg")
     return serve_private_file(request, story.media.name, story.media_content_type)

@@ -33,7 +33,7 @@ from .admin_actions import (
     warn_people,
 )
 from .admin_preview import story_preview
-from .selectors import open_reports_count
+from .selectors import reports_open_annotation
 
 
 def _inserted_after(items: Sequence, after: str, *new: object) -> list:
@@ -81,7 +81,9 @@ class ModeratedStoryAdmin(ModerationPermissions, StoryAdmin):
     readonly_fields = ["preview", *StoryAdmin.readonly_fields]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Story]:
-        return super().get_queryset(request).annotate(open_reports=open_reports_count("story"))
+        return (
+            super().get_queryset(request).annotate(open_reports=reports_open_annotation(target_field="story"))
+        )
 
     @admin.display(description="open reports", ordering="open_reports")
     def reports(self, story: Story) -> int:
@@ -103,7 +105,11 @@ class ModeratedCommentAdmin(ModerationPermissions, CommentAdmin):
     actions = [delete_comments]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
-        return super().get_queryset(request).annotate(open_reports=open_reports_count("comment"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(open_reports=reports_open_annotation(target_field="comment"))
+        )
 
     @admin.display(description="open reports", ordering="open_reports")
     def reports(self, comment: Comment) -> int:

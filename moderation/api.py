@@ -1,7 +1,7 @@
 """Report endpoints: a story (the v1 contract), a comment, a private message and an account
 (extensions).
 
-Thin: find the target, hand it to `services.report`, which decides what may be reported."""
+Thin: find the target, hand it to `services.report_create`, which decides what may be reported."""
 
 from __future__ import annotations
 
@@ -32,12 +32,12 @@ class ReportView(APIView):
     kind: str
 
     def report(self, request: Request, target_id: object) -> Response:
-        target = selectors.find_target(self.kind, target_id)
+        target = selectors.target_get(kind=self.kind, target_id=target_id)
         if target is None:
             raise NotFound(NO_SUCH_PERSON if self.kind == TargetKind.ACCOUNT else GONE)
         serializer = ReportCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        report = services.report(request.user, target, **serializer.validated_data)
+        report = services.report_create(reporter=request.user, target=target, **serializer.validated_data)
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 

@@ -17,7 +17,7 @@ from .models import Case, ModerationAction, Report, ReportStatus, TargetKind
 Target = Story | Comment | Message | User
 
 
-def kind_of(target: Target) -> str:
+def target_kind(*, target: Target) -> str:
     if isinstance(target, Story):
         return TargetKind.STORY
     if isinstance(target, Comment):
@@ -29,9 +29,9 @@ def kind_of(target: Target) -> str:
     raise TypeError(f"Cannot report a {type(target).__name__}.")
 
 
-def find_target(kind: str, target_id: object) -> Target | None:
+def target_get(*, kind: str, target_id: object) -> Target | None:
     """The story (uuid), comment or message (id) or account (username) behind a report URL, or None.
-    Visibility is checked by `services.report`, so every door answers the same."""
+    Visibility is checked by `services.report_create`, so every door answers the same."""
     try:
         if kind == TargetKind.STORY:
             return Story.objects.select_related("author").filter(pk=target_id).first()
@@ -46,14 +46,14 @@ def find_target(kind: str, target_id: object) -> Target | None:
     return None
 
 
-def person_of(target: Target) -> User:
+def target_person(*, target: Target) -> User:
     """Who answers for the target: its author (a message's sender), or the account itself."""
     if isinstance(target, Message):
         return target.sender
     return target if isinstance(target, User) else target.author
 
 
-def can_see(viewer: people.Viewer, target: Target) -> bool:
+def target_visible(*, viewer: people.Viewer, target: Target) -> bool:
     """Only what the viewer can see may be reported: the same rules as the pages and API, except
     that blocks the viewer made do not hide anything here. Blocking someone is no reason to lose
     the right to report them or their comments; a block against the viewer still hides."""
@@ -77,19 +77,19 @@ def can_see(viewer: people.Viewer, target: Target) -> bool:
     return people.people_reportable(viewer=viewer).filter(pk=target.pk).exists()
 
 
-def open_reports() -> QuerySet[Report]:
+def reports_open() -> QuerySet[Report]:
     return Report.objects.filter(status=ReportStatus.OPEN)
 
 
 def stories_under_review() -> QuerySet[Report]:
     """Ids of stories with an open report: the purge keeps their media and rows for the case."""
-    return open_reports().filter(case__story__isnull=False).values("case__story_id")
+    return reports_open().filter(case__story__isnull=False).values("case__story_id")
 
 
-def review_queue() -> QuerySet[Case]:
+def cases_queue() -> QuerySet[Case]:
     """Cases with their open report count and the time of the newest open report, most-reported
     and newest first. Subqueries, not joins, so admin search and filters cannot inflate counts."""
-    open_for_case = open_reports().filter(case=OuterRef("pk")).order_by().values("case")
+    open_for_case = reports_open().filter(case=OuterRef("pk")).order_by().values("case")
     return (
         Case.objects.select_related("person", "story", "comment", "account", "message")
         .annotate(
@@ -97,17 +97,17 @@ def review_queue() -> QuerySet[Case]:
                 Subquery(open_for_case.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
             ),
             last_reported_at=Subquery(open_for_case.annotate(at=Max("created_at")).values("at")),
-            has_open=Exists(open_reports().filter(case=OuterRef("pk"))),
+            has_open=Exists(reports_open().filter(case=OuterRef("pk"))),
         )
         .order_by("-has_open", "-open_count", F("last_reported_at").desc(nulls_last=True), "-created_at")
     )
 
 
-def open_reports_count(target_field: str) -> Coalesce:
+def reports_open_annotation(*, target_field: str) -> Coalesce:
     """An annotation: open reports on the row's story, comment or account (`target_field` is
     the Case field pointing at that model), one subquery for a whole admin page."""
     counts = (
-        open_reports()
+        reports_open()
         .filter(**{f"case__{target_field}": OuterRef("pk")})
         .order_by()
         .values(f"case__{target_field}")
@@ -117,11 +117,11 @@ def open_reports_count(target_field: str) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-def open_report_count(case: Case) -> int:
-    return open_reports().filter(case=case).count()
+def reports_open_count(*, case: Case) -> int:
+    return reports_open().filter(case=case).count()
 
 
-def audit_trail(case: Case) -> QuerySet[ModerationAction]:
+def case_audit_trail(*, case: Case) -> QuerySet[ModerationAction]:
     """What was done about this target; for an account, everything done to that person."""
     actions = ModerationAction.objects.select_related("actor", "person", "case")
     if case.kind == TargetKind.ACCOUNT and case.account_id:
@@ -129,5 +129,5 @@ def audit_trail(case: Case) -> QuerySet[ModerationAction]:
     return actions.filter(case=case)
 
 
-def open_reports_on(cases: list[Case]) -> QuerySet[Report]:
-    return open_reports().filter(case__in=cases).select_related("reporter")
+def reports_open_on(*, cases: list[Case]) -> QuerySet[Report]:
+    return reports_open().filter(case__in=cases).select_related("reporter")

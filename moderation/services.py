@@ -52,12 +52,16 @@ SENDER_DISPLAY_NAME = "Stories team"
 # --- Reporting ---------------------------------------------------------------------------------
 
 
-def case_for(target: Target) -> Case:
+def case_get_or_create(*, target: Target) -> Case:
     """The one case of a target, made on first use (a race ends in the other request's row)."""
-    kind = selectors.kind_of(target)
+    kind = selectors.target_kind(target=target)
     case, _ = Case.objects.get_or_create(
         **{kind: target},
-        defaults={"kind": kind, "person": selectors.person_of(target), "label": _label(kind, target)},
+        defaults={
+            "kind": kind,
+            "person": selectors.target_person(target=target),
+            "label": _label(kind, target),
+        },
     )
     return case
 
@@ -75,13 +79,13 @@ def _label(kind: str, target: Target) -> str:
     return f"Account @{target.username}"
 
 
-def report(reporter: User, target: Target, reason: str, details: str = "") -> Report:
+def report_create(*, reporter: User, target: Target, reason: str, details: str = "") -> Report:
     """File a report. Raises NotFound when the reporter cannot see the target (nothing to learn
     from the answer), Invalid for a bad reason, long details, one's own content or a second open
     report of the same target, NotAllowed while the reporter is suspended."""
     if accounts.user_login_refusal(user=reporter):
         raise NotAllowed("Your account cannot report right now.")
-    if not selectors.can_see(reporter, target):
+    if not selectors.target_visible(viewer=reporter, target=target):
         raise NotFound("This does not exist or is no longer available.")
     errors: dict[str, str] = {}
     if reason not in Reason.values:
@@ -91,12 +95,12 @@ def report(reporter: User, target: Target, reason: str, details: str = "") -> Re
         errors["details"] = f"Keep the details to {DETAILS_MAX_LENGTH} characters."
     if errors:
         raise Invalid(errors)
-    if selectors.person_of(target).pk == reporter.pk:
+    if selectors.target_person(target=target).pk == reporter.pk:
         raise Invalid("You cannot report yourself or your own posts.")
     try:
         with transaction.atomic():
             return Report.objects.create(
-                case=case_for(target), reporter=reporter, reason=reason, details=details
+                case=case_get_or_create(target=target), reporter=reporter, reason=reason, details=details
             )
     except IntegrityError:
         raise Invalid("You already reported this.") from None
@@ -110,7 +114,7 @@ def _require(user: User, codename: str) -> None:
         raise NotAllowed("You do not have permission to do this.")
 
 
-def clean_reason(reason: str) -> str:
+def reason_clean(*, reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise Invalid({"reason": "Say why: the reason goes into the audit trail."})
@@ -119,7 +123,7 @@ def clean_reason(reason: str) -> str:
     return reason
 
 
-def notice_sender() -> User | None:
+def notice_sender_get() -> User | None:
     """The team account, or None if a person registered its name first (then nobody is told,
     rather than told by an impostor)."""
     sender, _ = User.objects.get_or_create(
@@ -132,9 +136,9 @@ def notice_sender() -> User | None:
     return sender
 
 
-def tell(person: User | None, text: str, story: Story | None = None) -> None:
+def team_notice_send(*, person: User | None, text: str, story: Story | None = None) -> None:
     """A moderation notice in the person's notifications (nothing for the suspended or gone)."""
-    sender = notice_sender() if person is not None else None
+    sender = notice_sender_get() if person is not None else None
     if sender is not None:
         accounts.notice_send(recipient=person, actor=sender, kind=NOTICE_KIND, story=story, text=text)
 
@@ -156,41 +160,45 @@ def _record(
     action = ModerationAction.objects.create(
         actor=by, kind=kind, case=case, person=person or case.person, reason=reason, duration_days=days
     )
-    reports = list(selectors.open_reports_on([case, *cases]))
+    reports = list(selectors.reports_open_on(cases=[case, *cases]))
     Report.objects.filter(pk__in=[r.pk for r in reports]).update(
         status=status, resolved_at=action.created_at, resolved_by=by, outcome=outcome
     )
     for reporter in {r.reporter_id: r.reporter for r in reports}.values():
-        tell(reporter, f"Thanks for your report. {outcome}")
+        team_notice_send(person=reporter, text=f"Thanks for your report. {outcome}")
     return action
 
 
 # --- Actions -----------------------------------------------------------------------------------
 
 
-def remove_story(story: Story, *, by: User, reason: str) -> ModerationAction:
+def story_remove(*, story: Story, by: User, reason: str) -> ModerationAction:
     """Take a story down: invisible everywhere at once (it is no longer ready). Its media stays,
     private, for the case; the purge deletes it once no report on it is open."""
     _require(by, "remove_story")
-    reason = clean_reason(reason)
+    reason = reason_clean(reason=reason)
     with transaction.atomic():
         try:
             lifecycle.transition(story, State.REMOVED)
         except lifecycle.InvalidTransition:
             raise Invalid("This story was already removed or deleted.") from None
         action = _record(
-            by, ActionKind.REMOVE_STORY, case_for(story), reason, outcome="We removed the story you reported."
+            by,
+            ActionKind.REMOVE_STORY,
+            case_get_or_create(target=story),
+            reason,
+            outcome="We removed the story you reported.",
         )
-        tell(story.author, f"We removed your story. Why: {reason}", story=story)
+        team_notice_send(person=story.author, text=f"We removed your story. Why: {reason}", story=story)
     return action
 
 
-def delete_comment(*, comment: Comment, by: User, reason: str) -> ModerationAction:
+def comment_delete(*, comment: Comment, by: User, reason: str) -> ModerationAction:
     """Delete a comment for good, with the same bookkeeping as its author deleting it."""
     _require(by, "delete_comment")
-    reason = clean_reason(reason)
+    reason = reason_clean(reason=reason)
     with transaction.atomic():
-        case = case_for(comment)
+        case = case_get_or_create(target=comment)
         action = _record(
             by, ActionKind.DELETE_COMMENT, case, reason, outcome="We deleted the comment you reported."
         )
@@ -198,15 +206,17 @@ def delete_comment(*, comment: Comment, by: User, reason: str) -> ModerationActi
         # comment's author is always allowed to delete it, so it runs on their behalf.
         feed_services.delete_comment(comment=comment, by=comment.author)
         # Not quoted: the notice would keep the very text that was taken down.
-        tell(comment.author, f"We deleted one of your comments. Why: {reason}", story=comment.story)
+        team_notice_send(
+            person=comment.author, text=f"We deleted one of your comments. Why: {reason}", story=comment.story
+        )
     return action
 
 
-def dismiss(case: Case, *, by: User, reason: str) -> ModerationAction:
+def case_dismiss(*, case: Case, by: User, reason: str) -> ModerationAction:
     """Close the open reports of a case without acting on the target."""
     _require(by, "dismiss_reports")
-    reason = clean_reason(reason)
-    if not selectors.open_report_count(case):
+    reason = reason_clean(reason=reason)
+    if not selectors.reports_open_count(case=case):
         raise Invalid("There are no open reports to dismiss.")
     with transaction.atomic():
         return _record(
@@ -219,13 +229,13 @@ def dismiss(case: Case, *, by: User, reason: str) -> ModerationAction:
         )
 
 
-def warn(person: User, *, by: User, reason: str, case: Case | None = None) -> ModerationAction:
+def person_warn(*, person: User, by: User, reason: str, case: Case | None = None) -> ModerationAction:
     """Tell a person they broke the rules, on the record, without taking anything down."""
     _require(by, "warn_person")
-    reason = clean_reason(reason)
+    reason = reason_clean(reason=reason)
     _refuse_self_or_superuser(person, by)
     with transaction.atomic():
-        account_case = case_for(person)
+        account_case = case_get_or_create(target=person)
         action = _record(
             by,
             ActionKind.WARN,
@@ -235,28 +245,28 @@ def warn(person: User, *, by: User, reason: str, case: Case | None = None) -> Mo
             cases=[account_case],
             outcome="We warned the person responsible.",
         )
-        tell(person, f"A warning from the Stories team: {reason}")
+        team_notice_send(person=person, text=f"A warning from the Stories team: {reason}")
     return action
 
 
-def suspend(
-    person: User, *, by: User, days: int | None, reason: str, case: Case | None = None
+def person_suspend(
+    *, person: User, by: User, days: int | None, reason: str, case: Case | None = None
 ) -> ModerationAction:
     """Suspend for `days`, or for good when None. From this moment the person cannot log in
     (open sessions and tokens end on their next request), post, or be seen: their stories leave
     every feed at once, because visibility checks the author's suspension on every read."""
     _require(by, "suspend_person")
-    reason = clean_reason(reason)
+    reason = reason_clean(reason=reason)
     _refuse_self_or_superuser(person, by)
     if days is not None and not 1 <= days <= 3650:
         raise Invalid({"days": "Suspend for 1 to 3650 days, or for good."})
     until = SUSPENDED_FOR_GOOD if days is None else timezone.now() + timedelta(days=days)
     with transaction.atomic():
         # Told before the suspension starts: notices are not delivered to suspended people.
-        tell(person, f"Your account is suspended {_how_long(days)}. Why: {reason}")
+        team_notice_send(person=person, text=f"Your account is suspended {_how_long(days)}. Why: {reason}")
         User.objects.filter(pk=person.pk).update(suspended_until=until, suspension_reason=reason[:500])
         person.suspended_until, person.suspension_reason = until, reason[:500]
-        account_case = case_for(person)
+        account_case = case_get_or_create(target=person)
         return _record(
             by,
             ActionKind.SUSPEND,
@@ -269,24 +279,28 @@ def suspend(
         )
 
 
-def unsuspend(person: User, *, by: User, reason: str) -> ModerationAction:
+def person_unsuspend(*, person: User, by: User, reason: str) -> ModerationAction:
     """Lift a suspension: the person can log in again, and their stories still within their 24
     hours are visible again (nothing was deleted, visibility simply stops excluding them)."""
     _require(by, "suspend_person")
-    reason = clean_reason(reason)
+    reason = reason_clean(reason=reason)
     if not person.is_suspended:
         raise Invalid("This account is not suspended.")
     with transaction.atomic():
         User.objects.filter(pk=person.pk).update(suspended_until=None, suspension_reason="")
         person.suspended_until, person.suspension_reason = None, ""
         action = ModerationAction.objects.create(
-            actor=by, kind=ActionKind.UNSUSPEND, case=case_for(person), person=person, reason=reason
+            actor=by,
+            kind=ActionKind.UNSUSPEND,
+            case=case_get_or_create(target=person),
+            person=person,
+            reason=reason,
         )
-        tell(person, "Your suspension was lifted. Welcome back.")
+        team_notice_send(person=person, text="Your suspension was lifted. Welcome back.")
     return action
 
 
-def record_preview(story: Story, *, by: User, part: str) -> ModerationAction:
+def preview_record(*, story: Story, by: User, part: str) -> ModerationAction:
     """A moderator opened a story's media in the admin preview: allowed only for a story with a
     case (someone reported it), and always written to the audit trail, so watching people's
     stories is never silent. NotFound for a story nobody reported."""
@@ -321,7 +335,7 @@ def _how_long(days: int | None) -> str:
 MODERATORS_GROUP = "Moderators"
 
 
-def make_moderator(person: User) -> bool:
+def moderator_add(*, person: User) -> bool:
     """Staff (to reach the admin) in the Moderators group; True when something changed."""
     group = Group.objects.get(name=MODERATORS_GROUP)
     changed = not person.is_staff or not person.groups.filter(pk=group.pk).exists()
@@ -332,7 +346,7 @@ def make_moderator(person: User) -> bool:
     return changed
 
 
-def target_of(case: Case, kind: str) -> Target:
+def case_target(*, case: Case, kind: str) -> Target:
     """The case's target when it is of `kind` and still exists, for actions started from a case."""
     target = case.target if case.kind == kind else None
     if target is None:
@@ -341,7 +355,7 @@ def target_of(case: Case, kind: str) -> Target:
     return target
 
 
-def person_of_case(case: Case) -> User:
+def case_person(*, case: Case) -> User:
     if case.person is None:
         raise Invalid("The person behind this no longer exists.")
     return case.person

@@ -26,13 +26,13 @@ def _back_url(kind: str, target) -> str:
 
 @login_required
 def report(request: HttpRequest, kind: str, target_id: str) -> HttpResponse:
-    target = selectors.find_target(kind, target_id)
-    if target is None or not selectors.can_see(request.user, target):
+    target = selectors.target_get(kind=kind, target_id=target_id)
+    if target is None or not selectors.target_visible(viewer=request.user, target=target):
         raise Http404("This does not exist or is no longer available.")
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.report(request.user, target, **form.cleaned_data)
+            services.report_create(reporter=request.user, target=target, **form.cleaned_data)
         except ValidationError as exc:
             form_errors(form, exc)
         else:

@@ -35,7 +35,7 @@ from django.utils import timezone
 from accounts.models import Block, Follow, User
 from accounts.tokens import tokens_revoke_all
 from feed.models import Comment, Like, Notification
-from moderation.selectors import open_reports, stories_under_review
+from moderation.selectors import reports_open, stories_under_review
 from stories.lifecycle import State
 from stories.models import Sound, Story
 from stories.services import delete_stored, delete_story
@@ -77,7 +77,7 @@ def _dispatch(user_id: int) -> None:
 
 def under_review(user: User) -> bool:
     """Whether an open report concerns the person or something they made."""
-    return open_reports().filter(Q(case__person=user) | Q(case__account=user)).exists()
+    return reports_open().filter(Q(case__person=user) | Q(case__account=user)).exists()
 
 
 def _delete_stories(user: User) -> None:
@@ -118,7 +118,7 @@ def _delete_owned_files(user: User) -> None:
 
 def _delete_all_but_evidence(user: User) -> None:
     """While reports are open: what no case needs goes now."""
-    reported_comments = open_reports().filter(case__comment__isnull=False).values("case__comment_id")
+    reported_comments = reports_open().filter(case__comment__isnull=False).values("case__comment_id")
     Comment.objects.filter(author=user).exclude(pk__in=reported_comments).delete()
     Like.objects.filter(user=user).delete()
     Follow.objects.filter(Q(follower=user) | Q(followee=user)).delete()

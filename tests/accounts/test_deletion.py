@@ -151,10 +151,10 @@ def test_reported_content_is_kept_until_moderators_decide(
     bob = UserFactory(username="bob")
     reported, reported_files = story_with_files(ada)
     _other, other_files = story_with_files(ada)
-    moderation.report(bob, reported, "spam")
+    moderation.report_create(reporter=bob, target=reported, reason="spam")
     kept_comment = CommentFactory(author=ada, story=make_live_story(bob))
     loose_comment = CommentFactory(author=ada, story=kept_comment.story)
-    moderation.report(bob, kept_comment, "spam")
+    moderation.report_create(reporter=bob, target=kept_comment, reason="spam")
     FollowFactory(follower=ada, followee=bob)
     api_client.force_authenticate(ada)
     with django_capture_on_commit_callbacks(execute=True):

@@ -28,7 +28,7 @@ def media_root(settings, tmp_path):
 @pytest.fixture
 def moderator(db):
     person = UserFactory(username="mod")
-    services.make_moderator(person)
+    services.moderator_add(person=person)
     return person
 
 

@@ -52,7 +52,7 @@ def reported_story():
     story = ReadyStoryFactory(caption="look")
     reporters = [UserFactory(), UserFactory()]
     for reporter in reporters:
-        services.report(reporter, story, "spam")
+        services.report_create(reporter=reporter, target=story, reason="spam")
     return story, reporters
 
 
@@ -65,7 +65,7 @@ def test_remove_story_hides_it_everywhere_at_once_and_keeps_media_until_the_purg
     files = stored_files(media_root)
     assert len(files) == 2  # the clip and its poster
 
-    services.remove_story(story, by=moderator, reason="Spam links in the caption")
+    services.story_remove(story=story, by=moderator, reason="Spam links in the caption")
 
     assert everywhere(client, viewer, story) == GONE
     assert Story.objects.get(pk=story.pk).state == State.REMOVED
@@ -81,7 +81,7 @@ def test_remove_story_hides_it_everywhere_at_once_and_keeps_media_until_the_purg
 
 def test_remove_story_resolves_reports_records_and_tells_everyone(moderator, reported_story):
     story, reporters = reported_story
-    action = services.remove_story(story, by=moderator, reason="Spam links")
+    action = services.story_remove(story=story, by=moderator, reason="Spam links")
     assert (action.actor, action.kind, action.reason, action.person) == (
         moderator,
         ActionKind.REMOVE_STORY,
@@ -101,7 +101,7 @@ def test_remove_story_resolves_reports_records_and_tells_everyone(moderator, rep
 def test_a_reason_is_required(moderator, reported_story):
     story, _ = reported_story
     with pytest.raises(ValidationError):
-        services.remove_story(story, by=moderator, reason="   ")
+        services.story_remove(story=story, by=moderator, reason="   ")
     assert Story.objects.get(pk=story.pk).state == State.READY
     assert not ModerationAction.objects.exists()
 
@@ -110,9 +110,9 @@ def test_people_without_the_permission_cannot_act(staff, ordinary, reported_stor
     story, _ = reported_story
     for person in (staff, ordinary):
         with pytest.raises(PermissionDenied):
-            services.remove_story(story, by=person, reason="no")
+            services.story_remove(story=story, by=person, reason="no")
         with pytest.raises(PermissionDenied):
-            services.suspend(story.author, by=person, days=1, reason="no")
+            services.person_suspend(person=story.author, by=person, days=1, reason="no")
 
 
 def test_an_expired_story_with_an_open_report_keeps_its_media_and_preview_until_resolved(
@@ -131,7 +131,7 @@ def test_an_expired_story_with_an_open_report_keeps_its_media_and_preview_until_
     assert b"".join(response.streaming_content)[:4] == bytes(range(4))
     assert client.get(reverse("stories:media", args=[story.pk])).status_code == 404  # public: gone
 
-    services.dismiss(Case.objects.get(story=story), by=moderator, reason="Not spam")
+    services.case_dismiss(case=Case.objects.get(story=story), by=moderator, reason="Not spam")
     assert story_services.purge_stories() == 1
     assert stored_files(media_root) == []
     assert client.get(preview).status_code == 404
@@ -140,21 +140,21 @@ def test_an_expired_story_with_an_open_report_keeps_its_media_and_preview_until_
 def test_dismiss_closes_reports_and_tells_the_reporters(moderator, reported_story):
     story, reporters = reported_story
     case = Case.objects.get(story=story)
-    services.dismiss(case, by=moderator, reason="Satire, allowed")
+    services.case_dismiss(case=case, by=moderator, reason="Satire, allowed")
     assert set(case.reports.values_list("status", flat=True)) == {ReportStatus.DISMISSED}
     assert "did not find that it breaks our rules" in notices(reporters[0])[0]
     assert notices(story.author) == []  # nothing happened to them
     assert Story.objects.get(pk=story.pk).state == State.READY
     with pytest.raises(ValidationError):
-        services.dismiss(case, by=moderator, reason="again")
+        services.case_dismiss(case=case, by=moderator, reason="again")
 
 
 def test_delete_comment_removes_it_keeps_counts_right_and_tells_both_sides(moderator):
     story = ReadyStoryFactory(comment_count=1)
     comment = CommentFactory(story=story, text="you are awful")
     reporter = UserFactory()
-    services.report(reporter, comment, "harassment")
-    services.delete_comment(comment=comment, by=moderator, reason="Bullying")
+    services.report_create(reporter=reporter, target=comment, reason="harassment")
+    services.comment_delete(comment=comment, by=moderator, reason="Bullying")
     assert not Comment.objects.filter(pk=comment.pk).exists()
     assert Story.objects.get(pk=story.pk).comment_count == 0
     case = Case.objects.get(kind="comment")
@@ -171,7 +171,7 @@ def test_delete_comment_removes_it_keeps_counts_right_and_tells_both_sides(moder
 def test_warn_tells_the_person_and_resolves_the_case(moderator, reported_story):
     story, _ = reported_story
     case = Case.objects.get(story=story)
-    services.warn(story.author, by=moderator, reason="Second spam post", case=case)
+    services.person_warn(person=story.author, by=moderator, reason="Second spam post", case=case)
     assert notices(story.author) == ["A warning from the Stories team: Second spam post"]
     assert set(case.reports.values_list("status", flat=True)) == {ReportStatus.RESOLVED}
     assert ModerationAction.objects.get().case == case
@@ -185,7 +185,9 @@ def test_suspension_hides_the_person_and_lifting_it_before_expiry_brings_stories
     author = story.author
     token = Token.objects.create(user=author)
     viewer = UserFactory()
-    services.suspend(author, by=moderator, days=3, reason="Spam ring", case=Case.objects.get(story=story))
+    services.person_suspend(
+        person=author, by=moderator, days=3, reason="Spam ring", case=Case.objects.get(story=story)
+    )
 
     assert everywhere(client, viewer, story) == GONE
     assert client.get(author.get_absolute_url()).status_code == 404
@@ -198,7 +200,7 @@ def test_suspension_hides_the_person_and_lifting_it_before_expiry_brings_stories
     assert notices(author) == ["Your account is suspended for 3 days. Why: Spam ring"]
     assert "We suspended the account responsible." in notices(reporters[0])[0]
 
-    services.unsuspend(author, by=moderator, reason="Appeal accepted")
+    services.person_unsuspend(person=author, by=moderator, reason="Appeal accepted")
     assert everywhere(client, viewer, story) == VISIBLE
     kinds = list(ModerationAction.objects.order_by("created_at", "pk").values_list("kind", flat=True))
     assert kinds == [ActionKind.SUSPEND, ActionKind.UNSUSPEND]
@@ -207,36 +209,36 @@ def test_suspension_hides_the_person_and_lifting_it_before_expiry_brings_stories
 
 def test_stories_that_expired_during_a_suspension_stay_gone(client, moderator):
     story = ReadyStoryFactory()
-    services.suspend(story.author, by=moderator, days=None, reason="Permanent ban")
+    services.person_suspend(person=story.author, by=moderator, days=None, reason="Permanent ban")
     assert story.author.suspended_until.year == 9999
     Story.objects.filter(pk=story.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    services.unsuspend(story.author, by=moderator, reason="Lifted")
+    services.person_unsuspend(person=story.author, by=moderator, reason="Lifted")
     assert everywhere(client, UserFactory(), story) == GONE
 
 
 def test_suspend_checks_its_input(moderator, ordinary):
     with pytest.raises(ValidationError):
-        services.suspend(ordinary, by=moderator, days=0, reason="x")
+        services.person_suspend(person=ordinary, by=moderator, days=0, reason="x")
     with pytest.raises(ValidationError):
-        services.suspend(moderator, by=moderator, days=1, reason="myself")
+        services.person_suspend(person=moderator, by=moderator, days=1, reason="myself")
     admin = UserFactory(is_superuser=True, is_staff=True)
     with pytest.raises(PermissionDenied):
-        services.suspend(admin, by=moderator, days=1, reason="x")
+        services.person_suspend(person=admin, by=moderator, days=1, reason="x")
     with pytest.raises(ValidationError):
-        services.unsuspend(ordinary, by=moderator, reason="not suspended")
+        services.person_unsuspend(person=ordinary, by=moderator, reason="not suspended")
 
 
 def test_every_action_writes_one_audit_row(moderator):
     story = ReadyStoryFactory()
     comment = CommentFactory()
     person = UserFactory()
-    services.report(UserFactory(), person, "spam")
-    services.remove_story(story, by=moderator, reason="a")
-    services.delete_comment(comment=comment, by=moderator, reason="b")
-    services.dismiss(Case.objects.get(account=person), by=moderator, reason="c")
-    services.warn(person, by=moderator, reason="d")
-    services.suspend(person, by=moderator, days=1, reason="e")
-    services.unsuspend(person, by=moderator, reason="f")
+    services.report_create(reporter=UserFactory(), target=person, reason="spam")
+    services.story_remove(story=story, by=moderator, reason="a")
+    services.comment_delete(comment=comment, by=moderator, reason="b")
+    services.case_dismiss(case=Case.objects.get(account=person), by=moderator, reason="c")
+    services.person_warn(person=person, by=moderator, reason="d")
+    services.person_suspend(person=person, by=moderator, days=1, reason="e")
+    services.person_unsuspend(person=person, by=moderator, reason="f")
     rows = ModerationAction.objects.order_by("created_at", "pk")
     assert [(r.kind, r.reason, r.actor_id) for r in rows] == [
         (ActionKind.REMOVE_STORY, "a", moderator.pk),
@@ -251,7 +253,7 @@ def test_every_action_writes_one_audit_row(moderator):
 def test_no_notice_comes_from_a_person_who_took_the_team_name(moderator, reported_story):
     story, reporters = reported_story
     UserFactory(username=services.SENDER_USERNAME)  # a real person, with a password
-    services.remove_story(story, by=moderator, reason="Spam")
+    services.story_remove(story=story, by=moderator, reason="Spam")
     assert notices(reporters[0]) == []
     assert notices(story.author) == []
     assert Story.objects.get(pk=story.pk).state == State.REMOVED

@@ -41,7 +41,7 @@ def world() -> World:
     comment = CommentFactory(text="nasty words")
     person = UserFactory(username="troll")
     for target in (story, comment, person):
-        services.report(UserFactory(), target, "spam", "details here")
+        services.report_create(reporter=UserFactory(), target=target, reason="spam", details="details here")
     Sound.objects.create(title="beat", file="sounds/x.m4a")
     return World(
         story,
@@ -197,7 +197,7 @@ def test_actions(as_person, world, who, name):
 
 @pytest.mark.parametrize("who", PEOPLE)
 def test_unsuspend(as_person, world, moderator, who):
-    services.suspend(world.person, by=moderator, days=2, reason="first")
+    services.person_suspend(person=world.person, by=moderator, days=2, reason="first")
     response = post_action(as_person(who), "moderation_case", "unsuspend", world.account_case.pk, {})
     lifted = not User.objects.get(pk=world.person.pk).is_suspended
     if who == "moderator":
@@ -246,7 +246,7 @@ def test_make_moderator_is_for_superusers_only(client, moderator, world, who, al
 
 def test_case_page_previews_the_story_lists_reports_and_the_audit_trail(client, moderator, world):
     client.force_login(moderator)
-    services.warn(world.story.author, by=moderator, reason="Last chance", case=world.story_case)
+    services.person_warn(person=world.story.author, by=moderator, reason="Last chance", case=world.story_case)
     page = client.get(reverse("admin:moderation_case_change", args=[world.story_case.pk])).content.decode()
     assert reverse("admin:moderation_story_media", args=[world.story.pk, "media"]) in page
     assert "<video" in page
@@ -262,8 +262,8 @@ def test_case_page_previews_the_story_lists_reports_and_the_audit_trail(client, 
 
 def test_the_queue_puts_the_most_reported_first_and_hides_closed_cases(client, moderator, world):
     for _ in range(2):
-        services.report(UserFactory(), world.comment, "hate")
-    services.dismiss(world.account_case, by=moderator, reason="fine")
+        services.report_create(reporter=UserFactory(), target=world.comment, reason="hate")
+    services.case_dismiss(case=world.account_case, by=moderator, reason="fine")
     client.force_login(moderator)
     response = client.get(reverse("admin:moderation_case_changelist"))
     rows = [case.pk for case in response.context["cl"].result_list]

@@ -33,7 +33,7 @@ def previews(story) -> list[ModerationAction]:
 class TestDeletedWhileReported:
     def test_hidden_at_once_kept_for_the_case_then_purged(self, client, moderator, media_root):
         story = ReadyStoryFactory()
-        services.report(UserFactory(), story, "violence")
+        services.report_create(reporter=UserFactory(), target=story, reason="violence")
         files = stored_files(media_root)
         assert len(files) == 2  # the clip and its poster
 
@@ -48,7 +48,7 @@ class TestDeletedWhileReported:
         assert watched.status_code == 200
         assert b"".join(watched.streaming_content) != b""
 
-        services.dismiss(Case.objects.get(story=story), by=moderator, reason="Gone anyway")
+        services.case_dismiss(case=Case.objects.get(story=story), by=moderator, reason="Gone anyway")
         assert story_services.purge_stories() == 1
         assert stored_files(media_root) == []
         assert ArchivedStory.objects.get(story_id=story.pk).final_state == State.DELETED
@@ -60,8 +60,8 @@ class TestDeletedWhileReported:
 
     def test_a_resolved_report_does_not_hold_it(self, moderator, media_root):
         story = ReadyStoryFactory()
-        services.report(UserFactory(), story, "spam")
-        services.dismiss(Case.objects.get(story=story), by=moderator, reason="Not spam")
+        services.report_create(reporter=UserFactory(), target=story, reason="spam")
+        services.case_dismiss(case=Case.objects.get(story=story), by=moderator, reason="Not spam")
         story_services.delete_story(story, by=story.author)
         assert stored_files(media_root) == []
 
@@ -79,7 +79,7 @@ class TestPreviewLimitedAndRecorded:
 
     def test_every_preview_is_in_the_audit_trail(self, client, moderator):
         story = ReadyStoryFactory()
-        services.report(UserFactory(), story, "nudity")
+        services.report_create(reporter=UserFactory(), target=story, reason="nudity")
         client.force_login(moderator)
         assert client.get(preview_url(story)).status_code == 200
         assert client.get(preview_url(story, "poster")).status_code == 200
@@ -98,7 +98,7 @@ class TestPreviewLimitedAndRecorded:
 
     def test_someone_without_the_permission_records_nothing(self, client, staff):
         story = ReadyStoryFactory()
-        services.report(UserFactory(), story, "spam")
+        services.report_create(reporter=UserFactory(), target=story, reason="spam")
         client.force_login(staff)
         assert client.get(preview_url(story)).status_code == 403
         assert previews(story) == []

@@ -123,7 +123,7 @@ def test_moderators_see_the_message_in_its_conversation_and_can_act(thread, mode
     conversation = thread["conversation"]
     for n in range(8):  # more than the window on either side
         messaging.message_send(viewer=thread["ann"], conversation=conversation, text=f"later {n}")
-    services.report(thread["ann"], thread["bob_says"], "harassment")
+    services.report_create(reporter=thread["ann"], target=thread["bob_says"], reason="harassment")
     case = Case.objects.get()
     client = Client()
     client.force_login(moderator)
@@ -138,13 +138,13 @@ def test_moderators_see_the_message_in_its_conversation_and_can_act(thread, mode
     queue = client.get(reverse("admin:moderation_case_changelist")).content.decode()
     assert case.label in queue
 
-    services.warn(thread["bob"], by=moderator, reason="No phishing", case=case)
+    services.person_warn(person=thread["bob"], by=moderator, reason="No phishing", case=case)
     assert case.reports.get().status == "resolved"
 
 
 def test_a_reported_message_is_kept_while_its_sender_leaves(thread):
     """The evidence rule: an account under review keeps what the case needs."""
-    services.report(thread["ann"], thread["bob_says"], "harassment")
+    services.report_create(reporter=thread["ann"], target=thread["bob_says"], reason="harassment")
     bob = thread["bob"]
     bob.is_active = False
     bob.save()

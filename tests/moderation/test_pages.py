@@ -30,8 +30,8 @@ def test_the_admin_index_says_archived_stories(client):
 
 def test_every_filter_of_the_audit_trail_and_the_reports_has_its_own_title(client, moderator):
     comment = CommentFactory(text="nasty words")
-    services.report(UserFactory(), comment, "spam")
-    services.dismiss(Case.objects.get(comment=comment), by=moderator, reason="fine")
+    services.report_create(reporter=UserFactory(), target=comment, reason="spam")
+    services.case_dismiss(case=Case.objects.get(comment=comment), by=moderator, reason="fine")
     client.force_login(moderator)
     for name in ("admin:moderation_moderationaction_changelist", "admin:moderation_report_changelist"):
         titles = filter_titles(client.get(reverse(name)).content.decode())
@@ -44,7 +44,7 @@ def test_every_filter_of_the_audit_trail_and_the_reports_has_its_own_title(clien
 
 def test_a_report_is_named_after_what_was_reported(client, moderator):
     troll = UserFactory(username="troll")
-    services.report(UserFactory(), troll, "spam")
+    services.report_create(reporter=UserFactory(), target=troll, reason="spam")
     report = Report.objects.get()
     assert str(report) == "Spam report on Account @troll"
     client.force_login(moderator)
@@ -57,7 +57,7 @@ def test_a_report_is_named_after_what_was_reported(client, moderator):
 
 def test_lifting_a_suspension_is_offered_only_to_a_suspended_person(client, moderator):
     troll = UserFactory(username="troll")
-    services.report(UserFactory(), troll, "spam")
+    services.report_create(reporter=UserFactory(), target=troll, reason="spam")
     case = Case.objects.get(account=troll)
     url = reverse("admin:moderation_case_change", args=[case.pk])
     client.force_login(moderator)

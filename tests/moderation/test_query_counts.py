@@ -25,10 +25,12 @@ def add_rows(n: int, moderator) -> None:
         Sound.objects.create(title=f"sound {i}", file=f"sounds/{i}.m4a", owner=story.author)
         PollStickerFactory(story=story)
         reporter = UserFactory()
-        services.report(reporter, story, "spam", "why")
-        services.report(reporter, comment, "hate")
-        services.report(UserFactory(), story.author, "other")
-        services.warn(story.author, by=moderator, reason="careful", case=Case.objects.get(story=story))
+        services.report_create(reporter=reporter, target=story, reason="spam", details="why")
+        services.report_create(reporter=reporter, target=comment, reason="hate")
+        services.report_create(reporter=UserFactory(), target=story.author, reason="other")
+        services.person_warn(
+            person=story.author, by=moderator, reason="careful", case=Case.objects.get(story=story)
+        )
 
 
 CHANGELISTS = [

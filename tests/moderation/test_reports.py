@@ -1,5 +1,5 @@
 """Reporting a story, a comment or an account: the API (the v1 contract and its extensions),
-the report page, and the rules in `services.report`."""
+the report page, and the rules in `services.report_create`."""
 
 from __future__ import annotations
 

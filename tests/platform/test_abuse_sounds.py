@@ -173,7 +173,7 @@ class TestWithdrawnWithTheStory:
     def test_removal_by_a_moderator(self, clip_story):
         moderator = UserFactory(is_staff=True, is_superuser=True)
         story, sound_id, name = self.lifted(clip_story, UserFactory())
-        moderation.remove_story(story, by=moderator, reason="Stolen music")
+        moderation.story_remove(story=story, by=moderator, reason="Stolen music")
         assert withdrawn(sound_id, name)
 
     def test_a_sound_made_while_its_story_is_deleted_is_not_kept(self, clip_story, monkeypatch):

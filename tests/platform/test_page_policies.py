@@ -229,7 +229,7 @@ def test_the_admin_and_its_moderation_preview_work_under_the_policy(desktop_page
 
     UserFactory(username="root", is_staff=True, is_superuser=True)
     story = ReadyStoryFactory()
-    services.report(UserFactory(), story, "spam", "details here")
+    services.report_create(reporter=UserFactory(), target=story, reason="spam", details="details here")
     case = Case.objects.get(story=story)
     page = desktop_page
     page.goto(f"{live_server.url}/admin/login/")

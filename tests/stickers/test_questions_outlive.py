@@ -41,8 +41,8 @@ def _answer_card(viewer, story) -> list[dict]:
 def _take_down(how: str, story: Story, author) -> None:
     if how == "removed":
         mod = UserFactory(username="mod")
-        moderation.make_moderator(mod)
-        moderation.remove_story(story, by=mod, reason="not allowed")
+        moderation.moderator_add(person=mod)
+        moderation.story_remove(story=story, by=mod, reason="not allowed")
     else:
         stories.delete_story(story, by=author)
 

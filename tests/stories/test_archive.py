@@ -237,15 +237,15 @@ def test_a_moderators_removal_takes_an_archived_item_out_and_the_purge_then_dele
     story = ReadyStoryFactory(author=author)
     run_out(story)
     moderator = UserFactory()
-    moderation.make_moderator(moderator)
+    moderation.moderator_add(person=moderator)
     Story.objects.filter(pk=story.pk).update(
         state=State.READY, expires_at=timezone.now() + timedelta(hours=1)
     )
-    moderation.report(UserFactory(), story, "spam")
+    moderation.report_create(reporter=UserFactory(), target=story, reason="spam")
     Story.objects.filter(pk=story.pk).update(
         state=State.EXPIRED, expires_at=timezone.now() - timedelta(hours=1)
     )
-    moderation.remove_story(story, by=moderator, reason="Spam")
+    moderation.story_remove(story=story, by=moderator, reason="Spam")
 
     story.refresh_from_db()
     assert story.state == State.REMOVED

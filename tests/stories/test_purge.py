@@ -62,7 +62,7 @@ def test_a_story_with_an_open_report_is_kept_until_the_case_is_closed():
     (held,) = expired_stories(1)
     moderation_case_reporter = UserFactory()
     Story.objects.filter(pk=held.pk).update(state=State.READY, expires_at=timezone.now() + timedelta(hours=1))
-    moderation.report(moderation_case_reporter, held, "spam")
+    moderation.report_create(reporter=moderation_case_reporter, target=held, reason="spam")
     Story.objects.filter(pk=held.pk).update(state=State.EXPIRED)
     others = expired_stories(3)
     assert services.purge_backlog(batch_size=2).purged == 3

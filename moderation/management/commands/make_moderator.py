@@ -14,5 +14,5 @@ class Command(BaseCommand):
         person = User.objects.filter(username=username).first()
         if person is None:
             raise CommandError(f"No account called {username!r}.")
-        changed = services.make_moderator(person)
+        changed = services.moderator_add(person=person)
         self.stdout.write(f"@{person.username} {'is now' if changed else 'was already'} a moderator.")
