@@ -61,7 +61,7 @@ class AccountView(APIView):
         incoming = DeleteAccountSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         services.account_delete_request(
-            request._request, request.user, password=incoming.validated_data["password"]
+            request=request._request, user=request.user, password=incoming.validated_data["password"]
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -116,15 +116,15 @@ class ExportView(APIView):
     )
     def get(self, request: Request) -> Response:
         user = request.user
-        job = export.current_export(user)
+        job = export.export_current(user=user)
         if job is not None and job.state == DataExport.State.READY:
-            taken = export.export_take(job)
+            taken = export.export_take(job=job)
             if taken is not None:
                 fileobj, size = taken
-                return zip_response(fileobj, size=size, on_close=lambda: export.export_discard(job.file))
-        if (job is None or job.state == DataExport.State.FAILED) and export.is_small(user):
-            return zip_response(export.build_now(user))
-        job = export.export_prepare(user)
+                return zip_response(fileobj, size=size, on_close=lambda: export.export_discard(name=job.file))
+        if (job is None or job.state == DataExport.State.FAILED) and export.export_is_small(user=user):
+            return zip_response(export.export_build_now(user=user))
+        job = export.export_prepare(user=user)
         response = Response({"status": job.state}, status=status.HTTP_202_ACCEPTED)
         response["Retry-After"] = str(EXPORT_RETRY_SECONDS)
         return response

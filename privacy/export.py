@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Follow, User
@@ -45,14 +45,15 @@ def _when(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def live_stories(user: User):
+def stories_exported(*, user: User) -> QuerySet[Story]:
+    """The stories an export holds: those live now, oldest first (expired ones are the archive's)."""
     now = timezone.now()
     return Story.objects.filter(author=user, state=State.READY, expires_at__gt=now).order_by("published_at")
 
 
-def media_bytes(user: User) -> int:
+def export_media_bytes(*, user: User) -> int:
     """What the zip's media weigh: the sum of the live stories' stored files and the avatar."""
-    names = [name for name in live_stories(user).values_list("media", flat=True) if name]
+    names = [name for name in stories_exported(user=user).values_list("media", flat=True) if name]
     if user.avatar:
         names.append(user.avatar.name)
     total = 0
@@ -64,8 +65,8 @@ def media_bytes(user: User) -> int:
     return total
 
 
-def is_small(user: User) -> bool:
-    return media_bytes(user) <= settings.STORIES_EXPORT_SYNC_BYTES
+def export_is_small(*, user: User) -> bool:
+    return export_media_bytes(user=user) <= settings.STORIES_EXPORT_SYNC_BYTES
 
 
 def _profile(user: User) -> dict[str, Any]:
@@ -82,7 +83,7 @@ def _profile(user: User) -> dict[str, Any]:
 
 
 def _stories(user: User) -> list[dict[str, Any]]:
-    live = set(live_stories(user).values_list("pk", flat=True))
+    live = set(stories_exported(user=user).values_list("pk", flat=True))
     rows = []
     for story in Story.objects.filter(author=user).exclude(state=State.DELETED).order_by("created_at"):
         extension = MEDIA_EXTENSIONS.get(story.media_content_type, "bin")
@@ -136,7 +137,7 @@ def _copy_into(archive: zipfile.ZipFile, name: str, arcname: str) -> None:
         logger.warning("An exported file was missing from storage: %s", arcname)
 
 
-def write_zip(user: User, target: IO[bytes]) -> None:
+def export_write_zip(*, user: User, target: IO[bytes]) -> None:
     """Write the whole export of `user` into the binary file `target`."""
     stories = _stories(user)
     documents = {
@@ -146,7 +147,7 @@ def write_zip(user: User, target: IO[bytes]) -> None:
         "followers.json": _follows(user, "followers"),
         "following.json": _follows(user, "following"),
     }
-    media = {str(story.pk): story.media.name for story in live_stories(user) if story.media}
+    media = {str(story.pk): story.media.name for story in stories_exported(user=user) if story.media}
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, document in documents.items():
             archive.writestr(name, json.dumps(document, indent=2, ensure_ascii=False))
@@ -161,10 +162,10 @@ def write_zip(user: User, target: IO[bytes]) -> None:
             _copy_into(archive, user.avatar.name, "avatar.jpg")
 
 
-def build_now(user: User) -> IO[bytes]:
+def export_build_now(*, user: User) -> IO[bytes]:
     """The zip in a temporary file (rewound), for a small account's direct download."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
-    write_zip(user, spool)
+    export_write_zip(user=user, target=spool)
     spool.seek(0)
     return spool
 
@@ -172,7 +173,7 @@ def build_now(user: User) -> IO[bytes]:
 # --- Made by a worker ---------------------------------------------------------------------------
 
 
-def current_export(user: User) -> DataExport | None:
+def export_current(*, user: User) -> DataExport | None:
     """The person's latest export still worth showing: preparing (not stale) or ready."""
     latest = DataExport.objects.filter(user=user).order_by("-created_at").first()
     if latest is None or latest.state == DataExport.State.FAILED:
@@ -182,9 +183,9 @@ def current_export(user: User) -> DataExport | None:
     return latest
 
 
-def export_prepare(user: User) -> DataExport:
+def export_prepare(*, user: User) -> DataExport:
     """Start a worker's export unless one is preparing or ready; returns it."""
-    existing = current_export(user)
+    existing = export_current(user=user)
     if existing is not None and existing.state != DataExport.State.FAILED:
         return existing
     job = DataExport.objects.create(user=user)
@@ -201,7 +202,7 @@ def export_prepare(user: User) -> DataExport:
     return job
 
 
-def export_build(export_id: str) -> None:
+def export_build(*, export_id: str) -> None:
     """The worker's part: write the zip to storage and mark the export ready (or failed)."""
     job = (
         DataExport.objects.select_related("user")
@@ -212,7 +213,7 @@ def export_build(export_id: str) -> None:
         return
     try:
         with tempfile.TemporaryFile() as spool:
-            write_zip(job.user, spool)
+            export_write_zip(user=job.user, target=spool)
             size = spool.tell()
             spool.seek(0)
             wrapped = File(spool)
@@ -229,7 +230,7 @@ def export_build(export_id: str) -> None:
         delete_stored(name)
 
 
-def export_take(job: DataExport) -> tuple[IO[bytes], int] | None:
+def export_take(*, job: DataExport) -> tuple[IO[bytes], int] | None:
     """Claim a ready export for its one download: (open file, size), the row already gone, so a
     second request finds nothing. The caller deletes the file once it is sent (`export_discard`)."""
     with transaction.atomic():
@@ -242,11 +243,11 @@ def export_take(job: DataExport) -> tuple[IO[bytes], int] | None:
         return None
 
 
-def export_discard(name: str) -> None:
+def export_discard(*, name: str) -> None:
     delete_stored(name)
 
 
-def purge_old_exports() -> int:
+def exports_purge_old() -> int:
     """Exports never fetched within EXPORT_KEEP, and stale or failed ones, go with their files."""
     cutoff = timezone.now() - EXPORT_KEEP
     stale = timezone.now() - EXPORT_STALE

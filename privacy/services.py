@@ -51,7 +51,7 @@ WRONG_PASSWORD = "That is not your password."
 LIVE_STATES = [State.PROCESSING, State.SCHEDULED, State.READY, State.FAILED, State.EXPIRED]
 
 
-def account_delete_request(request: HttpRequest | None, user: User, *, password: str) -> None:
+def account_delete_request(*, request: HttpRequest | None, user: User, password: str) -> None:
     """Check the password, deactivate now, delete in the background (see the module's doc)."""
     checked = authenticate(request, username=user.get_username(), password=password or "")
     if checked is None or checked.pk != user.pk:
@@ -75,7 +75,7 @@ def _dispatch(user_id: int) -> None:
         logger.exception("Could not queue the deletion of account %s", user_id)
 
 
-def under_review(user: User) -> bool:
+def account_under_review(*, user: User) -> bool:
     """Whether an open report concerns the person or something they made."""
     return reports_open().filter(Q(case__person=user) | Q(case__account=user)).exists()
 
@@ -126,7 +126,7 @@ def _delete_all_but_evidence(user: User) -> None:
     Notification.objects.filter(Q(recipient=user) | Q(actor=user)).delete()
 
 
-def account_purge(user_id: int) -> bool:
+def account_purge(*, user_id: int) -> bool:
     """Delete what the person made; True once the account row itself is gone (or was already),
     False while open reports keep it (the sweep tries again every minute)."""
     user = User.objects.filter(pk=user_id).first()
@@ -135,7 +135,7 @@ def account_purge(user_id: int) -> bool:
     AccountDeletion.objects.filter(user=user).update(attempted_at=timezone.now())
     _delete_stories(user)
     _delete_owned_files(user)
-    if under_review(user):
+    if account_under_review(user=user):
         _delete_all_but_evidence(user)
         return False
     with transaction.atomic():
@@ -148,9 +148,9 @@ def account_purge(user_id: int) -> bool:
     return True
 
 
-def finish_account_deletions(limit: int = 50) -> int:
+def account_deletions_finish(*, limit: int = 50) -> int:
     """Beat's sweep: every pending deletion, oldest attempt first; how many finished."""
     pending = AccountDeletion.objects.order_by("attempted_at", "requested_at").values_list(
         "user_id", flat=True
     )
-    return sum(account_purge(user_id) for user_id in list(pending[:limit]))
+    return sum(account_purge(user_id=user_id) for user_id in list(pending[:limit]))

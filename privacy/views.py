@@ -36,7 +36,9 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.account_delete_request(request, request.user, password=form.cleaned_data["password"])
+            services.account_delete_request(
+                request=request, user=request.user, password=form.cleaned_data["password"]
+            )
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -62,14 +64,14 @@ def zip_response(fileobj, *, size: int | None = None, on_close=None) -> FileResp
 @never_cache
 @login_required
 def export_page(request: HttpRequest) -> HttpResponse:
-    job = export.current_export(request.user)
+    job = export.export_current(user=request.user)
     return render(request, "privacy/export.html", {"job": job, "State": DataExport.State})
 
 
 @require_POST
 @login_required
 def export_start(request: HttpRequest) -> HttpResponse:
-    export.export_prepare(request.user)
+    export.export_prepare(user=request.user)
     return redirect("privacy:export")
 
 
@@ -77,10 +79,10 @@ def export_start(request: HttpRequest) -> HttpResponse:
 @require_GET  # not HEAD: a HEAD would use up the one download
 @login_required
 def export_download(request: HttpRequest) -> HttpResponse:
-    job = export.current_export(request.user)
-    taken = export.export_take(job) if job is not None and job.state == DataExport.State.READY else None
+    job = export.export_current(user=request.user)
+    taken = export.export_take(job=job) if job is not None and job.state == DataExport.State.READY else None
     if taken is None:
         messages.error(request, "That download is gone: each export downloads once. Prepare a new one.")
         return redirect("privacy:export")
     fileobj, size = taken
-    return zip_response(fileobj, size=size, on_close=lambda: export.export_discard(job.file))
+    return zip_response(fileobj, size=size, on_close=lambda: export.export_discard(name=job.file))

@@ -14,7 +14,7 @@ from feed.models import Comment, Like, Notification
 from moderation import services as moderation
 from moderation.models import Case, Report
 from privacy.models import AccountDeletion
-from privacy.services import finish_account_deletions
+from privacy.services import account_deletions_finish
 from stories.models import Sound, Story, StoryDailyStats
 from tests.factories import DEFAULT_PASSWORD, CommentFactory, FollowFactory, LikeFactory, UserFactory
 
@@ -117,7 +117,7 @@ def test_deactivation_is_immediate_and_the_sweep_finishes_without_the_task(
     assert not ApiToken.objects.filter(user=ada).exists()
     assert other_session.get(reverse("accounts:edit")).status_code == 302  # signed out
     assert client.get("/@ada").status_code == 404
-    assert finish_account_deletions() == 1
+    assert account_deletions_finish() == 1
     assert_all_gone(ada, ada_with_everything)
 
 
@@ -170,10 +170,10 @@ def test_reported_content_is_kept_until_moderators_decide(
     assert Comment.objects.filter(pk=kept_comment.pk).exists()
     assert not Comment.objects.filter(pk=loose_comment.pk).exists()
     assert not Follow.objects.filter(follower=ada).exists()
-    assert finish_account_deletions() == 0
+    assert account_deletions_finish() == 0
     # Moderators resolve the reports: the next sweep finishes.
     Report.objects.update(status="dismissed")
-    assert finish_account_deletions() == 1
+    assert account_deletions_finish() == 1
     assert not User.objects.filter(pk=ada.pk).exists()
     assert not any(default_storage.exists(name) for name in reported_files)
     assert Case.objects.count() == 2  # the cases (with their labels) stay for the audit trail

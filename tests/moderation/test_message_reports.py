@@ -148,5 +148,5 @@ def test_a_reported_message_is_kept_while_its_sender_leaves(thread):
     bob = thread["bob"]
     bob.is_active = False
     bob.save()
-    assert privacy.account_purge(bob.pk) is False  # the open report holds the account
+    assert privacy.account_purge(user_id=bob.pk) is False  # the open report holds the account
     assert Message.objects.filter(pk=thread["bob_says"].pk).exists()

@@ -227,7 +227,7 @@ def test_account_deletion_removes_archived_items_and_their_files():
     author = archiving_author()
     story = ReadyStoryFactory(author=author)
     run_out(story)
-    assert privacy.account_purge(author.pk) is True
+    assert privacy.account_purge(user_id=author.pk) is True
     assert not Story.objects.filter(pk=story.pk).exists()
     assert stored_files() == set()
 
