@@ -3,7 +3,7 @@ comments.json, followers.json and following.json (and the avatar, when there is 
 
 Small accounts (media up to STORIES_EXPORT_SYNC_BYTES) get it while the API call waits; larger
 ones from a worker (`export_prepare` -> `privacy.tasks.build_export`), which writes the zip to
-private storage under a random name. Either way the zip is built by `write_zip`. A worker's zip
+private storage under a random name. Either way the zip is built by `export_write_zip`. A worker's zip
 is downloaded once by its owner and deleted as the download ends; one never fetched is deleted
 after EXPORT_KEEP (beat's sweep).
 """
