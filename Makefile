@@ -26,6 +26,8 @@ ARGS ?=
 # Parallel test processes (pytest-xdist); 0 = one process. Two by default: most of the suite's time
 # is now spent waiting (servers and workers starting, browsers, outages being sat out), so on 2
 # cores two processes took 9 min 46 s for what one process took 12 min 39 s, and under load too.
+# worksteal: a process that runs out of tests takes some from the other, so a few minute-long
+# browser tests queued late do not leave one process idle at the end.
 TEST_WORKERS ?= 2
 
 .PHONY: help run test screenshots lint fmt bench clean
@@ -89,7 +91,7 @@ run: .env $(VENV)/.stamp-runtime
 # --- Quality -----------------------------------------------------------------------------------
 
 test: $(VENV)/.stamp-dev
-	@$(VPY) -m pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS)) $(ARGS)
+	@$(VPY) -m pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist worksteal) $(ARGS)
 
 # The browser tests save what they look at; this keeps those pictures as docs/screenshots/.
 screenshots: $(VENV)/.stamp-dev
