@@ -134,7 +134,9 @@ class CommentListView(EngagementView):
         )
         for comment in page:
             comment.story = story  # can_delete needs the story's author: no query per comment
-        live_ids = story_selectors.authors_with_live_story([c.author_id for c in page], request.user)
+        live_ids = story_selectors.authors_with_live_story(
+            author_ids=[c.author_id for c in page], viewer=request.user
+        )
         context = {"request": request, "live_ids": live_ids}
         return Response(
             {
@@ -155,7 +157,7 @@ class CommentListView(EngagementView):
         incoming = CommentCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         comment = services.add_comment(request.user, story, incoming.validated_data["text"])
-        live_ids = story_selectors.authors_with_live_story([request.user.pk], request.user)
+        live_ids = story_selectors.authors_with_live_story(author_ids=[request.user.pk], viewer=request.user)
         context = {"request": request, "live_ids": live_ids}
         return Response(CommentSerializer(comment, context=context).data, status=status.HTTP_201_CREATED)
 

@@ -105,7 +105,7 @@ class ConversationListView(MessagingView):
             selectors.conversations_of(viewer=request.user), request, view=self
         )
         others = [selectors.other_person(conversation, viewer=request.user).pk for conversation in page]
-        live_ids = story_selectors.authors_with_live_story(others, request.user)
+        live_ids = story_selectors.authors_with_live_story(author_ids=others, viewer=request.user)
         context = {"request": request, "live_ids": live_ids}
         return Response(
             {

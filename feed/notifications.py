@@ -81,9 +81,9 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     notifications about someone else's live story the person may no longer see (a follow that
     ended, an audience they left): a notification never points at a story that answers 404."""
     hidden_story = (
-        Q(story__in=story_selectors.live_stories().values("pk"))
+        Q(story__in=story_selectors.stories_live().values("pk"))
         & ~Q(story__author=user)
-        & ~Q(story__in=story_selectors.visible_stories(user).values("pk"))
+        & ~Q(story__in=story_selectors.stories_visible(viewer=user).values("pk"))
     )
     return (
         Notification.objects.filter(recipient=user, actor__in=people.people_visible(viewer=user))

@@ -43,7 +43,9 @@ class NotificationListView(APIView):
     def get(self, request: Request) -> Response:
         paginator = NotificationPagination()
         page = paginator.paginate_queryset(notifications.notifications_for(request.user), request, view=self)
-        live_ids = story_selectors.authors_with_live_story([n.actor_id for n in page], request.user)
+        live_ids = story_selectors.authors_with_live_story(
+            author_ids=[n.actor_id for n in page], viewer=request.user
+        )
         context = {"request": request, "live_ids": live_ids}
         return Response(
             {

@@ -74,7 +74,9 @@ class UserViewSet(CappedUploadMixin, viewsets.GenericViewSet):
         return Response(ProfileSerializer(person, context=self.get_serializer_context()).data, status=code)
 
     def _people_page(self, persons: list[User], paginator, serializer_class) -> Response:
-        live_ids = story_selectors.authors_with_live_story([p.pk for p in persons], self.request.user)
+        live_ids = story_selectors.authors_with_live_story(
+            author_ids=[p.pk for p in persons], viewer=self.request.user
+        )
         context = {**self.get_serializer_context(), "live_ids": live_ids}
         return paginator.get_paginated_response(serializer_class(persons, many=True, context=context).data)
 

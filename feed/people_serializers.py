@@ -53,7 +53,7 @@ class ProfileSerializer(serializers.Serializer):
         return avatar_url(person, self.context.get("request"))
 
     def get_has_active_story(self, person: User) -> bool:
-        return story_selectors.has_live_story(person, self._viewer())
+        return story_selectors.author_has_live_story(author=person, viewer=self._viewer())
 
     def get_followers_count(self, person: User) -> int:
         return people.followers_count(person=person, viewer=self._viewer())

@@ -47,7 +47,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         "rel": people.relationship_get(viewer=request.user, person=person),
         "followers_count": people.followers_count(person=person, viewer=request.user),
         "following_count": people.following_count(person=person, viewer=request.user),
-        "has_story": story_selectors.has_live_story(person, request.user),
+        "has_story": story_selectors.author_has_live_story(author=person, viewer=request.user),
     }
     context["story_seen"] = context["has_story"] and selectors.story_fully_seen(person, viewer=request.user)
     return render(request, "accounts/profile.html", context)
@@ -60,7 +60,7 @@ def story(request: HttpRequest, username: str) -> HttpResponse:
     so the first frame needs no request; never cached, as liked and seen change while watching."""
     person = visible_or_404(username, request.user)
     rows = selectors.with_viewer_state(
-        story_selectors.author_story(person, request.user).select_related("author", "sound"),
+        story_selectors.author_story(author=person, viewer=request.user).select_related("author", "sound"),
         viewer=request.user,
     )
     rows = sticker_selectors.with_stickers(rows, viewer=request.user, request=request)
@@ -87,7 +87,7 @@ def _person_list(request: HttpRequest, username: str, which: str) -> HttpRespons
         rows, attr = people.following_list(person=person, viewer=request.user), "followee"
     page = Paginator(rows, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     persons = [getattr(row, attr) for row in page]
-    live = story_selectors.authors_with_live_story([p.pk for p in persons], request.user)
+    live = story_selectors.authors_with_live_story(author_ids=[p.pk for p in persons], viewer=request.user)
     context = {
         "person": person,
         "which": which,

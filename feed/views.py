@@ -98,7 +98,9 @@ def notifications(request):
     page = Paginator(rows, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     story_ids = [n.story_id for n in page if n.story_id]
     watchable = set(
-        story_selectors.visible_stories(request.user).filter(pk__in=story_ids).values_list("pk", flat=True)
+        story_selectors.stories_visible(viewer=request.user)
+        .filter(pk__in=story_ids)
+        .values_list("pk", flat=True)
     )
     context = {"page": page, "watchable": watchable, "unread_notifications": 0}
     response = render(request, "feed/notifications.html", context)

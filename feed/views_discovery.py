@@ -37,7 +37,7 @@ def search(request: HttpRequest) -> HttpResponse:
             context["error"] = exc.text
         else:
             live = story_selectors.authors_with_live_story(
-                [person.pk for person in found.people], request.user
+                author_ids=[person.pk for person in found.people], viewer=request.user
             )
             context.update(found=found, live_ids=live)
     return render(request, "feed/search.html", context)

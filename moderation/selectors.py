@@ -58,9 +58,13 @@ def target_visible(*, viewer: people.Viewer, target: Target) -> bool:
     that blocks the viewer made do not hide anything here. Blocking someone is no reason to lose
     the right to report them or their comments; a block against the viewer still hides."""
     if isinstance(target, Story):
-        return story_selectors.visible_stories(viewer, despite_own_blocks=True).filter(pk=target.pk).exists()
+        return (
+            story_selectors.stories_visible(viewer=viewer, despite_own_blocks=True)
+            .filter(pk=target.pk)
+            .exists()
+        )
     if isinstance(target, Comment):
-        stories = story_selectors.visible_stories(viewer, despite_own_blocks=True)
+        stories = story_selectors.stories_visible(viewer=viewer, despite_own_blocks=True)
         return (
             Comment.objects.filter(
                 pk=target.pk,

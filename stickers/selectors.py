@@ -1,5 +1,5 @@
 """Reads about stickers. Who may reach a sticker is the stories' visibility rule
-(`stories.selectors.visible_stories`), asked here and nowhere else in this app.
+(`stories.selectors.stories_visible`), asked here and nowhere else in this app.
 
 `stickers_for` shapes the stickers of a whole page of stories in a fixed number of queries (the
 stickers, the viewer's own votes and answers, one GROUP BY for every count, the mentioned people
@@ -122,7 +122,7 @@ def _tallies(stickers: list[Sticker], viewer: Viewer) -> _Tallies:
     chains = {sticker.chain_id for sticker in stickers if sticker.type == StickerType.ADD_YOURS}
     if chains:
         responses = AddYoursResponse.objects.filter(
-            chain_id__in=chains, story__in=story_selectors.visible_stories(viewer).values("pk")
+            chain_id__in=chains, story__in=story_selectors.stories_visible(viewer=viewer).values("pk")
         )
         parts.append(_rows(responses, CHAIN, "chain_id", counted=True))
     if people.viewer_authenticated(viewer=viewer):
@@ -313,7 +313,7 @@ def live_responses(sticker: Sticker, *, viewer: Viewer) -> QuerySet[Story]:
     first: everyone who added theirs, through this story or another one in the chain. The story
     that started the chain answered nothing, so it is not among them."""
     return (
-        story_selectors.visible_stories(viewer)
+        story_selectors.stories_visible(viewer=viewer)
         .filter(add_yours_response__chain_id=sticker.chain_id)
         .select_related("author", "sound")
         .order_by("-published_at", "-pk")

@@ -181,7 +181,7 @@ class UserStoriesView(APIView):
         author = people.users_active().filter(username=username).first()
         if author is None or people.block_either_way_exists(viewer=request.user, person=author):
             raise NotFound(NO_SUCH_PERSON)
-        stories = selectors.author_story(author, request.user).select_related("author", "sound")
+        stories = selectors.author_story(author=author, viewer=request.user).select_related("author", "sound")
         stories = page_parts.stories_annotate(stories=stories, viewer=request.user)
         items = StorySerializer(stories, many=True, context={"request": request}).data
         return Response({"results": items, "next": None})
@@ -195,7 +195,7 @@ class MyStoriesView(generics.ListAPIView):
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
-        stories = selectors.own_stories(self.request.user).select_related("author", "sound")
+        stories = selectors.stories_own(author=self.request.user).select_related("author", "sound")
         return page_parts.stories_annotate(stories=stories, viewer=self.request.user)
 
 
@@ -213,7 +213,7 @@ class ArchiveView(generics.ListAPIView):
     pagination_class = ArchivePagination
 
     def get_queryset(self):
-        stories = selectors.own_archive(self.request.user).select_related("author", "sound")
+        stories = selectors.archive_for(viewer=self.request.user).select_related("author", "sound")
         return page_parts.stories_annotate(stories=stories, viewer=self.request.user)
 
     @extend_schema(

@@ -1,5 +1,5 @@
 """The private archive's pages (issue 17): the grid at /archive/, the author's archived items in
-the story player, deleting one, and the switch on the settings page. Thin: selectors.own_archive
+the story player, deleting one, and the switch on the settings page. Thin: selectors.archive_for
 reads, services.archive and services.retention change things."""
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ PLAYER_ITEMS = 50
 @login_required
 @require_safe
 def archive(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.own_archive(request.user), ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.archive_for(viewer=request.user), ARCHIVE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "stories/archive.html", {"page": page})
 
 
@@ -38,7 +40,7 @@ def play(request: HttpRequest) -> HttpResponse:
     """The story player on the person's archive, from the item asked for onwards (newest first,
     like the grid): the same page and script as a Story (accounts/story.html, player.js), as one
     collection that ends at its last item."""
-    archived = selectors.own_archive(request.user)
+    archived = selectors.archive_for(viewer=request.user)
     start = request.GET.get("item", "")
     ids = [str(pk) for pk in archived.values_list("pk", flat=True)]
     if not ids:
@@ -65,7 +67,7 @@ def play(request: HttpRequest) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest, story_id) -> HttpResponse:
     """Delete one archived item: its files leave storage at once."""
-    story = selectors.own_archive(request.user).filter(pk=story_id).first()
+    story = selectors.archive_for(viewer=request.user).filter(pk=story_id).first()
     if story is None:
         raise Http404("This story is not in your archive.")
     delete_story(story, by=request.user)  # already gone: its NotFound is the 404 page
@@ -84,7 +86,7 @@ def switch(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:edit")
     enabled = form.cleaned_data["archive_stories"]
     then = form.cleaned_data["then"]
-    held = selectors.own_archive(request.user).count()
+    held = selectors.archive_for(viewer=request.user).count()
     if not enabled and held and not then:
         return render(request, "stories/archive_off.html", {"held": held, "form": form})
     was_on = request.user.archive_stories

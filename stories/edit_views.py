@@ -37,7 +37,7 @@ def edit(request: HttpRequest, story_id) -> HttpResponse:
     story = Story.objects.select_related("author").filter(pk=story_id, author=request.user).first()
     if story is None or not is_editable(story):
         raise Http404("This story does not exist or can no longer be edited.")
-    waiting = Story.objects.filter(selectors.waiting_to_go_live(), pk=story.pk).exists()
+    waiting = Story.objects.filter(selectors.stories_waiting_q(), pk=story.pk).exists()
     status = 200
     if request.method == "POST":
         form = StoryEditForm(request.POST)

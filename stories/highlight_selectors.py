@@ -1,5 +1,5 @@
 """Reads about highlights. Which items a viewer sees is not decided here: every item goes through
-`stories.selectors.highlight_visible_stories` (the one visibility rule: audience, blocks, author
+`stories.selectors.stories_highlight_visible` (the one visibility rule: audience, blocks, author
 active), so a follower sees followers-only items, a stranger does not, and a blocked person sees
 none. A highlight with no item the viewer may see is not shown to them at all."""
 
@@ -50,22 +50,24 @@ class ShownHighlight:
         return None
 
 
-def owner_highlights(owner: User) -> list[Highlight]:
+def highlights_owned(*, owner: User) -> list[Highlight]:
     """The owner's highlights in their order (for managing them: every one, empty or not)."""
     return list(Highlight.objects.filter(owner=owner).order_by("position", "created_at"))
 
 
-def highlights_for(
-    owner: User, viewer: Viewer, *, include_empty: bool = False, prepare: Prepare = None
+def highlights_shown(
+    *, owner: User, viewer: Viewer, include_empty: bool = False, prepare: Prepare = None
 ) -> list[ShownHighlight]:
     """The owner's highlights in their order with the items this viewer may watch, in two
     queries whatever the number of highlights or items. Highlights left with nothing to show
     are dropped, unless `include_empty` (the owner managing their own). `prepare` adds to the
     stories' query (the viewer's liked/seen state for the player and the API)."""
-    return _with_items(owner_highlights(owner), viewer, include_empty=include_empty, prepare=prepare)
+    return _with_items(highlights_owned(owner=owner), viewer, include_empty=include_empty, prepare=prepare)
 
 
-def highlight_for(highlight_id: object, viewer: Viewer, *, prepare: Prepare = None) -> ShownHighlight | None:
+def highlight_shown(
+    *, highlight_id: object, viewer: Viewer, prepare: Prepare = None
+) -> ShownHighlight | None:
     """One highlight with the items this viewer may watch, or None when there is none to show
     (no such highlight, nothing in it for this viewer, or its owner hidden from them)."""
     pk = _highlight_pk(highlight_id)
@@ -82,7 +84,7 @@ def _with_items(
     shown = {h.pk: ShownHighlight(h) for h in highlights}
     if not shown:
         return []
-    visible = selectors.highlight_visible_stories(viewer)
+    visible = selectors.stories_highlight_visible(viewer=viewer)
     rows = list(
         HighlightItem.objects.filter(highlight_id__in=list(shown), story__in=visible)
         .order_by("highlight_id", "position")
@@ -96,17 +98,18 @@ def _with_items(
     return [entry for entry in shown.values() if entry.stories or include_empty]
 
 
-def pickable_stories(owner: User):
+def stories_pickable(*, owner: User) -> QuerySet[Story]:
     """The owner's stories a highlight may hold (live, or kept by the archive), newest first."""
     return (
-        selectors.highlight_stories()
+        selectors.stories_highlightable()
         .filter(author=owner)
         .select_related("author", "sound")
         .order_by("-published_at", "-created_at")
     )
 
 
-def owned_highlight(highlight_id: object, owner: User) -> Highlight | None:
+def highlight_owned(*, highlight_id: object, owner: User) -> Highlight | None:
+    """The owner's highlight by this id, or None (someone else's is as missing as no highlight)."""
     pk = _highlight_pk(highlight_id)
     return Highlight.objects.filter(owner=owner, pk=pk).first() if pk else None
 

@@ -24,7 +24,9 @@ def play(request: HttpRequest, highlight_id: int) -> HttpResponse:
     page and script as a person's Story (accounts/story.html, static/js/player.js), told by
     `highlight` that it plays one collection: no moving on to the next person."""
     viewer_state = page_parts.annotator(request.user)  # the stickers: the serializer, page at once
-    entry = highlight_selectors.highlight_for(highlight_id, request.user, prepare=viewer_state)
+    entry = highlight_selectors.highlight_shown(
+        highlight_id=highlight_id, viewer=request.user, prepare=viewer_state
+    )
     if entry is None:
         raise Http404("This highlight does not exist or has nothing you can watch.")
     items = StorySerializer(entry.stories, many=True, context={"request": request}).data
@@ -43,7 +45,7 @@ def play(request: HttpRequest, highlight_id: int) -> HttpResponse:
 @require_GET
 def cover(request: HttpRequest, highlight_id: int) -> HttpResponse:
     """The uploaded cover image, to whoever may see the highlight (an item of it at least)."""
-    entry = highlight_selectors.highlight_for(highlight_id, viewer_of(request))
+    entry = highlight_selectors.highlight_shown(highlight_id=highlight_id, viewer=viewer_of(request))
     if entry is None or not entry.highlight.cover_image:
         raise Http404("No cover.")
     return serve_private_file(request, entry.highlight.cover_image.name, "image/jpeg")
@@ -56,8 +58,10 @@ def manage(request: HttpRequest) -> HttpResponse:
     lists what the server knows as json_script data; static/js/highlights.js does the rest
     through the API."""
     serializer_context = {"request": request}
-    highlights = highlight_selectors.highlights_for(request.user, request.user, include_empty=True)
-    pickable = list(highlight_selectors.pickable_stories(request.user))
+    highlights = highlight_selectors.highlights_shown(
+        owner=request.user, viewer=request.user, include_empty=True
+    )
+    pickable = list(highlight_selectors.stories_pickable(owner=request.user))
     data = {
         "highlights": [
             {

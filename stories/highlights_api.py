@@ -84,8 +84,8 @@ def highlight_json(entry: ShownHighlight, request: Request) -> dict[str, Any]:
 
 def _own_shown(request: Request, highlight_id: int) -> dict[str, Any]:
     """A highlight as its owner sees it (every item left in it), as JSON."""
-    highlights = highlight_selectors.highlights_for(
-        request.user, request.user, include_empty=True, prepare=_viewer_state(request.user)
+    highlights = highlight_selectors.highlights_shown(
+        owner=request.user, viewer=request.user, include_empty=True, prepare=_viewer_state(request.user)
     )
     entry = next(h for h in highlights if h.pk == highlight_id)
     return highlight_json(entry, request)
@@ -98,7 +98,7 @@ def _body(request: Request) -> dict[str, Any]:
 
 
 def _owned(request: Request, highlight_id: int):
-    highlight = highlight_selectors.owned_highlight(highlight_id, request.user)
+    highlight = highlight_selectors.highlight_owned(highlight_id=highlight_id, owner=request.user)
     if highlight is None:
         raise NotFound(NO_SUCH_HIGHLIGHT)
     return highlight
@@ -124,8 +124,8 @@ class HighlightListView(OwnHighlightsView):
         summary="Your highlights in their order, empty ones included (all in one answer)",
     )
     def get(self, request: Request) -> Response:
-        highlights = highlight_selectors.highlights_for(
-            request.user, request.user, include_empty=True, prepare=_viewer_state(request.user)
+        highlights = highlight_selectors.highlights_shown(
+            owner=request.user, viewer=request.user, include_empty=True, prepare=_viewer_state(request.user)
         )
         return Response({"results": [highlight_json(h, request) for h in highlights]})
 
@@ -257,7 +257,7 @@ class UserHighlightsView(APIView):
         person = people.users_active().filter(username=username).first()
         if person is None or people.block_either_way_exists(viewer=request.user, person=person):
             raise NotFound(NO_SUCH_PERSON)
-        highlights = highlight_selectors.highlights_for(
-            person, request.user, prepare=_viewer_state(request.user)
+        highlights = highlight_selectors.highlights_shown(
+            owner=person, viewer=request.user, prepare=_viewer_state(request.user)
         )
         return Response({"results": [highlight_json(h, request) for h in highlights]})

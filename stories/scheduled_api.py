@@ -41,7 +41,7 @@ class MyScheduledView(generics.ListAPIView):
     pagination_class = SoonestFirst
 
     def get_queryset(self):
-        stories = selectors.scheduled_stories(self.request.user).select_related("author", "sound")
+        stories = selectors.stories_scheduled(author=self.request.user).select_related("author", "sound")
         return page_parts.stories_annotate(stories=stories, viewer=self.request.user)
 
 

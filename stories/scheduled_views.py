@@ -21,7 +21,7 @@ from .services import scheduling
 
 
 def _waiting(request: HttpRequest, story_id) -> Story:
-    story = selectors.scheduled_stories(request.user).filter(pk=story_id).first()
+    story = selectors.stories_scheduled(author=request.user).filter(pk=story_id).first()
     if story is None:
         raise Http404("You have no such scheduled story.")
     return story
@@ -34,7 +34,7 @@ def _back_to_scheduled(request: HttpRequest, story_id) -> str:
 @login_required
 @require_GET
 def scheduled(request: HttpRequest) -> HttpResponse:
-    items = list(selectors.scheduled_stories(request.user).select_related("author"))
+    items = list(selectors.stories_scheduled(author=request.user).select_related("author"))
     context = {"items": items, "schedule_limits": scheduling.picker_limits()}
     return render(request, "stories/scheduled.html", context)
 

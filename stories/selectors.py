@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -26,21 +26,23 @@ from .models import Audience, HighlightItem, Story
 Viewer = people.Viewer
 
 
-def live_stories() -> QuerySet[Story]:
+def stories_live() -> QuerySet[Story]:
     """Ready and not yet expired: the clock decides, not the expiry task."""
     return Story.objects.filter(state=State.READY, expires_at__gt=timezone.now())
 
 
-def visible_stories(viewer: Viewer, *, despite_own_blocks: bool = False) -> QuerySet[Story]:
+def stories_visible(*, viewer: Viewer, despite_own_blocks: bool = False) -> QuerySet[Story]:
     """Live stories the viewer may see.
 
     `despite_own_blocks`: as if the blocks the viewer made were lifted (blocks against them still
     hold), for reporting: blocking someone must not stop you reporting what made you block them."""
-    return for_viewer(live_stories(), viewer, despite_own_blocks=despite_own_blocks)
+    return stories_filter_visible(
+        stories=stories_live(), viewer=viewer, despite_own_blocks=despite_own_blocks
+    )
 
 
-def for_viewer(
-    stories: QuerySet[Story], viewer: Viewer, *, despite_own_blocks: bool = False
+def stories_filter_visible(
+    *, stories: QuerySet[Story], viewer: Viewer, despite_own_blocks: bool = False
 ) -> QuerySet[Story]:
     """The audience part of the rule, for any set of stories: author active and not suspended,
     nobody blocked either way, the audience respected (the author always sees their own)."""
@@ -61,33 +63,36 @@ def for_viewer(
     )
 
 
-def author_story(author: User, viewer: Viewer) -> QuerySet[Story]:
+def author_story(*, author: User, viewer: Viewer) -> QuerySet[Story]:
     """An author's Story as the viewer may see it: their live items, oldest first."""
-    return visible_stories(viewer).filter(author=author).order_by("published_at", "created_at")
+    return stories_visible(viewer=viewer).filter(author=author).order_by("published_at", "created_at")
 
 
-def has_live_story(author: User, viewer: Viewer) -> bool:
-    return author_story(author, viewer).exists()
+def author_has_live_story(*, author: User, viewer: Viewer) -> bool:
+    """Whether the viewer can watch the author's Story now (the ring around a profile photo)."""
+    return author_story(author=author, viewer=viewer).exists()
 
 
-def authors_with_live_story(author_ids: list[int], viewer: Viewer) -> set[int]:
+def authors_with_live_story(*, author_ids: list[int], viewer: Viewer) -> set[int]:
     """Of these authors, the ones whose Story the viewer can watch now (one query, for lists)."""
-    return set(visible_stories(viewer).filter(author_id__in=author_ids).values_list("author_id", flat=True))
+    return set(
+        stories_visible(viewer=viewer).filter(author_id__in=author_ids).values_list("author_id", flat=True)
+    )
 
 
-def waiting_to_go_live() -> Q:
+def stories_waiting_q() -> Q:
     """A story that has not gone live yet and will at its publish_at: scheduled, or still
     processing with a publish_at (it goes to scheduled, or live if its time has come)."""
     return Q(state=State.SCHEDULED) | Q(state=State.PROCESSING, publish_at__isnull=False)
 
 
-def scheduled_stories(author: User) -> QuerySet[Story]:
+def stories_scheduled(*, author: User) -> QuerySet[Story]:
     """The author's stories waiting to go live, soonest first. Nobody else sees them: every
-    other read asks `live_stories`, which is ready only."""
-    return Story.objects.filter(waiting_to_go_live(), author=author).order_by("publish_at", "created_at")
+    other read asks `stories_live`, which is ready only."""
+    return Story.objects.filter(stories_waiting_q(), author=author).order_by("publish_at", "created_at")
 
 
-def own_stories(author: User) -> QuerySet[Story]:
+def stories_own(*, author: User) -> QuerySet[Story]:
     """The author's items that still matter to them: processing, failed, or live."""
     now = timezone.now()
     return Story.objects.filter(author=author).filter(
@@ -95,22 +100,22 @@ def own_stories(author: User) -> QuerySet[Story]:
     )
 
 
-def archived_stories() -> QuerySet[Story]:
+def stories_archived() -> QuerySet[Story]:
     """Expired items their authors' archives keep (stories/services/archive.py): media kept,
-    seen by nobody but their author (`own_archive`), never by the feeds."""
+    seen by nobody but their author (`archive_for`), never by the feeds."""
     return Story.objects.filter(state=State.EXPIRED, archived_at__isnull=False)
 
 
-def own_archive(author: Viewer) -> QuerySet[Story]:
-    """The person's archive, newest first; empty for anyone signed out."""
-    if not people.viewer_authenticated(viewer=author):
+def archive_for(*, viewer: Viewer) -> QuerySet[Story]:
+    """The viewer's own archive, newest first; empty for anyone signed out."""
+    if not people.viewer_authenticated(viewer=viewer):
         return Story.objects.none()
-    return archived_stories().filter(author=author).order_by("-published_at", "-created_at")
+    return stories_archived().filter(author=viewer).order_by("-published_at", "-created_at")
 
 
-def highlight_stories() -> QuerySet[Story]:
+def stories_highlightable() -> QuerySet[Story]:
     """What a highlight may hold: live stories, and expired ones their author's archive keeps
-    (`archived_stories`). Anything else (expired and not kept, deleted, removed) cannot join
+    (`stories_archived`). Anything else (expired and not kept, deleted, removed) cannot join
     one, and leaves the highlights it was in when it goes."""
     return Story.objects.filter(
         Q(state=State.READY, expires_at__gt=timezone.now())
@@ -118,15 +123,15 @@ def highlight_stories() -> QuerySet[Story]:
     )
 
 
-def highlight_visible_stories(viewer: Viewer) -> QuerySet[Story]:
+def stories_highlight_visible(*, viewer: Viewer) -> QuerySet[Story]:
     """Stories the viewer may watch as highlight items (and their media): live ones as
-    `visible_stories` shows them, and archived ones that a highlight holds, under the same
+    `stories_visible` shows them, and archived ones that a highlight holds, under the same
     audience and blocks. An archived item in no highlight stays its author's alone."""
     in_a_highlight = Exists(HighlightItem.objects.filter(story=OuterRef("pk")))
     kept = Q(state=State.READY, expires_at__gt=timezone.now()) | (
         Q(state=State.EXPIRED, archived_at__isnull=False) & Q(in_a_highlight)
     )
-    return for_viewer(Story.objects.filter(kept), viewer)
+    return stories_filter_visible(stories=Story.objects.filter(kept), viewer=viewer)
 
 
 # --- The gate: one story for one viewer, or 404 --------------------------------------------------
@@ -157,34 +162,40 @@ class Purpose(enum.Enum):
     # the page and the API download once had: a highlight's archived item is not downloadable)
 
 
-def _own(viewer: Viewer) -> QuerySet[Story]:
+def _own(*, viewer: Viewer) -> QuerySet[Story]:
     if not people.viewer_authenticated(viewer=viewer):
         return Story.objects.none()
     return Story.objects.filter(author=viewer)
 
 
-def _own_unfinished(viewer: Viewer) -> QuerySet[Story]:
-    """The author's items still processing or failed, and their live ones (own_stories)."""
-    return own_stories(viewer) if people.viewer_authenticated(viewer=viewer) else Story.objects.none()
+def _own_unfinished(*, viewer: Viewer) -> QuerySet[Story]:
+    """The author's items still processing or failed, and their live ones (stories_own)."""
+    return stories_own(author=viewer) if people.viewer_authenticated(viewer=viewer) else Story.objects.none()
 
 
-def _own_not_gone(viewer: Viewer) -> QuerySet[Story]:
+def _own_not_gone(*, viewer: Viewer) -> QuerySet[Story]:
     """The author's items processing, scheduled, failed, or live: anything but gone ones."""
     waiting_or_failed = Q(state__in=[State.PROCESSING, State.SCHEDULED, State.FAILED])
-    return _own(viewer).filter(waiting_or_failed | Q(state=State.READY, expires_at__gt=timezone.now()))
+    return _own(viewer=viewer).filter(waiting_or_failed | Q(state=State.READY, expires_at__gt=timezone.now()))
 
 
-def _own_scheduled(viewer: Viewer) -> QuerySet[Story]:
+def _own_scheduled(*, viewer: Viewer) -> QuerySet[Story]:
     """The author's scheduled items (processed, waiting for publish_at): their preview."""
-    return _own(viewer).filter(state=State.SCHEDULED)
+    return _own(viewer=viewer).filter(state=State.SCHEDULED)
 
 
-_WAYS: dict[Purpose, tuple[Callable[[Viewer], QuerySet[Story]], ...]] = {
-    Purpose.ENGAGE: (visible_stories,),
-    Purpose.PAGE: (visible_stories, _own_unfinished),
-    Purpose.API: (visible_stories, _own_not_gone, own_archive),
-    Purpose.DOWNLOAD: (visible_stories, _own_not_gone, own_archive),
-    Purpose.MEDIA: (visible_stories, own_archive, highlight_visible_stories, _own_scheduled),
+class Way(Protocol):
+    """One way in: the stories this viewer may have by it."""
+
+    def __call__(self, *, viewer: Viewer) -> QuerySet[Story]: ...
+
+
+_WAYS: dict[Purpose, tuple[Way, ...]] = {
+    Purpose.ENGAGE: (stories_visible,),
+    Purpose.PAGE: (stories_visible, _own_unfinished),
+    Purpose.API: (stories_visible, _own_not_gone, archive_for),
+    Purpose.DOWNLOAD: (stories_visible, _own_not_gone, archive_for),
+    Purpose.MEDIA: (stories_visible, archive_for, stories_highlight_visible, _own_scheduled),
 }
 
 Prepare = Callable[[QuerySet[Story]], QuerySet[Story]]
@@ -198,7 +209,7 @@ def story_for_viewer(
     story) costs one query. `prepare` adds to that query (the viewer's liked and seen state,
     stories.page_parts), so annotating costs no query of its own."""
     for way in _WAYS[purpose]:
-        rows = way(viewer).select_related("author", "sound").filter(pk=story_id)
+        rows = way(viewer=viewer).select_related("author", "sound").filter(pk=story_id)
         story = (prepare(rows) if prepare else rows).first()
         if story is not None:
             return story
@@ -207,7 +218,7 @@ def story_for_viewer(
 
 def story_visible(*, story: Story, viewer: Viewer) -> bool:
     """Whether the viewer may see and engage with this story now (Purpose.ENGAGE), in one query."""
-    return visible_stories(viewer).filter(pk=story.pk).exists()
+    return stories_visible(viewer=viewer).filter(pk=story.pk).exists()
 
 
 def story_download_allowed(*, story: Story, viewer: Viewer | None) -> bool:

@@ -20,7 +20,7 @@ from .serializers import attachments_shown
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    items = selectors.own_stories(request.user).select_related("author").order_by("-created_at")
+    items = selectors.stories_own(author=request.user).select_related("author").order_by("-created_at")
     return render(request, "stories/mine.html", {"items": items})
 
 

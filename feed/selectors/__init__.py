@@ -1,7 +1,7 @@
 """Reads for the home page and the feeds: For You, Following, the story tray, comments, and the
 viewer's own state on stories (liked, seen). docs/ranking.md explains the For You score.
 
-Every read starts from `stories.selectors.visible_stories(viewer)`, so blocks, suspensions, the
+Every read starts from `stories.selectors.stories_visible(viewer=viewer)`, so blocks, suspensions, the
 audience and the 24 hours hold here as everywhere. Pages are cut by cursors, never OFFSET (one
 codec for every list: stories_site/cursors.py), and each costs the same few queries whatever its
 size and however much data there is:

@@ -54,7 +54,7 @@ def visible_comment_count(*, viewer: Viewer) -> Coalesce:
 def comment_on_visible_story(*, viewer: Viewer, comment_id: int) -> Comment | None:
     """A comment on a story the viewer may see (else None: a 404), with its story."""
     return (
-        Comment.objects.filter(pk=comment_id, story__in=stories.visible_stories(viewer))
+        Comment.objects.filter(pk=comment_id, story__in=stories.stories_visible(viewer=viewer))
         .select_related("story")
         .first()
     )

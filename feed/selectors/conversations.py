@@ -76,7 +76,7 @@ def shown_messages(*, viewer: User, messages: list[Message]) -> list[ShownMessag
     """Mark which answered stories the viewer can still watch (one query for the page)."""
     story_ids = {message.story_id for message in messages if message.story_id}
     visible = set(
-        story_selectors.visible_stories(viewer).filter(pk__in=story_ids).values_list("pk", flat=True)
+        story_selectors.stories_visible(viewer=viewer).filter(pk__in=story_ids).values_list("pk", flat=True)
     )
     return [ShownMessage(message, message.story_id in visible) for message in messages]
 

@@ -77,7 +77,7 @@ def following_page(*, viewer: Viewer, cursor: str | None = None, size: int | Non
     by_author = [F("author_id")]
     seen = Case(When(seen_expression(viewer=viewer, before=reference), then=Value(1)), default=Value(0))
     rows = (
-        stories.visible_stories(viewer)
+        stories.stories_visible(viewer=viewer)
         .filter(author_id__in=followed_ids(viewer=viewer))
         .annotate(
             all_seen=Window(Min(seen, output_field=IntegerField()), partition_by=by_author),
@@ -183,7 +183,7 @@ def tray_page(*, viewer: Viewer, cursor: str | None = None, size: int | None = N
     state = TRAY_CURSOR.decode(cursor) or {"t": timezone.now(), "p": None}
     reference, after = state["t"], state["p"]  # after: (segment, latest, author_id)
 
-    visible = stories.visible_stories(viewer)
+    visible = stories.stories_visible(viewer=viewer)
     entries: list[TrayEntry] = []
     walk = visible
     if people.viewer_authenticated(viewer=viewer):
@@ -205,7 +205,7 @@ def tray_page(*, viewer: Viewer, cursor: str | None = None, size: int | None = N
     # Everyone else has nothing seen: walk their newest items from the published_at index,
     # one row per author (their newest item), from the cursor on.
     if after is None or after[0] <= OTHERS_UNSEEN:
-        newer = stories.visible_stories(viewer).filter(
+        newer = stories.stories_visible(viewer=viewer).filter(
             Q(published_at__gt=OuterRef("published_at"))
             | Q(published_at=OuterRef("published_at"), pk__gt=OuterRef("pk")),
             author_id=OuterRef("author_id"),

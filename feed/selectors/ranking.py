@@ -154,7 +154,7 @@ def _branches(viewer: Viewer, cursor: _ForYouCursor) -> list[tuple[QuerySet[Stor
     desc, id desc) order: (rows, segment, score, the branch's segment where it is constant).
     The segment is 0 for unseen, 1 for seen; the score is the hot score, plus the viewer's
     affinity to the author for the people they relate to (docs/ranking.md)."""
-    visible = stories.visible_stories(viewer)
+    visible = stories.stories_visible(viewer=viewer)
     if cursor.excluded:
         visible = visible.exclude(pk__in=cursor.excluded)
     unseen_segment, seen_segment = (

@@ -2,7 +2,7 @@
 
 Only what the viewer may see, through the rules that already exist: people through
 `accounts.selectors.people_visible` (active, not suspended, no block either way), stories through
-`stories.selectors.visible_stories` (the one visibility gate), sounds through
+`stories.selectors.stories_visible` (the one visibility gate), sounds through
 `stories.services.available_sounds` (published, or lifted from a story the viewer may watch) and
 never a sound of someone the viewer may not see. A hashtag counts, and is found at all, only over
 the stories the viewer may see: a tag used only on followers-only stories stays unknown to others.
@@ -114,7 +114,7 @@ def visible_story_count(*, viewer: Viewer) -> Coalesce:
     """An annotation for Hashtag rows: how many of its stories the viewer may see now."""
     counts = (
         StoryHashtag.objects.filter(
-            hashtag=OuterRef("pk"), story__in=stories.visible_stories(viewer).values("pk")
+            hashtag=OuterRef("pk"), story__in=stories.stories_visible(viewer=viewer).values("pk")
         )
         .order_by()
         .values("hashtag")
@@ -158,7 +158,7 @@ def search(raw_query: str | None, *, viewer: Viewer, limit: int = RESULTS_PER_KI
 
 def hashtag_count(tag: str, *, viewer: Viewer) -> int:
     """How many live stories with this tag the viewer may see."""
-    return stories.visible_stories(viewer).filter(story_hashtags__hashtag__name=tag).count()
+    return stories.stories_visible(viewer=viewer).filter(story_hashtags__hashtag__name=tag).count()
 
 
 def visible_sound(*, viewer: Viewer, sound_id) -> Sound | None:
@@ -200,7 +200,7 @@ def hashtag_stories_page(
     """Live stories whose caption has #tag, that the viewer may see, newest first. A tag that is
     not one (captions.normalize_tag) has no stories."""
     tag = captions.normalize_tag(tag) or ""
-    rows = stories.visible_stories(viewer).filter(story_hashtags__hashtag__name=tag)
+    rows = stories.stories_visible(viewer=viewer).filter(story_hashtags__hashtag__name=tag)
     return _newest_first(rows, viewer, HASHTAG_CURSOR, cursor, size)
 
 
@@ -208,5 +208,5 @@ def sound_stories_page(
     *, viewer: Viewer, sound: Sound, cursor: str | None = None, size: int | None = None
 ) -> FeedPage:
     """Live stories that use the sound, that the viewer may see, newest first."""
-    rows = stories.visible_stories(viewer).filter(sound=sound)
+    rows = stories.stories_visible(viewer=viewer).filter(sound=sound)
     return _newest_first(rows, viewer, SOUND_CURSOR, cursor, size)

@@ -58,13 +58,13 @@ def story_fully_seen(author: User, *, viewer: Viewer) -> bool:
     """Whether the viewer has seen every live item of the author's Story: the ring dims then."""
     if not people.viewer_authenticated(viewer=viewer):
         return False
-    unseen = stories.author_story(author, viewer).filter(~seen_expression(viewer=viewer))
+    unseen = stories.author_story(author=author, viewer=viewer).filter(~seen_expression(viewer=viewer))
     return not unseen.exists()
 
 
 def page_stories(*, viewer: Viewer, ids: list[uuid.UUID]) -> list[Story]:
     """The page's stories with authors and the viewer's state, in the given order, one query.
-    The ids come from a visible_stories() query of the same request."""
+    The ids come from a stories_visible() query of the same request."""
     if not ids:
         return []
     rows = with_viewer_state(

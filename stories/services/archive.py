@@ -49,7 +49,7 @@ def archive_delete(*, user: User) -> int:
     """Delete every item of the person's archive, each through the author's own deletion (files
     gone at once; an item under an open report is only hidden until its case is resolved)."""
     deleted = 0
-    for story in selectors.own_archive(user):
+    for story in selectors.archive_for(viewer=user):
         try:
             delete_story(story, by=user)
         except NotFound:

@@ -35,5 +35,5 @@ def _source_id(story_id: Any, viewer: User, followee: User) -> uuid.UUID | None:
         pk = story_id if isinstance(story_id, uuid.UUID) else uuid.UUID(str(story_id))
     except (TypeError, ValueError, AttributeError):
         return None
-    named = selectors.visible_stories(viewer).filter(pk=pk, author_id=followee.pk).exists()
+    named = selectors.stories_visible(viewer=viewer).filter(pk=pk, author_id=followee.pk).exists()
     return pk if named else None

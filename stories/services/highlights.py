@@ -1,7 +1,7 @@
 """Highlights: named, ordered collections of an author's own live or archived stories.
 
 A highlight holds items (HighlightItem rows, in `position` order); each plays with its story's own
-audience and blocks, read through `stories.selectors.highlight_visible_stories`. A story that is
+audience and blocks, read through `stories.selectors.stories_highlight_visible`. A story that is
 purged or deleted takes its items with it (the rows cascade), so it simply leaves the highlight.
 
 The cover is one item's poster or an uploaded image. An uploaded image is treated as an avatar is
@@ -71,7 +71,7 @@ def clean_story_ids(*, owner: User, story_ids: object) -> list[Any]:
     except ValueError:
         raise Invalid({"stories": [NOT_YOURS]}) from None
     found = set(
-        selectors.highlight_stories().filter(author=owner, pk__in=wanted).values_list("pk", flat=True)
+        selectors.stories_highlightable().filter(author=owner, pk__in=wanted).values_list("pk", flat=True)
     )
     if len(found) != len(wanted):
         raise Invalid({"stories": [NOT_YOURS]})

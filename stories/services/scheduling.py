@@ -40,7 +40,7 @@ from stories_site.errors import Invalid, NotAllowed
 from .. import attachments, lifecycle
 from ..lifecycle import State
 from ..models import Story
-from ..selectors import waiting_to_go_live
+from ..selectors import stories_waiting_q
 
 logger = logging.getLogger(__name__)
 
@@ -212,7 +212,7 @@ def story_reschedule(*, story: Story, publish_at: Any, by: User) -> Story:
     when = clean_publish_at(publish_at)
     if when is None:
         raise Invalid({"publish_at": ["Choose when the story goes live."]})
-    if not Story.objects.filter(waiting_to_go_live(), pk=story.pk).update(publish_at=when):
+    if not Story.objects.filter(stories_waiting_q(), pk=story.pk).update(publish_at=when):
         raise Invalid({"publish_at": [NOT_SCHEDULED]})
     story.refresh_from_db()
     if story.state == State.SCHEDULED:

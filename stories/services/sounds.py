@@ -28,7 +28,7 @@ from stories_site.errors import Invalid, NotAllowed
 
 from .. import media
 from ..models import Audience, Kind, Sound, SoundMode, Story
-from ..selectors import Viewer, visible_stories
+from ..selectors import Viewer, stories_visible
 from .common import delete_stored, ensure_can_post, fetch, read_head, store_file
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,9 @@ def available_sounds(viewer: Viewer = None) -> QuerySet[Sound]:
     shareable = Q(source_story__audience=Audience.EVERYONE)
     if viewer is not None and viewer.is_authenticated:
         shareable |= Q(owner=viewer)
-    from_visible_story = Q(published=False, source_story__in=visible_stories(viewer).values("pk")) & shareable
+    from_visible_story = (
+        Q(published=False, source_story__in=stories_visible(viewer=viewer).values("pk")) & shareable
+    )
     return (
         Sound.objects.filter(is_removed=False).exclude(file="").filter(Q(published=True) | from_visible_story)
     )

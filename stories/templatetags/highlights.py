@@ -15,6 +15,6 @@ def profile_highlights(context: template.Context, person) -> dict:
     request = context["request"]
     return {
         "person": person,
-        "highlights": highlight_selectors.highlights_for(person, request.user),
+        "highlights": highlight_selectors.highlights_shown(owner=person, viewer=request.user),
         "is_self": request.user.is_authenticated and request.user.pk == person.pk,
     }

@@ -145,7 +145,7 @@ def ensure_stories(people: dict[str, User], sounds: list[Sound], work: Path, log
     made: list[Story] = []
     for index, (username, kind, pattern, filter_name, sound_index, caption, overlay) in enumerate(STORIES):
         author = people[username]
-        if selectors.own_stories(author).filter(caption=caption).exists():
+        if selectors.stories_own(author=author).filter(caption=caption).exists():
             continue
         source = work / f"demo-{index}.{'mp4' if kind == 'video' else 'jpg'}"
         if kind == "video":
@@ -183,7 +183,7 @@ def ensure_scheduled(people: dict[str, User], work: Path, log) -> None:
 
     for index, (username, caption, hours) in enumerate(SCHEDULED):
         author = people[username]
-        waiting = selectors.scheduled_stories(author) | selectors.own_stories(author)
+        waiting = selectors.stories_scheduled(author=author) | selectors.stories_own(author=author)
         if waiting.filter(caption=caption).exists():
             continue
         source = work / f"scheduled-{index}.jpg"
@@ -222,7 +222,7 @@ def ensure_highlight(people: dict[str, User], log) -> None:
     owner = people[STORIES[0][0]]
     if owner.highlights.exists():
         return
-    live = selectors.highlight_stories().filter(author=owner).order_by("published_at")
+    live = selectors.stories_highlightable().filter(author=owner).order_by("published_at")
     story_ids = [str(pk) for pk in live.values_list("pk", flat=True)]
     if story_ids:
         highlight_create(owner=owner, title="Best of the week", story_ids=story_ids)
@@ -241,7 +241,7 @@ def ensure_archived(people: dict[str, User], work: Path, log) -> None:
     owner = people[STORIES[0][0]]
     archive_switch(user=owner, enabled=True)
     caption = "Last week's sunrise, kept in my archive"
-    if selectors.own_archive(owner).filter(caption=caption).exists():
+    if selectors.archive_for(viewer=owner).filter(caption=caption).exists():
         return
     source = work / "archived.jpg"
     synth.make_photo(source, width=1080, height=1440, format="JPEG", colour="#f59e0b")
