@@ -116,12 +116,12 @@ def _upload_to_ready(author, source: Path, **choices) -> tuple[float, list[list[
     from stories import services
     from stories.models import Story
 
-    options = services.clean_options(author=author, **choices)
+    options = services.story_options_clean(author=author, **choices)
 
     def work():
         with source.open("rb") as handle:
-            story = services.create_story(author=author, upload=handle, options=options, enqueue=False)
-        services.process_story(story.pk)
+            story = services.story_create(author=author, upload=handle, options=options, enqueue=False)
+        services.story_process(story_id=story.pk)
         work.story = Story.objects.get(pk=story.pk)
 
     with CommandRecorder() as recorder:

@@ -3,12 +3,12 @@
 100,000 expired stories (BENCH_PURGE_STORIES for a quicker run), each with a media file and a
 poster in local storage (tiny real files: the cost measured is the purge's, not the disk's), one in
 ten with a few views, a like and a comment, are purged by the real code beat runs every minute
-(`stories.services.purge_backlog`, called again as the next beat run would until the backlog is
+(`stories.services.stories_purge_backlog`, called again as the next beat run would until the backlog is
 empty). Measured:
 
 * stories per second over the whole backlog (candidate reads, the transactions, file deletion);
 * the longest batch: each batch's transaction, from taking the row locks to the commit, timed by
-  wrapping `retention.purge_batch` (it returns its transaction's duration); and independently,
+  wrapping `retention.stories_purge_batch` (it returns its transaction's duration); and independently,
   the oldest transaction holding a lock on the story table, sampled every 5 ms from
   `pg_locks` / `pg_stat_activity` on a second connection.
 
@@ -155,15 +155,15 @@ def _purge(url: str) -> tuple[float, list[tuple[int, float]], LockSampler, int]:
     from stories.services import retention
 
     batches: list[tuple[int, float]] = []
-    real_batch = retention.purge_batch
+    real_batch = retention.stories_purge_batch
 
-    def recorded(limit: int) -> tuple[int, float]:
-        purged, elapsed = real_batch(limit)
+    def recorded(*, limit: int) -> tuple[int, float]:
+        purged, elapsed = real_batch(limit=limit)
         if purged:
             batches.append((purged, elapsed))
         return purged, elapsed
 
-    retention.purge_batch = recorded
+    retention.stories_purge_batch = recorded
     sampler = LockSampler(url)
     sampler.start()
     runs = 0
@@ -171,12 +171,12 @@ def _purge(url: str) -> tuple[float, list[tuple[int, float]], LockSampler, int]:
         started = time.perf_counter()
         while True:  # what beat does, one run a minute, back to back
             runs += 1
-            report = retention.purge_backlog()
+            report = retention.stories_purge_backlog()
             if report.finished:
                 break
         seconds = time.perf_counter() - started
     finally:
-        retention.purge_batch = real_batch
+        retention.stories_purge_batch = real_batch
         sampler.stopping.set()
         sampler.join()
     return seconds, batches, sampler, runs

@@ -124,14 +124,14 @@ class UserViewSet(CappedUploadMixin, viewsets.GenericViewSet):
             incoming.is_valid(raise_exception=True)
             data = incoming.validated_data
             avatars.profile_update(
-                user=request.user,
+                viewer=request.user,
                 display_name=data.get("display_name"),
                 bio=data.get("bio"),
                 avatar=data.get("avatar"),
                 remove_avatar=data["remove_avatar"],
             )
             if "archive_stories" in data:
-                archive_switch(user=request.user, enabled=data["archive_stories"])
+                archive_switch(viewer=request.user, enabled=data["archive_stories"])
             request.user.refresh_from_db()
             if request.user.avatar_pending:
                 code = status.HTTP_202_ACCEPTED

@@ -152,7 +152,7 @@ def _edit_profile(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 avatars.profile_update(
-                    user=user,
+                    viewer=user,
                     display_name=data["display_name"],
                     bio=data["bio"],
                     avatar=data["avatar"],

@@ -30,7 +30,7 @@ from accounts.models import Follow, User
 from feed.models import Comment
 from stories.lifecycle import State
 from stories.models import Story
-from stories.services import delete_stored
+from stories.services import stored_delete
 
 from .models import DataExport
 
@@ -227,7 +227,7 @@ def export_build(*, export_id: str) -> None:
         state=DataExport.State.READY, file=name, size=size, finished_at=timezone.now()
     )
     if not updated:  # deleted meanwhile (the account went): do not leave the file behind
-        delete_stored(name)
+        stored_delete(name)
 
 
 def export_take(*, job: DataExport) -> tuple[IO[bytes], int] | None:
@@ -244,7 +244,7 @@ def export_take(*, job: DataExport) -> tuple[IO[bytes], int] | None:
 
 
 def export_discard(*, name: str) -> None:
-    delete_stored(name)
+    stored_delete(name)
 
 
 def exports_purge_old() -> int:
@@ -254,5 +254,5 @@ def exports_purge_old() -> int:
     old = Q(created_at__lt=cutoff) | Q(state=DataExport.State.FAILED, created_at__lt=stale)
     rows = list(DataExport.objects.filter(old).values_list("pk", "file"))
     DataExport.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
-    delete_stored(*(name for _, name in rows if name))
+    stored_delete(*(name for _, name in rows if name))
     return len(rows)

@@ -9,7 +9,7 @@ that needs all of them lives here and the lower apps know nothing about it.
    and hides the person and their stories everywhere (`users_active()`); the task is queued
    after the commit.
 2. `account_purge` (the task; beat's `finish_account_deletions` sweeps every minute for any the
-   broker lost): the stories go through the stories app's own deletion (`delete_story`: state
+   broker lost): the stories go through the stories app's own deletion (`story_delete`: state
    `deleted`, files removed from storage at once) and storage helpers, owned sounds, the avatar
    and exports lose their files, then the user row is deleted and the database cascades to
    comments, likes, views, votes, answers, follows, blocks, notifications, tokens and the
@@ -38,9 +38,9 @@ from feed.models import Comment, Like, Notification
 from moderation.selectors import reports_open, stories_under_review
 from stories.lifecycle import State
 from stories.models import Sound, Story
-from stories.services import delete_stored, delete_story
+from stories.services import stored_delete, story_delete
 from stories.services.common import story_files
-from stories.services.sounds import withdraw_lifted_sounds
+from stories.services.sounds import sounds_withdraw_lifted
 from stories_site.errors import Invalid, NotFound
 
 from .models import AccountDeletion, DataExport
@@ -88,32 +88,32 @@ def _delete_stories(user: User) -> None:
     for story in rows:
         if story.state in LIVE_STATES:
             try:
-                delete_story(story, by=user)
+                story_delete(story=story, by=user)
                 continue
             except NotFound:  # deleted or removed meanwhile
                 story.refresh_from_db()
         # Already deleted or removed (and no longer reported): only files may be left.
-        files = story_files(story)
+        files = story_files(story=story)
         if files:
             Story.objects.filter(pk=story.pk).update(media="", poster="", original="")
-            delete_stored(*files)
+            stored_delete(*files)
     with transaction.atomic():
-        withdraw_lifted_sounds([story.pk for story in rows])
+        sounds_withdraw_lifted(story_ids=[story.pk for story in rows])
 
 
 def _delete_owned_files(user: User) -> None:
     sounds = list(Sound.objects.filter(owner=user).values_list("pk", "file", "original"))
     if sounds:
         Sound.objects.filter(pk__in=[pk for pk, _, _ in sounds]).delete()
-        delete_stored(*(name for _, file, original in sounds for name in (file, original) if name))
+        stored_delete(*(name for _, file, original in sounds for name in (file, original) if name))
     # The photo shown and one still waiting for the worker (accounts/avatars.py).
     photos = [field.name for field in (user.avatar, user.avatar_pending) if field]
     if photos:
         User.objects.filter(pk=user.pk).update(avatar="", avatar_pending="")
-        delete_stored(*photos)
+        stored_delete(*photos)
     exports = list(DataExport.objects.filter(user=user).values_list("file", flat=True))
     DataExport.objects.filter(user=user).delete()
-    delete_stored(*exports)
+    stored_delete(*exports)
 
 
 def _delete_all_but_evidence(user: User) -> None:
@@ -141,9 +141,9 @@ def account_purge(*, user_id: int) -> bool:
     with transaction.atomic():
         # The files went above; a story that slipped in meanwhile (none can: the person is
         # inactive) would still lose its files here before its row goes.
-        leftovers = [name for story in Story.objects.filter(author=user) for name in story_files(story)]
+        leftovers = [name for story in Story.objects.filter(author=user) for name in story_files(story=story)]
         User.objects.filter(pk=user.pk).delete()
-    delete_stored(*leftovers)
+    stored_delete(*leftovers)
     logger.info("Deleted account %s", user_id)
     return True
 

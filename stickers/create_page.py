@@ -102,14 +102,14 @@ def create(request: HttpRequest) -> HttpResponse:
         "max_option_length": validation.MAX_OPTION_LENGTH,
         "answer_card": {"x": selectors.ANSWER_CARD["x"], "y": selectors.ANSWER_CARD["y"]},
         # The schedule picker's window (stories/services/scheduling.py).
-        "schedule": story_services.scheduling.picker_limits(),
+        "schedule": story_services.scheduling.publish_at_picker_limits(),
     }
-    sounds = list(story_services.available_sounds(request.user).select_related("owner")[:50])
+    sounds = list(story_services.sounds_available(viewer=request.user).select_related("owner")[:50])
     # "Use this sound" from the player: that sound chosen, even when it is not among the first 50.
     chosen_sound = None
     if "sound" in request.GET:
         chosen_sound = (
-            story_services.available_sounds(request.user)
+            story_services.sounds_available(viewer=request.user)
             .select_related("owner")
             .filter(pk=_uuid_or_none(request.GET["sound"]))
             .first()

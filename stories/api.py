@@ -96,8 +96,8 @@ class StoryCreateView(UploadView):
         serializer.is_valid(raise_exception=True)
         choices = dict(serializer.validated_data)
         upload = choices.pop("media")
-        options = services.clean_options(author=request.user, **choices)
-        story = services.create_story(author=request.user, upload=upload, options=options)
+        options = services.story_options_clean(author=request.user, **choices)
+        story = services.story_create(author=request.user, upload=upload, options=options)
         story.refresh_from_db()
         done = story.state in (State.READY, State.SCHEDULED)
         code = status.HTTP_201_CREATED if done else status.HTTP_202_ACCEPTED
@@ -139,7 +139,7 @@ class StoryDetailView(APIView):
     @extend_schema(responses={204: None}, summary="Delete your story item; its media goes at once")
     def delete(self, request: Request, story_id) -> Response:
         story = authors_story(request, story_id, "Only the author can delete this story.")
-        services.delete_story(story, by=request.user)
+        services.story_delete(story=story, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -224,7 +224,7 @@ class ArchiveView(generics.ListAPIView):
         summary="Delete your whole archive: every item's files leave storage at once",
     )
     def delete(self, request: Request) -> Response:
-        return Response({"deleted": archive_delete(user=request.user)})
+        return Response({"deleted": archive_delete(viewer=request.user)})
 
 
 QUEUED_SOUND = OpenApiResponse(
@@ -246,9 +246,9 @@ def sound_answer(request: Request, sound, *, field: str) -> Response:
 
 def sounds_for(user):
     """Ready sounds the person may hear, and, signed in, their own in any state."""
-    sounds = services.available_sounds(user)
+    sounds = services.sounds_available(viewer=user)
     if user.is_authenticated:
-        sounds = sounds | services.own_sounds(user)
+        sounds = sounds | services.sounds_owned(owner=user)
     return sounds.select_related("owner").distinct()
 
 
@@ -258,7 +258,7 @@ class SoundListView(UploadView, generics.ListAPIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     def get_queryset(self):
-        return services.available_sounds(self.request.user).select_related("owner")
+        return services.sounds_available(viewer=self.request.user).select_related("owner")
 
     @extend_schema(
         request=SoundUploadSerializer,
@@ -271,7 +271,7 @@ class SoundListView(UploadView, generics.ListAPIView):
     def post(self, request: Request) -> Response:
         serializer = SoundUploadSerializer(data=self.upload_data(request))
         serializer.is_valid(raise_exception=True)
-        sound = services.create_sound(
+        sound = services.sound_create(
             owner=request.user,
             upload=serializer.validated_data["file"],
             title=serializer.validated_data["title"],
@@ -306,10 +306,10 @@ class SoundPublishView(APIView):
         "published, it is public and stays.",
     )
     def post(self, request: Request, sound_id) -> Response:
-        sound = services.own_sounds(request.user).filter(pk=sound_id).first()
+        sound = services.sounds_owned(owner=request.user).filter(pk=sound_id).first()
         if sound is None:
             raise NotFound("You have no such sound.")
-        sound = services.sound_publish(sound, by=request.user)
+        sound = services.sound_publish(sound=sound, by=request.user)
         return Response(SoundSerializer(sound, context={"request": request}).data)
 
 
@@ -330,5 +330,5 @@ class UseSoundView(APIView):
     )
     def post(self, request: Request, story_id) -> Response:
         story = story_for_viewer(request, story_id)
-        sound = services.sound_from_story(story, by=request.user)
+        sound = services.sound_create_from_story(story=story, by=request.user)
         return sound_answer(request, sound, field="detail")

@@ -17,7 +17,7 @@ from . import page_parts, selectors
 from .forms import ArchiveSettingsForm
 from .serializers import StorySerializer
 from .services.archive import archive_switch
-from .services.retention import delete_story
+from .services.retention import story_delete
 
 ARCHIVE_PAGE_SIZE = 60
 # The player takes the archive this many items at a time, from the one tapped.
@@ -70,7 +70,7 @@ def delete(request: HttpRequest, story_id) -> HttpResponse:
     story = selectors.archive_for(viewer=request.user).filter(pk=story_id).first()
     if story is None:
         raise Http404("This story is not in your archive.")
-    delete_story(story, by=request.user)  # already gone: its NotFound is the 404 page
+    story_delete(story=story, by=request.user)  # already gone: its NotFound is the 404 page
     messages.success(request, "Deleted from your archive. Its media is gone.")
     return redirect("archive:list")
 
@@ -90,7 +90,7 @@ def switch(request: HttpRequest) -> HttpResponse:
     if not enabled and held and not then:
         return render(request, "stories/archive_off.html", {"held": held, "form": form})
     was_on = request.user.archive_stories
-    deleted = archive_switch(user=request.user, enabled=enabled, delete_archive=then == "delete")
+    deleted = archive_switch(viewer=request.user, enabled=enabled, delete_archive=then == "delete")
     if deleted:
         stories = "1 story" if deleted == 1 else f"{deleted} stories"
         messages.success(request, f"Your archive is deleted ({stories}).")

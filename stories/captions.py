@@ -1,6 +1,6 @@
 """Caption entities: hashtags, @mentions and links, found once when a story is posted.
 
-Parsing happens at upload (`services.create_story`), and the result is stored with the story
+Parsing happens at upload (`services.story_create`), and the result is stored with the story
 (`Story.caption_entities`, plus a `StoryHashtag` row per tag for the hashtag pages and search),
 so pages, the API and the player never parse a caption again and all show the same links.
 

@@ -18,8 +18,8 @@ from . import selectors
 from .forms import StoryEditForm
 from .models import Story
 from .options import editor_limits
-from .services.editing import EDITABLE_FIELDS, PUBLISH_AT, is_editable, story_update
-from .services.scheduling import picker_limits
+from .services.editing import EDITABLE_FIELDS, PUBLISH_AT, story_is_editable, story_update
+from .services.scheduling import publish_at_picker_limits
 
 
 def _next(request: HttpRequest, story: Story) -> str:
@@ -35,7 +35,7 @@ def _next(request: HttpRequest, story: Story) -> str:
 def edit(request: HttpRequest, story_id) -> HttpResponse:
     """Anyone but the author, and a story that expired or is gone, get the 404 of a missing story."""
     story = Story.objects.select_related("author").filter(pk=story_id, author=request.user).first()
-    if story is None or not is_editable(story):
+    if story is None or not story_is_editable(story=story):
         raise Http404("This story does not exist or can no longer be edited.")
     waiting = Story.objects.filter(selectors.stories_waiting_q(), pk=story.pk).exists()
     status = 200
@@ -56,7 +56,7 @@ def edit(request: HttpRequest, story_id) -> HttpResponse:
     else:
         form = StoryEditForm(initial={name: getattr(story, name) for name in EDITABLE_FIELDS})
     # The limits the page's script puts on the fields and the time picker (json_script "edit-context").
-    limits = {"option_limits": editor_limits(EDITABLE_FIELDS), "schedule": picker_limits()}
+    limits = {"option_limits": editor_limits(EDITABLE_FIELDS), "schedule": publish_at_picker_limits()}
     context = {
         "story": story,
         "form": form,

@@ -20,7 +20,7 @@ Inside `processing`, work is done in attempts, and an attempt holds a lease:
                lease was lost (lapsed and claimed by a later attempt), so only one attempt publishes
 
 A lease that lapsed means its worker died (or stalled): the sweeper gives the story back to the
-queue (stories.services.processing.requeue_stuck_stories) and a later attempt claims it.
+queue (stories.services.processing.stories_requeue_stuck) and a later attempt claims it.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 
 # States whose media must leave storage: deleted at once, expired and removed by the purge once
-# no open report holds them for review (stories.services.purge_stories).
+# no open report holds them for review (stories.services.stories_purge).
 TERMINAL = frozenset({State.DELETED, State.REMOVED, State.EXPIRED})
 
 
@@ -159,9 +159,9 @@ def _story_ended(story_ids: list[Any], target: str) -> None:
     """A story that leaves for deleted, expired or removed takes its unpublished lifted sounds
     with it (stories.services.sounds): every such move passes here, so none is missed."""
     if target in TERMINAL:
-        from .services.sounds import withdraw_lifted_sounds
+        from .services.sounds import sounds_withdraw_lifted
 
-        withdraw_lifted_sounds(story_ids)
+        sounds_withdraw_lifted(story_ids=story_ids)
 
 
 # --- Leases: one processing attempt at a time -------------------------------------------------

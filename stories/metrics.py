@@ -10,7 +10,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 
 from .lifecycle import State
 from .models import Story
-from .services.retention import purgeable_stories
+from .services.retention import stories_purgeable
 
 
 def stories_gauges() -> Iterator[Metric]:
@@ -23,5 +23,5 @@ def stories_gauges() -> Iterator[Metric]:
     yield GaugeMetricFamily(
         "stories_purge_backlog",
         "Finished stories the purge may take and has not yet (expired, deleted, removed, failed a day ago).",
-        value=purgeable_stories().count(),
+        value=stories_purgeable().count(),
     )

@@ -109,7 +109,7 @@ class Story(models.Model):
     lease_token = models.CharField(max_length=32, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     # When a processing message was last handed to the broker; null: never (the broker was down),
-    # so the sweeper sends it (stories/services/processing.py: requeue_stuck_stories).
+    # so the sweeper sends it (stories/services/processing.py: stories_requeue_stuck).
     dispatched_at = models.DateTimeField(null=True, blank=True)
 
     like_count = models.PositiveIntegerField(default=0)

@@ -8,7 +8,7 @@ its UI:
 - `options_clean` is the only place values are checked: the serializer reads types, and the
   edit (services/editing.py) goes through the same check, so an edit is refused exactly when an
   upload would be;
-- services.upload.create_story saves the cleaned value into the Story field it names;
+- services.upload.story_create saves the cleaned value into the Story field it names;
 - `edit` says whether the author may change it after posting;
 - `in_json` shows it in the story JSON (serializers.story_json) under its name;
 - `editor_limits()` hands the limits to the editor through json_script "editor-context".
@@ -53,7 +53,7 @@ class Option:
     `clean(value, author)` takes a typed value (the serializer's, a form's, a caller's) or its
     text, returns what is stored, and raises Invalid with one plain message."""
 
-    name: str  # the API's, the form's and the JSON's name; the error key; clean_options' keyword
+    name: str  # the API's, the form's and the JSON's name; the error key; story_options_clean's keyword
     kind: str  # text, choice, boolean, number, integer, uuid or json: the serializer's field type
     default: Any  # a callable for a fresh mutable default
     clean: Callable[[Any, User], Any]
@@ -115,13 +115,13 @@ def _as_uuid(value: Any) -> uuid.UUID | None:
 
 
 def _sound(value: Any, author: User) -> Any:
-    """A sound the poster may use (services.sounds.available_sounds), by id; empty is none."""
-    from .services.sounds import available_sounds
+    """A sound the poster may use (services.sounds.sounds_available), by id; empty is none."""
+    from .services.sounds import sounds_available
 
     if value in (None, ""):
         return None
     pk = _as_uuid(value)
-    sound = available_sounds(author).filter(pk=pk).first() if pk else None
+    sound = sounds_available(viewer=author).filter(pk=pk).first() if pk else None
     if sound is None:
         raise Invalid("That sound does not exist.")
     return sound
@@ -150,9 +150,9 @@ def clean_lifetime(hours: Any, author: User | None = None) -> int:
 
 
 def _publish_at(value: Any, author: User) -> Any:
-    from .services.scheduling import clean_publish_at
+    from .services.scheduling import publish_at_clean
 
-    return clean_publish_at(value)
+    return publish_at_clean(value=value)
 
 
 # --- the declaration ---------------------------------------------------------------------------

@@ -172,5 +172,5 @@ def story_download(request: HttpRequest, story_id) -> HttpResponse:
 
 @require_GET
 def sound_audio(request: HttpRequest, sound_id) -> HttpResponse:
-    sound = get_object_or_404(services.available_sounds(viewer_of(request)), pk=sound_id)
+    sound = get_object_or_404(services.sounds_available(viewer=viewer_of(request)), pk=sound_id)
     return serve_private_file(request, sound.file.name, "audio/mp4")

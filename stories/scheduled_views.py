@@ -35,7 +35,7 @@ def _back_to_scheduled(request: HttpRequest, story_id) -> str:
 @require_GET
 def scheduled(request: HttpRequest) -> HttpResponse:
     items = list(selectors.stories_scheduled(author=request.user).select_related("author"))
-    context = {"items": items, "schedule_limits": scheduling.picker_limits()}
+    context = {"items": items, "schedule_limits": scheduling.publish_at_picker_limits()}
     return render(request, "stories/scheduled.html", context)
 
 
@@ -68,7 +68,7 @@ def scheduled_publish_now(request: HttpRequest, story_id) -> HttpResponse:
 def scheduled_cancel(request: HttpRequest, story_id) -> HttpResponse:
     story = _waiting(request, story_id)
     try:
-        services.delete_story(story, by=request.user)
+        services.story_delete(story=story, by=request.user)
     except NotFound:  # deleted or removed since the page was drawn
         messages.error(request, scheduling.NOT_SCHEDULED)
     else:

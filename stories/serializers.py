@@ -295,7 +295,7 @@ class StorySerializer(serializers.ModelSerializer):
 
 class StoryUpdateSerializer(serializers.Serializer):
     """A PATCH of a story (docs/api.md, "Editing a story"): only the fields sent change. This reads
-    types only; the values are checked by the upload's own rule (services.clean_options, through
+    types only; the values are checked by the upload's own rule (services.story_options_clean, through
     services.editing.story_update), so an edit is refused exactly when an upload would be."""
 
     caption = serializers.CharField(
@@ -333,10 +333,10 @@ class StoryUpdateSerializer(serializers.Serializer):
 
     def to_internal_value(self, data):
         """Fields that cannot change are refused with the service's words, not silently dropped."""
-        from .services.editing import refuse_fixed
+        from .services.editing import story_refuse_fixed
 
         if hasattr(data, "keys"):
-            refuse_fixed(set(data.keys()) - set(self.fields))
+            story_refuse_fixed(names=set(data.keys()) - set(self.fields))
         return super().to_internal_value(data)
 
 

@@ -32,7 +32,7 @@ def process_story(self, story_id: str) -> None:
     database down) keep going until it is back, and past max_retries the sweeper's safety net
     sends the story again later."""
     try:
-        services.process_story(story_id)
+        services.story_process(story_id=story_id)
     except TRANSIENT_ERRORS as exc:
         if self.request.retries >= self.max_retries:
             logger.warning("Story %s: giving up retrying for now: %s", story_id, exc)
@@ -42,63 +42,63 @@ def process_story(self, story_id: str) -> None:
         except Reject:
             # The retry could not reach the broker: the sweeper sends the story once it is back.
             with contextlib.suppress(DatabaseError):
-                services.forget_dispatch(story_id)
+                services.story_forget_dispatch(story_id=story_id)
             raise
 
 
 @shared_task(name="stories.tasks.process_sound", queue="media", acks_late=True, ignore_result=True)
 def process_sound(sound_id: str) -> None:
     """ffmpeg for the sound library runs here, on the media queue, never in a web request."""
-    services.process_sound(sound_id)
+    services.sound_process(sound_id=sound_id)
 
 
 @shared_task(name="stories.tasks.expire_stories")
 def expire_stories() -> int:
-    return services.expire_due_stories()
+    return services.stories_expire_due()
 
 
 @shared_task(name="stories.tasks.purge_expired_stories")
 def purge_expired_stories() -> int:
-    return services.purge_backlog().purged
+    return services.stories_purge_backlog().purged
 
 
 @shared_task(name="stories.tasks.requeue_stuck_stories")
 def requeue_stuck_stories() -> int:
-    return services.requeue_stuck_stories()
+    return services.stories_requeue_stuck()
 
 
 @shared_task(name="stories.tasks.publish_story", ignore_result=True)
 def publish_story(story_id: str) -> bool:
     """The ETA task sent for a scheduled story's publish_at (services/scheduling.py). A no-op
     when it is not due (rescheduled later) or already published by the sweep."""
-    return services.publish_due(story_id)
+    return services.story_publish_due(story_id=story_id)
 
 
 @shared_task(name="stories.tasks.publish_due_stories")
 def publish_due_stories() -> int:
     """Every minute: the safety net that publishes scheduled stories whose time has come."""
-    return services.publish_due_stories()
+    return services.stories_publish_due()
 
 
 @shared_task(name="stories.tasks.reconcile_storage")
 def reconcile_storage(delete: bool = True, grace_hours: float = 24) -> int:
     """Daily: remove stored files no row refers to; returns how many went."""
-    return services.reconcile_storage(delete=delete, grace=timedelta(hours=grace_hours)).deleted
+    return services.storage_reconcile(delete=delete, grace=timedelta(hours=grace_hours)).deleted
 
 
 @worker_ready.connect
 def clear_abandoned_work_dirs(**kwargs) -> None:
     """A worker killed mid-encode leaves its scratch files behind; the next one on the host
     clears them when it starts (directories a live worker holds are kept)."""
-    services.clear_abandoned_work_dirs()
+    services.work_dirs_clear_abandoned()
 
 
 @shared_task(name="stories.tasks.process_highlight_cover", queue="media", acks_late=True, ignore_result=True)
 def process_highlight_cover(highlight_id: int, pending: str) -> None:
     """An uploaded highlight cover is decoded and cleaned here, never in a web request."""
-    from .services.highlights import process_highlight_cover as process
+    from .services.highlights import highlight_process_cover as process
 
-    process(highlight_id, pending)
+    process(highlight_id=highlight_id, pending=pending)
 
 
 # The name is the one the task had in accounts, so a photo queued before the move still runs.
@@ -106,4 +106,4 @@ def process_highlight_cover(highlight_id: int, pending: str) -> None:
 def process_avatar(user_id: int, pending: str) -> None:
     """Decoding and re-encoding a profile photo runs here, on the media queue
     (stories/services/avatars.py)."""
-    avatars.process_avatar(user_id, pending)
+    avatars.avatar_process(user_id=user_id, pending=pending)

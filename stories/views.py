@@ -41,6 +41,6 @@ def detail(request: HttpRequest, story_id) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest, story_id) -> HttpResponse:
     story = get_object_or_404(Story, pk=story_id, author=request.user)
-    services.delete_story(story, by=request.user)  # already gone: its NotFound is the 404 page
+    services.story_delete(story=story, by=request.user)  # already gone: its NotFound is the 404 page
     messages.success(request, "Story deleted. Its media is gone.")
     return redirect("stories:mine")

@@ -114,13 +114,13 @@ def post_story(author, path: Path, **options):
     from stories.lifecycle import State
 
     with path.open("rb") as handle:
-        story = services.create_story(
+        story = services.story_create(
             author=author,
             upload=handle,
-            options=services.clean_options(author=author, **options),
+            options=services.story_options_clean(author=author, **options),
             enqueue=False,
         )
-    services.process_story(story.pk)
+    services.story_process(story_id=story.pk)
     story.refresh_from_db()
     assert story.state == State.READY, story.failure_reason
     return story

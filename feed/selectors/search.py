@@ -3,7 +3,7 @@
 Only what the viewer may see, through the rules that already exist: people through
 `accounts.selectors.people_visible` (active, not suspended, no block either way), stories through
 `stories.selectors.stories_visible` (the one visibility gate), sounds through
-`stories.services.available_sounds` (published, or lifted from a story the viewer may watch) and
+`stories.services.sounds_available` (published, or lifted from a story the viewer may watch) and
 never a sound of someone the viewer may not see. A hashtag counts, and is found at all, only over
 the stories the viewer may see: a tag used only on followers-only stories stays unknown to others.
 
@@ -32,7 +32,7 @@ from accounts.models import User
 from stories import captions
 from stories import selectors as stories
 from stories.models import Hashtag, Sound, Story, StoryHashtag
-from stories.services import available_sounds
+from stories.services import sounds_available
 from stories_site import cursors
 from stories_site.errors import Invalid
 
@@ -96,7 +96,7 @@ def search_people(query: str, *, viewer: Viewer, limit: int = RESULTS_PER_KIND) 
 def visible_sounds(*, viewer: Viewer) -> QuerySet[Sound]:
     """Sounds the viewer may hear and whose owner (if any) they may see."""
     owners = people.people_visible(viewer=viewer).values("pk")
-    return available_sounds(viewer).filter(Q(owner__isnull=True) | Q(owner__in=owners))
+    return sounds_available(viewer=viewer).filter(Q(owner__isnull=True) | Q(owner__in=owners))
 
 
 def search_sounds(query: str, *, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> list[Sound]:

@@ -44,7 +44,7 @@ AVATAR_NOT_A_PHOTO = "A profile photo must be a photo (JPEG, PNG, WebP or HEIC);
 
 def profile_update(
     *,
-    user: User,
+    viewer: User,
     display_name: str | None = None,
     bio: str | None = None,
     avatar: IO[bytes] | None = None,
@@ -53,25 +53,25 @@ def profile_update(
     """Change what others see, a new photo included; fields left as None stay. All or nothing
     for what the request checks (the fields, and a new photo's size, type and dimensions); the
     photo itself is made by the media worker after the commit, the old one showing meanwhile."""
-    changed = people_services.profile_changes_check(user=user, display_name=display_name, bio=bio)
+    changed = people_services.profile_changes_check(user=viewer, display_name=display_name, bio=bio)
     if avatar is not None:
-        check_photo(avatar)
+        avatar_check(fileobj=avatar)
     pending = None
     with transaction.atomic():
         if changed:
-            user.save(update_fields=changed)
+            viewer.save(update_fields=changed)
         if avatar is not None:
-            pending = keep_upload(user, avatar)
+            pending = avatar_keep_upload(user=viewer, fileobj=avatar)
         elif remove_avatar:
-            avatar_delete(user=user)
+            avatar_delete(user=viewer)
     if pending is not None:
         # After our own commit, not on_commit: the worker must find the row, and an eager
         # worker (tests) runs here on this connection.
-        dispatch_avatar(user.pk, pending)
-    return user
+        avatar_dispatch(user_id=viewer.pk, pending=pending)
+    return viewer
 
 
-def check_photo(fileobj: IO[bytes]) -> None:
+def avatar_check(*, fileobj: IO[bytes]) -> None:
     """What the request may check without decoding: a photo format within the pixel limits."""
     try:
         fileobj.seek(0)
@@ -92,16 +92,16 @@ def _refusal(exc: MediaError) -> Invalid:
     return Invalid({"avatar": [_reason(exc)]})
 
 
-def set_avatar(user: User, fileobj: IO[bytes]) -> User:
+def avatar_set(*, user: User, fileobj: IO[bytes]) -> User:
     """Keep the upload and hand it to the media worker; the avatar changes once it is made."""
-    check_photo(fileobj)
+    avatar_check(fileobj=fileobj)
     with transaction.atomic():
-        pending = keep_upload(user, fileobj)
-    dispatch_avatar(user.pk, pending)
+        pending = avatar_keep_upload(user=user, fileobj=fileobj)
+    avatar_dispatch(user_id=user.pk, pending=pending)
     return user
 
 
-def keep_upload(user: User, fileobj: IO[bytes]) -> str:
+def avatar_keep_upload(*, user: User, fileobj: IO[bytes]) -> str:
     """Store the checked upload privately as the pending avatar (a newer upload supersedes an
     older one still waiting). The caller sends it to the worker once this is committed."""
     pending = default_storage.save(private_name("originals", "avatar"), File(fileobj))
@@ -117,7 +117,7 @@ def keep_upload(user: User, fileobj: IO[bytes]) -> str:
     return pending
 
 
-def dispatch_avatar(user_id: Any, pending: str) -> None:
+def avatar_dispatch(*, user_id: Any, pending: str) -> None:
     from ..tasks import process_avatar
 
     try:
@@ -127,7 +127,7 @@ def dispatch_avatar(user_id: Any, pending: str) -> None:
         logger.warning("Could not queue the avatar of user %s", user_id, exc_info=True)
 
 
-def process_avatar(user_id: Any, pending: str) -> str:
+def avatar_process(*, user_id: Any, pending: str) -> str:
     """The worker's part: a cleaned square copy of `pending` becomes the avatar, unless a newer
     upload or a removal superseded it. Returns the new state."""
     if not User.objects.filter(pk=user_id, avatar_pending=pending).exists():

@@ -32,7 +32,7 @@ LOCK_NAME = ".owner.lock"
 UNLOCKED_GRACE_SECONDS = 600
 
 
-def ensure_can_post(author: User) -> None:
+def author_ensure_can_post(*, author: User) -> None:
     if not author.is_active or author.is_suspended:
         raise NotAllowed("Your account cannot post right now.")
 
@@ -40,24 +40,24 @@ def ensure_can_post(author: User) -> None:
 # --- storage ---------------------------------------------------------------------------------
 
 
-def read_head(upload: IO[bytes], size: int = media.HEAD_BYTES) -> bytes:
+def upload_read_head(*, upload: IO[bytes], size: int = media.HEAD_BYTES) -> bytes:
     upload.seek(0)
     head = upload.read(size)
     upload.seek(0)
     return head
 
 
-def store_file(source: IO[bytes] | Path, prefix: str, extension: str, content_type: str) -> str:
+def file_store(*, source: IO[bytes] | Path, prefix: str, extension: str, content_type: str) -> str:
     """Save under a server-made, unguessable name with the Content-Type we determined."""
     if isinstance(source, Path):
         with source.open("rb") as handle:
-            return store_file(handle, prefix, extension, content_type)
+            return file_store(source=handle, prefix=prefix, extension=extension, content_type=content_type)
     wrapped = File(source)
     wrapped.content_type = content_type  # django-storages sends this, never the client's
     return default_storage.save(private_name(prefix, extension), wrapped)
 
 
-def delete_stored(*names: str) -> None:
+def stored_delete(*names: str) -> None:
     """Remove files from storage; a file already gone is not an error."""
     for name in names:
         if not name:
@@ -70,13 +70,13 @@ def delete_stored(*names: str) -> None:
             logger.exception("Could not delete a stored file")
 
 
-def fetch(name: str, destination: Path) -> Path:
+def stored_fetch(*, name: str, destination: Path) -> Path:
     with default_storage.open(name, "rb") as source, destination.open("wb") as target:
         shutil.copyfileobj(source, target, 1024 * 1024)
     return destination
 
 
-def story_files(story: Story) -> list[str]:
+def story_files(*, story: Story) -> list[str]:
     names = [story.media.name, story.poster.name, story.original.name]
     return [name for name in names if name]
 
@@ -98,7 +98,7 @@ def work_directory() -> Iterator[Path]:
 
     The lock is an flock the kernel drops when the process dies however it dies (SIGKILL, OOM),
     so a worker starting later can tell a dead encode's leftovers from a live one's, on this
-    host, whatever the process ids (clear_abandoned_work_dirs)."""
+    host, whatever the process ids (work_dirs_clear_abandoned)."""
     path = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=work_root()))
     lock = os.open(path / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
     try:
@@ -109,7 +109,7 @@ def work_directory() -> Iterator[Path]:
         os.close(lock)
 
 
-def clear_abandoned_work_dirs() -> int:
+def work_dirs_clear_abandoned() -> int:
     """Remove scratch directories whose owner is gone (a worker killed mid-encode leaves its
     source and half-written outputs behind). Directories a live process holds are kept."""
     removed = 0

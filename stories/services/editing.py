@@ -31,7 +31,7 @@ from .. import captions
 from ..lifecycle import State
 from ..models import Story, StoryHashtag
 from ..options import WHILE_WAITING, editable_names, options_clean
-from .hashtags import caption_entities, tag_story
+from .hashtags import caption_entities, story_tag
 
 # What an author may change after posting, besides `publish_at` (scheduled stories only): the
 # options declared editable (stories/options.py). Their names are their Story fields.
@@ -40,18 +40,18 @@ EDITABLE_FIELDS = editable_names()
 NOT_EDITABLE = "This story can no longer be edited: it expired or was deleted."
 
 
-def editable_states() -> list[str]:
+def story_editable_states() -> list[str]:
     """Processing, scheduled, and ready while it is live."""
     return [State.PROCESSING, State.SCHEDULED, State.READY]
 
 
-def is_editable(story: Story) -> bool:
-    if story.state not in editable_states():
+def story_is_editable(*, story: Story) -> bool:
+    if story.state not in story_editable_states():
         return False
     return story.state != State.READY or story.is_live
 
 
-def refuse_fixed(names: set[str]) -> None:
+def story_refuse_fixed(*, names: set[str]) -> None:
     """An Invalid naming each field that cannot change after posting (filter, sound...)."""
     fixed = sorted(set(names) - {*EDITABLE_FIELDS, PUBLISH_AT})
     if fixed:
@@ -69,11 +69,11 @@ def story_update(*, story: Story, by: User, **changes: Any) -> Story:
     longer be edited. Returns the story as saved."""
     if story.author_id != by.pk:
         raise NotAllowed("Only the author can edit this story.")
-    refuse_fixed(set(changes))
+    story_refuse_fixed(names=set(changes))
     publish_at = changes.pop(PUBLISH_AT, None)
     with transaction.atomic():
         locked = Story.objects.select_for_update().filter(pk=story.pk).first()
-        if locked is None or not is_editable(locked):
+        if locked is None or not story_is_editable(story=locked):
             raise Invalid({"detail": NOT_EDITABLE})
         before = {name: getattr(locked, name) for name in EDITABLE_FIELDS}
         # The upload's own rule, on the story's values with the changes laid over them.
@@ -86,9 +86,9 @@ def story_update(*, story: Story, by: User, **changes: Any) -> Story:
                 setattr(locked, name, after[name])
             if "caption" in changed:
                 old_mentions = _mentioned(locked.caption_entities)
-                locked.caption_entities = caption_entities(locked.caption)
+                locked.caption_entities = caption_entities(caption=locked.caption)
                 StoryHashtag.objects.filter(story=locked).delete()
-                tag_story(locked, locked.caption_entities)
+                story_tag(story=locked, entities=locked.caption_entities)
                 changed.append("caption_entities")
             locked.save(update_fields=changed)
             if "caption" in changed:

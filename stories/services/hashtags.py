@@ -22,12 +22,12 @@ def _existing_usernames(lowered: list[str]) -> dict[str, str]:
     return dict(rows)
 
 
-def caption_entities(caption: str) -> list[dict]:
+def caption_entities(*, caption: str) -> list[dict]:
     """The caption's hashtags, links, and mentions of people who have an account."""
     return captions.parse(caption, resolve_mentions=_existing_usernames)
 
 
-def tag_story(story: Story, entities: list[dict]) -> None:
+def story_tag(*, story: Story, entities: list[dict]) -> None:
     """One StoryHashtag per distinct tag of the caption; tags seen for the first time are made."""
     tags = captions.hashtags(entities)
     if not tags:

@@ -42,7 +42,7 @@ NOT_YOURS = "You can add only your own stories that are live or in your archive.
 UNSET: Any = object()
 
 
-def clean_title(title: object) -> str:
+def highlight_clean_title(*, title: object) -> str:
     """A title of 1 to 40 characters, spaces trimmed."""
     if not isinstance(title, str) or not title.strip():
         raise Invalid({"title": ["Give the highlight a name."]})
@@ -54,7 +54,7 @@ def clean_title(title: object) -> str:
     return title
 
 
-def clean_story_ids(*, owner: User, story_ids: object) -> list[Any]:
+def highlight_clean_story_ids(*, owner: User, story_ids: object) -> list[Any]:
     """The stories, in the order given: each the owner's own, live or archived, listed once.
     Anything else (someone else's story, an expired one the archive did not keep, a bad id) is
     refused as a whole with a plain 400, naming no one's stories."""
@@ -89,8 +89,8 @@ def _set_items(highlight: Highlight, story_ids: Sequence[Any]) -> None:
 
 def highlight_create(*, owner: User, title: object, story_ids: object) -> Highlight:
     """A new highlight, last on the owner's profile, holding these stories in this order."""
-    title = clean_title(title)
-    wanted = clean_story_ids(owner=owner, story_ids=story_ids)
+    title = highlight_clean_title(title=title)
+    wanted = highlight_clean_story_ids(owner=owner, story_ids=story_ids)
     with transaction.atomic():
         # The owner's row is locked so two requests cannot take the same position or both pass
         # the cap.
@@ -119,9 +119,9 @@ def highlight_update(
     _check_owner(highlight, by)
     fields: list[str] = []
     if title is not UNSET:
-        highlight.title = clean_title(title)
+        highlight.title = highlight_clean_title(title=title)
         fields.append("title")
-    wanted = clean_story_ids(owner=by, story_ids=story_ids) if story_ids is not UNSET else None
+    wanted = highlight_clean_story_ids(owner=by, story_ids=story_ids) if story_ids is not UNSET else None
     with transaction.atomic():
         if wanted is not None:
             _set_items(highlight, wanted)
@@ -217,7 +217,7 @@ def _dispatch_cover(highlight_id: int, pending: str) -> None:
         logger.warning("Could not queue the cover of highlight %s", highlight_id, exc_info=True)
 
 
-def process_highlight_cover(highlight_id: int, pending: str) -> str:
+def highlight_process_cover(*, highlight_id: int, pending: str) -> str:
     """The worker's part: a cleaned copy of `pending` (decoded, oriented, metadata dropped,
     within COVER_MAX_SIZE, square) becomes the cover, unless a newer upload superseded it."""
     mine = Highlight.objects.filter(pk=highlight_id, cover_pending=pending)

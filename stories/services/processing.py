@@ -48,7 +48,7 @@ from .. import lifecycle, media
 from ..lifecycle import Lease, State
 from ..models import Kind, Story
 from . import scheduling
-from .common import delete_stored, fetch, logger, store_file, work_directory
+from .common import file_store, logger, stored_delete, stored_fetch, work_directory
 
 MAX_PROCESSING_ATTEMPTS = 3
 LOST_UPLOAD = "The upload was lost before it could be processed. Please post it again."
@@ -77,7 +77,7 @@ sweep_logger = logging.getLogger("stories.sweeper")
 # --- dispatching ---------------------------------------------------------------------------
 
 
-def dispatch_processing(story_id: Any) -> bool:
+def story_dispatch_processing(*, story_id: Any) -> bool:
     """Hand a story to the media queue. False when the broker is unreachable: the story stays
     undispatched and the sweeper sends it once the broker is back."""
     from ..tasks import process_story
@@ -97,7 +97,7 @@ def dispatch_processing(story_id: Any) -> bool:
     return True
 
 
-def forget_dispatch(story_id: Any) -> None:
+def story_forget_dispatch(*, story_id: Any) -> None:
     """A retry that could not reach the broker: the sweeper sends the story again instead."""
     Story.objects.filter(pk=story_id, state=State.PROCESSING, lease_token="").update(dispatched_at=None)
 
@@ -105,7 +105,7 @@ def forget_dispatch(story_id: Any) -> None:
 # --- one attempt -----------------------------------------------------------------------------
 
 
-def max_attempt_seconds() -> float:
+def attempt_max_seconds() -> float:
     """The longest an attempt may keep renewing its lease: probe, encode and poster each within
     the ffmpeg time limit, plus ten minutes for fetching and storing files. An attempt stuck past
     it (a hung storage call) lets its lease lapse, and a later attempt takes over."""
@@ -115,7 +115,7 @@ def max_attempt_seconds() -> float:
 class Heartbeat:
     """Renews an attempt's lease from a thread while the attempt works (ffmpeg runs in a child
     process, so this thread gets the GIL). Stops on its own once the lease is lost or the attempt
-    has run past max_attempt_seconds()."""
+    has run past attempt_max_seconds()."""
 
     def __init__(self, lease: Lease):
         self.lease = lease
@@ -135,7 +135,7 @@ class Heartbeat:
         self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        deadline = time.monotonic() + max_attempt_seconds()
+        deadline = time.monotonic() + attempt_max_seconds()
         try:
             while not self._stop.wait(settings.STORIES_HEARTBEAT_SECONDS):
                 if time.monotonic() > deadline:
@@ -155,7 +155,7 @@ class Heartbeat:
             connections.close_all()  # this thread's own connections
 
 
-def fail_story(story: Story, reason: str, *, lease_token: str | None = None) -> bool:
+def story_fail(*, story: Story, reason: str, lease_token: str | None = None) -> bool:
     """A failed story says why; the original goes, since nothing can be made of it. With
     `lease_token`, only while the story holds that lease. False: the story had moved on."""
     original = story.original.name
@@ -165,11 +165,11 @@ def fail_story(story: Story, reason: str, *, lease_token: str | None = None) -> 
         )
     except lifecycle.InvalidTransition:
         return False
-    delete_stored(original)
+    stored_delete(original)
     return True
 
 
-def process_story(story_id: Any) -> None:
+def story_process(*, story_id: Any) -> None:
     """Claim, probe, trim, transcode and publish one story.
 
     Safe to run twice: a story no longer processing, or held by a live attempt, is left alone.
@@ -180,7 +180,7 @@ def process_story(story_id: Any) -> None:
         return
     story = Story.objects.select_related("sound").get(pk=story_id)
     if lease.attempt > MAX_PROCESSING_ATTEMPTS:
-        fail_story(story, TOO_MANY_ATTEMPTS, lease_token=lease.token)
+        story_fail(story=story, reason=TOO_MANY_ATTEMPTS, lease_token=lease.token)
         return
     started = time.monotonic()
     try:
@@ -203,24 +203,24 @@ def process_story(story_id: Any) -> None:
 def _attempt(story: Story, lease: Lease) -> None:
     original_name = story.original.name
     if not original_name or not default_storage.exists(original_name):
-        fail_story(story, LOST_UPLOAD, lease_token=lease.token)
+        story_fail(story=story, reason=LOST_UPLOAD, lease_token=lease.token)
         return
     with work_directory() as work:
         try:
-            source = fetch(original_name, work / "source")
+            source = stored_fetch(name=original_name, destination=work / "source")
             info = media.probe(source)
             outputs = _render(story, source, info, work)
         except media.MediaTimeout:
-            fail_story(story, TIMED_OUT, lease_token=lease.token)
+            story_fail(story=story, reason=TIMED_OUT, lease_token=lease.token)
             return
         except media.MediaError as exc:
-            fail_story(story, str(exc), lease_token=lease.token)
+            story_fail(story=story, reason=str(exc), lease_token=lease.token)
             return
         stored = _store_outputs(outputs)
     try:
         # To ready, or to scheduled while its publish_at is ahead (services/scheduling.py).
-        scheduling.finish_processing(
-            story,
+        scheduling.story_finish_processing(
+            story=story,
             lease_token=lease.token,
             kind=outputs["kind"],
             media=stored["media"],
@@ -235,16 +235,16 @@ def _attempt(story: Story, lease: Lease) -> None:
     except lifecycle.InvalidTransition:
         # Deleted or removed while we worked, or our lease lapsed and a later attempt holds the
         # story: what we made must not outlive it.
-        delete_stored(*stored.values())
+        stored_delete(*stored.values())
         return
-    delete_stored(original_name)
-    scheduling.after_processing(story)  # live: the people it names are told; scheduled: it waits
+    stored_delete(original_name)
+    scheduling.story_after_processing(story=story)  # live: the people it names are told; scheduled: it waits
 
 
 def _render(story: Story, source: Path, info: Any, work: Path) -> dict[str, Any]:
     if info.kind == "video":
         sound = story.sound.file.name if story.sound else ""
-        sound_path = fetch(sound, work / "sound") if sound else None
+        sound_path = stored_fetch(name=sound, destination=work / "sound") if sound else None
         result = media.process_video(
             source,
             work,
@@ -281,15 +281,23 @@ def _render(story: Story, source: Path, info: Any, work: Path) -> dict[str, Any]
 
 def _store_outputs(outputs: dict[str, Any]) -> dict[str, str]:
     stored = {
-        "media": store_file(outputs["media_path"], "stories", outputs["extension"], outputs["content_type"])
+        "media": file_store(
+            source=outputs["media_path"],
+            prefix="stories",
+            extension=outputs["extension"],
+            content_type=outputs["content_type"],
+        )
     }
     if outputs.get("poster_path"):
         try:
-            stored["poster"] = store_file(
-                outputs["poster_path"], "posters", "jpg", outputs["poster_content_type"]
+            stored["poster"] = file_store(
+                source=outputs["poster_path"],
+                prefix="posters",
+                extension="jpg",
+                content_type=outputs["poster_content_type"],
             )
         except Exception:
-            delete_stored(stored["media"])
+            stored_delete(stored["media"])
             raise
     return stored
 
@@ -297,7 +305,7 @@ def _store_outputs(outputs: dict[str, Any]) -> dict[str, str]:
 # --- the sweeper -----------------------------------------------------------------------------
 
 
-def requeue_stuck_stories(*, limit: int = 500) -> int:
+def stories_requeue_stuck(*, limit: int = 500) -> int:
     """Give stuck stories back to the queue (see the module docstring for which), failing those
     that used up their attempts. Returns how many stories it acted on."""
     now = timezone.now()
@@ -309,7 +317,7 @@ def requeue_stuck_stories(*, limit: int = 500) -> int:
     for story in lapsed[:limit]:
         if story.processing_attempts >= MAX_PROCESSING_ATTEMPTS:
             if lifecycle.release_lapsed(story.pk, story.lease_token, story.lease_expires_at):
-                acted += fail_story(story, TOO_MANY_ATTEMPTS, lease_token="")
+                acted += story_fail(story=story, reason=TOO_MANY_ATTEMPTS, lease_token="")
         elif lifecycle.release_lapsed(
             story.pk, story.lease_token, story.lease_expires_at, dispatched_at=None
         ):
@@ -322,7 +330,7 @@ def requeue_stuck_stories(*, limit: int = 500) -> int:
         if story_id not in to_send:
             to_send.append(story_id)
     for story_id in to_send:
-        if not dispatch_processing(story_id):
+        if not story_dispatch_processing(story_id=story_id):
             break  # the broker is down: the next sweep tries again
         acted += 1
     return acted

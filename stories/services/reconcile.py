@@ -42,7 +42,7 @@ class ReconcileReport:
     deleted: int = 0
 
 
-def stored_objects(storage: Storage | None = None) -> Iterator[StoredObject]:
+def stored_objects(*, storage: Storage | None = None) -> Iterator[StoredObject]:
     """Every object under RECONCILED_PREFIXES with its modification time. On S3 one listing call
     per thousand objects (the listing carries the times); elsewhere a walk of the folders."""
     storage = storage or default_storage
@@ -98,7 +98,7 @@ def _file_fields() -> list[tuple[type[models.Model], str]]:
     ]
 
 
-def referenced(names: Iterable[str]) -> set[str]:
+def stored_names_referenced(*, names: Iterable[str]) -> set[str]:
     """Which of `names` some row refers to (one query per file field per chunk)."""
     names = list(names)
     found: set[str] = set()
@@ -114,7 +114,7 @@ def _chunks(items: Iterable[StoredObject], size: int) -> Iterator[list[StoredObj
         yield chunk
 
 
-def reconcile_storage(
+def storage_reconcile(
     *, delete: bool = False, grace: timedelta = DEFAULT_GRACE, storage: Storage | None = None
 ) -> ReconcileReport:
     """List the orphans older than `grace` and, with `delete`, remove them. Each chunk is checked
@@ -122,12 +122,12 @@ def reconcile_storage(
     storage = storage or default_storage
     cutoff = timezone.now() - grace
     report = ReconcileReport()
-    for chunk in _chunks(stored_objects(storage), CHUNK):
+    for chunk in _chunks(stored_objects(storage=storage), CHUNK):
         report.listed += len(chunk)
         old = [item for item in chunk if item.modified < cutoff]
         if not old:
             continue
-        used = referenced(item.name for item in old)
+        used = stored_names_referenced(names=(item.name for item in old))
         orphans = [item for item in old if item.name not in used]
         report.orphans.extend(orphans)
         if delete:

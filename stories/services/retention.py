@@ -28,8 +28,8 @@ from ..models import ArchivedStory, Story
 from ..purge_holds import stories_unheld, story_is_held
 from ..selectors import StoryNotFound
 from .cascade import stories_delete_rows
-from .common import delete_stored, story_files
-from .sounds import withdraw_lifted_sounds
+from .common import stored_delete, story_files
+from .sounds import sounds_withdraw_lifted
 
 logger = logging.getLogger("stories.purge")
 
@@ -56,7 +56,7 @@ STORY_FIELDS_READ = [
 ]
 
 
-def delete_story(story: Story, *, by: User) -> None:
+def story_delete(*, story: Story, by: User) -> None:
     """The author deletes an item: invisible at once and its media gone from storage at once,
     unless something holds it (stories/purge_holds.py: someone reported it and the report is
     still open). Then only the state changes (no one sees it any more) and its media and row stay
@@ -70,9 +70,9 @@ def delete_story(story: Story, *, by: User) -> None:
     if story_is_held(story=story):
         _to_deleted(story)
         return
-    files = story_files(story)
+    files = story_files(story=story)
     _to_deleted(story, media="", poster="", original="")
-    delete_stored(*files)
+    stored_delete(*files)
 
 
 def _to_deleted(story: Story, **fields: str) -> None:
@@ -85,7 +85,7 @@ def _to_deleted(story: Story, **fields: str) -> None:
         raise StoryNotFound from None
 
 
-def expire_due_stories(batch_size: int = 1000) -> int:
+def stories_expire_due(*, batch_size: int = 1000) -> int:
     """Mark stories past their 24 hours as expired. They are already invisible (every read checks
     the clock); this makes the state say so and hands them to the purge."""
     due = list(
@@ -95,16 +95,16 @@ def expire_due_stories(batch_size: int = 1000) -> int:
     )
     if not due:
         return 0
-    from .archive import archive_expired
+    from .archive import stories_archive_expired
 
     # One transaction: an item its author's archive keeps is never seen by the purge unmarked.
     with transaction.atomic():
         expired = lifecycle.transition_many(due, State.EXPIRED)
-        archive_expired(due)
+        stories_archive_expired(story_ids=due)
     return expired
 
 
-def purgeable_stories() -> QuerySet[Story]:
+def stories_purgeable() -> QuerySet[Story]:
     """Finished stories the purge may take: expired, deleted and removed ones, failed ones after a
     day; never one with an open report, whatever its state, so moderators can still watch it
     after it expired or was removed (once every report is resolved, the next run takes it), and
@@ -128,7 +128,7 @@ class PurgeReport:
     finished: bool = True  # False: the time budget ran out with stories left for the next run
 
 
-def purge_batch(limit: int) -> tuple[int, float]:
+def stories_purge_batch(*, limit: int) -> tuple[int, float]:
     """Purge up to `limit` stories in one transaction: (how many, seconds the transaction took).
 
     The candidates are read first, outside it; inside, the rows are locked and checked again
@@ -137,13 +137,13 @@ def purge_batch(limit: int) -> tuple[int, float]:
     # Unordered: every purgeable story goes, so the order does not matter, and ordering made each
     # batch sort the whole backlog (50 ms a batch at 100,000; a LIMIT alone stops early). The
     # explicit order_by() matters: Story's default ordering would sort it all the same.
-    candidates = list(purgeable_stories().order_by().values_list("pk", flat=True)[:limit])
+    candidates = list(stories_purgeable().order_by().values_list("pk", flat=True)[:limit])
     if not candidates:
         return 0, 0.0
     started = time.perf_counter()
     with transaction.atomic():
         rows = list(
-            purgeable_stories()
+            stories_purgeable()
             .filter(pk__in=candidates)
             .order_by()
             .only(*STORY_FIELDS_READ)
@@ -159,11 +159,11 @@ def purge_batch(limit: int) -> tuple[int, float]:
             )
         # Lifted sounds went with their story's move to a terminal state; this catches any
         # that predate that rule (failed stories never lent one: they were never ready).
-        withdraw_lifted_sounds([story.pk for story in rows])
+        sounds_withdraw_lifted(story_ids=[story.pk for story in rows])
         # With their views, likes, comments and stickers, in one round trip on PostgreSQL.
         stories_delete_rows(ids=[story.pk for story in rows])
     elapsed = time.perf_counter() - started
-    delete_stored(*(name for story in rows for name in story_files(story)))
+    stored_delete(*(name for story in rows for name in story_files(story=story)))
     return len(rows), elapsed
 
 
@@ -181,7 +181,7 @@ def _archived(story: Story) -> ArchivedStory:
     )
 
 
-def purge_backlog(
+def stories_purge_backlog(
     *, batch_size: int = PURGE_BATCH_SIZE, time_budget: float = PURGE_TIME_BUDGET_SECONDS
 ) -> PurgeReport:
     """Batches until nothing is left or the time budget is spent. A batch that took longer than
@@ -200,7 +200,7 @@ def purge_backlog(
         if time.monotonic() > deadline:
             report.finished = False
             break
-        purged, elapsed = purge_batch(size)
+        purged, elapsed = stories_purge_batch(limit=size)
         if not purged:
             break
         report.purged += purged
@@ -223,6 +223,6 @@ def purge_backlog(
     return report
 
 
-def purge_stories(batch_size: int = PURGE_BATCH_SIZE) -> int:
+def stories_purge(*, batch_size: int = PURGE_BATCH_SIZE) -> int:
     """Purge the whole backlog now; how many stories went."""
-    return purge_backlog(batch_size=batch_size).purged
+    return stories_purge_backlog(batch_size=batch_size).purged

@@ -57,7 +57,7 @@ FORMAT_MESSAGE = "Give the time as an ISO 8601 date and time with its offset, li
 NOT_SCHEDULED = "This story is not scheduled any more: it is already live, or gone."
 
 
-def clean_publish_at(value: Any, *, now: datetime | None = None) -> datetime | None:
+def publish_at_clean(*, value: Any, now: datetime | None = None) -> datetime | None:
     """When the author wants the story live: None (or empty) is "as soon as it is processed";
     otherwise an aware time from now to 7 days ahead, returned in UTC. A time without an offset
     is refused: it would mean a different moment on the server than in the person's browser."""
@@ -84,7 +84,7 @@ def clean_publish_at(value: Any, *, now: datetime | None = None) -> datetime | N
     return when
 
 
-def picker_limits() -> dict[str, int]:
+def publish_at_picker_limits() -> dict[str, int]:
     """The window, for the pickers (the create page, the Scheduled page) to check on the spot."""
     return {
         "max_ahead_seconds": int(MAX_AHEAD.total_seconds()),
@@ -92,7 +92,7 @@ def picker_limits() -> dict[str, int]:
     }
 
 
-def live_fields(story: Story, now: datetime) -> dict[str, datetime]:
+def story_live_fields(*, story: Story, now: datetime) -> dict[str, datetime]:
     """What going live sets: the moment it did, and when it runs out."""
     return {"published_at": now, "expires_at": now + timedelta(hours=story.lifetime_hours)}
 
@@ -100,7 +100,7 @@ def live_fields(story: Story, now: datetime) -> dict[str, datetime]:
 # --- from processing -------------------------------------------------------------------------
 
 
-def finish_processing(story: Story, *, lease_token: str, **fields: Any) -> None:
+def story_finish_processing(*, story: Story, lease_token: str, **fields: Any) -> None:
     """The processing attempt's move: to `scheduled` while publish_at is ahead, else to `ready`.
 
     publish_at is read by the UPDATE itself, not from memory: the author may have rescheduled or
@@ -115,21 +115,23 @@ def finish_processing(story: Story, *, lease_token: str, **fields: Any) -> None:
             return
         except lifecycle.ConditionNotMet:
             pass  # its time has come already: live at once
-    lifecycle.transition(story, State.READY, lease_token=lease_token, **fields, **live_fields(story, now))
+    lifecycle.transition(
+        story, State.READY, lease_token=lease_token, **fields, **story_live_fields(story=story, now=now)
+    )
 
 
-def after_processing(story: Story) -> None:
+def story_after_processing(*, story: Story) -> None:
     """What follows a processed story's move: a live one is announced, a scheduled one waits for
     its ETA task (or the sweep)."""
     if story.state == State.READY:
-        announce(story)
+        story_announce(story=story)
     elif story.state == State.SCHEDULED:
         # The time as it is now: the author may have moved it while the clip was encoding.
         when = Story.objects.filter(pk=story.pk).values_list("publish_at", flat=True).first()
-        queue_publication(story.pk, when)
+        story_queue_publication(story_id=story.pk, when=when)
 
 
-def announce(story: Story) -> int:
+def story_announce(*, story: Story) -> int:
     """Tell the people a story names, now that it is live: the one place this happens. Each
     registered attachment (stories/attachments.py; stickers: its mentions, the Add Yours
     prompt's author) tells its own people. Returns how many were told."""
@@ -143,15 +145,20 @@ def _publish(story: Story, now: datetime, *, where: Q | None = None, **extra: An
     """scheduled -> ready in one conditional UPDATE; True only for the call that moved it."""
     try:
         lifecycle.transition(
-            story, State.READY, sources=[State.SCHEDULED], where=where, **live_fields(story, now), **extra
+            story,
+            State.READY,
+            sources=[State.SCHEDULED],
+            where=where,
+            **story_live_fields(story=story, now=now),
+            **extra,
         )
     except lifecycle.InvalidTransition:
         return False
-    announce(story)
+    story_announce(story=story)
     return True
 
 
-def publish_due(story_id: Any, *, now: datetime | None = None) -> bool:
+def story_publish_due(*, story_id: Any, now: datetime | None = None) -> bool:
     """Publish one scheduled story if its time has come. False when it is not due (rescheduled
     later), no longer scheduled (the other racer published it, cancelled, removed) or missing."""
     now = now or timezone.now()
@@ -161,21 +168,21 @@ def publish_due(story_id: Any, *, now: datetime | None = None) -> bool:
     return _publish(story, now, where=Q(publish_at__lte=now))
 
 
-def publish_due_stories(*, limit: int = SWEEP_LIMIT) -> int:
+def stories_publish_due(*, limit: int = SWEEP_LIMIT) -> int:
     """Beat's sweep: publish every scheduled story whose time has come, soonest first, and send
     the ETA tasks of those falling due before the next sweep. Returns how many it published."""
     now = timezone.now()
     scheduled = Story.objects.filter(state=State.SCHEDULED)
     due = scheduled.filter(publish_at__lte=now).order_by("publish_at").values_list("pk", flat=True)
-    published = sum(publish_due(story_id, now=now) for story_id in list(due[:limit]))
+    published = sum(story_publish_due(story_id=story_id, now=now) for story_id in list(due[:limit]))
     soon = scheduled.filter(publish_at__gt=now, publish_at__lte=now + ETA_WINDOW)
     for story_id, when in soon.values_list("pk", "publish_at")[:limit]:
-        if not send_publication(story_id, when):
+        if not story_send_publication(story_id=story_id, when=when):
             break  # the broker is down: the next sweeps publish them anyway
     return published
 
 
-def send_publication(story_id: Any, when: datetime) -> bool:
+def story_send_publication(*, story_id: Any, when: datetime) -> bool:
     """Send the ETA task that publishes the story at `when`; False when the broker is down."""
     from ..tasks import publish_story
 
@@ -187,12 +194,12 @@ def send_publication(story_id: Any, when: datetime) -> bool:
     return True
 
 
-def queue_publication(story_id: Any, when: datetime | None) -> None:
+def story_queue_publication(*, story_id: Any, when: datetime | None) -> None:
     """After the current transaction commits, send the ETA task if `when` is near enough (see
     the module docstring); later ones are sent by the sweep."""
     if when is None or when > timezone.now() + ETA_WINDOW:
         return
-    transaction.on_commit(lambda: send_publication(story_id, when), robust=True)
+    transaction.on_commit(lambda: story_send_publication(story_id=story_id, when=when), robust=True)
 
 
 # --- the author's controls ---------------------------------------------------------------------
@@ -209,14 +216,14 @@ def story_reschedule(*, story: Story, publish_at: Any, by: User) -> Story:
     changed only while it is still waiting (one conditional UPDATE), so a reschedule racing its
     publication either moves it or is refused, never half-done. Returns the story, fresh."""
     _ensure_author(story, by)
-    when = clean_publish_at(publish_at)
+    when = publish_at_clean(value=publish_at)
     if when is None:
         raise Invalid({"publish_at": ["Choose when the story goes live."]})
     if not Story.objects.filter(stories_waiting_q(), pk=story.pk).update(publish_at=when):
         raise Invalid({"publish_at": [NOT_SCHEDULED]})
     story.refresh_from_db()
     if story.state == State.SCHEDULED:
-        queue_publication(story.pk, when)
+        story_queue_publication(story_id=story.pk, when=when)
     return story
 
 

@@ -4,7 +4,7 @@ Who hears a sound: a published one (an original upload, a demo sound, or a lifte
 author published) is public. A lifted sound that is not published yet is heard only by people who
 may watch the story it came from, so it keeps that story's audience, blocks, expiry and the
 author's suspension, and it is withdrawn (row hidden, files deleted) as soon as the story leaves
-`ready` for deleted, expired or removed (`withdraw_lifted_sounds`, called by the lifecycle).
+`ready` for deleted, expired or removed (`sounds_withdraw_lifted`, called by the lifecycle).
 
 Lifting the sound of a story shared with followers or friends is refused to anyone but its
 author: the sound would leave that audience the moment someone posted a public story with it.
@@ -29,7 +29,7 @@ from stories_site.errors import Invalid, NotAllowed
 from .. import media
 from ..models import Audience, Kind, Sound, SoundMode, Story
 from ..selectors import Viewer, stories_visible
-from .common import delete_stored, ensure_can_post, fetch, read_head, store_file
+from .common import author_ensure_can_post, file_store, stored_delete, stored_fetch, upload_read_head
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ NOT_PUBLIC = (
 )
 
 
-def available_sounds(viewer: Viewer = None) -> QuerySet[Sound]:
+def sounds_available(*, viewer: Viewer = None) -> QuerySet[Sound]:
     """Ready sounds the viewer may hear and post with: published ones, and unpublished lifted
     ones whose story the viewer may watch now (its audience, blocks, expiry and the author's
     suspension). One lifted from a story not shared with everyone (only its author can lift
@@ -57,40 +57,42 @@ def available_sounds(viewer: Viewer = None) -> QuerySet[Sound]:
     )
 
 
-def own_sounds(owner: User) -> QuerySet[Sound]:
+def sounds_owned(*, owner: User) -> QuerySet[Sound]:
     """The owner's sounds in every state they care about: processing, ready or failed."""
     return Sound.objects.filter(owner=owner, is_removed=False)
 
 
-def create_sound(*, owner: User | None, upload: IO[bytes], title: str, inline: bool = False) -> Sound:
+def sound_create(*, owner: User | None, upload: IO[bytes], title: str, inline: bool = False) -> Sound:
     """An original sound: kept as uploaded, then probed and re-encoded to AAC (cut to a minute)
     by the media worker; `inline` processes it here instead (the demo seed, which has no worker)."""
     if owner is not None:
-        ensure_can_post(owner)
+        author_ensure_can_post(author=owner)
     title = (title or "").strip()
     if not title:
         raise Invalid({"title": "Give the sound a title."})
     if len(title) > 100:
         raise Invalid({"title": "The title can be at most 100 characters."})
-    if media.sniff_family(read_head(upload)) != "media":
+    if media.sniff_family(upload_read_head(upload=upload)) != "media":
         raise Invalid({"file": NOT_AUDIO})
     upload.seek(0)
-    original = store_file(upload, "originals", "bin", "application/octet-stream")
+    original = file_store(
+        source=upload, prefix="originals", extension="bin", content_type="application/octet-stream"
+    )
     try:
         sound = Sound.objects.create(owner=owner, title=title, original=original)
     except Exception:
-        delete_stored(original)
+        stored_delete(original)
         raise
     _dispatch(sound, inline=inline)
     return sound
 
 
-def sound_from_story(story: Story, *, by: User) -> Sound:
+def sound_create_from_story(*, story: Story, by: User) -> Sound:
     """'Use this sound': lift a clip's audio into the library so others can post with it.
 
     The lifted sound is the story author's and stays unpublished (the story's audience) until
     they publish it; a story not shared with everyone lends its sound to its author only."""
-    ensure_can_post(by)
+    author_ensure_can_post(author=by)
     if story.audience != Audience.EVERYONE and story.author_id != by.pk:
         raise NotAllowed(NOT_PUBLIC)
     existing = Sound.objects.filter(source_story=story, is_removed=False).first()
@@ -99,7 +101,7 @@ def sound_from_story(story: Story, *, by: User) -> Sound:
     if story.kind != Kind.VIDEO or not story.media:
         raise Invalid({"detail": "Only clips have a sound to use."})
     if story.sound_id and story.sound_mode == SoundMode.REPLACE:
-        replaced = available_sounds(by).filter(pk=story.sound_id).first()
+        replaced = sounds_available(viewer=by).filter(pk=story.sound_id).first()
         if replaced is not None:
             return replaced
     sound = Sound.objects.create(
@@ -112,12 +114,12 @@ def sound_from_story(story: Story, *, by: User) -> Sound:
     return sound
 
 
-def sound_publish(sound: Sound, *, by: User) -> Sound:
+def sound_publish(*, sound: Sound, by: User) -> Sound:
     """The author of a lifted sound makes it a sound of its own: public, and no longer withdrawn
     with the story. Only a ready sound can be published."""
     if sound.owner_id != by.pk:
         raise NotAllowed("Only the author of this sound can publish it.")
-    ensure_can_post(by)
+    author_ensure_can_post(author=by)
     if not sound.published:
         if not Sound.objects.filter(pk=sound.pk, is_removed=False).exclude(file="").update(published=True):
             raise Invalid({"detail": "This sound is not ready, or it was withdrawn."})
@@ -125,7 +127,7 @@ def sound_publish(sound: Sound, *, by: User) -> Sound:
     return sound
 
 
-def withdraw_lifted_sounds(story_ids: list[Any]) -> int:
+def sounds_withdraw_lifted(*, story_ids: list[Any]) -> int:
     """The stories left `ready` for good (deleted, expired, removed, purged): their unpublished
     lifted sounds go too, rows hidden now and files deleted after the commit. Stories already
     posted with such a sound keep their own audio (it was mixed into their clip)."""
@@ -138,7 +140,7 @@ def withdraw_lifted_sounds(story_ids: list[Any]) -> int:
         return 0
     Sound.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(is_removed=True, file="", original="")
     names = [name for _, file, original in rows for name in (file, original) if name]
-    transaction.on_commit(lambda: delete_stored(*names))
+    transaction.on_commit(lambda: stored_delete(*names))
     return len(rows)
 
 
@@ -147,7 +149,7 @@ def withdraw_lifted_sounds(story_ids: list[Any]) -> int:
 
 def _dispatch(sound: Sound, *, inline: bool = False) -> None:
     if inline:
-        process_sound(sound.pk)
+        sound_process(sound_id=sound.pk)
         sound.refresh_from_db()
         return
 
@@ -162,7 +164,7 @@ def _dispatch(sound: Sound, *, inline: bool = False) -> None:
     transaction.on_commit(after_commit, robust=True)
 
 
-def process_sound(sound_id: Any) -> None:
+def sound_process(*, sound_id: Any) -> None:
     """Make the sound's audio: from its uploaded original, or from its story's clip. A sound
     withdrawn meanwhile (its story deleted) is left alone and what was made is deleted."""
     pending = Sound.objects.select_related("source_story").filter(is_removed=False, file="")
@@ -176,23 +178,25 @@ def process_sound(sound_id: Any) -> None:
         except media.MediaError as exc:
             _fail(sound, str(exc))
             return
-        name = store_file(result.audio, "sounds", "m4a", result.content_type)
+        name = file_store(
+            source=result.audio, prefix="sounds", extension="m4a", content_type=result.content_type
+        )
     made = Sound.objects.filter(pk=sound.pk, is_removed=False, file="").update(
         file=name, duration=result.duration, original=""
     )
     if not made:
-        delete_stored(name)
+        stored_delete(name)
         return
-    delete_stored(sound.original.name)
+    stored_delete(sound.original.name)
 
 
 def _source_of(sound: Sound, workdir: Path) -> Path:
     if sound.original:
-        return fetch(sound.original.name, workdir / "source")
+        return stored_fetch(name=sound.original.name, destination=workdir / "source")
     story = sound.source_story
     if story is None or not story.media:
         raise media.MediaError("The story this sound came from is gone.")
-    source = fetch(story.media.name, workdir / "source")
+    source = stored_fetch(name=story.media.name, destination=workdir / "source")
     if not media.probe(source).has_audio:
         raise media.MediaError("This clip has no sound.")
     return source
@@ -200,4 +204,4 @@ def _source_of(sound: Sound, workdir: Path) -> Path:
 
 def _fail(sound: Sound, reason: str) -> None:
     Sound.objects.filter(pk=sound.pk, file="").update(failure_reason=reason[:300], original="")
-    delete_stored(sound.original.name)
+    stored_delete(sound.original.name)

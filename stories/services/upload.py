@@ -4,7 +4,7 @@ The story row is the durable record of an upload. It is committed (state `proces
 claimed by any attempt) together with what other apps attach to it (its stickers:
 stories/attachments.py) before anything is sent to the broker; the message is sent after the
 commit, and when the broker is down the upload is still accepted: the sweeper
-(processing.requeue_stuck_stories, every STORIES_SWEEP_SECONDS) sends it once the broker is back.
+(processing.stories_requeue_stuck, every STORIES_SWEEP_SECONDS) sends it once the broker is back.
 So an upload never depends on the broker being up."""
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from stories_site.errors import Invalid
 from .. import attachments, media
 from ..models import Kind, Sound, Story
 from ..options import OWN_OPTIONS, options_clean
-from .common import delete_stored, ensure_can_post, read_head, store_file
-from .hashtags import caption_entities, tag_story
-from .processing import dispatch_processing
+from .common import author_ensure_can_post, file_store, stored_delete, upload_read_head
+from .hashtags import caption_entities, story_tag
+from .processing import story_dispatch_processing
 
 UNREADABLE_UPLOAD = (
     "This file is not a video or photo we can read (MP4, MOV, WebM, MKV, JPEG, PNG, WebP or HEIC)."
@@ -38,7 +38,7 @@ class StoryOptions:
     attached: dict[str, dict[str, Any]] = field(default_factory=dict)  # attachment -> its options
 
 
-def clean_options(*, author: User, **values: Any) -> StoryOptions:
+def story_options_clean(*, author: User, **values: Any) -> StoryOptions:
     """Check a person's choices, given by option name (stories/options.py; absent ones take
     their defaults); raises Invalid with one plain message per field."""
     cleaned = options_clean(author=author, values=values)
@@ -50,41 +50,43 @@ def clean_options(*, author: User, **values: Any) -> StoryOptions:
     return StoryOptions(fields=fields, attached=attached)
 
 
-def create_story(*, author: User, upload: IO[bytes], options: StoryOptions, enqueue: bool = True) -> Story:
+def story_create(*, author: User, upload: IO[bytes], options: StoryOptions, enqueue: bool = True) -> Story:
     """Keep the original, commit the row, then queue processing (`enqueue=False` is for callers
     that process inline, like the demo command).
 
     Only a failure before the commit deletes the stored original. Queueing happens after it and
     cannot undo it: a broker that is down is logged and the sweeper queues the story later."""
-    ensure_can_post(author)
-    head = read_head(upload)
+    author_ensure_can_post(author=author)
+    head = upload_read_head(upload=upload)
     if not head:
         raise Invalid({"media": "The file is empty."})
     family = media.sniff_family(head)
     if family is None:
         raise Invalid({"media": UNREADABLE_UPLOAD})
     kind = Kind.PHOTO if family == "photo" else Kind.VIDEO
-    original = store_file(upload, "originals", "bin", "application/octet-stream")
+    original = file_store(
+        source=upload, prefix="originals", extension="bin", content_type="application/octet-stream"
+    )
     try:
         with transaction.atomic():
-            entities = caption_entities(options.fields["caption"])
+            entities = caption_entities(caption=options.fields["caption"])
             story = Story.objects.create(
                 author=author, kind=kind, original=original, caption_entities=entities, **options.fields
             )
-            tag_story(story, entities)
+            story_tag(story=story, entities=entities)
             if story.sound_id:
                 Sound.objects.filter(pk=story.sound_id).update(use_count=F("use_count") + 1)
             for attachment in attachments.registered():
                 attachment.create(story, options.attached.get(attachment.name, {}))
     except Exception:
-        delete_stored(original)
+        stored_delete(original)
         raise
     if enqueue:
         # Outside the try: once the row is committed the upload is kept whatever queueing does.
         # Inside an outer transaction this waits for its commit; robust: an unexpected error is
         # logged, never turned into a failed request (the sweeper still finds the story).
         def dispatch_after_commit() -> None:
-            dispatch_processing(story.pk)
+            story_dispatch_processing(story_id=story.pk)
 
         transaction.on_commit(dispatch_after_commit, robust=True)
     return story

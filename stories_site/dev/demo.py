@@ -118,7 +118,7 @@ def ensure_people(log) -> dict[str, User]:
         if user is None:
             user = accounts.user_register(username=person.username, password=DEMO_PASSWORD)
             accounts.profile_update(user=user, display_name=person.display_name, bio=person.bio)
-            avatars.set_avatar(user, ContentFile(_avatar_bytes(person), name="avatar.jpg"))
+            avatars.avatar_set(user=user, fileobj=ContentFile(_avatar_bytes(person), name="avatar.jpg"))
             log(f"  created {person.username}")
         people[person.username] = user
     for follower, followee in FOLLOWS:
@@ -135,7 +135,7 @@ def ensure_sounds(work: Path) -> list[Sound]:
             path = work / f"tone-{frequency:.0f}.wav"
             synth.make_tone(path, seconds=12, frequency=frequency)
             with path.open("rb") as handle:
-                sound = services.create_sound(owner=None, upload=handle, title=title, inline=True)
+                sound = services.sound_create(owner=None, upload=handle, title=title, inline=True)
         sounds.append(sound)
     return sounds
 
@@ -154,7 +154,7 @@ def ensure_stories(people: dict[str, User], sounds: list[Sound], work: Path, log
             synth.make_photo(
                 source, width=1080, height=1440, format="JPEG", colour=PEOPLE[index % len(PEOPLE)].colours[0]
             )
-        options = services.clean_options(
+        options = services.story_options_clean(
             author=author,
             caption=caption,
             filter=filter_name,
@@ -166,8 +166,8 @@ def ensure_stories(people: dict[str, User], sounds: list[Sound], work: Path, log
             stickers=STICKERS.get(caption, []),
         )
         with source.open("rb") as handle:
-            story = services.create_story(author=author, upload=handle, options=options, enqueue=False)
-        services.process_story(story.pk)
+            story = services.story_create(author=author, upload=handle, options=options, enqueue=False)
+        services.story_process(story_id=story.pk)
         story.refresh_from_db()
         outcome = f"{story.state} ({story.failure_reason})" if story.failure_reason else story.state
         log(f"  {username}: {kind} story {outcome}")
@@ -188,7 +188,7 @@ def ensure_scheduled(people: dict[str, User], work: Path, log) -> None:
             continue
         source = work / f"scheduled-{index}.jpg"
         synth.make_photo(source, width=1080, height=1440, format="JPEG", colour="#2563eb")
-        options = services.clean_options(
+        options = services.story_options_clean(
             author=author,
             caption=caption,
             overlays=[{"text": "Tomorrow 9:00", "x": 0.5, "y": 0.3, "size": 0.08, "background": "#2563eb"}],
@@ -196,8 +196,8 @@ def ensure_scheduled(people: dict[str, User], work: Path, log) -> None:
             publish_at=timezone.now() + timedelta(hours=hours),
         )
         with source.open("rb") as handle:
-            story = services.create_story(author=author, upload=handle, options=options, enqueue=False)
-        services.process_story(story.pk)
+            story = services.story_create(author=author, upload=handle, options=options, enqueue=False)
+        services.story_process(story_id=story.pk)
         story.refresh_from_db()
         log(f"  {username}: a story {story.state}, going live in {hours} hours")
 
@@ -239,21 +239,21 @@ def ensure_archived(people: dict[str, User], work: Path, log) -> None:
     from stories.services.archive import archive_switch
 
     owner = people[STORIES[0][0]]
-    archive_switch(user=owner, enabled=True)
+    archive_switch(viewer=owner, enabled=True)
     caption = "Last week's sunrise, kept in my archive"
     if selectors.archive_for(viewer=owner).filter(caption=caption).exists():
         return
     source = work / "archived.jpg"
     synth.make_photo(source, width=1080, height=1440, format="JPEG", colour="#f59e0b")
-    options = services.clean_options(author=owner, caption=caption, alt_text="An orange sunrise")
+    options = services.story_options_clean(author=owner, caption=caption, alt_text="An orange sunrise")
     with source.open("rb") as handle:
-        story = services.create_story(author=owner, upload=handle, options=options, enqueue=False)
-    services.process_story(story.pk)
+        story = services.story_create(author=owner, upload=handle, options=options, enqueue=False)
+    services.story_process(story_id=story.pk)
     week_ago = timezone.now() - timedelta(days=7)
     Story.objects.filter(pk=story.pk, state=State.READY).update(
         published_at=week_ago, expires_at=week_ago + timedelta(hours=story.lifetime_hours)
     )
-    services.expire_due_stories()
+    services.stories_expire_due()
     log(f"  {owner.username}: an archived story (log in as {owner.username}, open /archive/)")
 
 

@@ -113,8 +113,8 @@ def test_the_curve_outlives_the_purge(photo):
     _watch(photo, {"impression": False, "watched_ms": 2500}, UserFactory())
     _watch(photo, {"impression": False, "watched_ms": 5000}, UserFactory())
     Story.objects.filter(pk=photo.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    stories.expire_due_stories()
-    stories.purge_stories()
+    stories.stories_expire_due()
+    stories.stories_purge()
     assert not Story.objects.filter(pk=photo.pk).exists()
     assert _retention(photo) == [1.0, 1.0, 1.0, 0.5, 0.5]
 

@@ -215,8 +215,8 @@ def test_every_figure_before_and_after_the_purge(script, clock):
     _check_everything(author, story, sticker_ids, live=True)
 
     clock.set(AFTER)
-    assert stories.expire_due_stories() >= 1
-    assert stories.purge_stories() >= 1
+    assert stories.stories_expire_due() >= 1
+    assert stories.stories_purge() >= 1
     assert not Story.objects.filter(pk=story.pk).exists()
     assert ArchivedStory.objects.filter(story_id=story.pk, author=author).exists()
     _check_everything(author, story, sticker_ids, live=False)
@@ -260,8 +260,8 @@ def test_pages_show_the_figures_and_no_viewer(script, client, clock):
     assert 'aria-current="page">Last 28 days' in dashboard
 
     clock.set(AFTER)
-    stories.expire_due_stories()
-    stories.purge_stories()
+    stories.stories_expire_due()
+    stories.stories_purge()
     story_page = client.get(reverse("analytics:story", args=[story.pk])).content.decode()
     assert "55.6%" in story_page
     assert "Tea or coffee?" in story_page

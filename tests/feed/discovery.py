@@ -4,7 +4,7 @@ and sounds in the library."""
 from __future__ import annotations
 
 from stories.models import Sound, Story
-from stories.services.hashtags import caption_entities, tag_story
+from stories.services.hashtags import caption_entities, story_tag
 from tests.factories import LiveStoryFactory, UserFactory
 
 PLAIN_NAME = "Plain Person"
@@ -18,10 +18,10 @@ def person(**fields):
 
 def captioned(caption: str, **fields) -> Story:
     """A live story whose caption's entities and hashtags are stored as at upload."""
-    entities = caption_entities(caption)
+    entities = caption_entities(caption=caption)
     fields.setdefault("author", person())
     story = LiveStoryFactory(caption=caption, caption_entities=entities, **fields)
-    tag_story(story, entities)
+    story_tag(story=story, entities=entities)
     return story
 
 

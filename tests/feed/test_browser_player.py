@@ -62,7 +62,7 @@ def cast(story_clip, tall_photo, warm_photo, tone_mp3):
     )
     photo = post_story(bob, tall_photo, caption="The view from the top", alt_text="A blue sky over hills")
     with tone_mp3.open("rb") as handle:
-        tone = services.create_sound(owner=carol, upload=handle, title="Evening tone")
+        tone = services.sound_create(owner=carol, upload=handle, title="Evening tone")
     carols = post_story(
         carol,
         warm_photo,

@@ -155,8 +155,8 @@ def test_messages_stay_after_the_story_is_gone_and_say_so():
     url = f"/api/v1/conversations/{conversation_id}/messages/"
     shown = api(story.author).get(url).json()["results"]
     assert [(m["text"], m["story_available"]) for m in shown] == [("Love this!", False)]
-    stories.expire_due_stories()
-    stories.purge_stories()
+    stories.stories_expire_due()
+    stories.stories_purge()
     shown = api(story.author).get(url).json()["results"]
     assert [(m["text"], m["story"], m["story_available"]) for m in shown] == [("Love this!", None, False)]
     page = Client()

@@ -71,7 +71,7 @@ def test_remove_story_hides_it_everywhere_at_once_and_keeps_media_until_the_purg
     assert Story.objects.get(pk=story.pk).state == State.REMOVED
     assert stored_files(media_root) == files  # kept, private, for the case
     # Every report on it is resolved by the removal, so the next purge takes it.
-    assert story_services.purge_stories() == 1
+    assert story_services.stories_purge() == 1
     assert stored_files(media_root) == []
     assert ArchivedStory.objects.get(story_id=story.pk).final_state == State.REMOVED
     case = Case.objects.get(pk=Case.objects.get(label__contains=str(story.pk)).pk)
@@ -122,8 +122,8 @@ def test_an_expired_story_with_an_open_report_keeps_its_media_and_preview_until_
     Story.objects.filter(pk=story.pk).update(
         published_at=timezone.now() - timedelta(hours=25), expires_at=timezone.now() - timedelta(hours=1)
     )
-    assert story_services.expire_due_stories() == 1
-    assert story_services.purge_stories() == 0  # held for the case
+    assert story_services.stories_expire_due() == 1
+    assert story_services.stories_purge() == 0  # held for the case
     client.force_login(moderator)
     preview = reverse("admin:moderation_story_media", args=[story.pk, "media"])
     response = client.get(preview)
@@ -132,7 +132,7 @@ def test_an_expired_story_with_an_open_report_keeps_its_media_and_preview_until_
     assert client.get(reverse("stories:media", args=[story.pk])).status_code == 404  # public: gone
 
     services.case_dismiss(case=Case.objects.get(story=story), by=moderator, reason="Not spam")
-    assert story_services.purge_stories() == 1
+    assert story_services.stories_purge() == 1
     assert stored_files(media_root) == []
     assert client.get(preview).status_code == 404
 

@@ -37,32 +37,32 @@ class TestDeletedWhileReported:
         files = stored_files(media_root)
         assert len(files) == 2  # the clip and its poster
 
-        story_services.delete_story(story, by=story.author)
+        story_services.story_delete(story=story, by=story.author)
 
         assert everywhere(client, UserFactory(), story) == GONE
         assert Story.objects.get(pk=story.pk).state == State.DELETED
         assert stored_files(media_root) == files  # the evidence stays, private
-        assert story_services.purge_stories() == 0  # an open report holds it
+        assert story_services.stories_purge() == 0  # an open report holds it
         client.force_login(moderator)
         watched = client.get(preview_url(story))
         assert watched.status_code == 200
         assert b"".join(watched.streaming_content) != b""
 
         services.case_dismiss(case=Case.objects.get(story=story), by=moderator, reason="Gone anyway")
-        assert story_services.purge_stories() == 1
+        assert story_services.stories_purge() == 1
         assert stored_files(media_root) == []
         assert ArchivedStory.objects.get(story_id=story.pk).final_state == State.DELETED
 
     def test_an_unreported_story_still_goes_at_once(self, media_root):
         story = ReadyStoryFactory()
-        story_services.delete_story(story, by=story.author)
+        story_services.story_delete(story=story, by=story.author)
         assert stored_files(media_root) == []
 
     def test_a_resolved_report_does_not_hold_it(self, moderator, media_root):
         story = ReadyStoryFactory()
         services.report_create(reporter=UserFactory(), target=story, reason="spam")
         services.case_dismiss(case=Case.objects.get(story=story), by=moderator, reason="Not spam")
-        story_services.delete_story(story, by=story.author)
+        story_services.story_delete(story=story, by=story.author)
         assert stored_files(media_root) == []
 
 

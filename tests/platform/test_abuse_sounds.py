@@ -131,7 +131,7 @@ class TestAudienceKept:
         assert published.json()["published"] is True
         assert audio(sound_id, blocked).status_code == 200
         # Published, it is a sound of its own: deleting the story no longer takes it.
-        services.delete_story(story, by=author)
+        services.story_delete(story=story, by=author)
         assert audio(sound_id, lifter).status_code == 200
 
     def test_a_suspended_authors_lifted_sound_goes_silent(self, clip_story):
@@ -167,7 +167,7 @@ class TestWithdrawnWithTheStory:
         story, sound_id, name = self.lifted(clip_story, UserFactory())
         with time_machine.travel(story.expires_at + timedelta(minutes=1), tick=False):
             assert audio(sound_id).status_code == 404  # the clock hides it before the task runs
-            assert services.expire_due_stories() == 1
+            assert services.stories_expire_due() == 1
         assert withdrawn(sound_id, name)
 
     def test_removal_by_a_moderator(self, clip_story):
@@ -184,7 +184,7 @@ class TestWithdrawnWithTheStory:
 
         def deleted_meanwhile(*args, **kwargs):
             result = real(*args, **kwargs)
-            services.delete_story(story, by=author)
+            services.story_delete(story=story, by=author)
             return result
 
         monkeypatch.setattr(media, "process_sound", deleted_meanwhile)

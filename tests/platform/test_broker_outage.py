@@ -26,7 +26,7 @@ from stories.models import Story
 from stories.services.processing import DISPATCH_GRACE
 # As if the outage had lasted past the grace the sweeper leaves an upload's own request.
 Story.objects.update(created_at=F("created_at") - DISPATCH_GRACE - timedelta(seconds=1))
-print(json.dumps({"sent": services.requeue_stuck_stories()}))
+print(json.dumps({"sent": services.stories_requeue_stuck()}))
 """
 
 

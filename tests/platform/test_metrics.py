@@ -150,7 +150,7 @@ def test_stories_by_state_and_the_purge_backlog(scrape):
     assert value(found, "stories_stories", state="failed") == 2
     assert value(found, "stories_stories", state="deleted") == 0
     assert value(found, "stories_purge_backlog") == 2
-    services.purge_backlog()
+    services.stories_purge_backlog()
     found = scrape()
     assert value(found, "stories_purge_backlog") == 0
     assert value(found, "stories_stories", state="expired") == 0, expired.pk
@@ -194,8 +194,8 @@ def test_a_processed_story_is_observed_in_this_process(tmp_path):
     author = UserFactory()
     photo = synth.make_photo(tmp_path / "photo.jpg", width=320, height=480)
     with photo.open("rb") as handle:
-        story = services.create_story(
-            author=author, upload=handle, options=services.clean_options(author=author), enqueue=False
+        story = services.story_create(
+            author=author, upload=handle, options=services.story_options_clean(author=author), enqueue=False
         )
     tasks.process_story.apply(args=[str(story.pk)])
     story.refresh_from_db()

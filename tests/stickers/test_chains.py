@@ -1,7 +1,7 @@
 """Add Yours chains: a prompt answered with the same prompt continues one chain, and every
 sticker of the chain shows the whole chain (its count, its page, its API list) to each viewer,
 as far as that viewer may see. Stories are posted the way an upload posts them
-(`clean_options` -> `create_story` -> `process_story`), so the wiring in stories/services.py is
+(`story_options_clean` -> `story_create` -> `story_process`), so the wiring in stories/services.py is
 what is tested."""
 
 from __future__ import annotations
@@ -44,15 +44,15 @@ def post(
     kind: str = StickerType.ADD_YOURS,
 ) -> tuple[Story, Sticker | None]:
     """A story as an upload makes it, with its sticker (None without a prompt)."""
-    options = story_services.clean_options(
+    options = story_services.story_options_clean(
         author=author,
         audience=audience,
         stickers=[{"type": kind, "prompt": prompt}] if prompt else [],
         reply_to_sticker=str(answering.pk) if answering else None,
     )
     with photo.open("rb") as handle:
-        story = story_services.create_story(author=author, upload=handle, options=options, enqueue=False)
-    story_services.process_story(story.pk)
+        story = story_services.story_create(author=author, upload=handle, options=options, enqueue=False)
+    story_services.story_process(story_id=story.pk)
     story.refresh_from_db()
     assert story.state == State.READY, story.failure_reason
     return story, Sticker.objects.filter(story=story).first()
@@ -144,13 +144,13 @@ def test_a_rewritten_prompt_starts_a_chain_of_its_own(people, webp_photo):
 def test_the_chain_outlives_the_story_that_started_it(chain, people, client, webp_photo):
     (a_story, a), (b_story, b), (c_story, _) = chain["a"], chain["b"], chain["c"]
     viewer = people["viewer"]
-    story_services.delete_story(a_story, by=people["alice"])
+    story_services.story_delete(story=a_story, by=people["alice"])
     assert client.get(f"/stickers/{a.pk}/responses/").status_code == 404
     assert response_count(b, viewer) == 2
     assert listed(b, viewer) == [c_story, b_story]
 
     # The purge takes Alice's story and her sticker; Bob's answer to it stays in the chain.
-    assert story_services.purge_stories() == 1
+    assert story_services.stories_purge() == 1
     assert not Sticker.objects.filter(pk=a.pk).exists()
     kept = AddYoursResponse.objects.get(story=b_story)
     assert (kept.sticker_id, kept.chain_id) == (None, a.pk)

@@ -44,7 +44,7 @@ def _take_down(how: str, story: Story, author) -> None:
         moderation.moderator_add(person=mod)
         moderation.story_remove(story=story, by=mod, reason="not allowed")
     else:
-        stories.delete_story(story, by=author)
+        stories.story_delete(story=story, by=author)
 
 
 @pytest.mark.parametrize("how", ["removed", "deleted"])
@@ -55,7 +55,7 @@ def test_the_answer_card_and_the_inbox_keep_the_question(how, client):
 
     _take_down(how, asked_on, author)
     assert list(selectors.question_inbox(viewer=author)) == [answered]  # the unanswered one goes, as before
-    assert stories.purge_stories() >= 1
+    assert stories.stories_purge() >= 1
     assert not Story.objects.filter(pk=asked_on.pk).exists()
 
     answered.refresh_from_db()

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 def run_out(*stories: Story, ago: timedelta = timedelta(minutes=1)) -> None:
     """The stories' time is up; expiry runs, as beat runs it every minute."""
     Story.objects.filter(pk__in=[story.pk for story in stories]).update(expires_at=timezone.now() - ago)
-    services.expire_due_stories()
+    services.stories_expire_due()
     for story in stories:
         story.refresh_from_db()
 
@@ -43,7 +43,7 @@ def test_the_archive_is_off_by_default_and_expired_stories_are_purged():
     run_out(story)
     assert story.state == State.EXPIRED
     assert story.archived_at is None
-    assert services.purge_stories() == 1
+    assert services.stories_purge() == 1
     assert not Story.objects.filter(pk=story.pk).exists()
     assert stored_files() == set()
 
@@ -57,12 +57,12 @@ def test_purge_skips_archived_items_and_purges_the_rest():
     assert kept.archived_at is not None
     assert purged.archived_at is None
 
-    assert services.purge_stories() == 1
+    assert services.stories_purge() == 1
 
     assert set(Story.objects.values_list("pk", flat=True)) == {kept.pk, live.pk}
     assert stored_files() == {kept.media.name, kept.poster.name, live.media.name, live.poster.name}
     assert ArchivedStory.objects.filter(story_id=purged.pk).exists()
-    assert services.purgeable_stories().count() == 0
+    assert services.stories_purgeable().count() == 0
 
 
 def test_other_people_get_404_on_archived_media_and_the_author_plays_it():
@@ -172,10 +172,10 @@ def test_switching_off_keeps_what_is_archived_and_stops_archiving_new_ones():
     kept = ReadyStoryFactory(author=author)
     run_out(kept)
     later = ReadyStoryFactory(author=author)
-    archive_switch(user=author, enabled=False)
+    archive_switch(viewer=author, enabled=False)
 
     run_out(later)
-    services.purge_stories()
+    services.stories_purge()
 
     assert Story.objects.filter(pk=kept.pk, archived_at__isnull=False).exists()
     assert not Story.objects.filter(pk=later.pk).exists()
@@ -251,7 +251,7 @@ def test_a_moderators_removal_takes_an_archived_item_out_and_the_purge_then_dele
     assert story.state == State.REMOVED
     assert api_for(author).get("/api/v1/me/archive/").json()["results"] == []
     assert page_for(author).get(f"/stories/{story.pk}/media").status_code == 404
-    services.purge_stories()
+    services.stories_purge()
     assert not Story.objects.filter(pk=story.pk).exists()
     assert stored_files() == set()
 

@@ -36,13 +36,13 @@ def test_a_camera_clip_is_an_h264_mp4_that_is_stream_copied(phone_page, live_ser
 
     monkeypatch.setattr("stories.media.process_video", watched)
     uploads = []
-    create_story = services.create_story
+    create_story = services.story_create
 
     def upload_seen(*, upload, **kwargs):
         uploads.append((upload.name, upload.content_type))
         return create_story(upload=upload, **kwargs)
 
-    monkeypatch.setattr("stories.services.create_story", upload_seen)
+    monkeypatch.setattr("stories.services.story_create", upload_seen)
     UserFactory(username="ada")
     login(page, live_server.url, "ada", DEFAULT_PASSWORD)
     page.goto(f"{live_server.url}/stories/create/")

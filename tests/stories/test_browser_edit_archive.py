@@ -105,7 +105,7 @@ def test_the_archive_grid_plays_in_the_player_and_deletes_after_asking(request, 
         for days, colour in enumerate(COLOURS, start=1)
     ]
     Story.objects.filter(pk__in=[story.pk for story in stories]).update(expires_at=now - timedelta(hours=1))
-    services.expire_due_stories()
+    services.stories_expire_due()
     assert Story.objects.filter(archived_at__isnull=False).count() == 4
     login(page, live_server.url, "keeper", DEFAULT_PASSWORD)
 

@@ -48,10 +48,10 @@ def page_in_sao_paulo(browser):
 
 def schedule(author, path: Path, publish_at) -> Story:
     """A story as a scheduled upload makes it: processed at once, then waiting."""
-    options = services.clean_options(author=author, caption="Second", publish_at=publish_at)
+    options = services.story_options_clean(author=author, caption="Second", publish_at=publish_at)
     with path.open("rb") as handle:
-        story = services.create_story(author=author, upload=handle, options=options, enqueue=False)
-    services.process_story(story.pk)
+        story = services.story_create(author=author, upload=handle, options=options, enqueue=False)
+    services.story_process(story_id=story.pk)
     story.refresh_from_db()
     return story
 

@@ -127,7 +127,7 @@ def test_caption_entities_resolve_mentions_against_accounts():
     gone = UserFactory(username="gone")
     gone.is_active = False
     gone.save()
-    entities = caption_entities("hi @maya.r and @gone and @nobody")
+    entities = caption_entities(caption="hi @maya.r and @gone and @nobody")
     assert kinds(entities) == [("mention", "Maya.R")]
 
 

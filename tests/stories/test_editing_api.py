@@ -146,7 +146,7 @@ def test_a_value_an_upload_would_refuse_is_a_plain_400(body, field, message):
 def test_the_edit_refuses_in_the_uploads_own_words():
     author = UserFactory()
     with pytest.raises(ValidationError) as upload:
-        services.clean_options(author=author, caption="x" * 501, alt_text="y" * 501, audience="nobody")
+        services.story_options_clean(author=author, caption="x" * 501, alt_text="y" * 501, audience="nobody")
     story = ReadyStoryFactory(author=author)
     edit = patch(author, story, caption="x" * 501, alt_text="y" * 501, audience="nobody")
     assert edit.status_code == 400

@@ -215,10 +215,10 @@ def test_delete_is_204_and_the_stories_stay(ada, three):
 
 def test_a_deleted_story_leaves_the_highlight(ada, three):
     made = create(ada, "Trip", three).json()
-    services.delete_story(three[1], by=ada)
+    services.story_delete(story=three[1], by=ada)
     listed = client_for().get("/api/v1/users/ada/highlights/").json()["results"]
     assert ids(listed[0]) == [str(three[0].pk), str(three[2].pk)]
-    services.purge_stories()
+    services.stories_purge()
     assert list(HighlightItem.objects.filter(highlight_id=made["id"]).values_list("story_id", flat=True)) == [
         three[0].pk,
         three[2].pk,
@@ -470,5 +470,5 @@ def test_an_archived_item_plays_for_its_audience_only_while_a_highlight_holds_it
 def test_the_purge_keeps_an_archived_item_and_its_place_in_the_highlight(ada, three):
     kept = archived(ada)
     create(ada, "Kept", [kept, three[0]])
-    services.purge_stories()
+    services.stories_purge()
     assert seen(None) == [str(kept.pk), str(three[0].pk)]

@@ -75,7 +75,7 @@ def test_a_one_hour_story_leaves_the_feed_after_an_hour():
         assert in_for_you()
     with time_machine.travel(timezone.now() + timedelta(minutes=61), tick=False):
         assert not in_for_you()
-        assert services.expire_due_stories() == 1
+        assert services.stories_expire_due() == 1
     assert Story.objects.get(pk=story_id).state == State.EXPIRED
 
 

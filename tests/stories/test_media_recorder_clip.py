@@ -67,10 +67,10 @@ def test_an_uploaded_camera_clip_is_ready_through_the_copy_path(recorder_clip, m
     monkeypatch.setattr("stories.media.process_video", watched)
     author = UserFactory()
     with recorder_clip.open("rb") as handle:
-        story = services.create_story(
-            author=author, upload=handle, options=services.clean_options(author=author), enqueue=False
+        story = services.story_create(
+            author=author, upload=handle, options=services.story_options_clean(author=author), enqueue=False
         )
-    services.process_story(story.pk)
+    services.story_process(story_id=story.pk)
     story = Story.objects.get(pk=story.pk)
     assert story.state == State.READY, story.failure_reason
     assert copied == [True]

@@ -98,7 +98,7 @@ def test_editable_and_json_options_come_from_the_declaration():
 
 def test_unknown_options_are_a_programming_error():
     with pytest.raises(TypeError, match="filter_name"):
-        services.clean_options(author=UserFactory(), filter_name="mono")
+        services.story_options_clean(author=UserFactory(), filter_name="mono")
 
 
 def test_the_pages_get_the_declared_limits_as_json():
@@ -145,13 +145,13 @@ def test_an_attachment_adds_an_option_checked_with_the_rest(tagged):
     author = UserFactory()
     assert "tag" in StoryCreateSerializer().fields
     with pytest.raises(ValidationError) as refused:
-        services.clean_options(author=author, caption="x" * 501, tag="green")
+        services.story_options_clean(author=author, caption="x" * 501, tag="green")
     assert refused.value.message_dict == {
         "caption": ["The caption can be at most 500 characters."],
         "tag": ["Pick red or blue."],
     }
-    cleaned = services.clean_options(author=author, tag="red")
-    story = services.create_story(author=author, upload=photo(), options=cleaned, enqueue=False)
+    cleaned = services.story_options_clean(author=author, tag="red")
+    story = services.story_create(author=author, upload=photo(), options=cleaned, enqueue=False)
     assert tagged["create"] == [(story.pk, {"tag": "red"})]
 
 
@@ -161,13 +161,13 @@ def test_an_attachment_is_announced_once_when_the_story_goes_live(tagged):
     from django.utils import timezone
 
     author = UserFactory()
-    cleaned = services.clean_options(author=author, publish_at=timezone.now() + timedelta(hours=1))
-    story = services.create_story(author=author, upload=photo(), options=cleaned, enqueue=False)
-    services.process_story(story.pk)
+    cleaned = services.story_options_clean(author=author, publish_at=timezone.now() + timedelta(hours=1))
+    story = services.story_create(author=author, upload=photo(), options=cleaned, enqueue=False)
+    services.story_process(story_id=story.pk)
     story.refresh_from_db()
     assert story.state == State.SCHEDULED
     assert tagged["announce"] == []
     later = timezone.now() + timedelta(hours=2)
-    assert services.publish_due(story.pk, now=later)
-    assert not services.publish_due(story.pk, now=later)  # the other racer: nothing twice
+    assert services.story_publish_due(story_id=story.pk, now=later)
+    assert not services.story_publish_due(story_id=story.pk, now=later)  # the other racer: nothing twice
     assert tagged["announce"] == [story.pk]

@@ -179,23 +179,23 @@ def test_delete_removes_media_at_once(api, author, h264_clip):
 
 
 def test_delete_during_processing_leaves_nothing_behind(author, h264_clip):
-    options = services.clean_options(author=author)
+    options = services.story_options_clean(author=author)
     with h264_clip.open("rb") as handle:
-        story = services.create_story(author=author, upload=handle, options=options, enqueue=False)
-    services.delete_story(story, by=author)
-    services.process_story(story.pk)  # the worker picks up the message afterwards
+        story = services.story_create(author=author, upload=handle, options=options, enqueue=False)
+    services.story_delete(story=story, by=author)
+    services.story_process(story_id=story.pk)  # the worker picks up the message afterwards
     assert Story.objects.get(pk=story.pk).state == State.DELETED
     assert stored_files() == set()
 
 
 def test_processing_twice_is_harmless(author, h264_clip):
-    options = services.clean_options(author=author)
+    options = services.story_options_clean(author=author)
     with h264_clip.open("rb") as handle:
-        story = services.create_story(author=author, upload=handle, options=options, enqueue=False)
-    services.process_story(story.pk)
+        story = services.story_create(author=author, upload=handle, options=options, enqueue=False)
+    services.story_process(story_id=story.pk)
     story.refresh_from_db()
     files = stored_files()
-    services.process_story(story.pk)
+    services.story_process(story_id=story.pk)
     assert stored_files() == files
     assert Story.objects.get(pk=story.pk).media.name == story.media.name
 
@@ -207,9 +207,9 @@ def test_expiry_then_purge_keeps_only_aggregates(api, author, h264_clip):
     )
     # Invisible the moment expires_at passes, before any task ran.
     assert api.get(reverse("api:story-detail", args=[story_id])).status_code == 404
-    assert services.expire_due_stories() == 1
+    assert services.stories_expire_due() == 1
     assert Story.objects.get(pk=story_id).state == State.EXPIRED
-    assert services.purge_stories() == 1
+    assert services.stories_purge() == 1
     assert not Story.objects.filter(pk=story_id).exists()
     assert stored_files() == set()
     archived = ArchivedStory.objects.get(story_id=story_id)
@@ -227,7 +227,7 @@ def test_failed_stories_are_purged_after_a_day(author):
     recent = StoryFactory(author=author, state=State.FAILED)
     old = StoryFactory(author=author, state=State.FAILED)
     Story.objects.filter(pk=old.pk).update(state_changed_at=timezone.now() - timedelta(hours=25))
-    assert services.purge_stories() == 1
+    assert services.stories_purge() == 1
     assert Story.objects.filter(pk=recent.pk).exists()
     assert not Story.objects.filter(pk=old.pk).exists()
 

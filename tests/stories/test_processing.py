@@ -36,9 +36,9 @@ def upload(author, rotated_photo_with_gps):
     """A committed photo upload whose message was never sent (as if the broker were down)."""
 
     def make(path: Path = rotated_photo_with_gps) -> Story:
-        options = services.clean_options(author=author)
+        options = services.story_options_clean(author=author)
         with path.open("rb") as handle:
-            return services.create_story(author=author, upload=handle, options=options, enqueue=False)
+            return services.story_create(author=author, upload=handle, options=options, enqueue=False)
 
     return make
 
@@ -83,7 +83,7 @@ def test_a_claim_is_exclusive_until_the_lease_lapses(upload):
 
 def test_a_story_no_longer_processing_is_never_claimed(upload, author):
     story = upload()
-    services.delete_story(story, by=author)
+    services.story_delete(story=story, by=author)
     assert lifecycle.claim(story.pk) is None
 
 
@@ -158,7 +158,7 @@ def test_endless_transient_errors_stop_at_the_attempt_cap(upload, monkeypatch):
     story = upload()
     for _ in range(5):  # each retry the task would make; a failed attempt frees the lease at once
         try:
-            services.process_story(story.pk)
+            services.story_process(story_id=story.pk)
         except media.TransientMediaError:
             assert Story.objects.get(pk=story.pk).lease_token == ""
     story.refresh_from_db()
@@ -203,7 +203,7 @@ def test_a_crashing_decoder_fails_the_story_at_once(upload, settings, tmp_path, 
 def test_the_fourth_claim_fails_the_story(upload):
     story = upload()
     Story.objects.filter(pk=story.pk).update(processing_attempts=3)
-    services.process_story(story.pk)
+    services.story_process(story_id=story.pk)
     story.refresh_from_db()
     assert (story.state, story.failure_reason) == (State.FAILED, processing.TOO_MANY_ATTEMPTS)
 
@@ -218,7 +218,7 @@ def test_an_attempt_that_lost_its_lease_does_not_publish(upload, monkeypatch):
 
     monkeypatch.setattr(media, "probe", probe_while_taken_over)
     story = upload()
-    services.process_story(story.pk)
+    services.story_process(story_id=story.pk)
     row = Story.objects.get(pk=story.pk)
     assert (row.state, row.media.name, row.lease_token) == (State.PROCESSING, "", "c" * 32)
     assert stored_files() == {row.original.name}  # its outputs went; the original stays
@@ -235,7 +235,7 @@ def test_the_sweeper_requeues_lapsed_leases_and_fails_used_up_stories(upload, se
     working = upload()
     assert lifecycle.claim(working.pk) is not None
 
-    assert services.requeue_stuck_stories() == 2
+    assert services.stories_requeue_stuck() == 2
     assert sent == [str(lapsed.pk)]
     row = Story.objects.get(pk=lapsed.pk)
     assert (row.state, row.lease_token, row.lease_expires_at) == (State.PROCESSING, "", None)
@@ -252,7 +252,7 @@ def test_the_sweeper_leaves_stories_waiting_in_the_backlog_alone(upload, sent, s
         dispatched_at=timezone.now() - timedelta(minutes=30),
     )
     just_posted = upload()  # its own request is sending it right now
-    assert services.requeue_stuck_stories() == 0
+    assert services.stories_requeue_stuck() == 0
     assert sent == []
 
     # Unclaimed long past the safety net: the message is taken for lost and sent again.
@@ -260,15 +260,15 @@ def test_the_sweeper_leaves_stories_waiting_in_the_backlog_alone(upload, sent, s
         dispatched_at=timezone.now() - timedelta(seconds=settings.STORIES_REDISPATCH_SECONDS + 1)
     )
     Story.objects.filter(pk=just_posted.pk).update(created_at=timezone.now() - timedelta(minutes=1))
-    assert services.requeue_stuck_stories() == 2
+    assert services.stories_requeue_stuck() == 2
     assert sorted(sent) == sorted([str(waiting.pk), str(just_posted.pk)])
-    assert services.requeue_stuck_stories() == 0  # sent now: not again on the next sweep
+    assert services.stories_requeue_stuck() == 0  # sent now: not again on the next sweep
 
 
 def test_a_requeued_story_is_processed_by_its_next_attempt(upload):
     story = upload()
     lapse(story, processing_attempts=1)
-    assert services.requeue_stuck_stories() == 1  # eager: the message runs at once
+    assert services.stories_requeue_stuck() == 1  # eager: the message runs at once
     story.refresh_from_db()
     assert (story.state, story.processing_attempts) == (State.READY, 2)
 
@@ -294,7 +294,7 @@ def test_an_upload_while_the_broker_is_down_is_kept_and_sent_later(
 
     monkeypatch.undo()  # the broker is back
     Story.objects.filter(pk=story.pk).update(created_at=timezone.now() - processing.DISPATCH_GRACE)
-    assert services.requeue_stuck_stories() == 1
+    assert services.stories_requeue_stuck() == 1
     story.refresh_from_db()
     assert story.state == State.READY
 
@@ -349,11 +349,11 @@ def test_workers_clear_scratch_directories_of_dead_encodes_only(tmp_path, monkey
         live = Path((tmp_path / "live").read_text())
         assert dead.exists()
         assert live.exists()
-        assert services.clear_abandoned_work_dirs() == 1
+        assert services.work_dirs_clear_abandoned() == 1
         assert not dead.exists()
         assert (live / "half-written.mp4").exists()
     finally:
         os.kill(live_pid, 9)
         os.waitpid(live_pid, 0)
-    assert services.clear_abandoned_work_dirs() == 1  # its owner died too
+    assert services.work_dirs_clear_abandoned() == 1  # its owner died too
     assert not live.exists()

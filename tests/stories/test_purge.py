@@ -43,7 +43,7 @@ def test_the_purge_works_through_the_whole_backlog_in_batches():
     recent_failure = StoryFactory(state=State.FAILED)
     live = ReadyStoryFactory()
 
-    report = services.purge_backlog(batch_size=4)
+    report = services.stories_purge_backlog(batch_size=4)
 
     assert report.purged == 24
     assert report.finished
@@ -55,7 +55,7 @@ def test_the_purge_works_through_the_whole_backlog_in_batches():
     assert not StoryView.objects.exists()
     assert not Like.objects.exists()
     assert not Comment.objects.exists()
-    assert services.purge_backlog().purged == 0
+    assert services.stories_purge_backlog().purged == 0
 
 
 def test_a_story_with_an_open_report_is_kept_until_the_case_is_closed():
@@ -65,7 +65,7 @@ def test_a_story_with_an_open_report_is_kept_until_the_case_is_closed():
     moderation.report_create(reporter=moderation_case_reporter, target=held, reason="spam")
     Story.objects.filter(pk=held.pk).update(state=State.EXPIRED)
     others = expired_stories(3)
-    assert services.purge_backlog(batch_size=2).purged == 3
+    assert services.stories_purge_backlog(batch_size=2).purged == 3
     assert set(Story.objects.values_list("pk", flat=True)) == {held.pk}
     assert {held.media.name, held.poster.name} <= stored_files()
     assert not Story.objects.filter(pk__in=[story.pk for story in others]).exists()
@@ -75,13 +75,13 @@ def test_each_batch_is_one_transaction_of_a_fixed_number_of_statements(monkeypat
     """Short whatever its size: a batch costs the same statements for 3 stories as for 12 (no
     per-story round trips while row locks are held), and storage calls come after the commit."""
     in_transaction = []
-    real_delete = retention.delete_stored
+    real_delete = retention.stored_delete
 
     def record_delete(*names):
         in_transaction.append(connection.in_atomic_block)
         real_delete(*names)
 
-    monkeypatch.setattr(retention, "delete_stored", record_delete)
+    monkeypatch.setattr(retention, "stored_delete", record_delete)
     counts = []
     for size in (3, 12):
         viewer = UserFactory()
@@ -89,7 +89,7 @@ def test_each_batch_is_one_transaction_of_a_fixed_number_of_statements(monkeypat
             StoryView.objects.create(story=story, viewer=viewer)
             Comment.objects.create(story=story, author=viewer, text="nice")
         with CaptureQueriesContext(connection) as queries:
-            purged, _ = retention.purge_batch(size)
+            purged, _ = retention.stories_purge_batch(limit=size)
         assert purged == size
         counts.append(len(queries.captured_queries))
         # No read of the stories is sorted: Story's default ordering made the candidate read sort
@@ -116,8 +116,8 @@ def test_batches_shrink_when_slow_and_grow_when_fast(monkeypatch):
         backlog["left"] -= purged
         return purged, purged * 0.001
 
-    monkeypatch.setattr(retention, "purge_batch", fake_batch)
-    report = retention.purge_backlog(batch_size=200)
+    monkeypatch.setattr(retention, "stories_purge_batch", fake_batch)
+    report = retention.stories_purge_backlog(batch_size=200)
     assert report.purged == 2000
     assert sizes[:3] == [200, 100, 50]
     assert all(size * 0.001 <= 0.1 for size in sizes[1:])
@@ -137,8 +137,8 @@ def test_batches_do_not_collapse_when_the_time_is_not_in_their_size(monkeypatch)
         backlog["left"] -= purged
         return purged, 0.08
 
-    monkeypatch.setattr(retention, "purge_batch", busy_batch)
-    report = retention.purge_backlog(batch_size=100)
+    monkeypatch.setattr(retention, "stories_purge_batch", busy_batch)
+    report = retention.stories_purge_backlog(batch_size=100)
     assert report.purged == 3000
     assert sizes[:4] == [100, 50, 100, 50]
     assert min(sizes) == 50
@@ -151,6 +151,6 @@ def test_a_run_stops_at_its_time_budget(monkeypatch):
         calls.append(limit)
         return limit, 0.001
 
-    monkeypatch.setattr(retention, "purge_batch", endless)
-    report = retention.purge_backlog(batch_size=10, time_budget=0)
+    monkeypatch.setattr(retention, "stories_purge_batch", endless)
+    report = retention.stories_purge_backlog(batch_size=10, time_budget=0)
     assert (report.finished, report.purged, calls) == (False, 0, [])

@@ -39,10 +39,10 @@ def photo() -> SimpleUploadedFile:
 
 def schedule(author, publish_at, *, process: bool = True, **options) -> Story:
     """Post a photo story for `publish_at` as an upload does; processed at once unless told not."""
-    cleaned = services.clean_options(author=author, publish_at=publish_at, **options)
-    story = services.create_story(author=author, upload=photo(), options=cleaned, enqueue=False)
+    cleaned = services.story_options_clean(author=author, publish_at=publish_at, **options)
+    story = services.story_create(author=author, upload=photo(), options=cleaned, enqueue=False)
     if process:
-        services.process_story(story.pk)
+        services.story_process(story_id=story.pk)
     story.refresh_from_db()
     return story
 
@@ -88,7 +88,7 @@ def test_processing_that_ends_after_publish_at_goes_straight_to_ready():
     story = schedule(author, start + timedelta(minutes=1), process=False)
     later = start + timedelta(minutes=5)
     with time_machine.travel(later, tick=False):
-        services.process_story(story.pk)
+        services.story_process(story_id=story.pk)
     story.refresh_from_db()
     assert story.state == State.READY
     assert story.published_at == later
@@ -106,7 +106,7 @@ def test_a_reschedule_during_processing_is_what_processing_obeys():
     stale.publish_at = start + timedelta(minutes=1)  # what a worker that loaded it earlier holds
     with time_machine.travel(start + timedelta(minutes=5), tick=False):
         lease = lifecycle.claim(story.pk)
-        scheduling.finish_processing(stale, lease_token=lease.token, media="stories/x.jpg")
+        scheduling.story_finish_processing(story=stale, lease_token=lease.token, media="stories/x.jpg")
     story.refresh_from_db()
     assert story.state == State.SCHEDULED
     assert story.publish_at == start + timedelta(days=1)
@@ -284,7 +284,7 @@ def test_publish_now_while_still_processing_goes_live_once_processed():
     story = schedule(author, timezone.now() + timedelta(hours=4), process=False)
     scheduling.story_publish_now(story=story, by=author)
     assert Story.objects.get(pk=story.pk).state == State.PROCESSING
-    services.process_story(story.pk)
+    services.story_process(story_id=story.pk)
     story.refresh_from_db()
     assert story.state == State.READY
     assert story.published_at is not None
@@ -307,14 +307,14 @@ def test_deleting_an_account_deletes_its_scheduled_stories_and_their_files():
 )
 def test_times_that_are_not_a_moment_in_the_window_are_refused(value):
     with pytest.raises(ValidationError) as raised:
-        scheduling.clean_publish_at(value)
+        scheduling.publish_at_clean(value=value)
     assert raised.value.message_dict["publish_at"]
 
 
 def test_a_time_without_an_offset_is_refused():
     naive = (timezone.now() + timedelta(hours=2)).replace(tzinfo=None).isoformat()
     with pytest.raises(ValidationError) as raised:
-        scheduling.clean_publish_at(naive)
+        scheduling.publish_at_clean(value=naive)
     assert "offset" in raised.value.message_dict["publish_at"][0]
 
 
@@ -323,8 +323,8 @@ def test_the_window_is_now_to_seven_days_ahead_whatever_the_offset():
     almost_a_week = (now + timedelta(days=7) - timedelta(minutes=1)).astimezone(
         timezone.get_fixed_timezone(-180)
     )
-    assert scheduling.clean_publish_at(almost_a_week.isoformat(), now=now) == almost_a_week
-    assert scheduling.clean_publish_at("", now=now) is None
+    assert scheduling.publish_at_clean(value=almost_a_week.isoformat(), now=now) == almost_a_week
+    assert scheduling.publish_at_clean(value="", now=now) is None
 
 
 def test_the_demo_has_a_scheduled_story_whose_mention_waits(tmp_path):

@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["grace_hours"] < 0:
             raise CommandError("--grace-hours must be 0 or more.")
-        report = services.reconcile_storage(
+        report = services.storage_reconcile(
             delete=options["delete"], grace=timedelta(hours=options["grace_hours"])
         )
         for orphan in report.orphans:
