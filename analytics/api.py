@@ -27,10 +27,10 @@ class StoryAnalyticsView(APIView):
         tags=["analytics"],
     )
     def get(self, request: Request, story_id) -> Response:
-        story = selectors.analyzed_story(request.user, story_id)
+        story = selectors.story_analyzed(viewer=request.user, story_id=story_id)
         if story is None:
             raise NotFound(NOT_YOURS)
-        return Response(StoryAnalyticsSerializer(selectors.story_report(story)).data)
+        return Response(StoryAnalyticsSerializer(selectors.story_report(story=story)).data)
 
 
 class SummaryView(APIView):
@@ -47,5 +47,5 @@ class SummaryView(APIView):
         tags=["analytics"],
     )
     def get(self, request: Request) -> Response:
-        days = selectors.clean_days(request.query_params.get("days"))
-        return Response(SummarySerializer(selectors.summary(request.user, days)).data)
+        days = selectors.days_clean(raw=request.query_params.get("days"))
+        return Response(SummarySerializer(selectors.author_summary(author=request.user, days=days)).data)

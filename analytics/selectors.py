@@ -101,7 +101,7 @@ def _by_day(rows: QuerySet[StoryDailyStats]) -> dict[date, DayFigures]:
 # --- Who may read what ---------------------------------------------------------------------------
 
 
-def can_read(viewer: people.Viewer, author_id: int) -> bool:
+def analytics_readable(*, viewer: people.Viewer, author_id: int) -> bool:
     """A story's analytics are its author's, and staff's; nobody else learns they exist."""
     return people.viewer_authenticated(viewer=viewer) and (viewer.pk == author_id or viewer.is_staff)
 
@@ -149,32 +149,33 @@ def _as_uuid(value: Any) -> uuid.UUID | None:
         return None
 
 
-def story_by_id(story_id: Any) -> Story | None:
+def story_by_id(*, story_id: Any) -> Story | None:
     """Any story row by id (a bad id is None); callers apply their own rule to it."""
     pk = _as_uuid(story_id)
     return Story.objects.filter(pk=pk).first() if pk else None
 
 
-def analyzed_story(viewer: people.Viewer, story_id: Any) -> AnalyzedStory | None:
+def story_analyzed(*, viewer: people.Viewer, story_id: Any) -> AnalyzedStory | None:
     """The story, live or purged, when the viewer may read its analytics; else None (a 404)."""
-    story = story_by_id(story_id)
+    story = story_by_id(story_id=story_id)
     if story is not None:
         found = _from_story(story)
     else:
         archived = ArchivedStory.objects.filter(pk=_as_uuid(story_id)).first() if _as_uuid(story_id) else None
         found = _from_archive(archived) if archived else None
-    return found if found is not None and can_read(viewer, found.author_id) else None
+    readable = found is not None and analytics_readable(viewer=viewer, author_id=found.author_id)
+    return found if readable else None
 
 
 # --- One story ------------------------------------------------------------------------------------
 
 
-def story_figures(story_id: uuid.UUID) -> Figures:
+def story_figures(*, story_id: uuid.UUID) -> Figures:
     """The item's figures over its whole life; reach is its unique viewers."""
     return _figures(StoryDailyStats.objects.filter(story_id=story_id).aggregate(**_sums("reach")))
 
 
-def story_days(story_id: uuid.UUID) -> list[DayFigures]:
+def story_days(*, story_id: uuid.UUID) -> list[DayFigures]:
     """The item's figures for each day it had any; a day's reach is that day's unique viewers."""
     return list(_by_day(StoryDailyStats.objects.filter(story_id=story_id)).values())
 
@@ -203,7 +204,7 @@ class StickerResult:
         return list(zip(self.options, self.counts, strict=False))
 
 
-def sticker_results(story_id: uuid.UUID) -> list[StickerResult]:
+def story_sticker_results(*, story_id: uuid.UUID) -> list[StickerResult]:
     """Results of the item's interactive stickers: counted ones from `StickerStats` (they outlive
     the purge), and while the story exists, its stickers nobody answered yet, at zero."""
     results = {
@@ -238,7 +239,7 @@ def sticker_results(story_id: uuid.UUID) -> list[StickerResult]:
 # --- An author's summary ----------------------------------------------------------------------------
 
 
-def clean_days(raw: Any, default: int = DEFAULT_DAYS) -> int:
+def days_clean(*, raw: Any, default: int = DEFAULT_DAYS) -> int:
     """`?days=`: a whole number of days, MIN_DAYS..MAX_DAYS; Invalid(DAYS_MESSAGE) otherwise."""
     if raw is None or raw == "":
         return default
@@ -248,7 +249,7 @@ def clean_days(raw: Any, default: int = DEFAULT_DAYS) -> int:
     return int(text)
 
 
-def window(days: int) -> tuple[date, date]:
+def days_window(*, days: int) -> tuple[date, date]:
     """The last `days` UTC days, today included (the days the counters are keyed by)."""
     today = timezone.now().date()
     return today - timedelta(days=days - 1), today
@@ -285,7 +286,7 @@ class Summary:
         return sum(one.lost for one in self.follower_growth)
 
 
-def follower_growth(author: User, start: date, end: date) -> tuple[list[FollowerDay], int]:
+def follower_growth(*, author: User, start: date, end: date) -> tuple[list[FollowerDay], int]:
     """New and ended follows per day, and the follower count at the end of each day, with
     today's count.
 
@@ -319,17 +320,17 @@ def follower_growth(author: User, start: date, end: date) -> tuple[list[Follower
     return series[::-1], followers
 
 
-def summary(author: User, days: int) -> Summary:
+def author_summary(*, author: User, days: int) -> Summary:
     """The author's figures for the last `days` days: totals, every day (zeros included) and
     follower growth."""
-    start, end = window(days)
+    start, end = days_window(days=days)
     rows = StoryDailyStats.objects.filter(author=author, day__gte=start, day__lte=end)
     totals = _figures(rows.aggregate(**_sums("reach")))
     found = _by_day(rows)
     by_day = [
         found.get(start + timedelta(days=n)) or DayFigures(day=start + timedelta(days=n)) for n in range(days)
     ]
-    growth, followers = follower_growth(author, start, end)
+    growth, followers = follower_growth(author=author, start=start, end=end)
     return Summary(days, start, end, totals, by_day, growth, followers)
 
 
@@ -339,7 +340,7 @@ class StoryRow:
     figures: Figures
 
 
-def story_table(author: User, since: date | None = None) -> list[StoryRow]:
+def author_story_table(*, author: User, since: date | None = None) -> list[StoryRow]:
     """The author's published items, live and purged, newest first (published on or after
     `since` when given), each with its lifetime figures: three queries whatever the count."""
     live = Story.objects.filter(author=author, published_at__isnull=False)
@@ -370,7 +371,7 @@ class StoryReport(Figures):
     retention: list[float] = field(default_factory=list)
 
 
-def story_retention(story_id: uuid.UUID) -> list[float]:
+def story_retention(*, story_id: uuid.UUID) -> list[float]:
     """For each second of the item, the share of views (0..1) still watching at that second;
     empty until a view has reported how far it got (feed/retention.py keeps the histogram)."""
     counts = list(
@@ -381,12 +382,12 @@ def story_retention(story_id: uuid.UUID) -> list[float]:
     return [round(count / counts[0], 4) for count in counts]
 
 
-def story_report(story: AnalyzedStory) -> StoryReport:
-    figures = story_figures(story.id)
+def story_report(*, story: AnalyzedStory) -> StoryReport:
+    figures = story_figures(story_id=story.id)
     return StoryReport(
         **vars(figures),
         story=story,
-        days=story_days(story.id),
-        stickers=sticker_results(story.id),
-        retention=story_retention(story.id),
+        days=story_days(story_id=story.id),
+        stickers=story_sticker_results(story_id=story.id),
+        retention=story_retention(story_id=story.id),
     )

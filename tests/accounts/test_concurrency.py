@@ -67,7 +67,7 @@ def test_parallel_follows_never_outlive_a_block(requires_postgres):
         # While the block stands, the profile and the analytics say the same.
         today = timezone.now().date()
         assert (
-            analytics.follower_growth(fay, today, today)[1]
+            analytics.follower_growth(author=fay, start=today, end=today)[1]
             == selectors.followers_count(person=fay, viewer=fay)
             == 0
         )

@@ -244,7 +244,7 @@ class TestBlockAgainstFollow:
         assert (row.gained, row.lost) == (1, 1)
         today = timezone.now().date()
         assert (
-            analytics.follower_growth(fay, today, today)[1]
+            analytics.follower_growth(author=fay, start=today, end=today)[1]
             == selectors.followers_count(person=fay, viewer=fay)
             == 0
         )

@@ -40,8 +40,8 @@ def test_a_viewer_counts_once_in_reach_and_once_a_day_in_day_reach(clock):
     assert (first.impressions, first.reach, first.day_reach) == (2, 1, 1)
     assert (second.impressions, second.reach, second.day_reach) == (2, 0, 1)
     assert StoryView.objects.get().impressions == 4
-    assert selectors.story_figures(story.pk).reach == 1
-    assert [day.reach for day in selectors.story_days(story.pk)] == [1, 1]
+    assert selectors.story_figures(story_id=story.pk).reach == 1
+    assert [day.reach for day in selectors.story_days(story_id=story.pk)] == [1, 1]
 
 
 def test_a_completion_only_report_is_not_a_second_impression(clock):
@@ -54,7 +54,7 @@ def test_a_completion_only_report_is_not_a_second_impression(clock):
     row = _day(story, clock.moment)
     assert (row.impressions, row.completions, row.reach) == (2, 2, 1)
     assert StoryView.objects.get().completed_at == clock.moment
-    assert selectors.story_figures(story.pk).completion_rate == 1.0
+    assert selectors.story_figures(story_id=story.pk).completion_rate == 1.0
 
 
 def test_a_completion_without_an_impression_before_it_is_both(clock):
@@ -133,7 +133,9 @@ def test_unfollows_and_blocks_are_lost_followers_counted_once(clock):
     theirs = FollowerDaily.objects.get(author=critic)
     assert (mine.gained, mine.lost) == (2, 2)
     assert (theirs.gained, theirs.lost) == (1, 1)
-    growth, followers = selectors.follower_growth(author, clock.moment.date(), clock.moment.date())
+    growth, followers = selectors.follower_growth(
+        author=author, start=clock.moment.date(), end=clock.moment.date()
+    )
     assert followers == 0
     assert [(day.gained, day.lost, day.followers) for day in growth] == [(2, 2, 0)]
 
@@ -142,5 +144,5 @@ def test_follower_count_before_the_period_comes_from_todays(clock):
     author = UserFactory()
     FollowFactory(followee=author)  # an old follow, from before any counting
     accounts.follow_create(follower=UserFactory(), followee=author)
-    summary = selectors.summary(author, 3)
+    summary = selectors.author_summary(author=author, days=3)
     assert [day.followers for day in summary.follower_growth] == [1, 1, 2]

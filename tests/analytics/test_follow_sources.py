@@ -41,7 +41,7 @@ def test_the_story_is_stored_as_a_plain_id_and_counted_once(clock):
     assert follow_from_story(viewer=fan, followee=story.author, story_id=str(story.pk)) is True
     assert follow_from_story(viewer=fan, followee=story.author, story_id=story.pk) is False  # a double click
     assert Follow.objects.get(follower=fan).source_story_id == story.pk
-    assert selectors.story_figures(story.pk).follows_from_story == 1
+    assert selectors.story_figures(story_id=story.pk).follows_from_story == 1
 
 
 def test_a_follow_ended_after_the_purge_is_taken_back_by_the_storys_id(clock):

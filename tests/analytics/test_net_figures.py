@@ -102,5 +102,13 @@ def test_followers_are_counted_as_the_profile_counts_them(clock):
     assert growth == [(0, 0, 0), (2, 0, 2), (0, 0, 2)]
 
     User.objects.filter(pk=fans[0].pk).update(suspended_until=None)
-    assert selectors.summary(author, 3).followers == people.followers_count(person=author, viewer=author) == 3
-    assert [day.followers for day in selectors.summary(author, 3).follower_growth] == [0, 3, 3]
+    assert (
+        selectors.author_summary(author=author, days=3).followers
+        == people.followers_count(person=author, viewer=author)
+        == 3
+    )
+    assert [day.followers for day in selectors.author_summary(author=author, days=3).follower_growth] == [
+        0,
+        3,
+        3,
+    ]
