@@ -34,6 +34,7 @@ from stories.models import Story
 from stories_site import cursors
 
 from ..models import StoryView
+from . import compiled
 from .ranking import followed_ids
 from .viewer_state import FeedPage, clamp_page_size, seen_expression, with_viewer_state
 
@@ -74,6 +75,35 @@ def following_page(*, viewer: Viewer, cursor: str | None = None, size: int | Non
         return FeedPage([], None)
     state = FOLLOWING_CURSOR.decode(cursor) or {"t": timezone.now(), "p": None}
     reference, after = state["t"], state["p"]
+
+    def build(slots: compiled.Slots) -> QuerySet[Story]:
+        position = None
+        if after is not None:
+            position = (
+                slots.integer("all_seen"),
+                slots.moment("latest"),
+                slots.integer("author"),
+                slots.moment("published"),
+                slots.uuid("pk"),
+            )
+        return _following_rows(slots.viewer(), slots.moment("t"), position)[: size + 1]
+
+    query = compiled.compiled(("following", after is not None, size), build)
+    values = {"viewer": viewer.pk, "t": reference, compiled.NOW: timezone.now()}
+    if after is not None:
+        values.update(zip(("all_seen", "latest", "author", "published", "pk"), after, strict=True))
+    page = query.objects(values)
+    next_cursor = None
+    if len(page) > size:
+        page = page[:size]
+        last = page[-1]
+        position = (last.all_seen, last.latest, last.author_id, last.published_at, last.pk)
+        next_cursor = FOLLOWING_CURSOR.encode(t=reference, p=position)
+    return FeedPage(page, next_cursor)
+
+
+def _following_rows(viewer: User, reference: datetime, after: tuple | None) -> QuerySet[Story]:
+    """The Following query (compiled once per shape by `following_page`)."""
     by_author = [F("author_id")]
     seen = Case(When(seen_expression(viewer=viewer, before=reference), then=Value(1)), default=Value(0))
     rows = (
@@ -88,14 +118,7 @@ def following_page(*, viewer: Viewer, cursor: str | None = None, size: int | Non
     )
     if after is not None:
         rows = rows.filter(_following_after(after))
-    page = list(with_viewer_state(rows, viewer=viewer)[: size + 1])
-    next_cursor = None
-    if len(page) > size:
-        page = page[:size]
-        last = page[-1]
-        position = (last.all_seen, last.latest, last.author_id, last.published_at, last.pk)
-        next_cursor = FOLLOWING_CURSOR.encode(t=reference, p=position)
-    return FeedPage(page, next_cursor)
+    return with_viewer_state(rows, viewer=viewer)
 
 
 # --- The story tray ------------------------------------------------------------------------------
@@ -141,7 +164,7 @@ class TrayPage:
     next_cursor: str | None
 
 
-def _per_author(items: QuerySet[Story], viewer: Viewer, reference: datetime) -> QuerySet[Story]:
+def _per_author(items: QuerySet[Story], viewer: Viewer, reference: datetime | None) -> QuerySet[Story]:
     """One row per author of `items` (their newest item, with the author), carrying what a ring
     needs about all of that author's items: window functions do the folding in the database,
     so a tray page reads one row per ring however many items and people there are."""
@@ -175,6 +198,40 @@ def _entry(row: Story, segment: int) -> TrayEntry:
     )
 
 
+def _known_q(viewer: User) -> Q:
+    """The authors the viewer already relates to: self, follows, people whose items they
+    watched. One IN over a UNION (not OR-ed INs): the database starts from these few people."""
+    watched = StoryView.objects.filter(viewer=viewer).values("story__author_id")
+    myself = User.objects.filter(pk=viewer.pk).values("pk")
+    return Q(author_id__in=followed_ids(viewer=viewer).union(watched, myself))
+
+
+def _tray_known(viewer: User, reference: datetime) -> QuerySet[Story]:
+    """One row per author the viewer relates to, with whether they follow them."""
+    followed = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("author_id")))
+    rows = stories.stories_visible(viewer=viewer).filter(_known_q(viewer))
+    return _per_author(rows, viewer, reference).annotate(followed=followed)
+
+
+def _tray_walk(viewer: Viewer, after: tuple[datetime, int] | None) -> QuerySet:
+    """The other authors' ids, newest item first, past (latest, author) when given."""
+    walk = stories.stories_visible(viewer=viewer)
+    if people.viewer_authenticated(viewer=viewer):
+        walk = walk.exclude(_known_q(viewer))
+    newer = stories.stories_visible(viewer=viewer).filter(
+        Q(published_at__gt=OuterRef("published_at"))
+        | Q(published_at=OuterRef("published_at"), pk__gt=OuterRef("pk")),
+        author_id=OuterRef("author_id"),
+    )
+    walk = walk.filter(~Exists(newer))
+    if after is not None:
+        latest, author_id = after
+        walk = walk.filter(published_at__lte=latest).filter(
+            Q(published_at__lt=latest) | Q(author_id__lt=author_id)
+        )
+    return walk.order_by("-published_at", "-author_id").values_list("author_id")
+
+
 def tray_page(*, viewer: Viewer, cursor: str | None = None, size: int | None = None) -> TrayPage:
     """Authors with a live story the viewer may see: the viewer first, then authors with unseen
     items (followed ones first), then authors seen in full (a dimmed ring); newest first within
@@ -182,17 +239,16 @@ def tray_page(*, viewer: Viewer, cursor: str | None = None, size: int | None = N
     size = clamp_page_size(size)
     state = TRAY_CURSOR.decode(cursor) or {"t": timezone.now(), "p": None}
     reference, after = state["t"], state["p"]  # after: (segment, latest, author_id)
-
-    visible = stories.stories_visible(viewer=viewer)
+    signed_in = people.viewer_authenticated(viewer=viewer)
+    values = {"viewer": getattr(viewer, "pk", None), "t": reference, compiled.NOW: timezone.now()}
+    # Each query is compiled once per shape (compiled.py); the viewer, the times and the
+    # cursor's values are the values.
     entries: list[TrayEntry] = []
-    walk = visible
-    if people.viewer_authenticated(viewer=viewer):
-        # One IN over a UNION (not OR-ed INs): the database starts from these few people.
-        watched = StoryView.objects.filter(viewer=viewer).values("story__author_id")
-        myself = User.objects.filter(pk=viewer.pk).values("pk")
-        known = Q(author_id__in=followed_ids(viewer=viewer).union(watched, myself))
-        followed = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("author_id")))
-        for row in _per_author(visible.filter(known), viewer, reference).annotate(followed=followed):
+    if signed_in:
+        known = compiled.compiled(
+            ("tray-known",), lambda slots: _tray_known(slots.viewer(), slots.moment("t"))
+        )
+        for row in known.objects(values):
             if row.author_id == viewer.pk:
                 segment = OWN
             elif not row.unseen_count:
@@ -200,28 +256,32 @@ def tray_page(*, viewer: Viewer, cursor: str | None = None, size: int | None = N
             else:
                 segment = FOLLOWED_UNSEEN if row.followed else OTHERS_UNSEEN
             entries.append(_entry(row, segment))
-        walk = visible.exclude(known)
 
     # Everyone else has nothing seen: walk their newest items from the published_at index,
     # one row per author (their newest item), from the cursor on.
     if after is None or after[0] <= OTHERS_UNSEEN:
-        newer = stories.stories_visible(viewer=viewer).filter(
-            Q(published_at__gt=OuterRef("published_at"))
-            | Q(published_at=OuterRef("published_at"), pk__gt=OuterRef("pk")),
-            author_id=OuterRef("author_id"),
-        )
-        walk = walk.filter(~Exists(newer))
-        if after is not None and after[0] == OTHERS_UNSEEN:
-            _, latest, author_id = after
-            walk = walk.filter(published_at__lte=latest).filter(
-                Q(published_at__lt=latest) | Q(author_id__lt=author_id)
-            )
-        heads = list(
-            walk.order_by("-published_at", "-author_id").values_list("author_id", flat=True)[: size + 1]
-        )
+        from_cursor = after is not None and after[0] == OTHERS_UNSEEN
+
+        def build_walk(slots: compiled.Slots) -> QuerySet:
+            person = slots.viewer() if signed_in else viewer
+            position = (slots.moment("latest"), slots.integer("author")) if from_cursor else None
+            return _tray_walk(person, position)[: size + 1]
+
+        walk = compiled.compiled(("tray-walk", signed_in, from_cursor, size), build_walk)
+        if from_cursor:
+            values.update(latest=after[1], author=after[2])
+        heads = [author_id for (author_id,) in walk.tuples(values)]
         if heads:
-            rows = _per_author(visible.filter(author_id__in=heads), viewer, reference)
-            entries += [_entry(row, OTHERS_UNSEEN) for row in rows]
+
+            def build_items(slots: compiled.Slots) -> QuerySet[Story]:
+                person = slots.viewer() if signed_in else viewer
+                stand_ins = [slots.integer(("head", i)) for i in range(len(heads))]
+                items = stories.stories_visible(viewer=person).filter(author_id__in=stand_ins)
+                return _per_author(items, person, slots.moment("t") if signed_in else None)
+
+            items = compiled.compiled(("tray-items", signed_in, len(heads)), build_items)
+            values.update({("head", i): author_id for i, author_id in enumerate(heads)})
+            entries += [_entry(row, OTHERS_UNSEEN) for row in items.objects(values)]
 
     entries.sort(key=lambda e: e.key)
     if after is not None:

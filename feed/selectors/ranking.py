@@ -33,6 +33,7 @@ from stories.models import Story
 from stories_site import cursors
 
 from ..models import Affinity
+from . import compiled
 from .viewer_state import FeedPage, clamp_page_size, page_stories, seen_expression
 
 Viewer = people.Viewer
@@ -225,10 +226,30 @@ class _Candidate:
 
 
 def _for_you_candidates(viewer: Viewer, cursor: _ForYouCursor, limit: int) -> list[_Candidate]:
-    query = _for_you_query(viewer, cursor, limit)
+    """`_for_you_query`, compiled once per shape (compiled.py): the shape is whether the viewer
+    is signed in, the cursor's segment, how many items it excludes and the limit; the viewer,
+    the times and the cursor's score and id are the values."""
+    signed_in = people.viewer_authenticated(viewer=viewer)
+    position = cursor.position
+    shape = ("for-you", signed_in, None if position is None else position[0], len(cursor.excluded), limit)
+
+    def build(slots: compiled.Slots) -> QuerySet | None:
+        stand_in = _ForYouCursor(
+            reference=slots.moment("t") if signed_in else None,  # "seen" is for the signed in
+            position=None if position is None else (position[0], slots.number("score"), slots.uuid("pk")),
+            excluded=tuple(slots.uuid(("x", i)) for i in range(len(cursor.excluded))),
+        )
+        return _for_you_query(slots.viewer() if signed_in else viewer, stand_in, limit)
+
+    query = compiled.compiled(shape, build)
     if query is None:
         return []
-    return [_Candidate(pk, author, int(segment), float(score)) for pk, author, segment, score in query]
+    values = {"viewer": getattr(viewer, "pk", None), "t": cursor.reference, compiled.NOW: timezone.now()}
+    if position is not None:
+        values.update(score=position[1], pk=position[2])
+    values.update({("x", i): pk for i, pk in enumerate(cursor.excluded)})
+    rows = query.tuples(values)
+    return [_Candidate(pk, author, int(segment), float(score)) for pk, author, segment, score in rows]
 
 
 def _arrange(

@@ -13,6 +13,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.utils import timezone
 
 from accounts import selectors as people
 from accounts.models import User
@@ -21,6 +22,7 @@ from stories.models import Story
 from stories_site import cursors
 
 from ..models import Like, StoryView
+from . import compiled
 from .comments import visible_comment_count
 
 Viewer = people.Viewer
@@ -63,14 +65,22 @@ def story_fully_seen(author: User, *, viewer: Viewer) -> bool:
 
 
 def page_stories(*, viewer: Viewer, ids: list[uuid.UUID]) -> list[Story]:
-    """The page's stories with authors and the viewer's state, in the given order, one query.
-    The ids come from a stories_visible() query of the same request."""
+    """The page's stories with authors and the viewer's state, in the given order, one query
+    (compiled once per page size: compiled.py). The ids come from a stories_visible() query of
+    the same request."""
     if not ids:
         return []
-    rows = with_viewer_state(
-        Story.objects.filter(pk__in=ids).select_related("author", "sound"), viewer=viewer
-    )
-    by_id = {story.pk: story for story in rows}
+    signed_in = people.viewer_authenticated(viewer=viewer)
+
+    def build(slots: compiled.Slots) -> QuerySet[Story]:
+        stand_ins = [slots.uuid(("id", i)) for i in range(len(ids))]
+        rows = Story.objects.filter(pk__in=stand_ins).select_related("author", "sound")
+        return with_viewer_state(rows, viewer=slots.viewer() if signed_in else viewer)
+
+    query = compiled.compiled(("page-stories", signed_in, len(ids)), build)
+    values = {("id", i): pk for i, pk in enumerate(ids)}
+    values.update({"viewer": getattr(viewer, "pk", None), compiled.NOW: timezone.now()})
+    by_id = {story.pk: story for story in query.objects(values)}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
