@@ -1,4 +1,4 @@
-"""A signed-in view in as few round trips as the database allows.
+"""A signed-in view in as few round trips, and as little work per view, as the database allows.
 
 `feed.services.record_view` keeps one StoryView row per viewer and item and the item's anonymous
 day figures (`stories.StoryDailyStats`, through `stories.daily_stats`). Done as separate
@@ -11,67 +11,66 @@ upsert in a data-modifying CTE, feeding the day's upsert, so both happen or neit
 however many tabs race (the view row's lock orders them, as before). Everything else (SQLite,
 the author's own views, a completion reported on its own, a repeat inside the window that still
 completes) takes the transaction in `record_view`.
+
+Per view, only the parameters are made: each statement's text is built once per shape (with or
+without a completion, with or without the repeat window) and, on PostgreSQL, runs prepared
+(`stories_site.counters.counter_statement_run`), so the server does not parse and plan the CTE
+again for every view. Both paths write the same rows (tests/feed/test_view_paths.py).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from accounts.models import User
 from stories.models import Story, StoryDailyStats
-from stories_site.counters import on_conflict_add
+from stories_site.counters import counter_statement_run, on_conflict_add
 
 from .models import StoryView
 
+# The StoryView columns the upsert writes, in the order of its parameters.
+_VIEW_VALUES = ("story", "viewer", "first_seen_at", "last_seen_on", "last_seen_at")
 
-def _view_upsert_sql(story: Story, viewer: User, now: datetime, *, completed: bool) -> tuple[str, list[Any]]:
+
+@cache
+def _view_upsert_sql(vendor: str, *, completed: bool, windowed: bool) -> str:
     """INSERT ... ON CONFLICT DO UPDATE ... WHERE ... RETURNING for the viewer's row: the row
     lock orders racing tabs of one person, and `previous_seen_on` is set from the old
     `last_seen_on` in the same statement, so nothing is read before writing. An impression
     within STORIES_VIEW_REPEAT_SECONDS of the viewer's last counted one, on the same UTC day,
-    updates nothing and returns no row. With `completed`, the row's first completion is kept and
-    returned (`completed_at`)."""
+    updates nothing and returns no row (`windowed`: the window's start is the last parameter).
+    With `completed`, the row's first completion is kept and returned (`completed_at`).
+
+    Parameters, in order: story, viewer, now, today, now, then now again with `completed`, then
+    the window's start with `windowed`. Built once per shape and database: only the parameters
+    change from one view to the next."""
     meta = StoryView._meta
-    quote = connection.ops.quote_name
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     table = quote(meta.db_table)
-    values: dict[str, Any] = {
-        "story": story.pk,
-        "viewer": viewer.pk,
-        "impressions": 1,
-        "first_seen_at": now,
-        "last_seen_on": now.date(),
-        "last_seen_at": now,
-    }
-    if completed:
-        values["completed_at"] = now
-    fields = [meta.get_field(name) for name in values]
     column = {field.name: quote(field.column) for field in meta.concrete_fields}
-    params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
-    window = settings.STORIES_VIEW_REPEAT_SECONDS
+    names = [*_VIEW_VALUES, "completed_at"] if completed else list(_VIEW_VALUES)
     last_at = f"{table}.{column['last_seen_at']}"
     # No window, no condition: a "<= now" test would drop a racing tab whose clock read later.
     only_after_window = (
         f"WHERE {last_at} IS NULL OR {last_at} <= %s "
         f"OR {table}.{column['last_seen_on']} IS NULL "
         f"OR {table}.{column['last_seen_on']} <> excluded.{column['last_seen_on']} "
-        if window > 0
+        if windowed
         else ""
     )
-    if window > 0:
-        repeat_before = now - timedelta(seconds=window)
-        params.append(meta.get_field("last_seen_at").get_db_prep_save(repeat_before, connection))
     completed_at = column["completed_at"]
     keep_completion = (
         f", {completed_at} = COALESCE({table}.{completed_at}, excluded.{completed_at})" if completed else ""
     )
     # Quoted identifiers from the model's metadata; every value is a parameter.
-    sql = (
-        f"INSERT INTO {table} ({', '.join(column[f.name] for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+    return (
+        f"INSERT INTO {table} ({column['impressions']}, {', '.join(column[name] for name in names)}) "  # noqa: S608
+        f"VALUES (1, {', '.join(['%s'] * len(names))}) "
         f"ON CONFLICT ({column['story']}, {column['viewer']}) DO UPDATE SET "
         f"{column['impressions']} = {table}.{column['impressions']} + 1, "
         f"{column['previous_seen_on']} = {table}.{column['last_seen_on']}, "
@@ -81,16 +80,26 @@ def _view_upsert_sql(story: Story, viewer: User, now: datetime, *, completed: bo
         f"{only_after_window}"
         f"RETURNING {column['impressions']}, {column['previous_seen_on']}, {column['completed_at']}"
     )
-    return sql, params
+
+
+def _window_start(now: datetime) -> datetime | None:
+    """Where the repeat window began, or None when there is none (STORIES_VIEW_REPEAT_SECONDS 0)."""
+    window = settings.STORIES_VIEW_REPEAT_SECONDS
+    return now - timedelta(seconds=window) if window > 0 else None
 
 
 def view_upsert(story: Story, viewer: User, now: datetime) -> tuple[bool, bool, bool]:
     """Add an impression to the viewer's row, creating it on the first view; returns (counted,
-    first view ever, first view today)."""
-    sql, params = _view_upsert_sql(story, viewer, now, completed=False)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    first view ever, first view today). Any database; the caller's transaction."""
+    db = connections[DEFAULT_DB_ALIAS]
+    start = _window_start(now)
+    fields = [StoryView._meta.get_field(name) for name in _VIEW_VALUES]
+    values = [story.pk, viewer.pk, now, now.date(), now]
+    params = [field.get_db_prep_save(value, db) for field, value in zip(fields, values, strict=True)]
+    if start is not None:
+        params.append(StoryView._meta.get_field("last_seen_at").get_db_prep_save(start, db))
+    sql = _view_upsert_sql(db.vendor, completed=False, windowed=start is not None)
+    row = counter_statement_run(sql, params, returning=True)
     if row is None:
         return False, False, False
     impressions, previous, _ = row
@@ -99,25 +108,21 @@ def view_upsert(story: Story, viewer: User, now: datetime) -> tuple[bool, bool, 
     return True, first_ever, first_ever or previous != now.date()
 
 
-def view_count_at_once(*, story: Story, viewer: User, now: datetime, completed: bool) -> bool | None:
-    """The impression (and completion) of someone else's item and the day's figures for it, in
-    one statement on PostgreSQL. True: counted. False: a repeat inside the window, nothing
-    written (a completion it carries is the caller's to record). None: not this database, or
-    the viewer's own item: the caller counts it the long way."""
-    if connection.vendor != "postgresql" or viewer.pk == story.author_id:
-        return None
-    view_sql, params = _view_upsert_sql(story, viewer, now, completed=completed)
+@cache
+def _view_count_sql(*, completed: bool, windowed: bool) -> str:
+    """The one statement of `view_count_at_once` (PostgreSQL): the view's upsert, then the day's
+    figures from what it returned. First ever: a fresh row has 1 impression (an update leaves at
+    least 2); first today: that, or the previous view on another day; first completion: the row
+    kept this view's instant. Parameters: the view upsert's, then story, today, author, today,
+    and now with `completed`."""
+    view_sql = _view_upsert_sql("postgresql", completed=completed, windowed=windowed)
     stats = StoryDailyStats._meta
-    quote = connection.ops.quote_name
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     table = quote(stats.db_table)
     column = {field.name: quote(field.column) for field in stats.concrete_fields}
     counters = ["impressions", "reach", "day_reach", "completions"]
-    today: date = now.date()
-    day = stats.get_field("day").get_db_prep_save(today, connection)
-    # first ever: a fresh row has 1 impression (an update leaves at least 2); first today: that,
-    # or the previous view on another day; first completion: the row kept this view's instant.
     first_completion = "(v.completed_at = %s)::int" if completed else "0"
-    sql = (
+    return (
         f"WITH v AS ({view_sql}) "  # noqa: S608
         f"INSERT INTO {table} ({column['story_id']}, {column['day']}, {column['author']}, "
         f"{', '.join(column[name] for name in counters)}) "
@@ -126,9 +131,26 @@ def view_count_at_once(*, story: Story, viewer: User, now: datetime, completed: 
         + on_conflict_add(StoryDailyStats, key=["story_id", "day"], counts=counters, also=["author"])
         + " RETURNING 1"
     )
-    params += [stats.get_field("story_id").get_db_prep_save(story.pk, connection), day, story.author_id, day]
+
+
+def view_count_at_once(*, story: Story, viewer: User, now: datetime, completed: bool) -> bool | None:
+    """The impression (and completion) of someone else's item and the day's figures for it, in
+    one statement on PostgreSQL. True: counted. False: a repeat inside the window, nothing
+    written (a completion it carries is the caller's to record). None: not this database, or
+    the viewer's own item: the caller counts it the long way."""
+    if viewer.pk == story.author_id or connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        return None
+    # PostgreSQL's own types, as the fields would prepare them there: uuid, integer, timestamptz
+    # and date go to psycopg as they are.
+    today = now.date()
+    params: list[Any] = [story.pk, viewer.pk, now, today, now]
     if completed:
-        params.append(StoryView._meta.get_field("completed_at").get_db_prep_save(now, connection))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone() is not None
+        params.append(now)
+    start = _window_start(now)
+    if start is not None:
+        params.append(start)
+    params += [story.pk, today, story.author_id, today]
+    if completed:
+        params.append(now)
+    sql = _view_count_sql(completed=completed, windowed=start is not None)
+    return counter_statement_run(sql, params, returning=True) is not None

@@ -1,13 +1,21 @@
 """Exact counters: the one upsert every anonymous tally uses (a story's daily figures, follower
 growth, sticker results, affinity, the retention curve). Shared plumbing that imports no app:
 each app counts into its own tables with it (accounts, stories, stickers, feed), so no writer
-has to import the app above it that happens to read the figures (analytics)."""
+has to import the app above it that happens to read the figures (analytics).
+
+Counting is the busiest write the site has (every item the player shows reports a view), so a
+counter statement's text is built once per shape and, on PostgreSQL, runs as a prepared statement
+bound on the server (`counter_statement_run`): the server parses and plans it once per
+connection instead of on every event, as a bare INSERT through psycopg is."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 
 def add_counts(model: type[models.Model], key: dict[str, Any], counts: dict[str, int], **also: Any) -> None:
@@ -22,23 +30,43 @@ def add_counts_rows(
 ) -> None:
     """`add_counts` for several rows in one statement: every (key, counts) pair names the same
     fields (a retention curve adds to each second of an item at once)."""
-    meta = model._meta
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
+    db = connections[DEFAULT_DB_ALIAS]
     first_key, first_counts = rows[0]
-    fields = [meta.get_field(name) for name in [*first_key, *also, *first_counts]]
-    columns = ", ".join(quote(field.column) for field in fields)
+    names = (*first_key, *also, *first_counts)
+    sql, fields = _add_counts_sql(
+        db.vendor, model, tuple(first_key), tuple(also), tuple(first_counts), len(rows)
+    )
     params: list[Any] = []
     for key, counts in rows:
         values = {**key, **also, **counts}
-        params += [field.get_db_prep_save(values[field.name], connection) for field in fields]
-    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
+        params += [
+            field.get_db_prep_save(values[name], db) for name, field in zip(names, fields, strict=False)
+        ]
+    counter_statement_run(sql, params)
+
+
+@cache
+def _add_counts_sql(
+    vendor: str,
+    model: type[models.Model],
+    key: tuple[str, ...],
+    also: tuple[str, ...],
+    counts: tuple[str, ...],
+    rows: int,
+) -> tuple[str, tuple[models.Field, ...]]:
+    """The upsert's text for one shape (model, the names it writes, how many rows) and the fields
+    that prepare its parameters, in order. Built once: the text depends on nothing else."""
+    meta = model._meta
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    table = quote(meta.db_table)
+    fields = tuple(meta.get_field(name) for name in [*key, *also, *counts])
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * rows)
     # Quoted identifiers from the model's metadata; every value is a parameter.
     sql = f"INSERT INTO {table} ({columns}) VALUES {placeholders} " + on_conflict_add(  # noqa: S608
-        model, key=list(first_key), counts=list(first_counts), also=list(also)
+        model, key=list(key), counts=list(counts), also=list(also)
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    return sql, fields
 
 
 def on_conflict_add(model: type[models.Model], *, key: list[str], counts: list[str], also: list[str]) -> str:
@@ -46,10 +74,75 @@ def on_conflict_add(model: type[models.Model], *, key: list[str], counts: list[s
     and `also` overwritten. Shared by `add_counts_rows` and the one-statement view
     (feed/view_counting.py), which inserts from a CTE instead of VALUES."""
     meta = model._meta
-    quote = connection.ops.quote_name
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     table = quote(meta.db_table)
     column = {name: quote(meta.get_field(name).column) for name in [*key, *counts, *also]}
     updates = [f"{column[name]} = {table}.{column[name]} + excluded.{column[name]}" for name in counts]
     updates += [f"{column[name]} = excluded.{column[name]}" for name in also]
     conflict = ", ".join(column[name] for name in key)
     return f"ON CONFLICT ({conflict}) DO UPDATE SET {', '.join(updates)}"
+
+
+def counter_statement_run(
+    sql: str, params: Sequence[Any], *, returning: bool = False
+) -> tuple[Any, ...] | None:
+    """Run one counter statement on the default database; with `returning`, return its first
+    row (None when it returned none).
+
+    On PostgreSQL the statement is bound on the server and prepared (psycopg keeps it per
+    connection): Django's own cursors bind on the client, which sends the whole text with its
+    values quoted in, for the server to parse and plan every time; for the view's CTE that was
+    more than the rest of the statement's work. Preparation follows the connection's
+    `prepare_threshold` (settings.py, DB_PREPARED_STATEMENTS): off, the statement is still bound
+    on the server, just parsed each time.
+
+    The psycopg cursor is kept per connection and thread, and used without Django's cursor
+    wrapper unless queries are being logged or wrapped (DEBUG, query-count tests,
+    `connection.execute_wrapper`): the wrapper and a new cursor per statement cost more client
+    time than the bare INSERT the bench compares a view with. Errors are still Django's
+    (`wrap_database_errors`), and a statement in a transaction already broken is refused, as
+    Django's cursor does."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone() if returning else None
+    db.close_if_health_check_failed()
+    if db.connection is None:
+        db.ensure_connection()
+    db.validate_thread_sharing()
+    db.validate_no_broken_transaction()
+    cursor = _kept_cursor(db.connection)
+    if db.queries_logged or db.execute_wrappers:
+        # Logged and wrapped like any of Django's statements; not closed: the cursor is kept.
+        wrapped = db.make_debug_cursor(cursor) if db.queries_logged else db.make_cursor(cursor)
+        wrapped.execute(sql, params)
+        return wrapped.fetchone() if returning else None
+    with db.wrap_database_errors:
+        cursor.execute(sql, params)
+        return cursor.fetchone() if returning else None
+
+
+_kept = threading.local()
+
+
+def _kept_cursor(raw: Any) -> Any:
+    """This thread's prepared-statement cursor on `raw` (a psycopg connection), made again when
+    Django has opened a new connection since."""
+    if getattr(_kept, "connection", None) is not raw or _kept.cursor.closed:
+        _kept.connection, _kept.cursor = raw, _prepared_cursor_class()(raw)
+    return _kept.cursor
+
+
+@cache
+def _prepared_cursor_class() -> type:
+    """A psycopg cursor that binds on the server and asks for every statement to be prepared
+    (Django's wrapper calls `execute(sql, params)` with no way to ask). Made on first use: the
+    PostgreSQL backend imports psycopg, which a SQLite-only run does not need."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
+        def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
+            return super().execute(query, params, prepare=True, **options)
+
+    return PreparedCursor

@@ -134,6 +134,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Prepared statements, for the cursors that ask for them: the counters' (stories_site/counters.py,
+    # a view is the busiest write). Django's own cursors bind on the client and never prepare, so
+    # nothing else changes. Off (DB_PREPARED_STATEMENTS=0) behind a pooler that cannot keep them,
+    # such as PgBouncer before 1.21 in transaction mode (1.21+ needs max_prepared_statements).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        5 if env_bool("DB_PREPARED_STATEMENTS", True) else None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (throttling, counters) ------------------------------------------------------------
