@@ -25,4 +25,4 @@ class FeedConfig(AppConfig):
         notices.inbox_register(inbox=INBOX)
         # The viewer's liked/seen state and comment count in every story query of stories' pages
         # and API (stories/page_parts.py, the extension point stories declares for the apps above).
-        page_parts.register_row_part(name="viewer_state", part=with_viewer_state)
+        page_parts.row_part_register(name="viewer_state", part=with_viewer_state)

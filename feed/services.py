@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts import services as accounts
 from accounts.models import User
-from stories.daily_stats import count_daily
+from stories.daily_stats import story_day_count
 from stories.models import Story, StoryDailyStats
 from stories_site.counters import add_counts
 from stories_site.errors import Invalid, NotAllowed
@@ -68,7 +68,7 @@ def _count_engagement(user: User, story: Story, **counts: int) -> None:
     """Add to the story's daily figures what someone other than its author did: the author's
     own likes, comments and shares are not engagement, as their own views are not reach."""
     if user.pk != story.author_id:
-        count_daily(story, **counts)
+        story_day_count(story=story, **counts)
 
 
 # --- Likes -----------------------------------------------------------------------------------
@@ -237,7 +237,7 @@ def _count_anonymous(story: Story, *, impression: bool, completed: bool, client:
     if impression and _anonymous_repeat(story, client):
         impression = False
     if impression:
-        count_daily(story, impressions=1, completions=int(completed))
+        story_day_count(story=story, impressions=1, completions=int(completed))
     elif completed:
         StoryDailyStats.objects.filter(
             story_id=story.pk, day=timezone.now().date(), completions__lt=F("impressions")
@@ -300,8 +300,8 @@ def record_view(
             if completed:
                 first_completion = _first_completion(story, viewer, now)
         if viewer.pk != story.author_id:
-            count_daily(
-                story,
+            story_day_count(
+                story=story,
                 impressions=int(impression),
                 reach=int(new_viewer),
                 day_reach=int(new_today),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 from stories import media
 from stories import services as story_services
 from stories.models import Audience, SoundMode
-from stories.options import editor_limits
+from stories.options import options_editor_limits
 from stories.overlays import FONTS, MAX_OVERLAYS
 
 from . import selectors, services, validation
@@ -95,7 +95,7 @@ def create(request: HttpRequest) -> HttpResponse:
         "max_clip_seconds": settings.STORIES_MAX_CLIP_SECONDS,
         "max_upload_bytes": settings.STORIES_MAX_UPLOAD_BYTES,
         "max_overlays": MAX_OVERLAYS,
-        "option_limits": editor_limits(),  # the story options' (stories/options.py), by field name
+        "option_limits": options_editor_limits(),  # the story options' (stories/options.py), by field name
         "max_stickers": validation.MAX_STICKERS,
         "min_options": validation.MIN_OPTIONS,
         "max_options": validation.MAX_OPTIONS,

@@ -5,7 +5,7 @@ and nothing here names who responded. Kept out of services.py, which is long eno
 
 from __future__ import annotations
 
-from stories.daily_stats import count_daily
+from stories.daily_stats import story_day_count
 from stories_site.counters import add_counts
 
 from .models import Sticker, StickerStats
@@ -32,4 +32,4 @@ def sticker_response_count(*, sticker: Sticker, option: int | None = None, corre
         options=sticker.options,
         correct_option=sticker.data.get("correct"),
     )
-    count_daily(story, sticker_responses=1)
+    story_day_count(story=story, sticker_responses=1)

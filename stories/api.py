@@ -57,7 +57,7 @@ def story_for_viewer(request: Request, story_id) -> Story:
         story_id=story_id,
         viewer=request.user,
         purpose=selectors.Purpose.API,
-        prepare=page_parts.annotator(request.user),
+        prepare=page_parts.stories_annotator(viewer=request.user),
     )
 
 

@@ -16,13 +16,13 @@ from stories_site.counters import add_counts
 from .models import Story, StoryDailyStats
 
 
-def count_daily(story: Story, **counts: int) -> None:
+def story_day_count(*, story: Story, **counts: int) -> None:
     """Today's (UTC) anonymous figures for the story: impressions, reach, completions, likes..."""
     story_day_add(story_id=story.pk, author_id=story.author_id, counts=counts)
 
 
 def story_day_add(*, story_id: UUID, author_id: int, counts: dict[str, int]) -> None:
-    """`count_daily` by id, for a count that may come after the story's purge (a follow made
+    """`story_day_count` by id, for a count that may come after the story's purge (a follow made
     from it ending): the row is keyed by the id, and zero counts are left out."""
     counts = {name: value for name, value in counts.items() if value}
     if counts:

@@ -17,7 +17,7 @@ from stories_site.errors import form_errors
 from . import selectors
 from .forms import StoryEditForm
 from .models import Story
-from .options import editor_limits
+from .options import options_editor_limits
 from .services.editing import EDITABLE_FIELDS, PUBLISH_AT, story_is_editable, story_update
 from .services.scheduling import publish_at_picker_limits
 
@@ -56,7 +56,10 @@ def edit(request: HttpRequest, story_id) -> HttpResponse:
     else:
         form = StoryEditForm(initial={name: getattr(story, name) for name in EDITABLE_FIELDS})
     # The limits the page's script puts on the fields and the time picker (json_script "edit-context").
-    limits = {"option_limits": editor_limits(EDITABLE_FIELDS), "schedule": publish_at_picker_limits()}
+    limits = {
+        "option_limits": options_editor_limits(names=EDITABLE_FIELDS),
+        "schedule": publish_at_picker_limits(),
+    }
     context = {
         "story": story,
         "form": form,

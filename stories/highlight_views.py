@@ -23,7 +23,8 @@ def play(request: HttpRequest, highlight_id: int) -> HttpResponse:
     """The story player on a highlight's items (those this viewer may watch, in order). The same
     page and script as a person's Story (accounts/story.html, static/js/player.js), told by
     `highlight` that it plays one collection: no moving on to the next person."""
-    viewer_state = page_parts.annotator(request.user)  # the stickers: the serializer, page at once
+    # the stickers: the serializer, page at once
+    viewer_state = page_parts.stories_annotator(viewer=request.user)
     entry = highlight_selectors.highlight_shown(
         highlight_id=highlight_id, viewer=request.user, prepare=viewer_state
     )

@@ -56,7 +56,7 @@ class HighlightPatchSerializer(serializers.Serializer):
 
 
 def _viewer_state(viewer):
-    return page_parts.annotator(viewer)
+    return page_parts.stories_annotator(viewer=viewer)
 
 
 def highlight_json(entry: ShownHighlight, request: Request) -> dict[str, Any]:

@@ -11,7 +11,7 @@ its UI:
 - services.upload.story_create saves the cleaned value into the Story field it names;
 - `edit` says whether the author may change it after posting;
 - `in_json` shows it in the story JSON (serializers.story_json) under its name;
-- `editor_limits()` hands the limits to the editor through json_script "editor-context".
+- `options_editor_limits()` hands the limits to the editor through json_script "editor-context".
 
 Other apps add their own options to an upload through the declared extension point in
 stories/attachments.py (stickers: the stickers, the Add Yours prompt or the question a story
@@ -34,7 +34,7 @@ from stories_site.errors import Invalid
 
 from . import attachments, media
 from .models import Audience, SoundMode
-from .overlays import clean_overlays
+from .overlays import overlays_clean
 
 # When an author may change an option after posting (services/editing.py).
 NEVER, ALWAYS, WHILE_WAITING = "never", "always", "while waiting"
@@ -128,14 +128,18 @@ def _sound(value: Any, author: User) -> Any:
 
 
 def _overlays(value: Any, author: User) -> list[dict[str, Any]]:
-    return clean_overlays(value)
+    return overlays_clean(raw=value)
 
 
 def _flag(value: Any, author: User) -> bool:
     return bool(value)
 
 
-def clean_lifetime(hours: Any, author: User | None = None) -> int:
+def _lifetime(value: Any, author: User) -> int:
+    return lifetime_clean(hours=value, author=author)
+
+
+def lifetime_clean(*, hours: Any, author: User | None = None) -> int:
     """How long the item stays up once live: 1 to 168 whole hours; None or empty is the site's
     default (STORIES_LIFETIME_HOURS)."""
     if hours is None or hours == "":
@@ -211,7 +215,7 @@ SETTINGS: tuple[Option, ...] = (
         "lifetime_hours",
         "integer",
         None,
-        clean_lifetime,
+        _lifetime,
         help_text="How long the item stays up once live: 1 to 168 hours (the editor offers 1, 6, 12, 24, "
         "48 and 168). Default: the site's STORIES_LIFETIME_HOURS (24).",
     ),
@@ -246,18 +250,18 @@ def story_options() -> tuple[Option, ...]:
     return (*LOOK, *attached, *SETTINGS)
 
 
-def options_named(names: Iterable[str]) -> tuple[Option, ...]:
+def options_named(*, names: Iterable[str]) -> tuple[Option, ...]:
     wanted = set(names)
     return tuple(option for option in story_options() if option.name in wanted)
 
 
-def editable_names(*, when: str = ALWAYS) -> tuple[str, ...]:
+def options_editable(*, when: str = ALWAYS) -> tuple[str, ...]:
     """The options an author may change after posting (`when=WHILE_WAITING`: only while the
     story waits to go live), in declaration order."""
     return tuple(option.name for option in OWN_OPTIONS if option.edit == when)
 
 
-def json_options() -> tuple[Option, ...]:
+def options_in_json() -> tuple[Option, ...]:
     """The options the story JSON shows as stored, under their names."""
     return tuple(option for option in OWN_OPTIONS if option.in_json)
 
@@ -267,7 +271,7 @@ def options_clean(
 ) -> dict[str, Any]:
     """Check the options in `names` (default: all), the ones absent from `values` at their
     defaults. Returns {name: cleaned}; raises Invalid with one plain message per field."""
-    chosen = story_options() if names is None else options_named(names)
+    chosen = story_options() if names is None else options_named(names=names)
     unknown = set(values) - {option.name for option in story_options()}
     if unknown:
         raise TypeError(f"Not a story option: {', '.join(sorted(unknown))}")
@@ -284,11 +288,11 @@ def options_clean(
     return cleaned
 
 
-def editor_limits(names: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+def options_editor_limits(*, names: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
     """The limits the pages check on the spot, by option name (json_script "editor-context" on
     the create page, "edit-context" on the edit page; static/js/lib/limits.js)."""
     limits: dict[str, dict[str, Any]] = {}
-    for option in story_options() if names is None else options_named(names):
+    for option in story_options() if names is None else options_named(names=names):
         known = {"max_length": option.max_length, "min": option.min_value}
         known = {key: value for key, value in known.items() if value is not None}
         if known:

@@ -39,7 +39,7 @@ def _colour(value: Any, name: str, default: str | None) -> str | None:
     return value.lower()
 
 
-def clean_overlays(raw: Any) -> list[dict[str, Any]]:
+def overlays_clean(*, raw: Any) -> list[dict[str, Any]]:
     """Validate and normalise a list of text overlays; positions are fractions of the frame."""
     if raw in (None, ""):
         return []

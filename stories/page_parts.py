@@ -28,7 +28,7 @@ RowPart = Callable[[QuerySet[Story], Any], QuerySet[Story]]
 _row_parts: dict[str, RowPart] = {}
 
 
-def register_row_part(*, name: str, part: RowPart) -> None:
+def row_part_register(*, name: str, part: RowPart) -> None:
     """Called from an AppConfig.ready; registering the same name again replaces it (a reload)."""
     _row_parts[name] = part
 
@@ -40,6 +40,6 @@ def stories_annotate(*, stories: QuerySet[Story], viewer: Any) -> QuerySet[Story
     return stories
 
 
-def annotator(viewer: Any) -> Callable[[QuerySet[Story]], QuerySet[Story]]:
+def stories_annotator(*, viewer: Any) -> Callable[[QuerySet[Story]], QuerySet[Story]]:
     """`stories_annotate` for this viewer, as the `prepare` hook selectors take."""
     return lambda stories: stories_annotate(stories=stories, viewer=viewer)

@@ -36,7 +36,7 @@ def purge_hold_register(*, name: str, hold: Hold) -> None:
     _holds[name] = hold
 
 
-def stories_unheld(stories: QuerySet[Story]) -> QuerySet[Story]:
+def stories_unheld(*, stories: QuerySet[Story]) -> QuerySet[Story]:
     """`stories` without any a hold keeps: still one query."""
     for hold in _holds.values():
         stories = stories.exclude(pk__in=hold())

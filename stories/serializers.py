@@ -15,7 +15,7 @@ from stories_site.parsers import JSONTextField
 
 from . import attachments, captions, selectors
 from .models import Sound, Story
-from .options import WHILE_WAITING, Option, editable_names, json_options, options_named, story_options
+from .options import WHILE_WAITING, Option, options_editable, options_in_json, options_named, story_options
 
 # The story JSON's fields in their published order; an option declared later with `in_json`
 # (stories/options.py) follows them without an edit here.
@@ -58,7 +58,7 @@ _PUBLISHED_FIELDS = [
 # (JSON name, Story field, whether it is a date) of each declared option the JSON shows.
 _JSON_OPTIONS = tuple(
     (option.name, option.story_field, isinstance(Story._meta.get_field(option.story_field), DateTimeField))
-    for option in json_options()
+    for option in options_in_json()
 )
 STORY_FIELDS = [
     *_PUBLISHED_FIELDS,
@@ -321,7 +321,7 @@ class StoryUpdateSerializer(serializers.Serializer):
         """The fields above document the options editable today; one declared editable later
         (stories/options.py) gets its upload field here."""
         fields = super().get_fields()
-        editable = options_named([*editable_names(), *editable_names(when=WHILE_WAITING)])
+        editable = options_named(names=[*options_editable(), *options_editable(when=WHILE_WAITING)])
         fields.update(
             {
                 option.name: option_field(option, partial=True)

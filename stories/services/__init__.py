@@ -13,7 +13,7 @@ rules live nowhere else. `from stories import services` gives every public name:
 - common.py: who may post, storage helpers, scratch directories.
 """
 
-from ..options import LIFETIMES, MAX_CAPTION_LENGTH, clean_lifetime
+from ..options import LIFETIMES, MAX_CAPTION_LENGTH, lifetime_clean
 from .common import (
     author_ensure_can_post,
     file_store,
@@ -71,8 +71,8 @@ __all__ = [
     "ReconcileReport",
     "StoryOptions",
     "author_ensure_can_post",
-    "clean_lifetime",
     "file_store",
+    "lifetime_clean",
     "sound_create",
     "sound_create_from_story",
     "sound_process",

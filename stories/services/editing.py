@@ -30,13 +30,13 @@ from stories_site.errors import Invalid, NotAllowed
 from .. import captions
 from ..lifecycle import State
 from ..models import Story, StoryHashtag
-from ..options import WHILE_WAITING, editable_names, options_clean
+from ..options import WHILE_WAITING, options_clean, options_editable
 from .hashtags import caption_entities, story_tag
 
 # What an author may change after posting, besides `publish_at` (scheduled stories only): the
 # options declared editable (stories/options.py). Their names are their Story fields.
-EDITABLE_FIELDS = editable_names()
-(PUBLISH_AT,) = editable_names(when=WHILE_WAITING)
+EDITABLE_FIELDS = options_editable()
+(PUBLISH_AT,) = options_editable(when=WHILE_WAITING)
 NOT_EDITABLE = "This story can no longer be edited: it expired or was deleted."
 
 

@@ -113,7 +113,7 @@ def stories_purgeable() -> QuerySet[Story]:
     holds are subqueries of this one query."""
     failed_cutoff = timezone.now() - timedelta(hours=settings.STORIES_LIFETIME_HOURS)
     return stories_unheld(
-        Story.objects.filter(
+        stories=Story.objects.filter(
             Q(state__in=[State.EXPIRED, State.DELETED, State.REMOVED])
             | Q(state=State.FAILED, state_changed_at__lt=failed_cutoff)
         ).exclude(state=State.EXPIRED, archived_at__isnull=False)

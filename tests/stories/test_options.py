@@ -86,9 +86,9 @@ def test_editable_and_json_options_come_from_the_declaration():
     )
     assert PUBLISH_AT == "publish_at"
     # The edit reads and writes an editable option under its own name (the page, PATCH, the row).
-    editable = options.options_named([*EDITABLE_FIELDS, PUBLISH_AT])
+    editable = options.options_named(names=[*EDITABLE_FIELDS, PUBLISH_AT])
     assert all(option.story_field == option.name for option in editable)
-    shown = {option.name for option in options.json_options()}
+    shown = {option.name for option in options.options_in_json()}
     assert shown <= set(STORY_FIELDS)
     story = ReadyStoryFactory(filter_name="mono", lifetime_hours=6)
     body = api_for(story.author).get(f"/api/v1/stories/{story.pk}/").json()
