@@ -8,6 +8,7 @@ it against the 2 s target)."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -52,9 +53,13 @@ def test_a_camera_clip_is_an_h264_mp4_that_is_stream_copied(phone_page, live_ser
     page.wait_for_function("() => document.getElementById('camera-video').videoWidth > 0")
     page.get_by_role("radio", name="Clip", exact=True).check()
     page.get_by_role("button", name="Start recording").click()
+    started = time.monotonic()
     page.locator("#camera-countdown").wait_for(state="visible")
     page.wait_for_timeout(2000)
     page.get_by_role("button", name="Stop recording").click()
+    # The camera records from one click to the other: the 2 s waited, longer on a loaded machine
+    # (3.9 s was seen), so the window is measured, not assumed.
+    recorded_for = time.monotonic() - started
     page.locator("#preview-video").wait_for(state="visible")
     page.get_by_role("button", name="Post to Story").click()
     page.wait_for_url(STORY_PAGE, timeout=60_000)
@@ -70,7 +75,8 @@ def test_a_camera_clip_is_an_h264_mp4_that_is_stream_copied(phone_page, live_ser
     assert info.audio_codec == ("aac" if supported[0] else "opus")
     assert result.copied, "the camera's MP4 is stream copied, not re-encoded"
     assert story.poster
-    assert 1.0 <= story.duration <= 3.5
+    # The clip is what was recorded, never more: the window plus half a second of container rounding.
+    assert 1.0 <= story.duration <= recorded_for + 0.5
     # The story plays in the browser: its media loads as a video with frames of the story's size.
     width = page.evaluate(
         """url => new Promise(done => {
