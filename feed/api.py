@@ -88,7 +88,7 @@ class LikeView(EngagementView):
         tags=["engagement"],
     )
     def post(self, request: Request, story_id) -> Response:
-        created, count = services.like(request.user, story_or_404(request, story_id))
+        created, count = services.like_create(viewer=request.user, story=story_or_404(request, story_id))
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(LikeSerializer({"liked": True, "like_count": count}).data, status=code)
 
@@ -96,7 +96,7 @@ class LikeView(EngagementView):
         request=None, responses={204: None, 404: ERRORS[404]}, summary="Unlike", tags=["engagement"]
     )
     def delete(self, request: Request, story_id) -> Response:
-        services.unlike(request.user, story_or_404(request, story_id))
+        services.like_delete(viewer=request.user, story=story_or_404(request, story_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -156,7 +156,9 @@ class CommentListView(EngagementView):
         story = story_or_404(request, story_id)
         incoming = CommentCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        comment = services.add_comment(request.user, story, incoming.validated_data["text"])
+        comment = services.comment_create(
+            viewer=request.user, story=story, text=incoming.validated_data["text"]
+        )
         live_ids = story_selectors.authors_with_live_story(author_ids=[request.user.pk], viewer=request.user)
         context = {"request": request, "live_ids": live_ids}
         return Response(CommentSerializer(comment, context=context).data, status=status.HTTP_201_CREATED)
@@ -175,7 +177,7 @@ class CommentDetailView(EngagementView):
         comment = selectors.comment_on_visible_story(viewer=request.user, comment_id=comment_id)
         if comment is None:
             raise NotFound("This comment does not exist or is no longer available.")
-        services.delete_comment(comment=comment, by=request.user)
+        services.comment_delete(comment=comment, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -211,7 +213,7 @@ class ShareView(EngagementView):
     )
     def post(self, request: Request, story_id) -> Response:
         story = story_or_404(request, story_id)
-        count = services.share(request.user, story)
+        count = services.share_create(viewer=request.user, story=story)
         url = request.build_absolute_uri(story.get_absolute_url())
         return Response(ShareSerializer({"url": url, "share_count": count}).data)
 

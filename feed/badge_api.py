@@ -17,6 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
+
 from .notifications import unread_notification_count
 from .selectors.conversations import unread_message_count
 
@@ -31,17 +33,17 @@ class BadgeSerializer(serializers.Serializer):
     messages = serializers.IntegerField(help_text="Unread messages from others (the inbox's count).")
 
 
-def badge_counts(user) -> dict[str, int]:
+def badge_counts(*, viewer: User) -> dict[str, int]:
     """The two counts the header shows: the same selectors the page's header uses."""
     return {
-        "notifications": unread_notification_count(user),
-        "messages": unread_message_count(viewer=user),
+        "notifications": unread_notification_count(viewer=viewer),
+        "messages": unread_message_count(viewer=viewer),
     }
 
 
-def badge_etag(user_id: int, counts: dict[str, int]) -> str:
+def badge_etag(*, viewer_id: int, counts: dict[str, int]) -> str:
     """A strong ETag for these counts of this person: another person's tag never matches."""
-    raw = f"{user_id}:{counts['notifications']}:{counts['messages']}".encode()
+    raw = f"{viewer_id}:{counts['notifications']}:{counts['messages']}".encode()
     return '"' + hashlib.sha256(raw).hexdigest()[:20] + '"'
 
 
@@ -72,8 +74,8 @@ class BadgeView(APIView):
         tags=["notifications"],
     )
     def get(self, request: Request) -> Response:
-        counts = badge_counts(request.user)
-        etag = badge_etag(request.user.pk, counts)
+        counts = badge_counts(viewer=request.user)
+        etag = badge_etag(viewer_id=request.user.pk, counts=counts)
         if _matches(request.headers.get("If-None-Match", ""), etag):
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
         else:

@@ -21,7 +21,7 @@ def notifications(request) -> dict:
     if not people.viewer_authenticated(viewer=user):
         return {"unread_notifications": 0, "unread_messages": 0}
     return {
-        "unread_notifications": partial(unread_notification_count, user),
+        "unread_notifications": partial(unread_notification_count, viewer=user),
         "unread_messages": partial(unread_message_count, viewer=user),
         "badge_poll_seconds": poll_seconds(),
         # The reply box and reaction buttons under a story (feed/_story_answer.html).

@@ -3,7 +3,7 @@
 A reply or a reaction to a story starts (or continues) the one conversation between the viewer
 and the story's author; after that either of them can write in it. The rules, checked here and
 nowhere else:
-* suspended or disabled people cannot write (feed.services.ensure_can_engage);
+* suspended or disabled people cannot write (feed.services.engagement_ensure_allowed);
 * a block, either way, stops every message, old conversations included;
 * nobody replies to their own story, and a story whose author turned replies off takes none;
 * the story must be one the sender may see (the callers get it through the visibility gate).
@@ -23,7 +23,7 @@ from stories_site.errors import Invalid, NotAllowed
 
 from .models import MESSAGE_MAX_LENGTH, REACTIONS, Conversation, Message, Notification
 from .selectors.conversations import can_message
-from .services import clean_written_text, ensure_can_engage
+from .services import engagement_ensure_allowed, written_text_clean
 
 BLOCKED = "You can't send messages to this person."
 REPLIES_OFF = "Replies are off for this story."
@@ -33,7 +33,7 @@ def _pair(one: User, two: User) -> tuple[int, int]:
     return (one.pk, two.pk) if one.pk < two.pk else (two.pk, one.pk)
 
 
-def conversation_between(*, viewer: User, other: User) -> Conversation:
+def conversation_get_or_create(*, viewer: User, other: User) -> Conversation:
     """The pair's one conversation, created on first use (racing first messages meet the unique
     pair and share the row)."""
     a, b = _pair(viewer, other)
@@ -45,10 +45,10 @@ def conversation_between(*, viewer: User, other: User) -> Conversation:
 
 
 def _ensure_can_write(sender: User, recipient: User) -> None:
-    ensure_can_engage(sender)
+    engagement_ensure_allowed(viewer=sender)
     if sender.pk == recipient.pk:
         raise Invalid({"detail": ["You can't send messages to yourself."]})
-    if not can_message(sender, recipient):
+    if not can_message(sender=sender, recipient=recipient):
         raise NotAllowed(BLOCKED)
 
 
@@ -78,8 +78,8 @@ def _ensure_can_answer(viewer: User, story: Story) -> None:
 def story_reply_send(*, viewer: User, story: Story, text: str) -> Message:
     """A private reply to `story`, in the conversation between the viewer and its author."""
     _ensure_can_answer(viewer, story)
-    text = clean_written_text(text, max_length=MESSAGE_MAX_LENGTH, noun="Messages")
-    conversation = conversation_between(viewer=viewer, other=story.author)
+    text = written_text_clean(text=text, max_length=MESSAGE_MAX_LENGTH, noun="Messages")
+    conversation = conversation_get_or_create(viewer=viewer, other=story.author)
     return _post(conversation, viewer, Message.Kind.REPLY, text, story)
 
 
@@ -88,7 +88,7 @@ def story_reaction_send(*, viewer: User, story: Story, emoji: str) -> Message:
     if emoji not in REACTIONS:
         raise Invalid({"emoji": [f"Pick one of {' '.join(REACTIONS)}."]})
     _ensure_can_answer(viewer, story)
-    conversation = conversation_between(viewer=viewer, other=story.author)
+    conversation = conversation_get_or_create(viewer=viewer, other=story.author)
     return _post(conversation, viewer, Message.Kind.REACTION, emoji, story)
 
 
@@ -97,7 +97,7 @@ def message_send(*, viewer: User, conversation: Conversation, text: str) -> Mess
     selectors.conversations.conversation_for, which answers only its two people)."""
     other = User.objects.get(pk=conversation.other(viewer.pk))
     _ensure_can_write(viewer, other)
-    text = clean_written_text(text, max_length=MESSAGE_MAX_LENGTH, noun="Messages")
+    text = written_text_clean(text=text, max_length=MESSAGE_MAX_LENGTH, noun="Messages")
     return _post(conversation, viewer, Message.Kind.TEXT, text, None)
 
 

@@ -76,26 +76,26 @@ class FeedInbox:
 INBOX = FeedInbox()
 
 
-def notifications_for(user: User) -> QuerySet[Notification]:
+def notifications_for(*, viewer: User) -> QuerySet[Notification]:
     """The inbox, newest first, leaving out actors who are now blocked (either way) or gone, and
     notifications about someone else's live story the person may no longer see (a follow that
     ended, an audience they left): a notification never points at a story that answers 404."""
     hidden_story = (
         Q(story__in=story_selectors.stories_live().values("pk"))
-        & ~Q(story__author=user)
-        & ~Q(story__in=story_selectors.stories_visible(viewer=user).values("pk"))
+        & ~Q(story__author=viewer)
+        & ~Q(story__in=story_selectors.stories_visible(viewer=viewer).values("pk"))
     )
     return (
-        Notification.objects.filter(recipient=user, actor__in=people.people_visible(viewer=user))
+        Notification.objects.filter(recipient=viewer, actor__in=people.people_visible(viewer=viewer))
         .exclude(hidden_story)
         .select_related("actor", "comment", "message", "story__author")
         .order_by("-created_at", "-pk")
     )
 
 
-def unread_notification_count(user: User) -> int:
+def unread_notification_count(*, viewer: User) -> int:
     """The header badge: the same notifications `notifications_for` lists, not yet read."""
-    return notifications_for(user).filter(read_at__isnull=True).count()
+    return notifications_for(viewer=viewer).filter(read_at__isnull=True).count()
 
 
 def notifications_mark_read(*, viewer: User) -> int:

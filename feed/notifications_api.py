@@ -42,7 +42,9 @@ class NotificationListView(APIView):
     )
     def get(self, request: Request) -> Response:
         paginator = NotificationPagination()
-        page = paginator.paginate_queryset(notifications.notifications_for(request.user), request, view=self)
+        page = paginator.paginate_queryset(
+            notifications.notifications_for(viewer=request.user), request, view=self
+        )
         live_ids = story_selectors.authors_with_live_story(
             author_ids=[n.actor_id for n in page], viewer=request.user
         )
@@ -51,7 +53,7 @@ class NotificationListView(APIView):
             {
                 "results": NotificationSerializer(page, many=True, context=context).data,
                 "next": paginator.get_next_link(),
-                "unread_count": notifications.unread_notification_count(request.user),
+                "unread_count": notifications.unread_notification_count(viewer=request.user),
             }
         )
 

@@ -32,7 +32,7 @@ PROGRESS_SECONDS = 6 * 3600
 _PROGRESS = ThrottleCache()
 
 
-def item_seconds(story: Story) -> int:
+def item_seconds(*, story: Story) -> int:
     """The item's length in whole seconds (a photo shows for STORIES_PHOTO_SECONDS)."""
     length = story.duration or settings.STORIES_PHOTO_SECONDS
     return max(1, min(MAX_SECONDS, math.ceil(length)))
@@ -58,7 +58,7 @@ def _already_counted(key: str | None, reached: int) -> int:
 def record_watch(story: Story, *, watched_ms: int, view_key: str | None, who: str) -> None:
     """Count how far one view of `story` got. `who` is the viewer's id or the client address;
     the author's own views are not passed here (they change no figures)."""
-    length = item_seconds(story)
+    length = item_seconds(story=story)
     reached = _seconds_reached(watched_ms, length)
     key = f"watch:{story.pk}:{who}:{view_key}" if view_key else None
     before = _already_counted(key, reached)

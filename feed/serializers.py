@@ -30,7 +30,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
     def get_can_delete(self, comment: Comment) -> bool:
         request = self.context.get("request")
-        return services.can_delete_comment(getattr(request, "user", None), comment)
+        return services.comment_can_delete(viewer=getattr(request, "user", None), comment=comment)
 
 
 class CommentCreateSerializer(serializers.Serializer):

@@ -41,9 +41,9 @@ _ALLOWED_CONTROLS = frozenset("\n\t")
 _REPEATS = ThrottleCache()
 
 
-def ensure_can_engage(user: User) -> None:
+def engagement_ensure_allowed(*, viewer: User) -> None:
     """Suspended or disabled people cannot like, comment or share (their old sessions included)."""
-    refusal = accounts.user_login_refusal(user=user)
+    refusal = accounts.user_login_refusal(user=viewer)
     if refusal:
         raise NotAllowed(refusal)
 
@@ -74,41 +74,43 @@ def _count_engagement(user: User, story: Story, **counts: int) -> None:
 # --- Likes -----------------------------------------------------------------------------------
 
 
-def like(user: User, story: Story) -> tuple[bool, int]:
+def like_create(*, viewer: User, story: Story) -> tuple[bool, int]:
     """Like once; returns (new like?, like_count). A second like (double tap, two devices) is a
     no-op: the unique constraint decides, and only the winner adds to the count."""
-    ensure_can_engage(user)
+    engagement_ensure_allowed(viewer=viewer)
     with transaction.atomic():
         try:
             with transaction.atomic():
-                Like.objects.create(story=story, user=user)
+                Like.objects.create(story=story, user=viewer)
         except IntegrityError:
             created = False
         else:
             created = True
             Story.objects.filter(pk=story.pk).update(like_count=F("like_count") + 1)
-            _count_engagement(user, story, likes=1)
-            _add_affinity(user, story, "likes", 1)
-            accounts.notice_send(recipient=story.author, actor=user, kind=Notification.Kind.LIKE, story=story)
+            _count_engagement(viewer, story, likes=1)
+            _add_affinity(viewer, story, "likes", 1)
+            accounts.notice_send(
+                recipient=story.author, actor=viewer, kind=Notification.Kind.LIKE, story=story
+            )
     return created, _current(story, "like_count")
 
 
-def unlike(user: User, story: Story) -> tuple[bool, int]:
+def like_delete(*, viewer: User, story: Story) -> tuple[bool, int]:
     """Take a like back; returns (was there one?, like_count). Only the request that deleted
     the row subtracts, so racing unlikes never drive the count below the truth."""
     with transaction.atomic():
-        deleted, _ = Like.objects.filter(story=story, user=user).delete()
+        deleted, _ = Like.objects.filter(story=story, user=viewer).delete()
         if deleted:
             Story.objects.filter(pk=story.pk).update(like_count=Greatest(F("like_count") - 1, 0))
-            _count_engagement(user, story, likes=-1)
-            _add_affinity(user, story, "likes", -1)
+            _count_engagement(viewer, story, likes=-1)
+            _add_affinity(viewer, story, "likes", -1)
     return bool(deleted), _current(story, "like_count")
 
 
 # --- Comments --------------------------------------------------------------------------------
 
 
-def clean_written_text(text: str, *, max_length: int, noun: str) -> str:
+def written_text_clean(*, text: str, max_length: int, noun: str) -> str:
     """1 to `max_length` characters once stripped, at least one of them visible, and no control
     characters but newlines and tabs. Stored as typed; templates escape it. `noun` names what
     is written ("Comments", "Messages") in the refusal."""
@@ -124,8 +126,8 @@ def clean_written_text(text: str, *, max_length: int, noun: str) -> str:
     return text
 
 
-def clean_comment_text(text: str) -> str:
-    return clean_written_text(text, max_length=COMMENT_MAX_LENGTH, noun="Comments")
+def comment_text_clean(*, text: str) -> str:
+    return written_text_clean(text=text, max_length=COMMENT_MAX_LENGTH, noun="Comments")
 
 
 def _recent_duplicate(author: User, story: Story, text: str) -> Comment | None:
@@ -137,42 +139,42 @@ def _recent_duplicate(author: User, story: Story, text: str) -> Comment | None:
     )
 
 
-def add_comment(author: User, story: Story, text: str) -> Comment:
+def comment_create(*, viewer: User, story: Story, text: str) -> Comment:
     """Comment on a story whose author allows comments, and tell the story's author.
 
     The same text from the same person on the same story within DUPLICATE_COMMENT_SECONDS is
     the same comment sent twice: the first is returned, and nothing is counted or told again.
     The story's row is locked before looking, so two copies racing each other find one another."""
-    ensure_can_engage(author)
+    engagement_ensure_allowed(viewer=viewer)
     if not story.allow_comments:
         raise NotAllowed("Comments are off for this story.")
-    text = clean_comment_text(text)
+    text = comment_text_clean(text=text)
     with transaction.atomic():
         list(Story.objects.select_for_update().filter(pk=story.pk).values_list("pk"))
-        duplicate = _recent_duplicate(author, story, text)
+        duplicate = _recent_duplicate(viewer, story, text)
         if duplicate is not None:
             return duplicate
-        comment = Comment.objects.create(story=story, author=author, text=text)
+        comment = Comment.objects.create(story=story, author=viewer, text=text)
         Story.objects.filter(pk=story.pk).update(comment_count=F("comment_count") + 1)
-        _count_engagement(author, story, comments=1)
-        _add_affinity(author, story, "comments", 1)
+        _count_engagement(viewer, story, comments=1)
+        _add_affinity(viewer, story, "comments", 1)
         accounts.notice_send(
-            recipient=story.author, actor=author, kind=Notification.Kind.COMMENT, story=story, comment=comment
+            recipient=story.author, actor=viewer, kind=Notification.Kind.COMMENT, story=story, comment=comment
         )
     return comment
 
 
-def can_delete_comment(user: User | None, comment: Comment) -> bool:
+def comment_can_delete(*, comment: Comment, viewer: User | None) -> bool:
     """The comment's author, or the author of the story it is on."""
-    if user is None or not user.is_authenticated:
+    if viewer is None or not viewer.is_authenticated:
         return False
-    return user.pk in (comment.author_id, comment.story.author_id)
+    return viewer.pk in (comment.author_id, comment.story.author_id)
 
 
-def delete_comment(*, comment: Comment, by: User) -> None:
+def comment_delete(*, comment: Comment, by: User) -> None:
     """Delete a comment `by` its author or the story's author (NotAllowed for anyone else),
     keeping the story's comment count and the day's stats right."""
-    if not can_delete_comment(by, comment):
+    if not comment_can_delete(comment=comment, viewer=by):
         raise NotAllowed("Only its author or the story's author can delete this comment.")
     story = comment.story
     with transaction.atomic():
@@ -185,20 +187,20 @@ def delete_comment(*, comment: Comment, by: User) -> None:
 # --- Shares and views --------------------------------------------------------------------------
 
 
-def share(user: User, story: Story) -> int:
+def share_create(*, viewer: User, story: Story) -> int:
     """Count a share (copy link, the share sheet) once per person and story; returns
     share_count. Sharing again is answered with the same count and counts nothing: shares rank
     stories (feed.selectors), so they must count people, not clicks. The unique constraint
     decides under racing requests, as for likes."""
-    ensure_can_engage(user)
+    engagement_ensure_allowed(viewer=viewer)
     with transaction.atomic():
         try:
             with transaction.atomic():
-                Share.objects.create(story=story, user=user)
+                Share.objects.create(story=story, user=viewer)
         except IntegrityError:
             return _current(story, "share_count")
         Story.objects.filter(pk=story.pk).update(share_count=F("share_count") + 1)
-        _count_engagement(user, story, shares=1)
+        _count_engagement(viewer, story, shares=1)
     return _current(story, "share_count")
 
 

@@ -94,7 +94,7 @@ NOTIFICATIONS_PER_PAGE = 50
 def notifications(request):
     """The inbox. Opening it reads everything: the page is built first, so what was new still
     shows as new this once, then the badge goes to zero."""
-    rows = notifications_for(request.user).select_related("story__author")
+    rows = notifications_for(viewer=request.user).select_related("story__author")
     page = Paginator(rows, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     story_ids = [n.story_id for n in page if n.story_id]
     watchable = set(

@@ -204,7 +204,7 @@ def comment_delete(*, comment: Comment, by: User, reason: str) -> ModerationActi
         )
         # The feed's own deletion keeps the story's comment count and daily stats right; the
         # comment's author is always allowed to delete it, so it runs on their behalf.
-        feed_services.delete_comment(comment=comment, by=comment.author)
+        feed_services.comment_delete(comment=comment, by=comment.author)
         # Not quoted: the notice would keep the very text that was taken down.
         team_notice_send(
             person=comment.author, text=f"We deleted one of your comments. Why: {reason}", story=comment.story

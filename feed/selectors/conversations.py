@@ -81,7 +81,7 @@ def shown_messages(*, viewer: User, messages: list[Message]) -> list[ShownMessag
     return [ShownMessage(message, message.story_id in visible) for message in messages]
 
 
-def can_message(sender: User, recipient: User) -> bool:
+def can_message(*, sender: User, recipient: User) -> bool:
     """No block either way, and the recipient is neither disabled nor suspended: the one rule
     feed/messaging.py enforces and the compose box follows."""
     reachable = people.users_active().filter(pk=recipient.pk).exists()
@@ -90,4 +90,4 @@ def can_message(sender: User, recipient: User) -> bool:
 
 def can_write(*, viewer: User, conversation: Conversation) -> bool:
     """Whether the compose box is offered."""
-    return can_message(viewer, other_person(conversation, viewer=viewer))
+    return can_message(sender=viewer, recipient=other_person(conversation, viewer=viewer))

@@ -48,7 +48,7 @@ QUERY_REQUIRED = "Type something to search for."
 QUERY_TOO_LONG = f"Keep the search to {MAX_QUERY_LENGTH} characters."
 
 
-def clean_query(raw: str | None) -> str:
+def search_query_clean(*, raw: str | None) -> str:
     """The text to look for: trimmed, without a leading "#" or "@" (searching "#cats" or "@ann"
     means the name), control characters refused (no name holds one; PostgreSQL refuses a NUL).
     A search that cannot run is Invalid, by the parameter's name (the API answers 400, errors.q)."""
@@ -144,7 +144,7 @@ class SearchResults:
 
 def search(raw_query: str | None, *, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> SearchResults:
     """Everything the search page and API show; raises Invalid for an empty or long query."""
-    query = clean_query(raw_query)
+    query = search_query_clean(raw=raw_query)
     return SearchResults(
         query=query,
         people=search_people(query, viewer=viewer, limit=limit),

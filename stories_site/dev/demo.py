@@ -210,9 +210,9 @@ def engage(stories: list[Story]) -> None:
         for turn, viewer in enumerate(followers, start=number):
             engagement.record_view(viewer, story, completed=turn % 3 != 0)
             if turn % 2 == 0:
-                engagement.like(viewer, story)
+                engagement.like_create(viewer=viewer, story=story)
             if turn % 4 == 1:
-                engagement.add_comment(viewer, story, COMMENTS[turn % len(COMMENTS)])
+                engagement.comment_create(viewer=viewer, story=story, text=COMMENTS[turn % len(COMMENTS)])
 
 
 def ensure_highlight(people: dict[str, User], log) -> None:

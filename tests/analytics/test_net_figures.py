@@ -77,9 +77,9 @@ def test_the_authors_own_likes_comments_and_shares_are_not_engagement(clock):
     """One viewer who did nothing, and the author's own like, comment and share: was 3.0."""
     story = _live(clock)
     feed.record_view(UserFactory(), story)
-    feed.like(story.author, story)
-    feed.add_comment(story.author, story, "thanks for watching")
-    feed.share(story.author, story)
+    feed.like_create(viewer=story.author, story=story)
+    feed.comment_create(viewer=story.author, story=story, text="thanks for watching")
+    feed.share_create(viewer=story.author, story=story)
     figures = _story_figures(story)
     assert (figures["reach"], figures["likes"], figures["comments"], figures["shares"]) == (1, 0, 0, 0)
     assert figures["engagement_rate"] == 0.0

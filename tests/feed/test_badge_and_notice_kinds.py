@@ -38,7 +38,7 @@ class TestBadge:
     def test_counts_unread_notifications_and_messages(self):
         author, fan = UserFactory(username="author"), UserFactory(username="fan")
         story = LiveStoryFactory(author=author)
-        feed_services.like(fan, story)
+        feed_services.like_create(viewer=fan, story=story)
         messaging.story_reply_send(viewer=fan, story=story, text="Nice!")
         answer = client_for(author).get(BADGE)
         assert answer.status_code == 200
@@ -62,7 +62,7 @@ class TestBadge:
         # A weak form of the same tag, or one of several, matches too (RFC 9110's weak comparison).
         assert client.get(BADGE, HTTP_IF_NONE_MATCH=f'"other", W/{tag}').status_code == 304
 
-        feed_services.like(fan, story)
+        feed_services.like_create(viewer=fan, story=story)
         changed = client.get(BADGE, HTTP_IF_NONE_MATCH=tag)
         assert changed.status_code == 200
         assert changed.json() == {"notifications": 1, "messages": 0}
@@ -170,7 +170,7 @@ class TestRepliesAndReactions:
         author, fan = UserFactory(username="author"), UserFactory(username="fan")
         story = LiveStoryFactory(author=author)
         reply = messaging.story_reply_send(viewer=fan, story=story, text="Where?")
-        feed_services.like(fan, story)
+        feed_services.like_create(viewer=fan, story=story)
         accounts.follow_create(follower=fan, followee=author)
         body = client_for(author).get("/api/v1/notifications/").json()
         shown = {n["kind"]: n for n in body["results"]}

@@ -58,7 +58,7 @@ def test_the_counts_change_on_an_open_page(desktop_page, live_server, settings, 
     assert statuses.count(304) >= 2, statuses
 
     with one_request_at_a_time:
-        feed_services.like(bob, story)
+        feed_services.like_create(viewer=bob, story=story)
     badge_is(page, BELL, "1")
     assert page.locator(BELL).get_attribute("aria-label") == "Notifications, 1 unread"
     assert page.locator("#badge-live").inner_text() == "You have 1 unread notification."

@@ -89,7 +89,7 @@ def test_a_like_while_signed_out_comes_back_to_the_same_item_and_is_applied(
     ada, bob = UserFactory(username="ada"), UserFactory(username="bob")
     first = post_story(bob, edge_photo)
     second = post_story(bob, pale_photo)
-    feed_services.like(UserFactory(), second)
+    feed_services.like_create(viewer=UserFactory(), story=second)
     page = phone_page
     page.goto(f"{live_server.url}/@bob/story")
     wait_showing(page, first)
@@ -123,7 +123,7 @@ def test_the_like_button_counts_in_words(desktop_page, live_server, edge_photo):
     """Issue 19, item 18: the label read "Like (1 likes)"."""
     UserFactory(username="ada")
     story = post_story(UserFactory(username="bob"), edge_photo)
-    feed_services.like(UserFactory(), story)
+    feed_services.like_create(viewer=UserFactory(), story=story)
     page = desktop_page
     login(page, live_server.url, "ada", DEFAULT_PASSWORD)
     page.goto(f"{live_server.url}/@bob/story")
@@ -144,7 +144,7 @@ def test_quick_taps_on_like_end_where_the_button_shows(desktop_page, live_server
     only the last tap's answer, so like, unlike ends unliked on the server and on the button."""
     ada = UserFactory(username="ada")
     story = post_story(UserFactory(username="bob"), edge_photo)
-    feed_services.like(UserFactory(), story)
+    feed_services.like_create(viewer=UserFactory(), story=story)
     page = desktop_page
     login(page, live_server.url, "ada", DEFAULT_PASSWORD)
     page.goto(f"{live_server.url}/@bob/story")

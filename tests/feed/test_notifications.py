@@ -24,8 +24,8 @@ def inbox(user) -> list[tuple[str, str]]:
 def test_likes_comments_and_follows_notify_the_author(viewer):
     story = LiveStoryFactory()
     author = story.author
-    services.like(viewer, story)
-    services.add_comment(viewer, story, "lovely")
+    services.like_create(viewer=viewer, story=story)
+    services.comment_create(viewer=viewer, story=story, text="lovely")
     accounts.follow_create(follower=viewer, followee=author)
     assert inbox(author) == [("like", "viewer"), ("comment", "viewer"), ("follow", "viewer")]
     comment = Notification.objects.get(kind="comment")
@@ -36,8 +36,8 @@ def test_likes_comments_and_follows_notify_the_author(viewer):
 
 def test_never_yourself(viewer):
     story = LiveStoryFactory(author=viewer)
-    services.like(viewer, story)
-    services.add_comment(viewer, story, "me")
+    services.like_create(viewer=viewer, story=story)
+    services.comment_create(viewer=viewer, story=story, text="me")
     assert accounts.notice_send(recipient=viewer, actor=viewer, kind="mention", story=story) is None
     assert not Notification.objects.exists()
 
@@ -70,11 +70,11 @@ def test_mentions_are_ready_for_stickers():
 def test_like_unlike_like_rings_once_until_read(viewer):
     story = LiveStoryFactory()
     for _ in range(3):
-        services.like(viewer, story)
-        services.unlike(viewer, story)
+        services.like_create(viewer=viewer, story=story)
+        services.like_delete(viewer=viewer, story=story)
     assert inbox(story.author) == [("like", "viewer")]
     notifications.notifications_mark_read(viewer=story.author)
-    services.like(viewer, story)
+    services.like_create(viewer=viewer, story=story)
     assert inbox(story.author) == [("like", "viewer"), ("like", "viewer")]
 
 
@@ -82,8 +82,8 @@ def test_api_list_unread_count_and_mark_read(viewer):
     story = LiveStoryFactory()
     author = story.author
     LiveStoryFactory(author=viewer)  # the actor's ring is live
-    services.like(viewer, story)
-    services.add_comment(viewer, story, "hi")
+    services.like_create(viewer=viewer, story=story)
+    services.comment_create(viewer=viewer, story=story, text="hi")
     client = client_for(author)
     body = client.get("/api/v1/notifications/").json()
     assert body["unread_count"] == 2
@@ -118,7 +118,7 @@ def test_api_list_unread_count_and_mark_read(viewer):
 
 def test_blocking_later_hides_their_notifications(viewer):
     story = LiveStoryFactory()
-    services.like(viewer, story)
+    services.like_create(viewer=viewer, story=story)
     accounts.block_create(blocker=story.author, blocked=viewer)
     body = client_for(story.author).get("/api/v1/notifications/").json()
     assert (body["results"], body["unread_count"]) == ([], 0)
@@ -208,7 +208,7 @@ def test_a_notification_about_a_story_that_became_hidden_is_not_listed():
 
 def test_notifications_about_your_own_or_finished_stories_stay_listed(viewer):
     story = LiveStoryFactory(audience="friends")
-    services.like(viewer, story)  # the author's own story: always theirs to see
+    services.like_create(viewer=viewer, story=story)  # the author's own story: always theirs to see
     story.expires_at = timezone.now() - timedelta(minutes=1)
     story.save()
     body = client_for(story.author).get("/api/v1/notifications/").json()

@@ -144,7 +144,7 @@ def test_following_needs_sign_in(api_client):
 
 def test_liked_state_in_feed_items(viewer):
     story = LiveStoryFactory()
-    services.like(viewer, story)
+    services.like_create(viewer=viewer, story=story)
     (item,) = client_for(viewer).get("/api/v1/feed/for-you/").json()["results"]
     assert (item["liked_by_me"], item["like_count"], item["author"]["username"]) == (
         True,

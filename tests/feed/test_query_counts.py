@@ -43,7 +43,7 @@ def populate(viewer, authors: int, items: int) -> None:
                 PollVote.objects.create(sticker=poll, voter=viewer, option=0)
             MentionStickerFactory(story=story)
             if a % 3 == 0:
-                services.like(viewer, story)
+                services.like_create(viewer=viewer, story=story)
     LiveStoryFactory(author=viewer)
 
 

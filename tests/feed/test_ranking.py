@@ -80,8 +80,8 @@ def test_likes_and_comments_through_the_services_build_affinity(viewer):
     LiveStoryFactory(caption="a", published_at=when)
     b = LiveStoryFactory(caption="b", published_at=when)
     elsewhere = LiveStoryFactory(author=b.author, caption="b elsewhere", published_at=ago(20))
-    services.add_comment(viewer, elsewhere, "x")  # affinity with b's author
-    services.like(viewer, elsewhere)
+    services.comment_create(viewer=viewer, story=elsewhere, text="x")  # affinity with b's author
+    services.like_create(viewer=viewer, story=elsewhere)
     ranked = names(for_you(viewer))
     assert ranked.index("b") < ranked.index("a")  # same engagement and age; b's author boosted
 

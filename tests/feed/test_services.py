@@ -28,11 +28,11 @@ class TestLikes:
     def test_like_unlike_and_counts(self, viewer):
         story = LiveStoryFactory()
         other = UserFactory()
-        assert services.like(viewer, story) == (True, 1)
-        assert services.like(viewer, story) == (False, 1)  # a second tap changes nothing
-        assert services.like(other, story) == (True, 2)
-        assert services.unlike(viewer, story) == (True, 1)
-        assert services.unlike(viewer, story) == (False, 1)
+        assert services.like_create(viewer=viewer, story=story) == (True, 1)
+        assert services.like_create(viewer=viewer, story=story) == (False, 1)  # a second tap changes nothing
+        assert services.like_create(viewer=other, story=story) == (True, 2)
+        assert services.like_delete(viewer=viewer, story=story) == (True, 1)
+        assert services.like_delete(viewer=viewer, story=story) == (False, 1)
         story.refresh_from_db()
         assert story.like_count == 1
         assert list(Like.objects.values_list("user", flat=True)) == [other.pk]
@@ -40,18 +40,18 @@ class TestLikes:
 
     def test_likes_build_affinity_but_not_for_yourself(self, viewer):
         story = LiveStoryFactory()
-        services.like(viewer, story)
-        services.like(story.author, story)
+        services.like_create(viewer=viewer, story=story)
+        services.like_create(viewer=story.author, story=story)
         assert Affinity.objects.get(user=viewer, author=story.author).likes == 1
         assert not Affinity.objects.filter(user=story.author).exists()
-        services.unlike(viewer, story)
+        services.like_delete(viewer=viewer, story=story)
         assert Affinity.objects.get(user=viewer, author=story.author).likes == 0
 
     def test_suspended_people_cannot_like(self, viewer):
         viewer.suspended_until = timezone.now() + timedelta(days=1)
         viewer.save()
         with pytest.raises(PermissionDenied):
-            services.like(viewer, LiveStoryFactory())
+            services.like_create(viewer=viewer, story=LiveStoryFactory())
         assert not Like.objects.exists()
 
 
@@ -67,7 +67,7 @@ def test_concurrent_likes_keep_the_count_exact(requires_postgres):
     def tap(person):
         try:
             barrier.wait()
-            services.like(person, story)
+            services.like_create(viewer=person, story=story)
         except BaseException as exc:  # surfaced below: a thread's failure must fail the test
             errors.append(exc)
         finally:
@@ -98,7 +98,7 @@ def test_the_same_comment_sent_at_once_from_two_tabs_is_one_comment(requires_pos
     def send():
         try:
             barrier.wait()
-            made.append(services.add_comment(person, story, "first!").pk)
+            made.append(services.comment_create(viewer=person, story=story, text="first!").pk)
         except BaseException as exc:  # surfaced below: a thread's failure must fail the test
             errors.append(exc)
         finally:
@@ -120,7 +120,7 @@ def test_the_same_comment_sent_at_once_from_two_tabs_is_one_comment(requires_pos
 class TestComments:
     def test_add_strips_and_counts(self, viewer):
         story = LiveStoryFactory()
-        comment = services.add_comment(viewer, story, "  <b>hello</b>  ")
+        comment = services.comment_create(viewer=viewer, story=story, text="  <b>hello</b>  ")
         assert comment.text == "<b>hello</b>"  # stored as typed; escaped when rendered
         story.refresh_from_db()
         assert story.comment_count == 1
@@ -130,25 +130,27 @@ class TestComments:
     @pytest.mark.parametrize("text", ["", "   ", "x" * 501])
     def test_text_must_be_1_to_500_characters(self, viewer, text):
         with pytest.raises(ValidationError):
-            services.add_comment(viewer, LiveStoryFactory(), text)
+            services.comment_create(viewer=viewer, story=LiveStoryFactory(), text=text)
         assert not Comment.objects.exists()
 
     def test_500_characters_is_fine(self, viewer):
-        assert len(services.add_comment(viewer, LiveStoryFactory(), "x" * 500).text) == 500
+        assert (
+            len(services.comment_create(viewer=viewer, story=LiveStoryFactory(), text="x" * 500).text) == 500
+        )
 
     def test_comments_off_refuses(self, viewer):
         story = LiveStoryFactory(allow_comments=False)
         with pytest.raises(PermissionDenied):
-            services.add_comment(viewer, story, "hi")
+            services.comment_create(viewer=viewer, story=story, text="hi")
 
     def test_delete_own_or_on_your_story_only(self, viewer):
         story = LiveStoryFactory()
-        mine = services.add_comment(viewer, story, "mine")
-        theirs = services.add_comment(UserFactory(), story, "theirs")
+        mine = services.comment_create(viewer=viewer, story=story, text="mine")
+        theirs = services.comment_create(viewer=UserFactory(), story=story, text="theirs")
         with pytest.raises(PermissionDenied):
-            services.delete_comment(comment=theirs, by=viewer)
-        services.delete_comment(comment=mine, by=viewer)
-        services.delete_comment(comment=theirs, by=story.author)  # the story's author may delete any
+            services.comment_delete(comment=theirs, by=viewer)
+        services.comment_delete(comment=mine, by=viewer)
+        services.comment_delete(comment=theirs, by=story.author)  # the story's author may delete any
         story.refresh_from_db()
         assert story.comment_count == 0
         assert not Comment.objects.exists()
@@ -157,7 +159,7 @@ class TestComments:
     def test_a_stranger_cannot_delete_on_someone_elses_story(self):
         comment = CommentFactory()
         with pytest.raises(PermissionDenied):
-            services.delete_comment(comment=comment, by=UserFactory())
+            services.comment_delete(comment=comment, by=UserFactory())
 
     @pytest.mark.parametrize(
         "text", ["\u202e\u200b", "\u200b", "\u200d\ufe0f", "\u200b\u2028\u200b", "\u0301\u0301"]
@@ -166,19 +168,19 @@ class TestComments:
         """Issue 19, item 8: a comment of "\u202e\u200b" (a bidi override, a zero-width space)
         was accepted and showed as an empty bubble."""
         with pytest.raises(ValidationError) as caught:
-            services.add_comment(viewer, LiveStoryFactory(), text)
+            services.comment_create(viewer=viewer, story=LiveStoryFactory(), text=text)
         assert caught.value.message_dict == {"text": ["Write something people can see."]}
         assert not Comment.objects.exists()
 
     @pytest.mark.parametrize("text", ["a\x00b", "bell\x07", "\x1b[31mred"])
     def test_control_characters_are_refused(self, viewer, text):
         with pytest.raises(ValidationError) as caught:
-            services.add_comment(viewer, LiveStoryFactory(), text)
+            services.comment_create(viewer=viewer, story=LiveStoryFactory(), text=text)
         assert caught.value.message_dict == {"text": ["Comments cannot contain control characters."]}
 
     @pytest.mark.parametrize("text", ["🔥", "ok\u200b", "two\nlines", "é", "\u05e9\u05dc\u05d5\u05dd"])
     def test_visible_text_with_invisible_characters_in_it_is_fine(self, viewer, text):
-        assert services.add_comment(viewer, LiveStoryFactory(), text).text == text
+        assert services.comment_create(viewer=viewer, story=LiveStoryFactory(), text=text).text == text
 
 
 class TestDuplicateComments:
@@ -187,8 +189,8 @@ class TestDuplicateComments:
 
     def test_the_same_comment_twice_in_a_row_is_one_comment(self, viewer):
         story = LiveStoryFactory()
-        first = services.add_comment(viewer, story, "so good")
-        second = services.add_comment(viewer, story, "  so good ")
+        first = services.comment_create(viewer=viewer, story=story, text="so good")
+        second = services.comment_create(viewer=viewer, story=story, text="  so good ")
         assert second.pk == first.pk
         story.refresh_from_db()
         assert story.comment_count == 1
@@ -199,19 +201,19 @@ class TestDuplicateComments:
 
     def test_after_the_window_or_in_other_words_it_is_a_new_comment(self, viewer):
         story = LiveStoryFactory()
-        first = services.add_comment(viewer, story, "so good")
-        assert services.add_comment(viewer, story, "so good!").pk != first.pk
+        first = services.comment_create(viewer=viewer, story=story, text="so good")
+        assert services.comment_create(viewer=viewer, story=story, text="so good!").pk != first.pk
         Comment.objects.filter(pk=first.pk).update(
             created_at=timezone.now() - timedelta(seconds=services.DUPLICATE_COMMENT_SECONDS + 1)
         )
-        assert services.add_comment(viewer, story, "so good").pk != first.pk
-        assert services.add_comment(UserFactory(), story, "so good").author != viewer
+        assert services.comment_create(viewer=viewer, story=story, text="so good").pk != first.pk
+        assert services.comment_create(viewer=UserFactory(), story=story, text="so good").author != viewer
         story.refresh_from_db()
         assert story.comment_count == Comment.objects.count() == 4
 
     def test_the_same_text_on_another_story_is_another_comment(self, viewer):
-        first = services.add_comment(viewer, LiveStoryFactory(), "same")
-        assert services.add_comment(viewer, LiveStoryFactory(), "same").pk != first.pk
+        first = services.comment_create(viewer=viewer, story=LiveStoryFactory(), text="same")
+        assert services.comment_create(viewer=viewer, story=LiveStoryFactory(), text="same").pk != first.pk
 
 
 class TestTheAuthorsOwnActions:
@@ -221,29 +223,29 @@ class TestTheAuthorsOwnActions:
     def test_leave_the_daily_figures_alone_but_count_on_the_story(self):
         story = LiveStoryFactory()
         author = story.author
-        services.like(author, story)
-        comment = services.add_comment(author, story, "thanks all")
-        services.share(author, story)
+        services.like_create(viewer=author, story=story)
+        comment = services.comment_create(viewer=author, story=story, text="thanks all")
+        services.share_create(viewer=author, story=story)
         assert not StoryDailyStats.objects.filter(story_id=story.pk).exists()
         story.refresh_from_db()
         assert (story.like_count, story.comment_count, story.share_count) == (1, 1, 1)
-        services.unlike(author, story)
-        services.delete_comment(comment=comment, by=author)
+        services.like_delete(viewer=author, story=story)
+        services.comment_delete(comment=comment, by=author)
         assert not StoryDailyStats.objects.filter(story_id=story.pk).exists()
 
     def test_someone_elses_comment_deleted_by_the_author_is_taken_back(self, viewer):
         story = LiveStoryFactory()
-        comment = services.add_comment(viewer, story, "hi")
-        services.delete_comment(comment=comment, by=story.author)
+        comment = services.comment_create(viewer=viewer, story=story, text="hi")
+        services.comment_delete(comment=comment, by=story.author)
         assert stats(story)["comments"] == 0
 
 
 class TestSharesAndViews:
     def test_a_share_counts_once_per_person(self, viewer):
         story = LiveStoryFactory()
-        assert services.share(viewer, story) == 1
-        assert services.share(viewer, story) == 1  # answered, not counted
-        assert services.share(UserFactory(), story) == 2
+        assert services.share_create(viewer=viewer, story=story) == 1
+        assert services.share_create(viewer=viewer, story=story) == 1  # answered, not counted
+        assert services.share_create(viewer=UserFactory(), story=story) == 2
         assert Share.objects.filter(story=story, user=viewer).count() == 1
         assert stats(story)["shares"] == 2
         story.refresh_from_db()

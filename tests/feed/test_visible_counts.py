@@ -36,7 +36,7 @@ def test_comment_count_leaves_out_people_the_viewer_blocked_or_who_blocked_them(
     story = LiveStoryFactory()
     viewer, blocked, blocker = UserFactory(), UserFactory(), UserFactory()
     for person, text in ((viewer, "mine"), (blocked, "rude"), (blocker, "hidden from you")):
-        services.add_comment(person, story, text)
+        services.comment_create(viewer=person, story=story, text=text)
     client = client_for(viewer)
     assert _comment_figures(client, story) == (3, 3)
     accounts.block_create(blocker=viewer, blocked=blocked)
@@ -48,8 +48,8 @@ def test_comment_count_leaves_out_people_the_viewer_blocked_or_who_blocked_them(
 def test_a_suspended_persons_comments_are_neither_counted_nor_listed():
     story = LiveStoryFactory()
     suspended = UserFactory()
-    services.add_comment(suspended, story, "spam")
-    services.add_comment(UserFactory(), story, "nice")
+    services.comment_create(viewer=suspended, story=story, text="spam")
+    services.comment_create(viewer=UserFactory(), story=story, text="nice")
     _suspend(suspended)
     assert _comment_figures(client_for(UserFactory()), story) == (1, 1)
     assert _comment_figures(client_for(story.author), story) == (1, 1)
@@ -58,8 +58,8 @@ def test_a_suspended_persons_comments_are_neither_counted_nor_listed():
 def test_feed_items_carry_the_same_count(viewer):
     story = LiveStoryFactory()
     rude = UserFactory()
-    services.add_comment(rude, story, "rude")
-    services.add_comment(UserFactory(), story, "kind")
+    services.comment_create(viewer=rude, story=story, text="rude")
+    services.comment_create(viewer=UserFactory(), story=story, text="kind")
     accounts.block_create(blocker=viewer, blocked=rude)
     accounts.follow_create(follower=viewer, followee=story.author)
     client = client_for(viewer)

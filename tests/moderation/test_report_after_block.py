@@ -24,8 +24,8 @@ def test_you_can_report_whom_you_blocked_their_comments_and_their_story():
     me, troll = UserFactory(), UserFactory()
     my_story = LiveStoryFactory(author=me)
     elsewhere = LiveStoryFactory()
-    on_mine = feed.add_comment(troll, my_story, "go away")
-    on_theirs = feed.add_comment(troll, elsewhere, "and you")
+    on_mine = feed.comment_create(viewer=troll, story=my_story, text="go away")
+    on_theirs = feed.comment_create(viewer=troll, story=elsewhere, text="and you")
     their_story = LiveStoryFactory(author=troll)
     accounts.block_create(blocker=me, blocked=troll)
     client = api_as(me)
@@ -40,7 +40,7 @@ def test_you_can_report_whom_you_blocked_their_comments_and_their_story():
 
 def test_a_block_against_you_still_hides_them():
     me, blocker = UserFactory(), UserFactory()
-    comment = feed.add_comment(blocker, LiveStoryFactory(), "hidden from you")
+    comment = feed.comment_create(viewer=blocker, story=LiveStoryFactory(), text="hidden from you")
     accounts.block_create(blocker=blocker, blocked=me)
     client = api_as(me)
     assert _report(client, f"/api/v1/users/{blocker.username}/report/") == 404
@@ -51,7 +51,9 @@ def test_a_block_against_you_still_hides_them():
 def test_what_was_never_visible_stays_unreportable_after_a_block():
     me, stranger = UserFactory(), UserFactory()
     friends_only = LiveStoryFactory(author=stranger, audience="friends")
-    comment = feed.add_comment(UserFactory(), LiveStoryFactory(author=stranger, audience="followers"), "x")
+    comment = feed.comment_create(
+        viewer=UserFactory(), story=LiveStoryFactory(author=stranger, audience="followers"), text="x"
+    )
     accounts.block_create(blocker=me, blocked=stranger)
     client = api_as(me)
     assert _report(client, f"/api/v1/stories/{friends_only.pk}/report/") == 404

@@ -328,12 +328,12 @@ class TestCountersCountPeople:
 
     def test_a_deleted_comment_leaves_no_text_in_notifications(self):
         story, commenter = LiveStoryFactory(), UserFactory()
-        comment = feed.add_comment(commenter, story, "a secret I regret")
+        comment = feed.comment_create(viewer=commenter, story=story, text="a secret I regret")
         author = APIClient()
         author.force_authenticate(story.author)
         assert author.get("/api/v1/notifications/").json()["results"][0]["text"] == "a secret I regret"
         assert not Notification.objects.filter(text__contains="secret").exists()  # not copied
-        feed.delete_comment(comment=comment, by=commenter)
+        feed.comment_delete(comment=comment, by=commenter)
         assert not Notification.objects.filter(kind="comment").exists()
         assert "a secret" not in str(author.get("/api/v1/notifications/").json())
         page = Client()

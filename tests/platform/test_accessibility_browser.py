@@ -93,8 +93,8 @@ def site(poster_photo):
         ada, poster_photo, caption="Morning", stickers=[{"type": "question", "prompt": "Ask me"}]
     )
     QuestionFactory(sticker=Sticker.objects.get(story=adas), author=bob, text="Why so early?")
-    feed_services.like(bob, adas)
-    feed_services.add_comment(bob, adas, "Lovely light")
+    feed_services.like_create(viewer=bob, story=adas)
+    feed_services.comment_create(viewer=bob, story=adas, text="Lovely light")
     people_services.notice_send(
         recipient=ada, actor=bob, kind=Notification.Kind.COMMENT, story=adas, text="Lovely light"
     )
