@@ -124,14 +124,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Prepared statements for the feed pages' compiled queries (feed/selectors/compiled.py;
-    # Django's own queries bind on the client and are never prepared). A prepared statement
-    # lives in one server connection: on with persistent connections (DB_CONN_MAX_AGE > 0, the
-    # default); off when a pooler hands each transaction another connection (PgBouncer in
-    # transaction mode without max_prepared_statements, which pairs with DB_CONN_MAX_AGE=0).
-    prepared = env_bool("DB_PREPARED_STATEMENTS", DATABASES["default"]["CONN_MAX_AGE"] != 0)
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0 if prepared else None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # The web server and the Celery worker write to the same file: WAL lets readers go on while
@@ -144,8 +136,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Prepared statements, for the cursors that ask for them: the counters' (stories_site/counters.py,
-    # a view is the busiest write). Django's own cursors bind on the client and never prepare, so
-    # nothing else changes. Off (DB_PREPARED_STATEMENTS=0) behind a pooler that cannot keep them,
+    # a view is the busiest write) and the feed pages' compiled queries (feed/selectors/
+    # compiled.py). Django's own cursors bind on the client and never prepare, so nothing else
+    # changes. Off (DB_PREPARED_STATEMENTS=0) behind a pooler that cannot keep them,
     # such as PgBouncer before 1.21 in transaction mode (1.21+ needs max_prepared_statements).
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
         5 if env_bool("DB_PREPARED_STATEMENTS", True) else None
