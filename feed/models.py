@@ -73,8 +73,12 @@ class StoryView(models.Model):
     """A signed-in person's views of one item: drives the seen ring and reach. Never listed to
     anyone (no endpoint, no admin), not even to the story's author."""
 
-    story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="views")
-    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No index of their own: the unique (story, viewer) and the (viewer, story) index lead with
+    # each, and every view writes each index of its row (feed/view_counting.py).
+    story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="views", db_index=False)
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     impressions = models.PositiveIntegerField(default=1)
     first_seen_at = models.DateTimeField(default=timezone.now)
     # The UTC days of the latest impression and of the one before it. The view upsert moves
