@@ -11,7 +11,11 @@ exit path.
 Figures are Lighthouse's 0-100 scores: accessibility with the target of issue #16 (98 or more)
 and performance with the target of issue #18 (95 or more). Each page is audited `RUNS` times
 (BENCH_LIGHTHOUSE_RUNS, default 3): accessibility is the lowest score (it should not vary) and
-performance the median, since its simulated timings move with the machine's load.
+performance the median, since its simulated timings move with the machine's load. Issue #18 also
+asks for two measurements behind the score, so a page cannot reach 95 by luck of the load while
+staying heavy: each page's total byte weight (the largest of the runs: what a phone downloads;
+the home page's target is 500 KiB) and the player's largest contentful paint (the median, target
+1.5 s on the phone profile).
 """
 
 from __future__ import annotations
@@ -39,6 +43,10 @@ CHROME_FLAGS = (
 )
 RUNS = int(os.environ.get("BENCH_LIGHTHOUSE_RUNS", "3"))
 TARGETS = {"accessibility": 98, "performance": 95}
+# Issue #18 goal 4: page weights (KiB, largest of the runs) and largest contentful paint (seconds,
+# median of the runs) with a ceiling; a page not named here has its figure reported, unchecked.
+WEIGHT_CEILINGS_KIB = {"home": 500}
+LCP_CEILINGS_S = {"player": 1.5}
 # Who signs in (a demo person with live stories of her own and friends with live stories).
 PERSON = "alice"
 PAGES = [("home", "/"), ("player", "/@bruno/story"), ("create", "/stories/create/")]
@@ -48,9 +56,10 @@ class LighthouseReport(Report):
     """Scores against a floor: the measured score, the target and whether it was reached."""
 
     def markdown(self) -> str:
-        lines = ["| page (phone) | score | target | ok | runs |", "|---|---|---|---|---|"]
+        lines = ["| page (phone) | measured | target | ok | runs |", "|---|---|---|---|---|"]
         for r in self.results:
-            lines.append(f"| {r.name} | {r.measured:g} | {r.target} | {'yes' if r.ok else 'NO'} | {r.note} |")
+            measured = f"{r.measured:g}" if r.unit == "points" else f"{r.measured:g} {r.unit}"
+            lines.append(f"| {r.name} | {measured} | {r.target} | {'yes' if r.ok else 'NO'} | {r.note} |")
         return "\n".join(lines)
 
     def save(self) -> Path:
@@ -87,7 +96,8 @@ def _session_cookie(base: str, password: str) -> str:
 
 
 def _lighthouse(url: str, cookie: str, out: Path) -> dict[str, float]:
-    """One Lighthouse run (its default phone profile); the category scores out of 100."""
+    """One Lighthouse run (its default phone profile): the category scores out of 100, and the
+    page's total byte weight (KiB) and largest contentful paint (s) as `weight` and `lcp`."""
     env = dict(os.environ, CHROME_PATH=CHROME_PATH)
     command = [
         str(LIGHTHOUSE),
@@ -100,12 +110,18 @@ def _lighthouse(url: str, cookie: str, out: Path) -> dict[str, float]:
         "--quiet",
     ]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
+    if result.returncode != 0 and "Please run Lighthouse again" in result.stderr:
+        # Lighthouse's own hiccup on a loaded machine (NO_NAVSTART, NO_FCP): once more.
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
     if result.returncode != 0 or not out.exists():
         raise RuntimeError(f"lighthouse {url} exited {result.returncode}: {result.stderr[-2000:]}")
     report = json.loads(out.read_text())
     if report.get("runtimeError"):
         raise RuntimeError(f"lighthouse {url}: {report['runtimeError']}")
-    return {name: round(category["score"] * 100) for name, category in report["categories"].items()}
+    figures = {name: round(category["score"] * 100) for name, category in report["categories"].items()}
+    figures["weight"] = round(report["audits"]["total-byte-weight"]["numericValue"] / 1024)
+    figures["lcp"] = round(report["audits"]["largest-contentful-paint"]["numericValue"] / 1000, 2)
+    return figures
 
 
 def _failing_audits(out: Path) -> list[str]:
@@ -114,6 +130,39 @@ def _failing_audits(out: Path) -> list[str]:
     refs = report["categories"]["accessibility"]["auditRefs"]
     failed = [ref["id"] for ref in refs if ref["weight"] and report["audits"][ref["id"]]["score"] == 0]
     return failed
+
+
+def _weight_and_lcp(name: str, path: str, scores: dict[str, list[float]]) -> list[Result]:
+    """The page's weight (largest run) and largest contentful paint (median run) against their
+    ceilings, where the page has one; elsewhere reported and always ok."""
+    results = []
+    weight = max(scores["weight"])
+    ceiling = WEIGHT_CEILINGS_KIB.get(name)
+    results.append(
+        Result(
+            f"{name} ({path}): total byte weight",
+            weight,
+            float(ceiling or weight),
+            "KiB",
+            f"<= {ceiling} KiB" if ceiling else "(reported)",
+            ceiling is None or weight <= ceiling,
+            f"largest of {', '.join(f'{s:g}' for s in scores['weight'])}",
+        )
+    )
+    lcp = statistics.median(scores["lcp"])
+    ceiling_s = LCP_CEILINGS_S.get(name)
+    results.append(
+        Result(
+            f"{name} ({path}): largest contentful paint",
+            lcp,
+            float(ceiling_s or lcp),
+            "s",
+            f"<= {ceiling_s:g} s" if ceiling_s else "(reported)",
+            ceiling_s is None or lcp <= ceiling_s,
+            f"median of {', '.join(f'{s:g}' for s in scores['lcp'])}",
+        )
+    )
+    return results
 
 
 def _site(var_dir: Path):
@@ -128,6 +177,9 @@ def _site(var_dir: Path):
     # so the site measured below runs as production does, without it.
     seed_env = {**env, "STORIES_DEV_TOOLS": "1"}
     seeded = processes.manage("seed_demo", "--no-admin", env=seed_env, cwd=var_dir, timeout=1200)
+    # Without a worker, the renditions tasks the processing sent wait on the broker: the
+    # backfill command makes them, as an operator would for stories older than renditions.
+    processes.manage("make_renditions", env=env, cwd=var_dir, timeout=1200)
     password = re.search(r"\(password: ([^)\s]+)\)", seeded.stdout)
     if not password:
         raise RuntimeError(f"seed_demo printed no demo password:\n{seeded.stdout[-2000:]}")
@@ -160,11 +212,14 @@ def run() -> Report:
         processes.wait_for_http(f"{base}/healthz", web)
         print(f"  site up with demo content in {time.perf_counter() - started:.0f} s", flush=True)
         cookie = _session_cookie(base, password)
+        (RESULTS / "lighthouse").mkdir(parents=True, exist_ok=True)
         for name, path in PAGES:
-            scores: dict[str, list[float]] = {category: [] for category in TARGETS}
+            scores: dict[str, list[float]] = {category: [] for category in [*TARGETS, "weight", "lcp"]}
             failing: set[str] = set()
             for attempt in range(RUNS):
-                out = var_dir / f"{name}-{attempt}.json"
+                # Kept with the results (bench/results/lighthouse/): what each page loaded, for
+                # whoever wants to know where the bytes and the milliseconds went.
+                out = RESULTS / "lighthouse" / f"{name}-{attempt}.json"
                 for category, score in _lighthouse(base + path, cookie, out).items():
                     scores[category].append(score)
                 failing.update(_failing_audits(out))
@@ -190,6 +245,7 @@ def run() -> Report:
                         note,
                     )
                 )
+            report.results.extend(_weight_and_lcp(name, path, scores))
     finally:
         if web is not None:
             web.stop()

@@ -99,6 +99,10 @@ class Story(models.Model):
     media = models.FileField(max_length=255, blank=True)
     media_content_type = models.CharField(max_length=100, blank=True)
     poster = models.FileField(max_length=255, blank=True)
+    # The box widths of the sized WebP renditions stored beside the poster (a photo's beside the
+    # photo), made after processing; empty until then, or for stories older than them
+    # (stories/renditions.py: their names, and which one a page gets).
+    rendition_widths = models.JSONField(default=list, blank=True)
     duration = models.FloatField(null=True, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)

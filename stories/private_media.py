@@ -29,7 +29,7 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from accounts.authentication import ActiveTokenAuthentication
 
-from . import selectors, services
+from . import renditions, selectors, services
 from .lifecycle import State
 from .models import Story
 
@@ -146,10 +146,28 @@ def story_media(request: HttpRequest, story_id) -> HttpResponse:
 
 @require_GET
 def story_poster(request: HttpRequest, story_id) -> HttpResponse:
+    """The poster (a photo story's photo), or with `?w=<width>` the smallest of its WebP
+    renditions that covers a 9:16 box that wide (stories/renditions.py), behind the same gate.
+    A story without renditions (older than them, or still making them) gets the poster itself,
+    so a page's srcset never breaks."""
     story = viewable_story(request, story_id)
+    wanted = _wanted_width(request.GET.get("w", ""))
+    rendition = renditions.rendition_for(story, wanted) if wanted else None
+    if rendition:
+        try:
+            return serve_private_file(request, rendition, renditions.RENDITION_CONTENT_TYPE, story=story)
+        except Http404:  # listed but gone from storage: the poster still is there
+            pass
     if story.poster:
         return serve_private_file(request, story.poster.name, "image/jpeg", story=story)
     return serve_private_file(request, story.media.name, story.media_content_type, story=story)
+
+
+def _wanted_width(value: str) -> int:
+    """`?w=` as a width in pixels; anything else (missing, not a number, absurd) is 0: the poster."""
+    if not (value.isascii() and value.isdigit() and len(value) <= 5):
+        return 0
+    return int(value) if 0 < int(value) <= 10_000 else 0
 
 
 def download_response(request: HttpRequest, story: Story) -> HttpResponse:

@@ -46,6 +46,12 @@ def process_story(self, story_id: str) -> None:
             raise
 
 
+@shared_task(name="stories.tasks.make_renditions", queue="media", acks_late=True, ignore_result=True)
+def make_renditions(story_id: str) -> list[int]:
+    """A ready story's sized posters (services/renditions.py), on the media queue after it."""
+    return services.story_renditions_make_by_id(story_id=story_id)
+
+
 @shared_task(name="stories.tasks.process_sound", queue="media", acks_late=True, ignore_result=True)
 def process_sound(sound_id: str) -> None:
     """ffmpeg for the sound library runs here, on the media queue, never in a web request."""

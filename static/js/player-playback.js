@@ -53,45 +53,84 @@ export function createPlayback(player) {
       state.audio = null;
     }
     state.element = null;
-    ui.media.replaceChildren();
+    // The server's first picture stays while its clip may still need it (takeFirstPicture).
+    Array.from(ui.media.children).forEach(function (child) {
+      if (!child.classList.contains("player-first-picture")) child.remove();
+    });
     ui.overlays.replaceChildren();
   }
 
-  function makeMedia(item) {
+  // The still picture of an item (a clip's poster, or the photo) at the size the frame shows it:
+  // the smallest of the poster's WebP renditions (the widths are the page's data-poster-widths,
+  // stories/renditions.py) that covers the frame at this screen's density, as the browser picks
+  // from the srcset of the first item's picture, so both name the same file.
+  function stillUrl(item) {
+    if (!item.poster_url) return item.media_url;
+    const widths = (root.dataset.posterWidths || "").split(" ").map(Number).filter(Boolean);
+    if (!widths.length) return item.kind === "photo" ? item.media_url : item.poster_url;
+    const needed = ui.frame.getBoundingClientRect().width * (window.devicePixelRatio || 1);
+    const width = widths.find(function (w) { return w >= needed; }) || widths[widths.length - 1];
+    const url = new URL(item.poster_url, window.location.href);
+    url.searchParams.set("w", String(width));
+    return url.pathname + url.search;
+  }
+
+  // The first item's picture as the server drew it (the page's largest paint, with no script
+  // to wait for): this item's stays where it is, under its clip until the clip's frames cover
+  // it, or as the photo itself; any other item's goes.
+  function takeFirstPicture(item) {
+    const picture = ui.media.querySelector(".player-first-picture");
+    if (!picture) return null;
+    if (picture.dataset.item === item.id) return picture;
+    picture.remove();
+    return null;
+  }
+
+  function makeMedia(item, firstPicture) {
     let element;
     if (item.kind === "video") {
       element = el("video");
       element.playsInline = true;
       element.muted = true;
       element.preload = "auto";
-      if (item.poster_url) element.poster = item.poster_url;
+      // Over the server's picture the clip needs no poster of its own (it would fetch it
+      // again): it stays see-through until its first frame.
+      if (firstPicture) {
+        element.classList.add("over-picture");
+        firstPicture.alt = ""; // the clip has the name now
+      } else if (item.poster_url) {
+        element.poster = stillUrl(item);
+      }
       element.setAttribute("aria-label", item.alt_text || "Video story by " + nameOf(item.author));
       element.src = item.media_url;
     } else {
-      element = el("img");
+      element = firstPicture || el("img");
       element.alt = item.alt_text || "Photo story by " + nameOf(item.author);
-      element.src = item.media_url;
+      if (!firstPicture) element.src = stillUrl(item);
       element.decoding = "async";
     }
-    element.className = "player-media-element";
+    element.classList.add("player-media-element");
+    if (item.kind === "photo") element.classList.remove("player-first-picture"); // the photo itself now
     return element;
   }
 
-  // The next item starts loading now: its element is made ahead and handed over when shown.
+  // The next item loads only once the one on screen is playing (a clip's first frames are on
+  // screen, a photo has loaded): until then the network is all the current item's, and a person
+  // who leaves after one item never downloads the rest. Its element is made ahead then and
+  // handed over when shown.
+  function preloadWhenPlaying(element) {
+    const go = function () { if (state.element === element) preloadNext(); };
+    if (element.tagName === "VIDEO") element.addEventListener("playing", go, { once: true });
+    else if (element.complete) go();
+    else element.addEventListener("load", go, { once: true });
+  }
+
   function preloadNext() {
     const item = state.items[state.index + 1];
     if (!item || state.preloaded.has(item.id)) return;
-    const element = makeMedia(item);
+    const element = makeMedia(item, null);
     ui.preload.appendChild(element);
     state.preloaded.set(item.id, element);
-    const image = item.kind === "video" ? item.poster_url : item.media_url;
-    if (image) {
-      const hint = document.createElement("link");
-      hint.rel = "preload";
-      hint.as = "image";
-      hint.href = image;
-      document.head.appendChild(hint);
-    }
   }
 
   function dropPreloaded() {
@@ -200,7 +239,7 @@ export function createPlayback(player) {
   }
 
   return {
-    buildProgress, setProgress, teardown, makeMedia, preloadNext, dropPreloaded, duration, position,
+    buildProgress, setProgress, teardown, takeFirstPicture, makeMedia, preloadWhenPlaying, preloadNext, dropPreloaded, duration, position,
     playingMedia, run, showPauseState, hold, complete, unplayable, setMuted,
   };
 }

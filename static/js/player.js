@@ -154,9 +154,10 @@ function startPlayer(root) {
     const address = base + "?item=" + encodeURIComponent(item.id);
     if (window.location.pathname + window.location.search !== address) window.history.replaceState(null, "", address);
 
-    const element = state.preloaded.get(item.id) || player.makeMedia(item);
+    const firstPicture = player.takeFirstPicture(item);
+    const element = state.preloaded.get(item.id) || player.makeMedia(item, firstPicture);
     state.preloaded.delete(item.id);
-    ui.media.appendChild(element);
+    if (element !== firstPicture) ui.media.appendChild(element);
     state.element = element;
     if (item.kind === "video") {
       element.muted = state.muted;
@@ -192,7 +193,7 @@ function startPlayer(root) {
     player.showPauseState();
     player.run();
     player.recordView(item, false);
-    player.preloadNext();
+    player.preloadWhenPlaying(element);
     renderStickers(ui.stickers, item, root);
   }
 

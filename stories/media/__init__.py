@@ -5,6 +5,7 @@
     process_photo(src, out_dir)  -> PhotoResult    metadata-free JPEG
     process_sound(src, out_dir)  -> SoundResult    AAC .m4a for reusable sounds
     sanitize_image(src)          -> SanitizedImage photos and avatars, Pillow only
+    make_renditions(src, out_dir) -> [Rendition]  sized WebP copies of a poster or photo
 
 Refused input raises MediaError (a plain reason for the uploader; MediaTimeout when a command ran
 out of time, since the same file would again); machine trouble raises TransientMediaError.
@@ -15,22 +16,27 @@ from .errors import MediaError, MediaTimeout, TransientMediaError
 from .filters import FILTERS, Filter, filter_choices, get_filter
 from .photo import PhotoResult, SanitizedImage, process_photo, sanitize_image
 from .probing import HEAD_BYTES, MediaInfo, probe, sniff_family
+from .renditions import RENDITION_CONTENT_TYPE, RENDITION_WIDTHS, Rendition, make_renditions
 from .video import VideoResult, process_video
 
 __all__ = [
     "FILTERS",
     "HEAD_BYTES",
+    "RENDITION_CONTENT_TYPE",
+    "RENDITION_WIDTHS",
     "Filter",
     "MediaError",
     "MediaInfo",
     "MediaTimeout",
     "PhotoResult",
+    "Rendition",
     "SanitizedImage",
     "SoundResult",
     "TransientMediaError",
     "VideoResult",
     "filter_choices",
     "get_filter",
+    "make_renditions",
     "probe",
     "process_photo",
     "process_sound",

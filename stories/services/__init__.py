@@ -8,6 +8,7 @@ rules live nowhere else. `from stories import services` gives every public name:
 - retention.py: deletion, expiry and the batched purge;
 - scheduling.py: scheduled stories (publish_at, the publish sweep, reschedule, publish now);
 - reconcile.py: stored files no row refers to;
+- renditions.py: the sized WebP posters the pages show (stories/renditions.py);
 - sounds.py: the sound library;
 - follows.py: following someone from one of their stories (the story's half of a follow);
 - common.py: who may post, storage helpers, scratch directories.
@@ -30,6 +31,11 @@ from .processing import (
     story_process,
 )
 from .reconcile import ReconcileReport, storage_reconcile
+from .renditions import (
+    stories_without_renditions,
+    story_renditions_make,
+    story_renditions_make_by_id,
+)
 from .retention import (
     PurgeReport,
     stories_expire_due,
@@ -88,6 +94,7 @@ __all__ = [
     "stories_purge_backlog",
     "stories_purgeable",
     "stories_requeue_stuck",
+    "stories_without_renditions",
     "story_create",
     "story_delete",
     "story_dispatch_processing",
@@ -97,6 +104,8 @@ __all__ = [
     "story_process",
     "story_publish_due",
     "story_publish_now",
+    "story_renditions_make",
+    "story_renditions_make_by_id",
     "story_reschedule",
     "work_directory",
     "work_dirs_clear_abandoned",

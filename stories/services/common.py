@@ -22,6 +22,7 @@ from stories_site.errors import NotAllowed
 
 from .. import media
 from ..models import Story, private_name
+from ..renditions import rendition_names
 
 logger = logging.getLogger("stories.services")
 
@@ -77,7 +78,9 @@ def stored_fetch(*, name: str, destination: Path) -> Path:
 
 
 def story_files(*, story: Story) -> list[str]:
-    names = [story.media.name, story.poster.name, story.original.name]
+    """Every stored file of the story, its poster renditions included (every width there could
+    be: stories/renditions.py), for the paths that delete a story's files."""
+    names = [story.media.name, story.poster.name, story.original.name, *rendition_names(story)]
     return [name for name in names if name]
 
 

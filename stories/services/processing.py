@@ -97,6 +97,21 @@ def story_dispatch_processing(*, story_id: Any) -> bool:
     return True
 
 
+def story_dispatch_renditions(*, story_id: Any) -> bool:
+    """Hand a ready story's poster renditions to the media queue (services/renditions.py): a task
+    of their own, so they never delay the story (a stream-copied clip is ready in well under a
+    second; the renditions take a few tenths more). False when the broker is unreachable: the
+    pages show the poster itself until `manage.py make_renditions` makes them."""
+    from ..tasks import make_renditions
+
+    try:
+        make_renditions.apply_async(args=[str(story_id)], retry_policy=DISPATCH_RETRY_POLICY)
+    except BROKER_ERRORS:
+        logger.warning("Could not queue story %s's renditions: the broker is unreachable", story_id)
+        return False
+    return True
+
+
 def story_forget_dispatch(*, story_id: Any) -> None:
     """A retry that could not reach the broker: the sweeper sends the story again instead."""
     Story.objects.filter(pk=story_id, state=State.PROCESSING, lease_token="").update(dispatched_at=None)
@@ -226,6 +241,7 @@ def _attempt(story: Story, lease: Lease) -> None:
             media=stored["media"],
             media_content_type=outputs["content_type"],
             poster=stored.get("poster", ""),
+            rendition_widths=[],  # a new poster: none of its renditions is made yet
             duration=outputs["duration"],
             width=outputs["width"],
             height=outputs["height"],
@@ -239,6 +255,7 @@ def _attempt(story: Story, lease: Lease) -> None:
         return
     stored_delete(original_name)
     scheduling.story_after_processing(story=story)  # live: the people it names are told; scheduled: it waits
+    story_dispatch_renditions(story_id=story.pk)
 
 
 def _render(story: Story, source: Path, info: Any, work: Path) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from django.core.files.storage import Storage, default_storage
 from django.db import models
 from django.utils import timezone
 
+from ..renditions import rendition_source_of
+
 logger = logging.getLogger("stories.reconcile")
 
 # Where stories.models.private_name and accounts.models.avatar_upload_to put files.
@@ -99,13 +101,17 @@ def _file_fields() -> list[tuple[type[models.Model], str]]:
 
 
 def stored_names_referenced(*, names: Iterable[str]) -> set[str]:
-    """Which of `names` some row refers to (one query per file field per chunk)."""
+    """Which of `names` some row refers to (one query per file field per chunk). A poster
+    rendition is referenced through its source (stories/renditions.py): while the poster or
+    photo it was made from is some row's, so is it."""
     names = list(names)
+    sources = {name: rendition_source_of(name) for name in names}
+    looked_up = list({*names, *(source for source in sources.values() if source)})
     found: set[str] = set()
     for model, name in _file_fields():
-        rows = model._default_manager.filter(**{f"{name}__in": names})
+        rows = model._default_manager.filter(**{f"{name}__in": looked_up})
         found.update(rows.values_list(name, flat=True))
-    return found
+    return {name for name in names if name in found or sources[name] in found}
 
 
 def _chunks(items: Iterable[StoredObject], size: int) -> Iterator[list[StoredObject]]:

@@ -52,6 +52,7 @@ STORY_FIELDS_READ = [
     "state",
     "media",
     "poster",
+    "rendition_widths",
     "original",
 ]
 

@@ -134,8 +134,9 @@ def test_phone_ring_player_pause_like_comment_and_seen(phone_page, live_server, 
     assert page.locator(".player-frame .overlay").inner_text() == "Day 1"
     assert page.locator(".player-caption").inner_text() == f"Morning run {HOSTILE}"
     assert page.locator(".segment").count() == 2
-    # The next item (the photo) is already loading.
-    assert page.locator(f'.player-preload img[src$="/stories/{cast["photo"].pk}/media"]').count() == 1
+    # The next item (the photo) is loading, now that the clip plays: its sized rendition.
+    next_photo = f'.player-preload img[src*="/stories/{cast["photo"].pk}/poster?w="]'
+    page.wait_for_function("selector => document.querySelector(selector) !== null", arg=next_photo)
     screenshot(page, "player-phone")
 
     # Press and hold pauses (the clip stops, the bar stands still); letting go resumes, no skip.

@@ -120,7 +120,8 @@ def test_the_archive_grid_plays_in_the_player_and_deletes_after_asking(request, 
     page.wait_for_url(f"**/archive/play?item={stories[0].pk}")
     shown = page.locator(".player-media .player-media-element")
     shown.wait_for()
-    assert shown.get_attribute("src").endswith(f"/stories/{stories[0].pk}/media")
+    # The page's own first picture: the photo's sized rendition, through the poster's gate.
+    assert f"/stories/{stories[0].pk}/poster?w=" in shown.get_attribute("src")
     page.wait_for_function(PLAYING_PICTURE_SHOWN)
     assert page.locator(".player-caption").inner_text() == "Day 1"
     assert page.locator(".player-edit").is_hidden()  # an archived item is kept as it was

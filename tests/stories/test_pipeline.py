@@ -53,8 +53,12 @@ def test_clip_goes_from_upload_to_ready(api, h264_clip, ffprobe_report, tmp_path
     assert (body["width"], body["height"]) == (360, 640)
     story = Story.objects.get(pk=body["id"])
     assert story.expires_at - story.published_at == timedelta(hours=24)
-    # Only the outputs remain in storage: the original went once the story was ready.
-    assert stored_files() == {story.media.name, story.poster.name}
+    # Only the outputs remain in storage: the original went once the story was ready. The
+    # poster's WebP renditions (stories/renditions.py) sit beside it: a 360x640 clip is large
+    # enough for the 240 and 360 boxes only.
+    assert story.rendition_widths == [240, 360]
+    renditions = {f"{story.poster.name}.240w.webp", f"{story.poster.name}.360w.webp"}
+    assert stored_files() == {story.media.name, story.poster.name, *renditions}
     output = tmp_path / "out.mp4"
     output.write_bytes(read_stored(story.media.name))
     report = ffprobe_report(output)
@@ -167,7 +171,8 @@ def test_anonymous_cannot_post(h264_clip):
 def test_delete_removes_media_at_once(api, author, h264_clip):
     story_id = post_story(api, h264_clip).json()["id"]
     story = Story.objects.get(pk=story_id)
-    assert stored_files() == {story.media.name, story.poster.name}
+    renditions = {f"{story.poster.name}.240w.webp", f"{story.poster.name}.360w.webp"}
+    assert stored_files() == {story.media.name, story.poster.name, *renditions}
     other = APIClient()
     other.force_authenticate(UserFactory())
     assert other.delete(reverse("api:story-detail", args=[story_id])).status_code == 403
