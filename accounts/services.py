@@ -121,20 +121,20 @@ def profile_changes_check(
 
 def profile_update(
     *,
-    user: User,
+    viewer: User,
     display_name: str | None = None,
     bio: str | None = None,
     remove_avatar: bool = False,
 ) -> User:
     """Change what others see; fields left as None stay. A new photo goes through
     `stories.services.avatars.profile_update`, which reads images (accounts does not)."""
-    changed = profile_changes_check(user=user, display_name=display_name, bio=bio)
+    changed = profile_changes_check(user=viewer, display_name=display_name, bio=bio)
     with transaction.atomic():
         if changed:
-            user.save(update_fields=changed)
+            viewer.save(update_fields=changed)
         if remove_avatar:
-            avatar_delete(user=user)
-    return user
+            avatar_delete(user=viewer)
+    return viewer
 
 
 def _other_fields(names: list[str]) -> list[str]:

@@ -117,7 +117,7 @@ def ensure_people(log) -> dict[str, User]:
         user = User.objects.filter(username=person.username).first()
         if user is None:
             user = accounts.user_register(username=person.username, password=DEMO_PASSWORD)
-            accounts.profile_update(user=user, display_name=person.display_name, bio=person.bio)
+            accounts.profile_update(viewer=user, display_name=person.display_name, bio=person.bio)
             avatars.avatar_set(user=user, fileobj=ContentFile(_avatar_bytes(person), name="avatar.jpg"))
             log(f"  created {person.username}")
         people[person.username] = user
