@@ -5,11 +5,11 @@ anonymous, a quarter completed) is sent three ways, each against a bare INSERT o
 (one autocommit INSERT per event into a plain table, through psycopg) at the same concurrency in
 the same run:
 
-1. `feed.services.record_view` in one thread: events per second;
-2. `record_view` from 4 threads at once (the player's traffic is concurrent): events per second;
+1. `feed.services.view_record` in one thread: events per second;
+2. `view_record` from 4 threads at once (the player's traffic is concurrent): events per second;
 3. `POST /api/v1/stories/{id}/views/` through the whole Django stack in-process (middleware,
    token auth, DRF, the visibility check), one thread, against the same requests with
-   `record_view` replaced by a no-op: what counting adds to the request the player makes.
+   `view_record` replaced by a no-op: what counting adds to the request the player makes.
 
 Figures are microseconds per event (the inverse of events per second), so a ratio <= target is
 good; the targets are issue #18's: counting within 2x a bare INSERT on one thread and on four.
@@ -119,7 +119,7 @@ def _stream(rng: random.Random, people: list, stories: list, size: int = EVENTS)
 
 def _expected(events: list[tuple]) -> tuple[int, int, int]:
     """(impressions, reach, completions). A signed-in viewer's completions count once per person
-    and story, like reach (feed.services.record_view); anonymous ones each count."""
+    and story, like reach (feed.services.view_record); anonymous ones each count."""
     reached = {(viewer.pk, story.pk) for viewer, story, _ in events if viewer is not None}
     completed_by = {(v.pk, story.pk) for v, story, completed in events if completed and v is not None}
     anonymous = sum(1 for viewer, _, completed in events if completed and viewer is None)
@@ -203,7 +203,7 @@ def _through_service(events: list[tuple], threads: int) -> float:
 
     def send(event: tuple) -> None:
         viewer, story, completed = event
-        services.record_view(viewer, story, completed=completed)
+        services.view_record(viewer=viewer, story=story, completed=completed)
 
     return _in_threads(events, threads, send, lambda: connection.close())
 
@@ -253,7 +253,7 @@ def _through_http(events: list[tuple], *, counting: bool = True) -> float:
             tokens[viewer.pk] = Token.objects.get_or_create(user=viewer)[0].key
     if counting:
         return _in_threads(events, 1, send, lambda: connection.close())
-    with mock.patch("feed.services.record_view", return_value=None):
+    with mock.patch("feed.services.view_record", return_value=None):
         return _in_threads(events, 1, send, lambda: connection.close())
 
 
@@ -281,8 +281,8 @@ def run() -> Report:
         rng = random.Random(7)
         people = _seed_people()
         ways = [
-            ("service", "record_view, 1 thread", 1),
-            ("threads", f"record_view, {THREADS} threads", THREADS),
+            ("service", "view_record, 1 thread", 1),
+            ("threads", f"view_record, {THREADS} threads", THREADS),
             ("http", "POST /views/ (whole stack in-process), 1 thread", 1),
         ]
         warm = _stream(rng, people, _stories(people[0]))[:200]

@@ -130,7 +130,7 @@ class CommentListView(EngagementView):
         story = story_or_404(request, story_id)
         paginator = CommentPagination()
         page = paginator.paginate_queryset(
-            selectors.comments_for(story, viewer=request.user), request, view=self
+            selectors.comments_for(story=story, viewer=request.user), request, view=self
         )
         for comment in page:
             comment.story = story  # can_delete needs the story's author: no query per comment
@@ -197,7 +197,9 @@ class ViewView(APIView):
         story = story_or_404(request, story_id)
         incoming = ViewSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        services.record_view(request.user, story, client=client_address(request), **incoming.validated_data)
+        services.view_record(
+            viewer=request.user, story=story, client=client_address(request), **incoming.validated_data
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -75,7 +75,7 @@ class SearchView(APIView):
         tags=["discovery"],
     )
     def get(self, request: Request) -> Response:
-        found = discovery.search(request.query_params.get("q"), viewer=request.user)
+        found = discovery.search(raw_query=request.query_params.get("q"), viewer=request.user)
         context = {"request": request}
         return Response(
             {

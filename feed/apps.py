@@ -18,11 +18,11 @@ class FeedConfig(AppConfig):
         from stories import page_parts
 
         from .notifications import INBOX
-        from .selectors import with_viewer_state
+        from .selectors import stories_with_viewer_state
 
         connection_created.connect(_register_sqlite_functions, dispatch_uid="feed_sqlite_functions")
         # The inbox behind accounts' notice_send door (accounts/notices.py, the declared extension point).
         notices.inbox_register(inbox=INBOX)
         # The viewer's liked/seen state and comment count in every story query of stories' pages
         # and API (stories/page_parts.py, the extension point stories declares for the apps above).
-        page_parts.row_part_register(name="viewer_state", part=with_viewer_state)
+        page_parts.row_part_register(name="viewer_state", part=stories_with_viewer_state)

@@ -22,7 +22,7 @@ from stories.models import Story
 from stories_site.errors import Invalid, NotAllowed
 
 from .models import MESSAGE_MAX_LENGTH, REACTIONS, Conversation, Message, Notification
-from .selectors.conversations import can_message
+from .selectors.conversations import message_allowed
 from .services import engagement_ensure_allowed, written_text_clean
 
 BLOCKED = "You can't send messages to this person."
@@ -48,7 +48,7 @@ def _ensure_can_write(sender: User, recipient: User) -> None:
     engagement_ensure_allowed(viewer=sender)
     if sender.pk == recipient.pk:
         raise Invalid({"detail": ["You can't send messages to yourself."]})
-    if not can_message(sender=sender, recipient=recipient):
+    if not message_allowed(sender=sender, recipient=recipient):
         raise NotAllowed(BLOCKED)
 
 

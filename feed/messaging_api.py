@@ -104,7 +104,10 @@ class ConversationListView(MessagingView):
         page = paginator.paginate_queryset(
             selectors.conversations_of(viewer=request.user), request, view=self
         )
-        others = [selectors.other_person(conversation, viewer=request.user).pk for conversation in page]
+        others = [
+            selectors.conversation_other_person(conversation=conversation, viewer=request.user).pk
+            for conversation in page
+        ]
         live_ids = story_selectors.authors_with_live_story(author_ids=others, viewer=request.user)
         context = {"request": request, "live_ids": live_ids}
         return Response(

@@ -43,7 +43,8 @@ def inbox(request):
     rows = selectors.conversations_of(viewer=request.user)
     page = Paginator(rows, CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
     entries = [
-        (conversation, selectors.other_person(conversation, viewer=request.user)) for conversation in page
+        (conversation, selectors.conversation_other_person(conversation=conversation, viewer=request.user))
+        for conversation in page
     ]
     return render(request, "feed/inbox.html", {"page": page, "entries": entries})
 
@@ -72,9 +73,9 @@ def conversation(request, conversation_id: int):
     ]
     context = {
         "conversation": found,
-        "other": selectors.other_person(found, viewer=request.user),
+        "other": selectors.conversation_other_person(conversation=found, viewer=request.user),
         "shown": selectors.shown_messages(viewer=request.user, messages=newest),
-        "can_write": selectors.can_write(viewer=request.user, conversation=found),
+        "can_write": selectors.conversation_writable(viewer=request.user, conversation=found),
         "error": error,
         "draft": draft,
         "max_length": MESSAGE_MAX_LENGTH,

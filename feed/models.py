@@ -87,7 +87,7 @@ class StoryView(models.Model):
     last_seen_on = models.DateField(null=True, blank=True)
     previous_seen_on = models.DateField(null=True, blank=True)
     # When the latest counted impression was: another within STORIES_VIEW_REPEAT_SECONDS of it
-    # (the same day) is answered and not counted (feed.services.record_view).
+    # (the same day) is answered and not counted (feed.services.view_record).
     last_seen_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 

@@ -49,7 +49,9 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         "following_count": people.following_count(person=person, viewer=request.user),
         "has_story": story_selectors.author_has_live_story(author=person, viewer=request.user),
     }
-    context["story_seen"] = context["has_story"] and selectors.story_fully_seen(person, viewer=request.user)
+    context["story_seen"] = context["has_story"] and selectors.story_fully_seen(
+        author=person, viewer=request.user
+    )
     return render(request, "accounts/profile.html", context)
 
 
@@ -59,11 +61,13 @@ def story(request: HttpRequest, username: str) -> HttpResponse:
     """The player, opening on this author's Story. Their items go into the page as the API's JSON,
     so the first frame needs no request; never cached, as liked and seen change while watching."""
     person = visible_or_404(username, request.user)
-    rows = selectors.with_viewer_state(
-        story_selectors.author_story(author=person, viewer=request.user).select_related("author", "sound"),
+    rows = selectors.stories_with_viewer_state(
+        queryset=story_selectors.author_story(author=person, viewer=request.user).select_related(
+            "author", "sound"
+        ),
         viewer=request.user,
     )
-    rows = sticker_selectors.with_stickers(rows, viewer=request.user, request=request)
+    rows = sticker_selectors.stories_with_stickers(stories=rows, viewer=request.user, request=request)
     items = StorySerializer(rows, many=True, context={"request": request}).data
     if not items:
         # A real page (their profile is a tap away), still a 404: there is no story at this address.

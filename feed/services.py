@@ -246,10 +246,10 @@ def _count_anonymous(story: Story, *, impression: bool, completed: bool, client:
         ).update(completions=F("completions") + 1)
 
 
-def record_view(
+def view_record(
+    *,
     viewer: User | None,
     story: Story,
-    *,
     completed: bool = False,
     impression: bool = True,
     client: str | None = None,

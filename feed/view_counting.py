@@ -1,6 +1,6 @@
 """A signed-in view in as few round trips, and as little work per view, as the database allows.
 
-`feed.services.record_view` keeps one StoryView row per viewer and item and the item's anonymous
+`feed.services.view_record` keeps one StoryView row per viewer and item and the item's anonymous
 day figures (`stories.StoryDailyStats`, through `stories.daily_stats`). Done as separate
 statements in a transaction that is four round trips (BEGIN, the view's upsert, the day's upsert,
 COMMIT) for what a bare INSERT does in one, and the view endpoint is the busiest write the site
@@ -10,7 +10,7 @@ On PostgreSQL the common case, an impression of someone else's item, is one stat
 upsert in a data-modifying CTE, feeding the day's upsert, so both happen or neither, exactly,
 however many tabs race (the view row's lock orders them, as before). Everything else (SQLite,
 the author's own views, a completion reported on its own, a repeat inside the window that still
-completes) takes the transaction in `record_view`.
+completes) takes the transaction in `view_record`.
 
 Per view, only the parameters are made: each statement's text is built once per shape (with or
 without a completion, with or without the repeat window) and, on PostgreSQL, runs prepared

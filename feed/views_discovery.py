@@ -32,7 +32,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context: dict = {"q": (raw or "").strip()[: discovery.MAX_QUERY_LENGTH * 2]}
     if raw is not None and raw.strip():
         try:
-            found = discovery.search(raw, viewer=request.user)
+            found = discovery.search(raw_query=raw, viewer=request.user)
         except Invalid as exc:
             context["error"] = exc.text
         else:
@@ -59,7 +59,7 @@ def hashtag(request: HttpRequest, tag: str) -> HttpResponse:
         return bad_request(request)
     context = {
         "tag": normal,
-        "story_count": discovery.hashtag_count(normal, viewer=request.user),
+        "story_count": discovery.hashtag_count(tag=normal, viewer=request.user),
         "items": page.items,
         "more_items": _more_url(page.next_cursor),
     }

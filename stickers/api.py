@@ -103,8 +103,8 @@ class QuestionsView(APIView):
     )
     def get(self, request: Request, sticker_id) -> Response:
         sticker = sticker_or_404(sticker_id, StickerType.QUESTION)
-        if not selectors.can_read_questions(sticker, viewer=request.user):
-            if selectors.sticker_access(sticker, viewer=request.user) == selectors.GONE:
+        if not selectors.questions_readable(sticker=sticker, viewer=request.user):
+            if selectors.sticker_access(sticker=sticker, viewer=request.user) == selectors.GONE:
                 raise NotFound(STICKER_GONE)
             raise PermissionDenied("Only the sticker's author can read its questions.")
         paginator = QuestionPagination()
@@ -150,11 +150,11 @@ class ResponsesView(APIView):
     def get(self, request: Request, sticker_id) -> Response:
         sticker = sticker_or_404(sticker_id, StickerType.ADD_YOURS)
         services.sticker_ensure_reachable(sticker=sticker, viewer=request.user)
-        stories = selectors.live_responses(sticker, viewer=request.user)
+        stories = selectors.add_yours_responses_live(sticker=sticker, viewer=request.user)
         paginator = ResponsePagination()
         rows = page_parts.stories_annotate(stories=stories, viewer=request.user)
         page = paginator.paginate_queryset(rows, request, view=self)
-        page = selectors.with_stickers(page, viewer=request.user, request=request)
+        page = selectors.stories_with_stickers(stories=page, viewer=request.user, request=request)
         return Response(
             {
                 "prompt": sticker.prompt,

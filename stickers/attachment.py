@@ -8,7 +8,7 @@ order, so stories never imports it.
   upload's transaction;
 - announce: the people the stickers mention and the prompt's author, once the story is live
   (services.mentions_notify, safe twice);
-- show: the stickers as the viewer sees them in the story JSON (selectors.with_stickers).
+- show: the stickers as the viewer sees them in the story JSON (selectors.stories_with_stickers).
 """
 
 from __future__ import annotations
@@ -71,6 +71,6 @@ STICKERS = Attachment(
     ),
     create=story_stickers_create,
     announce=story_stickers_announce,
-    show=selectors.with_stickers,  # the viewer's sticker JSON, a page at a time
+    show=selectors.stories_with_stickers,  # the viewer's sticker JSON, a page at a time
     shown_as="sticker_data",
 )

@@ -38,7 +38,7 @@ def sticker_by_id(*, sticker_id: Any) -> Sticker | None:
     return Sticker.objects.select_related("story__author").filter(pk=sticker_id).first()
 
 
-def sticker_access(sticker: Sticker, *, viewer: Viewer) -> str:
+def sticker_access(*, sticker: Sticker, viewer: Viewer) -> str:
     """LIVE when the viewer may see the sticker's story now; EXPIRED when its 24 hours are over
     but it would otherwise be theirs to see (author still visible to them, no block); else GONE.
 
@@ -57,7 +57,7 @@ def _is_author(sticker: Sticker, viewer: Viewer) -> bool:
     return people.viewer_authenticated(viewer=viewer) and viewer.pk == sticker.story.author_id
 
 
-def can_read_questions(sticker: Sticker, *, viewer: Viewer) -> bool:
+def questions_readable(*, sticker: Sticker, viewer: Viewer) -> bool:
     """Questions are for the sticker's author, while the story has not been deleted or removed."""
     return (
         sticker.type == StickerType.QUESTION
@@ -239,7 +239,7 @@ def _shape(sticker: Sticker, viewer: Viewer, found: _Tallies, request: HttpReque
 
 
 def stickers_for(
-    stories: Iterable[Story], *, viewer: Viewer, request: HttpRequest | None = None
+    *, stories: Iterable[Story], viewer: Viewer, request: HttpRequest | None = None
 ) -> dict[Any, list[dict[str, Any]]]:
     """The JSON-ready stickers of a page of stories as this viewer sees them, by story id.
 
@@ -273,12 +273,12 @@ def stickers_for(
     return result
 
 
-def with_stickers(
-    stories: Iterable[Story], *, viewer: Viewer, request: HttpRequest | None = None
+def stories_with_stickers(
+    *, stories: Iterable[Story], viewer: Viewer, request: HttpRequest | None = None
 ) -> list[Story]:
     """Set `sticker_data` (what StorySerializer's `stickers` field reads) on each story."""
     stories = list(stories)
-    shaped = stickers_for(stories, viewer=viewer, request=request)
+    shaped = stickers_for(stories=stories, viewer=viewer, request=request)
     for story in stories:
         story.sticker_data = shaped[story.pk]
     return stories
@@ -308,7 +308,7 @@ def question_inbox(*, viewer: User) -> QuerySet[Question]:
     )
 
 
-def live_responses(sticker: Sticker, *, viewer: Viewer) -> QuerySet[Story]:
+def add_yours_responses_live(*, sticker: Sticker, viewer: Viewer) -> QuerySet[Story]:
     """The live contributions to an Add Yours prompt's whole chain that the viewer may see, newest
     first: everyone who added theirs, through this story or another one in the chain. The story
     that started the chain answered nothing, so it is not among them."""

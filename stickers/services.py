@@ -129,7 +129,7 @@ def mentions_notify(*, story: Story) -> int:
 
 def sticker_ensure_reachable(*, sticker: Sticker, viewer: people.Viewer) -> None:
     """Refuse a sticker the viewer may not act on: expired -> Invalid, else NotFound."""
-    access = selectors.sticker_access(sticker, viewer=viewer)
+    access = selectors.sticker_access(sticker=sticker, viewer=viewer)
     if access == selectors.EXPIRED:
         raise Invalid(STORY_EXPIRED)
     if access != selectors.LIVE:

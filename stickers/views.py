@@ -25,12 +25,12 @@ def responses(request: HttpRequest, sticker_id) -> HttpResponse:
     if (
         sticker is None
         or sticker.type != StickerType.ADD_YOURS
-        or selectors.sticker_access(sticker, viewer=request.user) != selectors.LIVE
+        or selectors.sticker_access(sticker=sticker, viewer=request.user) != selectors.LIVE
     ):
         raise Http404("This Add Yours prompt does not exist or is no longer available.")
-    page = Paginator(selectors.live_responses(sticker, viewer=request.user), RESPONSES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.add_yours_responses_live(sticker=sticker, viewer=request.user), RESPONSES_PER_PAGE
+    ).get_page(request.GET.get("page"))
     return render(request, "stickers/responses.html", {"sticker": sticker, "page": page})
 
 

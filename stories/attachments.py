@@ -12,7 +12,7 @@ explicitly from its AppConfig.ready():
 - `announce(story)`: tells the people they name, once the story is live. It is called exactly
   once per story going live (services/scheduling.py: only the call whose conditional UPDATE
   moved the story), and must be safe to call twice all the same;
-- `show(stories, *, viewer, request=...)`, optional: what the story JSON shows of them under the
+- `show(*, stories, viewer, request=...)`, optional: what the story JSON shows of them under the
   attachment's name, set as the attribute `shown_as` on each story of a page at once
   (serializers.story_json); a story that already carries it (its page attached it) is left alone.
 """

@@ -22,8 +22,8 @@ from django.db.models import QuerySet
 
 from .models import Story
 
-RowPart = Callable[[QuerySet[Story], Any], QuerySet[Story]]
-"""(stories, *, viewer) -> the same stories with the viewer's columns annotated."""
+RowPart = Callable[..., QuerySet[Story]]
+"""(*, queryset, viewer) -> the same stories with the viewer's columns annotated."""
 
 _row_parts: dict[str, RowPart] = {}
 
@@ -36,7 +36,7 @@ def row_part_register(*, name: str, part: RowPart) -> None:
 def stories_annotate(*, stories: QuerySet[Story], viewer: Any) -> QuerySet[Story]:
     """The stories' query with every row part's columns for this viewer."""
     for part in _row_parts.values():
-        stories = part(stories, viewer=viewer)
+        stories = part(queryset=stories, viewer=viewer)
     return stories
 
 

@@ -80,7 +80,7 @@ def attach_shown(stories: list[Story], context: dict) -> None:
             continue
         pending = [story for story in stories if not hasattr(story, attachment.shown_as)]
         if pending:
-            attachment.show(pending, viewer=getattr(request, "user", None), request=request)
+            attachment.show(stories=pending, viewer=getattr(request, "user", None), request=request)
 
 
 def attachments_shown(story: Story, context: dict) -> dict[str, Any]:
@@ -238,10 +238,10 @@ def story_json(story: Story, context: dict) -> dict:
             "published_at": _datetime(story.published_at),
             "expires_at": _datetime(story.expires_at),
             "like_count": story.like_count,
-            # What the comments list shows this viewer (feed.selectors.with_viewer_state).
+            # What the comments list shows this viewer (feed.selectors.stories_with_viewer_state).
             "comment_count": getattr(story, "visible_comment_count", story.comment_count),
             "share_count": story.share_count,
-            # Annotated by feed.selectors.with_viewer_state (no query per story); False without it.
+            # Annotated by feed.selectors.stories_with_viewer_state (no query per story); False without it.
             "liked_by_me": bool(getattr(story, "liked_by_me", False)),
             "seen_by_me": bool(getattr(story, "seen_by_me", False)),
         }

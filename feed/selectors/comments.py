@@ -28,7 +28,7 @@ def _visible_comments(viewer: Viewer) -> QuerySet[Comment]:
     return Comment.objects.filter(author__in=people.people_visible(viewer=viewer))
 
 
-def comments_for(story: Story, *, viewer: Viewer) -> QuerySet[Comment]:
+def comments_for(*, story: Story, viewer: Viewer) -> QuerySet[Comment]:
     """A story's comments, oldest first, without people the viewer may not see; none at all when
     the author turned comments off."""
     if not story.allow_comments:

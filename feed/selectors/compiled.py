@@ -178,8 +178,8 @@ _cache: WeakKeyDictionary[BaseDatabaseWrapper, OrderedDict] = WeakKeyDictionary(
 _NOTHING = object()  # what `compiled` keeps for a key whose builder found nothing to ask
 
 
-def compiled(
-    key: Hashable, build: Callable[[_Slots], QuerySet | None], *, connection=None
+def query_compiled(
+    *, key: Hashable, build: Callable[[_Slots], QuerySet | None], connection=None
 ) -> CompiledQuery | None:
     """The query `build` makes, compiled once per connection for `key` (None when `build`
     makes none: nothing to ask for that shape). `build` gets the stand-ins (`Slots`) and must

@@ -55,7 +55,7 @@ def unread_message_count(*, viewer: User) -> int:
     )
 
 
-def other_person(conversation: Conversation, *, viewer: User) -> User:
+def conversation_other_person(*, conversation: Conversation, viewer: User) -> User:
     return conversation.person_b if conversation.person_a_id == viewer.pk else conversation.person_a
 
 
@@ -81,13 +81,15 @@ def shown_messages(*, viewer: User, messages: list[Message]) -> list[ShownMessag
     return [ShownMessage(message, message.story_id in visible) for message in messages]
 
 
-def can_message(*, sender: User, recipient: User) -> bool:
+def message_allowed(*, sender: User, recipient: User) -> bool:
     """No block either way, and the recipient is neither disabled nor suspended: the one rule
     feed/messaging.py enforces and the compose box follows."""
     reachable = people.users_active().filter(pk=recipient.pk).exists()
     return reachable and not people.block_either_way_exists(viewer=sender, person=recipient)
 
 
-def can_write(*, viewer: User, conversation: Conversation) -> bool:
+def conversation_writable(*, viewer: User, conversation: Conversation) -> bool:
     """Whether the compose box is offered."""
-    return can_message(sender=viewer, recipient=other_person(conversation, viewer=viewer))
+    return message_allowed(
+        sender=viewer, recipient=conversation_other_person(conversation=conversation, viewer=viewer)
+    )

@@ -36,7 +36,7 @@ from stories_site import cursors
 from ..models import StoryView
 from . import compiled
 from .ranking import followed_ids
-from .viewer_state import FeedPage, clamp_page_size, seen_expression, with_viewer_state
+from .viewer_state import FeedPage, page_size_clamp, seen_expression, stories_with_viewer_state
 
 Viewer = people.Viewer
 
@@ -70,7 +70,7 @@ def following_page(*, viewer: Viewer, cursor: str | None = None, size: int | Non
     One query: window functions give each row its author's "all seen" and latest item, so the
     database orders and cuts the page and only the page's rows come back, however many people
     the viewer follows."""
-    size = clamp_page_size(size)
+    size = page_size_clamp(size=size)
     if not people.viewer_authenticated(viewer=viewer):
         return FeedPage([], None)
     state = FOLLOWING_CURSOR.decode(cursor) or {"t": timezone.now(), "p": None}
@@ -88,7 +88,7 @@ def following_page(*, viewer: Viewer, cursor: str | None = None, size: int | Non
             )
         return _following_rows(slots.viewer(), slots.moment("t"), position)[: size + 1]
 
-    query = compiled.compiled(("following", after is not None, size), build)
+    query = compiled.query_compiled(key=("following", after is not None, size), build=build)
     values = {"viewer": viewer.pk, "t": reference, compiled.NOW: timezone.now()}
     if after is not None:
         values.update(zip(("all_seen", "latest", "author", "published", "pk"), after, strict=True))
@@ -118,7 +118,7 @@ def _following_rows(viewer: User, reference: datetime, after: tuple | None) -> Q
     )
     if after is not None:
         rows = rows.filter(_following_after(after))
-    return with_viewer_state(rows, viewer=viewer)
+    return stories_with_viewer_state(queryset=rows, viewer=viewer)
 
 
 # --- The story tray ------------------------------------------------------------------------------
@@ -236,7 +236,7 @@ def tray_page(*, viewer: Viewer, cursor: str | None = None, size: int | None = N
     """Authors with a live story the viewer may see: the viewer first, then authors with unseen
     items (followed ones first), then authors seen in full (a dimmed ring); newest first within
     each group."""
-    size = clamp_page_size(size)
+    size = page_size_clamp(size=size)
     state = TRAY_CURSOR.decode(cursor) or {"t": timezone.now(), "p": None}
     reference, after = state["t"], state["p"]  # after: (segment, latest, author_id)
     signed_in = people.viewer_authenticated(viewer=viewer)
@@ -245,8 +245,8 @@ def tray_page(*, viewer: Viewer, cursor: str | None = None, size: int | None = N
     # cursor's values are the values.
     entries: list[TrayEntry] = []
     if signed_in:
-        known = compiled.compiled(
-            ("tray-known",), lambda slots: _tray_known(slots.viewer(), slots.moment("t"))
+        known = compiled.query_compiled(
+            key=("tray-known",), build=lambda slots: _tray_known(slots.viewer(), slots.moment("t"))
         )
         for row in known.objects(values):
             if row.author_id == viewer.pk:
@@ -267,7 +267,7 @@ def tray_page(*, viewer: Viewer, cursor: str | None = None, size: int | None = N
             position = (slots.moment("latest"), slots.integer("author")) if from_cursor else None
             return _tray_walk(person, position)[: size + 1]
 
-        walk = compiled.compiled(("tray-walk", signed_in, from_cursor, size), build_walk)
+        walk = compiled.query_compiled(key=("tray-walk", signed_in, from_cursor, size), build=build_walk)
         if from_cursor:
             values.update(latest=after[1], author=after[2])
         heads = [author_id for (author_id,) in walk.tuples(values)]
@@ -279,7 +279,7 @@ def tray_page(*, viewer: Viewer, cursor: str | None = None, size: int | None = N
                 items = stories.stories_visible(viewer=person).filter(author_id__in=stand_ins)
                 return _per_author(items, person, slots.moment("t") if signed_in else None)
 
-            items = compiled.compiled(("tray-items", signed_in, len(heads)), build_items)
+            items = compiled.query_compiled(key=("tray-items", signed_in, len(heads)), build=build_items)
             values.update({("head", i): author_id for i, author_id in enumerate(heads)})
             entries += [_entry(row, OTHERS_UNSEEN) for row in items.objects(values)]
 

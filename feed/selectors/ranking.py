@@ -34,7 +34,7 @@ from stories_site import cursors
 
 from ..models import Affinity
 from . import compiled
-from .viewer_state import FeedPage, clamp_page_size, page_stories, seen_expression
+from .viewer_state import FeedPage, page_size_clamp, page_stories, seen_expression
 
 Viewer = people.Viewer
 
@@ -56,7 +56,7 @@ MAX_EXCLUDED = 60  # items pulled forward past the cursor that a For You cursor 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def hot_score(likes: int, comments: int, shares: int, published_at: datetime | None) -> float:
+def hot_score(*, likes: int, comments: int, shares: int, published_at: datetime | None) -> float:
     """The time-independent part of the score: decayed engagement, in log units. Ordering by
     it is ordering by engagement x exp(-age / HOT_TAU) at any reference time."""
     engagement = 1 + LIKE_WEIGHT * likes + COMMENT_WEIGHT * comments + SHARE_WEIGHT * shares
@@ -67,7 +67,7 @@ def hot_score(likes: int, comments: int, shares: int, published_at: datetime | N
 def sqlite_hot(likes: int, comments: int, shares: int, published: str | None) -> float:
     """`feed_hot` for SQLite, registered on each connection (feed/apps.py)."""
     when = datetime.fromisoformat(published).replace(tzinfo=UTC) if published else None
-    return hot_score(likes or 0, comments or 0, shares or 0, when)
+    return hot_score(likes=likes or 0, comments=comments or 0, shares=shares or 0, published_at=when)
 
 
 class Hot(Func):
@@ -241,7 +241,7 @@ def _for_you_candidates(viewer: Viewer, cursor: _ForYouCursor, limit: int) -> li
         )
         return _for_you_query(slots.viewer() if signed_in else viewer, stand_in, limit)
 
-    query = compiled.compiled(shape, build)
+    query = compiled.query_compiled(key=shape, build=build)
     if query is None:
         return []
     values = {"viewer": getattr(viewer, "pk", None), "t": cursor.reference, compiled.NOW: timezone.now()}
@@ -279,7 +279,7 @@ def _arrange(
 def for_you_page(*, viewer: Viewer, cursor: str | None = None, size: int | None = None) -> FeedPage:
     """Ranked live stories the viewer may see (not their own): unseen before seen, then by
     score = hot + affinity (docs/ranking.md), at most MAX_RUN in a row per author."""
-    size = clamp_page_size(size)
+    size = page_size_clamp(size=size)
     state = _ForYouCursor.decode(cursor)
     lookahead = max(size, 10)
     candidates = _for_you_candidates(viewer, state, size + lookahead)

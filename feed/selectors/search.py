@@ -36,7 +36,7 @@ from stories.services import sounds_available
 from stories_site import cursors
 from stories_site.errors import Invalid
 
-from .viewer_state import FeedPage, clamp_page_size, with_viewer_state
+from .viewer_state import FeedPage, page_size_clamp, stories_with_viewer_state
 
 Viewer = people.Viewer
 
@@ -88,7 +88,7 @@ def _matching(rows: QuerySet, fields: list[str], query: str, then: tuple[str, ..
     )
 
 
-def search_people(query: str, *, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> list[User]:
+def search_people(*, query: str, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> list[User]:
     """People by username or display name, among those the viewer may see."""
     return list(_matching(people.people_visible(viewer=viewer), ["username", "display_name"], query)[:limit])
 
@@ -99,7 +99,7 @@ def visible_sounds(*, viewer: Viewer) -> QuerySet[Sound]:
     return sounds_available(viewer=viewer).filter(Q(owner__isnull=True) | Q(owner__in=owners))
 
 
-def search_sounds(query: str, *, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> list[Sound]:
+def search_sounds(*, query: str, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> list[Sound]:
     rows = _matching(visible_sounds(viewer=viewer).select_related("owner"), ["title"], query)
     return list(rows[:limit])
 
@@ -124,7 +124,7 @@ def visible_story_count(*, viewer: Viewer) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-def search_hashtags(query: str, *, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> list[HashtagCount]:
+def search_hashtags(*, query: str, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> list[HashtagCount]:
     """Tags with at least one story the viewer may see, most used (by those stories) first
     after the prefix matches."""
     counted = Hashtag.objects.annotate(story_count=visible_story_count(viewer=viewer)).filter(
@@ -142,21 +142,21 @@ class SearchResults:
     hashtags: list[HashtagCount]
 
 
-def search(raw_query: str | None, *, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> SearchResults:
+def search(*, raw_query: str | None, viewer: Viewer, limit: int = RESULTS_PER_KIND) -> SearchResults:
     """Everything the search page and API show; raises Invalid for an empty or long query."""
     query = search_query_clean(raw=raw_query)
     return SearchResults(
         query=query,
-        people=search_people(query, viewer=viewer, limit=limit),
-        sounds=search_sounds(query, viewer=viewer, limit=limit),
-        hashtags=search_hashtags(query, viewer=viewer, limit=limit),
+        people=search_people(query=query, viewer=viewer, limit=limit),
+        sounds=search_sounds(query=query, viewer=viewer, limit=limit),
+        hashtags=search_hashtags(query=query, viewer=viewer, limit=limit),
     )
 
 
 # --- A hashtag's and a sound's live stories, newest first ---------------------------------------
 
 
-def hashtag_count(tag: str, *, viewer: Viewer) -> int:
+def hashtag_count(*, tag: str, viewer: Viewer) -> int:
     """How many live stories with this tag the viewer may see."""
     return stories.stories_visible(viewer=viewer).filter(story_hashtags__hashtag__name=tag).count()
 
@@ -179,12 +179,14 @@ def _newest_first(
     size: int | None,
 ) -> FeedPage:
     """One page of `rows` (visible stories), newest first, cut by a cursor of `cursor_type`."""
-    size = clamp_page_size(size)
+    size = page_size_clamp(size=size)
     state = cursor_type.decode(cursor)
     if state is not None:
         published, pk = state["p"]
         rows = rows.filter(Q(published_at__lt=published) | Q(published_at=published, pk__lt=pk))
-    rows = with_viewer_state(rows.select_related("author", "sound", "sound__owner"), viewer=viewer)
+    rows = stories_with_viewer_state(
+        queryset=rows.select_related("author", "sound", "sound__owner"), viewer=viewer
+    )
     page = list(rows.order_by("-published_at", "-pk")[: size + 1])
     next_cursor = None
     if len(page) > size:

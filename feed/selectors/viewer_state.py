@@ -41,7 +41,7 @@ def seen_expression(*, viewer: Viewer, before: datetime | None = None) -> Exists
     return Exists(views)
 
 
-def with_viewer_state(queryset: QuerySet[Story], *, viewer: Viewer) -> QuerySet[Story]:
+def stories_with_viewer_state(*, queryset: QuerySet[Story], viewer: Viewer) -> QuerySet[Story]:
     """Annotate `liked_by_me`, `seen_by_me` and `visible_comment_count` (the comments
     `comments_for` lists to this viewer) in the same query (no query per story)."""
     comments = visible_comment_count(viewer=viewer)
@@ -56,7 +56,7 @@ def with_viewer_state(queryset: QuerySet[Story], *, viewer: Viewer) -> QuerySet[
     )
 
 
-def story_fully_seen(author: User, *, viewer: Viewer) -> bool:
+def story_fully_seen(*, author: User, viewer: Viewer) -> bool:
     """Whether the viewer has seen every live item of the author's Story: the ring dims then."""
     if not people.viewer_authenticated(viewer=viewer):
         return False
@@ -75,9 +75,9 @@ def page_stories(*, viewer: Viewer, ids: list[uuid.UUID]) -> list[Story]:
     def build(slots: compiled.Slots) -> QuerySet[Story]:
         stand_ins = [slots.uuid(("id", i)) for i in range(len(ids))]
         rows = Story.objects.filter(pk__in=stand_ins).select_related("author", "sound")
-        return with_viewer_state(rows, viewer=slots.viewer() if signed_in else viewer)
+        return stories_with_viewer_state(queryset=rows, viewer=slots.viewer() if signed_in else viewer)
 
-    query = compiled.compiled(("page-stories", signed_in, len(ids)), build)
+    query = compiled.query_compiled(key=("page-stories", signed_in, len(ids)), build=build)
     values = {("id", i): pk for i, pk in enumerate(ids)}
     values.update({"viewer": getattr(viewer, "pk", None), compiled.NOW: timezone.now()})
     by_id = {story.pk: story for story in query.objects(values)}
@@ -93,7 +93,7 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
-def clamp_page_size(size: int | None) -> int:
+def page_size_clamp(*, size: int | None) -> int:
     return DEFAULT_PAGE_SIZE if size is None else max(1, min(MAX_PAGE_SIZE, size))
 
 

@@ -208,7 +208,7 @@ def engage(stories: list[Story]) -> None:
     for number, story in enumerate(stories):
         followers = User.objects.filter(following_links__followee=story.author).order_by("username")
         for turn, viewer in enumerate(followers, start=number):
-            engagement.record_view(viewer, story, completed=turn % 3 != 0)
+            engagement.view_record(viewer=viewer, story=story, completed=turn % 3 != 0)
             if turn % 2 == 0:
                 engagement.like_create(viewer=viewer, story=story)
             if turn % 4 == 1:

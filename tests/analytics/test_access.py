@@ -24,7 +24,7 @@ def _api(user=None) -> APIClient:
 @pytest.fixture
 def story():
     story = LiveStoryFactory()
-    feed.record_view(UserFactory(), story)
+    feed.view_record(viewer=UserFactory(), story=story)
     return story
 
 

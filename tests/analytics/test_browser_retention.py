@@ -22,7 +22,7 @@ def test_the_retention_chart_and_its_table_on_a_phone(phone_page, live_server):
     # Six views; a view counts at each second it reached: all at 0:00, four at 0:03, three at 0:04,
     # the two that watched to the end at 0:05.
     for watched in (6000, 6000, 4200, 3100, 1500, 200):
-        feed.record_view(UserFactory(), story, watched_ms=watched)
+        feed.view_record(viewer=UserFactory(), story=story, watched_ms=watched)
     page = login(phone_page, live_server.url, "maker", DEFAULT_PASSWORD)
     page.goto(f"{live_server.url}/analytics/stories/{story.pk}/")
     chart = page.locator("figure.chart", has=page.locator("#chart-story-retention-caption"))

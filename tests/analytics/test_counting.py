@@ -29,13 +29,13 @@ def test_a_viewer_counts_once_in_reach_and_once_a_day_in_day_reach(clock):
     clock.set(MORNING)
     story = LiveStoryFactory(published_at=MORNING, expires_at=MORNING + timedelta(hours=24))
     viewer = UserFactory()
-    feed.record_view(viewer, story)
+    feed.view_record(viewer=viewer, story=story)
     clock.set(MORNING + timedelta(minutes=5))  # one person's repeats within a minute count once
-    feed.record_view(viewer, story)
+    feed.view_record(viewer=viewer, story=story)
     clock.set(MORNING + timedelta(hours=17))  # 01:00 the next day
-    feed.record_view(viewer, story)
+    feed.view_record(viewer=viewer, story=story)
     clock.set(MORNING + timedelta(hours=17, minutes=5))
-    feed.record_view(viewer, story)
+    feed.view_record(viewer=viewer, story=story)
     first, second = _day(story, MORNING), _day(story, clock.moment)
     assert (first.impressions, first.reach, first.day_reach) == (2, 1, 1)
     assert (second.impressions, second.reach, second.day_reach) == (2, 0, 1)
@@ -47,10 +47,10 @@ def test_a_viewer_counts_once_in_reach_and_once_a_day_in_day_reach(clock):
 def test_a_completion_only_report_is_not_a_second_impression(clock):
     story = LiveStoryFactory(published_at=clock.moment, expires_at=clock.moment + timedelta(hours=24))
     viewer = UserFactory()
-    feed.record_view(viewer, story)
-    feed.record_view(viewer, story, completed=True, impression=False)
-    feed.record_view(None, story)
-    feed.record_view(None, story, completed=True, impression=False)
+    feed.view_record(viewer=viewer, story=story)
+    feed.view_record(viewer=viewer, story=story, completed=True, impression=False)
+    feed.view_record(viewer=None, story=story)
+    feed.view_record(viewer=None, story=story, completed=True, impression=False)
     row = _day(story, clock.moment)
     assert (row.impressions, row.completions, row.reach) == (2, 2, 1)
     assert StoryView.objects.get().completed_at == clock.moment
@@ -59,7 +59,7 @@ def test_a_completion_only_report_is_not_a_second_impression(clock):
 
 def test_a_completion_without_an_impression_before_it_is_both(clock):
     story = LiveStoryFactory(published_at=clock.moment, expires_at=clock.moment + timedelta(hours=24))
-    feed.record_view(UserFactory(), story, completed=True, impression=False)
+    feed.view_record(viewer=UserFactory(), story=story, completed=True, impression=False)
     row = _day(story, clock.moment)
     assert (row.impressions, row.completions, row.reach, row.day_reach) == (1, 1, 1, 1)
 

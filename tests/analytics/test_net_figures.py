@@ -76,7 +76,7 @@ def test_a_follow_from_a_story_ended_on_a_later_day_is_taken_back_that_day(clock
 def test_the_authors_own_likes_comments_and_shares_are_not_engagement(clock):
     """One viewer who did nothing, and the author's own like, comment and share: was 3.0."""
     story = _live(clock)
-    feed.record_view(UserFactory(), story)
+    feed.view_record(viewer=UserFactory(), story=story)
     feed.like_create(viewer=story.author, story=story)
     feed.comment_create(viewer=story.author, story=story, text="thanks for watching")
     feed.share_create(viewer=story.author, story=story)

@@ -29,14 +29,14 @@ def test_a_shape_is_built_once_and_run_with_each_requests_values(viewer):
     theirs = LiveStoryFactory(author=other)
     later = timezone.now() + timedelta(minutes=1)
     key = ("test-shape", object())
-    first = compiled.compiled(key, build).tuples({"viewer": viewer.pk, "t": later})
-    second = compiled.compiled(key, build).tuples({"viewer": other.pk, "t": later})
+    first = compiled.query_compiled(key=key, build=build).tuples({"viewer": viewer.pk, "t": later})
+    second = compiled.query_compiled(key=key, build=build).tuples({"viewer": other.pk, "t": later})
     assert (first, second) == ([(mine.pk,)], [(theirs.pk,)])
     assert len(builds) == 1
     at_publication = {"viewer": other.pk, "t": theirs.published_at}
-    assert compiled.compiled(key, build).tuples(at_publication) == [(theirs.pk,)]
+    assert compiled.query_compiled(key=key, build=build).tuples(at_publication) == [(theirs.pk,)]
     before = theirs.published_at - timedelta(seconds=1)
-    assert compiled.compiled(key, build).tuples({"viewer": other.pk, "t": before}) == []
+    assert compiled.query_compiled(key=key, build=build).tuples({"viewer": other.pk, "t": before}) == []
 
 
 def test_the_current_time_is_the_requests_not_the_first_ones(viewer):
@@ -44,7 +44,7 @@ def test_the_current_time_is_the_requests_not_the_first_ones(viewer):
         return Story.objects.filter(expires_at__gt=timezone.now()).values_list("pk")
 
     story = LiveStoryFactory(author=viewer)
-    query = compiled.compiled(("test-now", object()), build)
+    query = compiled.query_compiled(key=("test-now", object()), build=build)
     assert query.tuples({compiled.NOW: timezone.now()}) == [(story.pk,)]
     assert query.tuples({compiled.NOW: story.expires_at + timedelta(seconds=1)}) == []
 
@@ -54,7 +54,7 @@ def test_a_date_that_is_no_stand_in_is_refused():
         return Story.objects.filter(published_at__gt=timezone.now() - timedelta(hours=24))
 
     with pytest.raises(compiled.UnplacedValue):
-        compiled.compiled(("test-frozen-date", object()), build)
+        compiled.query_compiled(key=("test-frozen-date", object()), build=build)
 
 
 def test_a_rule_reading_more_of_the_viewer_than_the_id_is_refused():
@@ -63,7 +63,7 @@ def test_a_rule_reading_more_of_the_viewer_than_the_id_is_refused():
         return Story.objects.filter(caption__contains=viewer.username)
 
     with pytest.raises(Exception, match="does not exist"):
-        compiled.compiled(("test-viewer-field", object()), build)
+        compiled.query_compiled(key=("test-viewer-field", object()), build=build)
 
 
 def test_each_viewer_gets_their_own_feeds_from_the_same_compiled_queries():

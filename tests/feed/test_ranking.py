@@ -44,7 +44,9 @@ def test_sql_score_matches_the_python_formula():
             "SELECT feed_hot(like_count, comment_count, share_count, published_at) FROM stories_story"
         )
         (from_sql,) = cursor.fetchone()
-    assert from_sql == pytest.approx(selectors.hot_score(7, 2, 1, story.published_at), abs=1e-9)
+    assert from_sql == pytest.approx(
+        selectors.hot_score(likes=7, comments=2, shares=1, published_at=story.published_at), abs=1e-9
+    )
 
 
 def test_fresh_engaging_story_beats_a_stale_one(viewer):
@@ -177,10 +179,10 @@ class TestTray:
         (entry,) = tray(viewer)
         assert (entry.item_count, entry.first_unseen_story_id, entry.has_unseen) == (2, first.pk, True)
         assert entry.latest_published_at == second.published_at
-        services.record_view(viewer, first)
+        services.view_record(viewer=viewer, story=first)
         (entry,) = tray(viewer)
         assert (entry.first_unseen_story_id, entry.has_unseen) == (second.pk, True)
-        services.record_view(viewer, second, completed=True)
+        services.view_record(viewer=viewer, story=second, completed=True)
         (entry,) = tray(viewer)
         assert (entry.first_unseen_story_id, entry.has_unseen) == (None, False)
 
@@ -188,7 +190,7 @@ class TestTray:
         stranger, other = UserFactory(), UserFactory()
         story = LiveStoryFactory(author=stranger, published_at=ago(0))
         LiveStoryFactory(author=other, published_at=ago(3))
-        services.record_view(viewer, story)
+        services.view_record(viewer=viewer, story=story)
         assert [e.author for e in tray(viewer)] == [other, stranger]
 
     def test_anonymous_tray_and_hidden_stories(self, api_client):

@@ -255,7 +255,7 @@ class TestSharesAndViews:
         settings.STORIES_VIEW_REPEAT_SECONDS = 0  # every impression counts (the window: test_abuse)
         story = LiveStoryFactory()
         for _ in range(3):
-            services.record_view(viewer, story)
+            services.view_record(viewer=viewer, story=story)
         row = StoryView.objects.get()
         assert (row.impressions, row.completed_at) == (3, None)
         assert stats(story) == {
@@ -272,10 +272,10 @@ class TestSharesAndViews:
         completion rate (completions / impressions) stays within 0..1."""
         settings.STORIES_VIEW_REPEAT_SECONDS = 0
         story = LiveStoryFactory()
-        services.record_view(viewer, story)
-        services.record_view(viewer, story, completed=True)
+        services.view_record(viewer=viewer, story=story)
+        services.view_record(viewer=viewer, story=story, completed=True)
         first = StoryView.objects.get().completed_at
-        services.record_view(viewer, story, completed=True)
+        services.view_record(viewer=viewer, story=story, completed=True)
         row = StoryView.objects.get()
         assert row.impressions == 3
         assert row.completed_at == first
@@ -285,28 +285,28 @@ class TestSharesAndViews:
         """Issue 19, item 5: one impression then five `{"completed": true, "impression": false}`
         reports took the completion rate to 5.0."""
         story = LiveStoryFactory()
-        services.record_view(viewer, story)
+        services.view_record(viewer=viewer, story=story)
         for _ in range(5):
-            services.record_view(viewer, story, completed=True, impression=False)
+            services.view_record(viewer=viewer, story=story, completed=True, impression=False)
         assert (stats(story)["impressions"], stats(story)["completions"]) == (1, 1)
 
     def test_anonymous_completion_only_reports_never_pass_the_impressions(self):
         story = LiveStoryFactory()
-        services.record_view(None, story)
+        services.view_record(viewer=None, story=story)
         for _ in range(5):
-            services.record_view(None, story, completed=True, impression=False)
+            services.view_record(viewer=None, story=story, completed=True, impression=False)
         assert (stats(story)["impressions"], stats(story)["completions"]) == (1, 1)
 
     def test_completed_on_the_first_view(self, viewer):
         story = LiveStoryFactory()
-        services.record_view(viewer, story, completed=True)
+        services.view_record(viewer=viewer, story=story, completed=True)
         assert StoryView.objects.get().completed_at is not None
         assert (stats(story)["reach"], stats(story)["completions"]) == (1, 1)
 
     def test_anonymous_views_only_in_the_aggregates(self):
         story = LiveStoryFactory()
-        services.record_view(None, story)
-        services.record_view(None, story, completed=True)
+        services.view_record(viewer=None, story=story)
+        services.view_record(viewer=None, story=story, completed=True)
         assert not StoryView.objects.exists()
         assert stats(story) | {} == {
             "impressions": 2,
@@ -319,13 +319,13 @@ class TestSharesAndViews:
 
     def test_the_authors_own_views_mark_seen_but_count_nothing(self):
         story = LiveStoryFactory()
-        services.record_view(story.author, story, completed=True)
+        services.view_record(viewer=story.author, story=story, completed=True)
         assert StoryView.objects.filter(viewer=story.author).exists()
         assert not StoryDailyStats.objects.exists()
 
     def test_daily_stats_outlive_the_story(self, viewer):
         story = LiveStoryFactory()
-        services.record_view(viewer, story)
+        services.view_record(viewer=viewer, story=story)
         story_id = story.pk
         Story.objects.filter(pk=story_id).delete()  # what the purge does to the row
         assert StoryDailyStats.objects.get(story_id=story_id).impressions == 1

@@ -33,13 +33,13 @@ def test_an_impression_of_someone_elses_item_is_one_statement(viewer, settings):
     settings.STORIES_VIEW_REPEAT_SECONDS = 0
     story = LiveStoryFactory()
     with CaptureQueriesContext(connection) as queries:
-        services.record_view(viewer, story)
+        services.view_record(viewer=viewer, story=story)
     assert len(queries.captured_queries) == 1
     assert day_figures(story) == (1, 1, 1, 0)
     with CaptureQueriesContext(connection) as queries:
-        services.record_view(viewer, story, completed=True)
+        services.view_record(viewer=viewer, story=story, completed=True)
     assert len(queries.captured_queries) == 1
-    services.record_view(viewer, story, completed=True)
+    services.view_record(viewer=viewer, story=story, completed=True)
     assert day_figures(story) == (3, 1, 1, 1)
     row = StoryView.objects.get()
     assert row.impressions == 3
@@ -49,9 +49,9 @@ def test_an_impression_of_someone_elses_item_is_one_statement(viewer, settings):
 def test_the_first_completion_is_kept_and_counted_once(viewer, settings):
     settings.STORIES_VIEW_REPEAT_SECONDS = 0
     story = LiveStoryFactory()
-    services.record_view(viewer, story, completed=True)
+    services.view_record(viewer=viewer, story=story, completed=True)
     first = StoryView.objects.get().completed_at
-    services.record_view(viewer, story, completed=True)
+    services.view_record(viewer=viewer, story=story, completed=True)
     assert StoryView.objects.get().completed_at == first
     assert day_figures(story) == (2, 1, 1, 1)
 
@@ -59,9 +59,9 @@ def test_the_first_completion_is_kept_and_counted_once(viewer, settings):
 def test_a_repeat_inside_the_window_counts_only_its_first_completion(viewer, settings):
     settings.STORIES_VIEW_REPEAT_SECONDS = 60
     story = LiveStoryFactory()
-    services.record_view(viewer, story)
-    services.record_view(viewer, story, completed=True)  # 0 s later: a repeat, but it completes
-    services.record_view(viewer, story, completed=True)
+    services.view_record(viewer=viewer, story=story)
+    services.view_record(viewer=viewer, story=story, completed=True)  # 0 s later: a repeat, but it completes
+    services.view_record(viewer=viewer, story=story, completed=True)
     assert day_figures(story) == (1, 1, 1, 1)
     assert StoryView.objects.get().impressions == 1
 
@@ -69,15 +69,15 @@ def test_a_repeat_inside_the_window_counts_only_its_first_completion(viewer, set
 def test_a_view_on_a_new_day_adds_day_reach_not_reach(viewer, settings):
     settings.STORIES_VIEW_REPEAT_SECONDS = 60
     story = LiveStoryFactory()
-    services.record_view(viewer, story)
+    services.view_record(viewer=viewer, story=story)
     with time_machine.travel(timezone.now() + timedelta(days=1), tick=False):
-        services.record_view(viewer, story)
+        services.view_record(viewer=viewer, story=story)
     assert day_figures(story) == (2, 1, 2, 0)
 
 
 def test_the_authors_own_views_change_no_figures(settings):
     settings.STORIES_VIEW_REPEAT_SECONDS = 0
     story = LiveStoryFactory()
-    services.record_view(story.author, story, completed=True)
+    services.view_record(viewer=story.author, story=story, completed=True)
     assert day_figures(story) == (0, 0, 0, 0)
     assert StoryView.objects.get().impressions == 1

@@ -3,7 +3,7 @@
 On PostgreSQL a signed-in impression of someone else's item is one prepared statement
 (feed/view_counting.py: the view's upsert in a CTE feeding the day's upsert); SQLite, and
 PostgreSQL for what that statement leaves (the author's own views, a completion reported on its
-own, a repeat inside the window that completes), take the transaction of `record_view`. One
+own, a repeat inside the window that completes), take the transaction of `view_record`. One
 script of views (repeats inside and after the window, completions with and without an
 impression, a new UTC day, signed-out views, the author's own) is played each way: the view rows
 and the day figures must be the same, and the figures the ones the rules give. The one-statement
@@ -67,8 +67,8 @@ def _play(story, people: dict, *, one_statement: bool) -> None:
         for seconds, who, completed, impression in sorted(SCRIPT, key=lambda step: step[0]):
             viewer = story.author if who == "author" else people.get(who)
             with time_machine.travel(start + timedelta(seconds=seconds), tick=False):
-                services.record_view(
-                    viewer, story, completed=completed, impression=impression, client="192.0.2.7"
+                services.view_record(
+                    viewer=viewer, story=story, completed=completed, impression=impression, client="192.0.2.7"
                 )
 
 
@@ -143,11 +143,11 @@ def test_the_one_statement_is_prepared_once_per_connection(requires_postgres, vi
             )
             return cursor.fetchone()[0]
 
-    services.record_view(viewer, LiveStoryFactory())
+    services.view_record(viewer=viewer, story=LiveStoryFactory())
     after_one = prepared()
     assert after_one >= 1
     for _ in range(3):
-        services.record_view(viewer, LiveStoryFactory())
+        services.view_record(viewer=viewer, story=LiveStoryFactory())
     assert prepared() == after_one
 
 
@@ -186,7 +186,7 @@ def test_views_racing_from_threads_count_exactly(requires_postgres, settings, wi
     def views(person):
         def action() -> None:
             for _ in range(2):
-                services.record_view(person, story, completed=True)
+                services.view_record(viewer=person, story=story, completed=True)
 
         return action
 
@@ -203,7 +203,7 @@ def test_views_racing_from_threads_count_exactly(requires_postgres, settings, wi
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", ["expired", "removed", "followers_only"])
 def test_a_story_the_viewer_may_not_see_refuses_the_view_and_counts_nothing(case, settings):
-    """The gate answers 404 before `record_view` is called, on either way of counting."""
+    """The gate answers 404 before `view_record` is called, on either way of counting."""
     settings.STORIES_VIEW_REPEAT_SECONDS = 0
     now = timezone.now()
     story = {

@@ -59,12 +59,12 @@ def post(
 
 
 def response_count(sticker: Sticker, viewer) -> int:
-    (shaped,) = selectors.stickers_for([sticker.story], viewer=viewer)[sticker.story_id]
+    (shaped,) = selectors.stickers_for(stories=[sticker.story], viewer=viewer)[sticker.story_id]
     return shaped["response_count"]
 
 
 def listed(sticker: Sticker, viewer) -> list[Story]:
-    return list(selectors.live_responses(sticker, viewer=viewer))
+    return list(selectors.add_yours_responses_live(sticker=sticker, viewer=viewer))
 
 
 @pytest.fixture
@@ -196,7 +196,7 @@ def test_a_page_of_one_chain_costs_three_queries(django_assert_num_queries, peop
     sticker_services.poll_vote(sticker=PollStickerFactory(story=alone.story), viewer=viewer, option=1)
     stories = [starter.story, *(copy.story for copy in copies), alone.story]
     with django_assert_num_queries(3):
-        shaped = selectors.stickers_for(stories, viewer=viewer)
+        shaped = selectors.stickers_for(stories=stories, viewer=viewer)
     by_type = [{item["type"]: item for item in shaped[story.pk]} for story in stories]
     assert [item["add_yours"]["response_count"] for item in by_type] == [3, 3, 3, 3, 1]
     assert by_type[-1]["poll"]["results"]["counts"] == [0, 1]  # chain rows stay apart

@@ -26,7 +26,7 @@ PLACEMENT = {"x": 0.5, "y": 0.5, "scale": 1.0, "rotation": 0.0}
 
 
 def only(story, viewer) -> dict:
-    (sticker,) = selectors.stickers_for([story], viewer=viewer)[story.pk]
+    (sticker,) = selectors.stickers_for(stories=[story], viewer=viewer)[story.pk]
     return sticker
 
 
@@ -120,7 +120,9 @@ def test_emoji_and_absolute_urls_with_a_request(rf, viewer):
     assert only(sticker.story, viewer)["emoji"] == "🔥"
     prompt = AddYoursStickerFactory()
     request = rf.get("/")
-    (shaped,) = selectors.stickers_for([prompt.story], viewer=viewer, request=request)[prompt.story.pk]
+    (shaped,) = selectors.stickers_for(stories=[prompt.story], viewer=viewer, request=request)[
+        prompt.story.pk
+    ]
     assert shaped["responses_url"] == f"http://testserver/stickers/{prompt.pk}/responses/"
 
 
@@ -147,7 +149,7 @@ def test_a_page_costs_three_queries_whatever_its_size(django_assert_num_queries,
     """Answered questions, stickers with mention visibility, one UNION of counts and own votes."""
     stories = page_of(count, viewer)
     with django_assert_num_queries(3):
-        shaped = selectors.stickers_for(stories, viewer=viewer)
+        shaped = selectors.stickers_for(stories=stories, viewer=viewer)
     assert all(len(shaped[story.pk]) == 6 for story in stories)
     assert all(s[0]["results"]["total"] == 1 for s in shaped.values())
 
@@ -159,13 +161,13 @@ def test_the_authors_view_of_a_page_costs_the_same(django_assert_num_queries):
         story.author = author
         story.save()
     with django_assert_num_queries(3):
-        shaped = selectors.stickers_for(stories, viewer=author)
+        shaped = selectors.stickers_for(stories=stories, viewer=author)
     assert all(s[2]["question_count"] == 1 for s in shaped.values())
 
 
 def test_no_stickers_two_queries_and_no_stories_none(django_assert_num_queries, viewer):
     story = ReadyStoryFactory()
     with django_assert_num_queries(2):
-        assert selectors.stickers_for([story], viewer=viewer) == {story.pk: []}
+        assert selectors.stickers_for(stories=[story], viewer=viewer) == {story.pk: []}
     with django_assert_num_queries(0):
-        assert selectors.stickers_for([], viewer=viewer) == {}
+        assert selectors.stickers_for(stories=[], viewer=viewer) == {}
