@@ -45,7 +45,10 @@ def _adopt_legacy(key: str) -> ApiToken | None:
     with transaction.atomic():
         legacy = legacy_tokens().select_for_update().filter(key=key).first()
         if legacy is None:
-            return None
+            # Another request adopted the key while this one waited for the row's lock (two
+            # first uses at once): it committed, so its ApiToken is there to read, and this
+            # request is as authenticated as that one.
+            return ApiToken.objects.select_related("user").filter(digest=token_digest(key)).first()
         token = ApiToken.objects.create(
             user_id=legacy.user_id,
             digest=token_digest(key),

@@ -1,7 +1,8 @@
 """A block ends follows for good, whatever races it (issue 19, item 2): 16 follow requests of
 ben's at the same instant as fay's block, over the API, round after round. Before the fix ben
 still followed fay after she unblocked him in most rounds. PostgreSQL only: SQLite runs one
-writer at a time, so it cannot show the race."""
+writer at a time, so it cannot show the race. Also: several first uses of an old DRF token at once
+all sign in."""
 
 from __future__ import annotations
 
@@ -75,3 +76,23 @@ def test_parallel_follows_never_outlive_a_block(requires_postgres):
         assert not Follow.objects.filter(follower=ben, followee=fay).exists()
     row = FollowerDaily.objects.filter(author=fay).first()
     assert row is None or row.gained == row.lost  # every follow counted was counted lost
+
+
+def test_parallel_first_uses_of_an_old_drf_token_all_sign_in(requires_postgres):
+    """A key from DRF's own token table is adopted on first use. Several requests using it at
+    once (a client's first burst) all sign in: the ones that waited for the adoption's lock read
+    the adopted token instead of answering 401."""
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import ApiToken, token_digest
+
+    for round_number in range(ROUNDS):
+        person = UserFactory(username=f"old{round_number}")
+        key = Token.objects.create(user=person).key
+
+        def me(key: str = key) -> int:
+            return APIClient(HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/users/me/").status_code
+
+        assert race([me] * 6) == [200] * 6
+        assert ApiToken.objects.filter(digest=token_digest(key), user=person).count() == 1
+        assert not Token.objects.filter(key=key).exists()
