@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import dj_database_url
+
 
 def load_env_file(path: Path) -> None:
     """Fill unset variables from a local `KEY=value` file.
@@ -37,3 +39,34 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def database_from_env(*, var_dir: Path) -> dict:
+    """The default database: DATABASE_URL, or SQLite under `var_dir`, with the options each
+    engine needs here."""
+    database = dj_database_url.config(
+        default=f"sqlite:///{var_dir / 'db.sqlite3'}",
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        # The web server and the Celery worker write to the same file: WAL lets readers go on
+        # while one writes, and IMMEDIATE transactions wait for the lock instead of failing mid-way.
+        database["CONN_MAX_AGE"] = 0
+        database["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        }
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # Prepared statements, for the cursors that ask for them: the counters'
+        # (stories_site/counters.py, a view is the busiest write) and the feed pages' compiled
+        # queries (feed/selectors/compiled.py). Django's own cursors bind on the client and never
+        # prepare, so nothing else changes. Off (DB_PREPARED_STATEMENTS=0) behind a pooler that
+        # cannot keep them, such as PgBouncer before 1.21 in transaction mode (1.21+ needs
+        # max_prepared_statements).
+        database.setdefault("OPTIONS", {})["prepare_threshold"] = (
+            5 if env_bool("DB_PREPARED_STATEMENTS", True) else None
+        )
+    return database

@@ -11,11 +11,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import csp.constants as _csp
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from stories_site import page_policies as _page_policies
-from stories_site.env import env_bool, env_int, env_list, load_env_file
+from stories_site.env import database_from_env, env_bool, env_int, env_list, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -117,32 +116,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # The web server and the Celery worker write to the same file: WAL lets readers go on while
-    # one writes, and IMMEDIATE transactions wait for the lock instead of failing mid-way.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
-    }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Prepared statements, for the cursors that ask for them: the counters' (stories_site/counters.py,
-    # a view is the busiest write) and the feed pages' compiled queries (feed/selectors/
-    # compiled.py). Django's own cursors bind on the client and never prepare, so nothing else
-    # changes. Off (DB_PREPARED_STATEMENTS=0) behind a pooler that cannot keep them,
-    # such as PgBouncer before 1.21 in transaction mode (1.21+ needs max_prepared_statements).
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-        5 if env_bool("DB_PREPARED_STATEMENTS", True) else None
-    )
+DATABASES = {"default": database_from_env(var_dir=VAR_DIR)}  # DATABASE_URL, or SQLite in VAR_DIR
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (throttling, counters) ------------------------------------------------------------
