@@ -10,6 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from stories.models import Story
+from stories.renditions import rendition_name
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,7 +37,10 @@ def test_story_on_s3_is_private_presigned_and_deleted(s3_storage, h264_clip):
         response = api.post(reverse("api:story-list"), {"media": handle}, format="multipart")
     assert response.status_code == 201, response.content
     story = Story.objects.get(pk=response.json()["id"])
-    assert bucket_keys(s3_storage) == {story.media.name, story.poster.name}
+    # The clip, its poster and the poster's sized copies for the pages (made once it is ready).
+    assert story.rendition_widths, "the poster's renditions were made"
+    renditions = {rendition_name(story.poster.name, width) for width in story.rendition_widths}
+    assert bucket_keys(s3_storage) == {story.media.name, story.poster.name, *renditions}
     head = s3_storage.client.head_object(Bucket=s3_storage.bucket, Key=story.media.name)
     assert head["ContentType"] == "video/mp4"
 
