@@ -75,6 +75,16 @@ class ObservedStack:
             time.sleep(0.5)
         raise AssertionError(f"story {story_id} still processing:\n{self.worker.log()[-4000:]}")
 
+    def wait_until_task_succeeded(self, task: str, timeout: float = 60) -> None:
+        """Until the worker logged `task` as succeeded: work queued after the story became ready
+        (its poster's renditions) is still in the queue until then."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(task in line and "succeeded" in line for line in self.worker.log().splitlines()):
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"{task} did not succeed in {timeout}s:\n{self.worker.log()[-4000:]}")
+
     def scrape_site(self) -> dict:
         """GET /metrics through the site's middleware in another process on this "host"."""
         return self.python(SCRAPE, self.token)

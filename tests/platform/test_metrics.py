@@ -217,6 +217,7 @@ def test_a_prefork_worker_reports_processing_time_across_processes(tmp_path):
         posted = stack.upload(photo, "upload-1")
         assert posted["status"] == 202, posted
         assert stack.wait_until_processed(posted["id"]) == "ready"
+        stack.wait_until_task_succeeded("stories.tasks.make_renditions")
 
         status, body = stack.scrape_worker()
         assert status == 200
