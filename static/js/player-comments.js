@@ -10,6 +10,15 @@ export function createComments(player) {
   const { root, ui, signedIn, viewer, current, hold, toast, updateRail } = player;
   let nextPage = null; // the API's `next` link of the comments shown
   let posting = false;
+  // The ids in the list: a comment posted while the first page is still loading comes back in
+  // that page too (and an earlier opening's page may land late), so each id is shown once.
+  let shown = new Set();
+
+  function show(comment, item) {
+    if (shown.has(comment.id)) return;
+    shown.add(comment.id);
+    ui.sheetList.appendChild(commentRow(comment, item));
+  }
 
   function open() {
     const item = current();
@@ -17,6 +26,7 @@ export function createComments(player) {
     ui.sheet.hidden = false;
     root.classList.add("sheet-open");
     ui.sheetList.replaceChildren();
+    shown = new Set();
     ui.sheetEmpty.hidden = true;
     ui.sheetMore.hidden = true;
     ui.commentError.textContent = "";
@@ -38,7 +48,7 @@ export function createComments(player) {
     ui.sheetMore.hidden = true;
     api(url).then(function (body) {
       if (item !== current()) return;
-      body.results.forEach(function (comment) { ui.sheetList.appendChild(commentRow(comment, item)); });
+      body.results.forEach(function (comment) { show(comment, item); });
       nextPage = body.next;
       ui.sheetMore.hidden = !body.next;
       ui.sheetEmpty.hidden = ui.sheetList.children.length > 0;
@@ -70,6 +80,7 @@ export function createComments(player) {
         button.disabled = true;
         api("comments/" + comment.id + "/", { method: "DELETE" }).then(function () {
           li.remove();
+          shown.delete(comment.id);
           item.comment_count = Math.max(0, item.comment_count - 1);
           updateRail(item);
           ui.sheetEmpty.hidden = ui.sheetList.children.length > 0;
@@ -103,7 +114,7 @@ export function createComments(player) {
     ui.commentError.textContent = "";
     api("stories/" + item.id + "/comments/", { method: "POST", json: { text: text } }).then(function (comment) {
       ui.commentInput.value = "";
-      ui.sheetList.appendChild(commentRow(comment, item));
+      show(comment, item);
       ui.sheetEmpty.hidden = true;
       item.comment_count += 1;
       updateRail(item);
