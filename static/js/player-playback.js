@@ -28,34 +28,18 @@ export function createPlayback(player) {
     });
   }
 
-  // A bar stands still at `fraction` (paused, done, not started).
+  // A bar at `fraction`: still (paused, done, not started), or moved on by each beat of the
+  // clock while its item plays (tick). It steps a few times a second instead of being animated:
+  // an animation, a CSS transition or a restyle on every frame each cost the main thread a
+  // frame (style, paint, commit) 60 times a second, and on a slow phone Lighthouse counted
+  // those frames as up to a second of blocking time while the first clip played.
   function setProgress(i, fraction) {
     const bar = ui.progress.children[i];
     if (!bar) return;
     const clamped = Math.min(1, Math.max(0, fraction));
-    bar.firstChild.style.transition = "none";
     bar.firstChild.style.transform = "scaleX(" + clamped + ")";
-    setValue(bar, clamped);
-  }
-
-  function setValue(bar, fraction) {
-    const value = String(Math.round(Math.min(1, Math.max(0, fraction)) * 100));
+    const value = String(Math.round(clamped * 100));
     if (bar.getAttribute("aria-valuenow") !== value) bar.setAttribute("aria-valuenow", value);
-  }
-
-  // A running bar moves by itself: a CSS transition from where it is to its end over the time
-  // left, which the compositor runs. (It was restyled from requestAnimationFrame on every frame:
-  // with a clip playing, Lighthouse counted those frames as seconds of main-thread blocking.)
-  function glide(i, fraction, seconds) {
-    const bar = ui.progress.children[i];
-    if (!bar) return;
-    const fill = bar.firstChild;
-    fill.style.transition = "none";
-    fill.style.transform = "scaleX(" + Math.min(1, Math.max(0, fraction)) + ")";
-    fill.getBoundingClientRect(); // the transition starts from here, not from an older value
-    fill.style.transition = "transform " + Math.max(0, seconds).toFixed(3) + "s linear";
-    fill.style.transform = "scaleX(1)";
-    setValue(bar, fraction);
   }
 
   // --- The media on stage -----------------------------------------------------------------
@@ -175,8 +159,8 @@ export function createPlayback(player) {
     return state.elapsed + (state.pauses.size ? 0 : (performance.now() - state.shownAt) / 1000);
   }
 
-  // The clock's beat, a few times a second: the bar's value for assistive technology, a photo's
-  // end, and a clip's bar set again from where the clip really is (it may have stalled).
+  // The clock's beat, a few times a second: the bar moved on (for the eye and for assistive
+  // technology) from where the item really is (a clip may have stalled), and a photo's end.
   const BEAT_MS = 250;
 
   function tick() {
@@ -189,8 +173,7 @@ export function createPlayback(player) {
       complete();
       return;
     }
-    if (item.kind === "video") glide(state.index, at / total, total - at);
-    else if (ui.progress.children[state.index]) setValue(ui.progress.children[state.index], at / total);
+    setProgress(state.index, at / total);
     if (!state.pauses.size) {
       const wait = item.kind === "photo" ? Math.min(BEAT_MS, (total - at) * 1000) : BEAT_MS;
       state.frame = window.setTimeout(tick, Math.max(0, wait));
@@ -216,9 +199,7 @@ export function createPlayback(player) {
         }
       });
     });
-    const item = player.current();
-    const total = duration(item);
-    glide(state.index, position(item) / total, total - position(item));
+    setProgress(state.index, position() / duration(player.current()));
     if (!state.frame) state.frame = window.setTimeout(tick, 0);
   }
 

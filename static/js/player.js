@@ -187,7 +187,7 @@ function startPlayer(root) {
     ui.caption.hidden = !item.caption;
     ui.time.textContent = since(item.published_at || item.created_at) + timeLeft(item.expires_at);
     ui.time.dateTime = item.published_at || item.created_at;
-    ui.time.title = new Date(item.published_at || item.created_at).toLocaleString();
+    ui.time.removeAttribute("title"); // the tooltip is made for this item when wanted (below)
     player.updateRail(item);
     ui.mute.hidden = item.kind === "photo" && !state.audio;
     player.showPauseState();
@@ -204,12 +204,17 @@ function startPlayer(root) {
   const reactions = readJSON("player-reactions", []);
   player.answers = createAnswerBar({ root, ui, viewer, reactions, hold: player.hold, toast, current });
   bindInput(player);
+  // The full date as a tooltip, made when it is wanted: formatting a date in the person's locale
+  // loads the browser's locale data, a long task on a slow phone while the first item starts.
+  const dateTitle = function () { ui.time.title = new Date(ui.time.dateTime).toLocaleString(); };
+  ui.time.addEventListener("pointerenter", dateTitle);
+  ui.time.addEventListener("focus", dateTitle);
 
   // --- Start ----------------------------------------------------------------------------------
 
   player.setMuted(state.muted, false);
   if (document.visibilityState === "hidden") state.pauses.add("hidden");
-  root.focus();
+  root.focus({ preventScroll: true }); // no layout forced before the first frame
   player.loadTray();
   showAuthor(state.username, state.items, root.dataset.startItem || null);
   player.afterSignIn();
