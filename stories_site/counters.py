@@ -5,17 +5,18 @@ has to import the app above it that happens to read the figures (analytics).
 
 Counting is the busiest write the site has (every item the player shows reports a view), so a
 counter statement's text is built once per shape and, on PostgreSQL, runs as a prepared statement
-bound on the server (`counter_statement_run`): the server parses and plans it once per
-connection instead of on every event, as a bare INSERT through psycopg is."""
+bound on the server (`counter_statement_run`, through stories_site/prepared.py): the server parses
+and plans it once per connection instead of on every event, as a bare INSERT through psycopg is."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+
+from .prepared import statement_run
 
 
 def add_counts(model: type[models.Model], key: dict[str, Any], counts: dict[str, int], **also: Any) -> None:
@@ -87,62 +88,6 @@ def counter_statement_run(
     sql: str, params: Sequence[Any], *, returning: bool = False
 ) -> tuple[Any, ...] | None:
     """Run one counter statement on the default database; with `returning`, return its first
-    row (None when it returned none).
-
-    On PostgreSQL the statement is bound on the server and prepared (psycopg keeps it per
-    connection): Django's own cursors bind on the client, which sends the whole text with its
-    values quoted in, for the server to parse and plan every time; for the view's CTE that was
-    more than the rest of the statement's work. Preparation follows the connection's
-    `prepare_threshold` (settings.py, DB_PREPARED_STATEMENTS): off, the statement is still bound
-    on the server, just parsed each time.
-
-    The psycopg cursor is kept per connection and thread, and used without Django's cursor
-    wrapper unless queries are being logged or wrapped (DEBUG, query-count tests,
-    `connection.execute_wrapper`): the wrapper and a new cursor per statement cost more client
-    time than the bare INSERT the bench compares a view with. Errors are still Django's
-    (`wrap_database_errors`), and a statement in a transaction already broken is refused, as
-    Django's cursor does."""
-    db = connections[DEFAULT_DB_ALIAS]
-    if db.vendor != "postgresql":
-        with db.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone() if returning else None
-    db.close_if_health_check_failed()
-    if db.connection is None:
-        db.ensure_connection()
-    db.validate_thread_sharing()
-    db.validate_no_broken_transaction()
-    cursor = _kept_cursor(db.connection)
-    if db.queries_logged or db.execute_wrappers:
-        # Logged and wrapped like any of Django's statements; not closed: the cursor is kept.
-        wrapped = db.make_debug_cursor(cursor) if db.queries_logged else db.make_cursor(cursor)
-        wrapped.execute(sql, params)
-        return wrapped.fetchone() if returning else None
-    with db.wrap_database_errors:
-        cursor.execute(sql, params)
-        return cursor.fetchone() if returning else None
-
-
-_kept = threading.local()
-
-
-def _kept_cursor(raw: Any) -> Any:
-    """This thread's prepared-statement cursor on `raw` (a psycopg connection), made again when
-    Django has opened a new connection since."""
-    if getattr(_kept, "connection", None) is not raw or _kept.cursor.closed:
-        _kept.connection, _kept.cursor = raw, _prepared_cursor_class()(raw)
-    return _kept.cursor
-
-
-@cache
-def _prepared_cursor_class() -> type:
-    """A psycopg cursor that binds on the server and asks for every statement to be prepared
-    (Django's wrapper calls `execute(sql, params)` with no way to ask). Made on first use: the
-    PostgreSQL backend imports psycopg, which a SQLite-only run does not need."""
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    class PreparedCursor(ServerBindingCursor):
-        def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
-            return super().execute(query, params, prepare=True, **options)
-
-    return PreparedCursor
+    row (None when it returned none). On PostgreSQL it is bound on the server and prepared on
+    its first run on a connection (stories_site/prepared.py): counting is the busiest write."""
+    return statement_run(sql, params, rows="one" if returning else "none", prepare_now=True)

@@ -18,7 +18,8 @@ that varies must come from a stand-in, and compiling refuses what it cannot plac
 * a date that is neither a stand-in nor the current time (`timezone.now()` while building,
   which becomes the request's time) is refused: it would be frozen at the first request.
 
-Queries run through Django's cursor, so they count, log and are captured like any other.
+Queries run through stories_site/prepared.py: prepared on PostgreSQL, and counted, logged and
+captured (with their values) like any other.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from django.db.models.query import get_related_populators
 from django.utils import timezone
 
 from accounts.models import User
+from stories_site.prepared import statement_run
 
 MAX_QUERIES = 512  # compiled shapes kept per connection (a page has a handful in practice)
 NOW = "now"  # the slot every `timezone.now()` of the rule fills: the request's time
@@ -107,15 +109,9 @@ class CompiledQuery:
     def _fetch(self, values: dict[Hashable, Any]) -> list[tuple]:
         compiler = self.compiler
         connection = compiler.connection
-        params = self.bind(values)
-        with connection.cursor() as cursor:
-            prepared = _use_prepared(connection, cursor)
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
-        if prepared and connection.queries_logged:
-            # The log (and a test's captured queries) shows the statement with its values, as
-            # for every other query, not its $1 placeholders.
-            connection.queries_log[-1]["sql"] = connection.ops.compose_sql(self.sql, params)
+        # Prepared on PostgreSQL once the connection has run it a few times (a page's query is
+        # parsed and planned once per connection, not once per request).
+        rows = statement_run(self.sql, self.bind(values), rows="all", using=connection.alias)
         if compiler.has_extra_select:
             rows = [row[: compiler.col_count] for row in rows]
         return list(compiler.results_iter([rows]))
@@ -131,21 +127,6 @@ class CompiledQuery:
         if self._hydrate is None:
             self._hydrate = _hydrator(self.compiler)
         return self._hydrate(rows)
-
-
-def _use_prepared(connection, cursor) -> bool:
-    """On PostgreSQL with prepared statements allowed (settings: DB_PREPARED_STATEMENTS), run
-    through a server-binding cursor, which psycopg prepares on the connection: the statement is
-    parsed and planned once per connection instead of once per request. Django's own cursors
-    bind on the client and never prepare, so only these compiled queries are prepared."""
-    raw = getattr(connection, "connection", None)
-    if connection.vendor != "postgresql" or getattr(raw, "prepare_threshold", None) is None:
-        return False
-    import psycopg
-
-    cursor.cursor.close()
-    cursor.cursor = psycopg.Cursor(raw)
-    return True
 
 
 def _hydrator(compiler) -> Callable[[list[tuple]], list[Model]]:
