@@ -26,12 +26,20 @@ API = "/api/v1/feed/for-you/"
 
 @contextlib.contextmanager
 def database_down():
+    """Every statement fails: those through Django's cursors, and on PostgreSQL the hot ones that
+    stories_site/prepared.py runs on a psycopg cursor of its own (the feed pages, the counters)."""
+
     def refuse(*args, **kwargs):
         raise OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
+
+    class RefusingCursor:
+        closed = False
+        execute = staticmethod(refuse)
 
     with (
         mock.patch.object(CursorWrapper, "execute", refuse),
         mock.patch.object(CursorWrapper, "executemany", refuse),
+        mock.patch("stories_site.prepared._kept_cursor", return_value=RefusingCursor()),
     ):
         yield
 
