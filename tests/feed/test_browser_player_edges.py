@@ -55,7 +55,7 @@ def pause(page) -> None:
     )
 
 
-def test_a_comment_posted_while_the_list_loads_is_shown_once(phone_page, live_server, edge_photo, wait_until):
+def test_a_comment_posted_while_the_list_loads_is_shown_once(phone_page, live_server, edge_photo):
     """The sheet's first page, answered after the person's own comment was posted, holds that
     comment too: it is in the list once (CI saw it twice when the machine was busy)."""
     ada, bob = UserFactory(username="ada"), UserFactory(username="bob")

@@ -78,12 +78,7 @@ class ObservedStack:
     def wait_until_task_succeeded(self, task: str, timeout: float = 60) -> None:
         """Until the worker logged `task` as succeeded: work queued after the story became ready
         (its poster's renditions) is still in the queue until then."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if any(task in line and "succeeded" in line for line in self.worker.log().splitlines()):
-                return
-            time.sleep(0.2)
-        raise AssertionError(f"{task} did not succeed in {timeout}s:\n{self.worker.log()[-4000:]}")
+        self.worker.wait_for_log(task, timeout, on_a_line_with="succeeded")
 
     def scrape_site(self) -> dict:
         """GET /metrics through the site's middleware in another process on this "host"."""

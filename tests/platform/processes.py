@@ -137,10 +137,18 @@ class Service:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def wait_for_log(self, needle: str, timeout: float = 60) -> None:
+    def wait_for_log(self, needle: str, timeout: float = 60, *, on_a_line_with: str | None = None) -> None:
+        """Until the log holds `needle` (on one line with `on_a_line_with`, when given: a task's
+        name and "succeeded" have its id between them)."""
+
+        def printed() -> bool:
+            if on_a_line_with is None:
+                return needle in self.log()
+            return any(needle in line and on_a_line_with in line for line in self.log().splitlines())
+
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if needle in self.log():
+            if printed():
                 return
             if not self.alive():
                 raise AssertionError(

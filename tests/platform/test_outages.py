@@ -33,7 +33,6 @@ def database_down():
         raise OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
 
     class RefusingCursor:
-        closed = False
         execute = staticmethod(refuse)
 
     with (
