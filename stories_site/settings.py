@@ -187,6 +187,10 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "stories_site.staticfiles.AppDirectoriesFinder",  # the apps' files, less what is never served
+]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_ROOT = VAR_DIR / "media"
 # Media is never served straight from MEDIA_ROOT: every request goes through a view that checks

@@ -4,6 +4,7 @@ embedded SQLite + filesystem broker in a temp STORIES_VAR_DIR."""
 
 import json
 import os
+import re
 import secrets
 import time
 
@@ -114,8 +115,18 @@ def test_production_processes_serve_pages_static_files_and_tasks(production_stac
     assert b"<svg" in body
     assert "immutable" in headers.get("Cache-Control", ""), dict(headers)
 
-    status, _, body = processes.http_get(f"{url}/")
-    assert status == 200, body[:1000]
+    # Only the hashed copies are collected, and no page names anything else: every static file
+    # the home page and the API docs (Swagger UI from the sidecar) name is served.
+    assert not (var_dir / "staticfiles" / "img" / "icon.svg").exists()
+    assert not list((var_dir / "staticfiles").rglob("*.map.br"))  # stored, not compressed
+    for page in ("/", "/api/docs/"):
+        status, _, body = processes.http_get(f"{url}{page}")
+        assert status == 200, body[:1000]
+        named = set(re.findall(r'(?:src|href)="(/static/[^"]+)"', body.decode()))
+        assert len(named) >= 2, (page, named)
+        for path in named:
+            status, _, _ = processes.http_get(f"{url}{path}")
+            assert status == 200, (page, path)
 
     # A task goes through the configured broker (Redis in CI, the filesystem otherwise).
     result = processes.send_task(
