@@ -4,7 +4,9 @@ made from media generated on the spot and sent through the real processing pipel
 from __future__ import annotations
 
 import io
+import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,20 +142,33 @@ def ensure_sounds(work: Path) -> list[Sound]:
     return sounds
 
 
+def _demo_source(index: int, work: Path) -> Path:
+    """The upload for demo story `index`, generated with ffmpeg (a clip) or Pillow (a photo)."""
+    _, kind, pattern, *_ = STORIES[index]
+    source = work / f"demo-{index}.{'mp4' if kind == 'video' else 'jpg'}"
+    if kind == "video":
+        return synth.make_video(source, seconds=6, width=540, height=960, pattern=pattern, audio=True)
+    colour = PEOPLE[index % len(PEOPLE)].colours[0]
+    return synth.make_photo(source, width=1080, height=1440, format="JPEG", colour=colour)
+
+
 def ensure_stories(people: dict[str, User], sounds: list[Sound], work: Path, log) -> list[Story]:
-    """Post the demo stories that are not live yet, through the real pipeline."""
+    """Post the demo stories that are not live yet, through the real pipeline.
+
+    The uploads are generated side by side first (each pattern is one single-threaded ffmpeg
+    filter: made one after another they were half of a first `make run`'s seeding), then posted
+    and processed one at a time, in order."""
+    missing = [
+        index
+        for index, (username, *_, caption, _) in enumerate(STORIES)
+        if not selectors.stories_own(author=people[username]).filter(caption=caption).exists()
+    ]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        sources = list(pool.map(lambda index: _demo_source(index, work), missing))
     made: list[Story] = []
-    for index, (username, kind, pattern, filter_name, sound_index, caption, overlay) in enumerate(STORIES):
+    for index, source in zip(missing, sources, strict=True):
+        username, kind, _, filter_name, sound_index, caption, overlay = STORIES[index]
         author = people[username]
-        if selectors.stories_own(author=author).filter(caption=caption).exists():
-            continue
-        source = work / f"demo-{index}.{'mp4' if kind == 'video' else 'jpg'}"
-        if kind == "video":
-            synth.make_video(source, seconds=6, width=540, height=960, pattern=pattern, audio=True)
-        else:
-            synth.make_photo(
-                source, width=1080, height=1440, format="JPEG", colour=PEOPLE[index % len(PEOPLE)].colours[0]
-            )
         options = services.story_options_clean(
             author=author,
             caption=caption,
