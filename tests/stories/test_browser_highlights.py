@@ -113,6 +113,17 @@ def shown_order(page, highlight) -> list[str]:
     )
 
 
+def wait_shown(page, highlight, expected: list[str]) -> None:
+    """Until the editor lists `expected`. Playwright hands the drop to Chromium as a DevTools
+    drag event (`Input.dispatchDragEvent`), and nothing says the page's drop handler has run
+    when `mouse.up` returns: read at once, a loaded machine can show the order before it."""
+    for _ in range(50):
+        if shown_order(page, highlight) == expected:
+            return
+        page.wait_for_timeout(100)
+    assert shown_order(page, highlight) == expected
+
+
 def wait_saved(page, highlight, expected: list[str]) -> None:
     for _ in range(50):
         if order_of(highlight) == expected:
@@ -174,7 +185,7 @@ def test_the_author_makes_a_highlight_and_reorders_it_by_keyboard_and_by_drag(ph
     target.hover(position={"x": 20, "y": 10})
     page.mouse.up()
     expected = [stories[0], stories[1], stories[2]]
-    assert shown_order(page, lisbon) == expected
+    wait_shown(page, lisbon, expected)
     wait_saved(page, lisbon, expected)
 
     # Rename, then delete.
