@@ -113,23 +113,24 @@ def shown_order(page, highlight) -> list[str]:
     )
 
 
+def _wait_for(page, read, expected: list[str]) -> None:
+    """Until `read()` gives `expected`, for up to 5 s; then the comparison fails with both."""
+    for _ in range(50):
+        if read() == expected:
+            return
+        page.wait_for_timeout(100)
+    assert read() == expected
+
+
 def wait_shown(page, highlight, expected: list[str]) -> None:
     """Until the editor lists `expected`. Playwright hands the drop to Chromium as a DevTools
     drag event (`Input.dispatchDragEvent`), and nothing says the page's drop handler has run
     when `mouse.up` returns: read at once, a loaded machine can show the order before it."""
-    for _ in range(50):
-        if shown_order(page, highlight) == expected:
-            return
-        page.wait_for_timeout(100)
-    assert shown_order(page, highlight) == expected
+    _wait_for(page, lambda: shown_order(page, highlight), expected)
 
 
 def wait_saved(page, highlight, expected: list[str]) -> None:
-    for _ in range(50):
-        if order_of(highlight) == expected:
-            return
-        page.wait_for_timeout(100)
-    assert order_of(highlight) == expected
+    _wait_for(page, lambda: order_of(highlight), expected)
 
 
 def test_the_author_makes_a_highlight_and_reorders_it_by_keyboard_and_by_drag(phone_page, live_server, ada):
