@@ -15,14 +15,17 @@ downloads compressed (measured: 64 s, now about 14 s):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.contrib.staticfiles import finders
+from django.core.files.storage import Storage
 from whitenoise.compress import Compressor
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
 class ModuleStaticFilesStorage(CompressedManifestStaticFilesStorage):
     support_js_module_import_aggregation = True
-    keep_only_hashed_files = True  # WhiteNoise reads it from settings; here it is ours alone
+    keep_only_hashed_files = True  # WhiteNoise's WHITENOISE_KEEP_ONLY_HASHED_FILES, for this storage
 
     def create_compressor(self, **kwargs) -> Compressor:
         skipped = kwargs.get("extensions") or Compressor.SKIP_COMPRESS_EXTENSIONS
@@ -35,5 +38,5 @@ class AppDirectoriesFinder(finders.AppDirectoriesFinder):
 
     never_served = ("redoc",)
 
-    def list(self, ignore_patterns):
+    def list(self, ignore_patterns: list[str] | None) -> Iterator[tuple[str, Storage]]:
         return super().list([*(ignore_patterns or ()), *self.never_served])

@@ -118,7 +118,9 @@ def test_production_processes_serve_pages_static_files_and_tasks(production_stac
     # Only the hashed copies are collected, and no page names anything else: every static file
     # the home page and the API docs (Swagger UI from the sidecar) name is served.
     assert not (var_dir / "staticfiles" / "img" / "icon.svg").exists()
-    assert not list((var_dir / "staticfiles").rglob("*.map.br"))  # stored, not compressed
+    compressed = [path.name for path in (var_dir / "staticfiles").rglob("*.gz")]
+    assert any(name.endswith(".js.gz") for name in compressed)
+    assert not [name for name in compressed if name.endswith(".map.gz")]  # maps: stored as they are
     for page in ("/", "/api/docs/"):
         status, _, body = processes.http_get(f"{url}{page}")
         assert status == 200, body[:1000]
