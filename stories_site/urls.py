@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
+from django.views.generic.base import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import urls as accounts_urls
@@ -25,6 +28,10 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's): the site's icon,
+    # by its static name of the day (looked up per request: the manifest is a deploy's, and a
+    # temporary redirect, since the hashed name changes with the icon).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/icon.svg"), permanent=False)),
     # Anything else under /api/ (an unknown path, an id of the wrong form such as a story id that
     # is not a UUID) is the API's JSON 404, with DEBUG on or off. Only paths ending in a slash:
     # without one, APPEND_SLASH still redirects to the slashed URL first, as for every route.

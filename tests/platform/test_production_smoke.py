@@ -114,6 +114,9 @@ def test_production_processes_serve_pages_static_files_and_tasks(production_stac
     assert status == 200
     assert b"<svg" in body
     assert "immutable" in headers.get("Cache-Control", ""), dict(headers)
+    # Browsers ask for /favicon.ico where a page names no icon (the admin's): the hashed icon.
+    status, headers, _ = processes.http_get(f"{url}/favicon.ico")
+    assert (status, headers["Location"]) == (302, f"/static/{hashed}")
 
     # Only the hashed copies are collected, and no page names anything else: every static file
     # the home page and the API docs (Swagger UI from the sidecar) name is served.
