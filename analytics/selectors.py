@@ -29,6 +29,7 @@ from django.utils import timezone
 from accounts import selectors as people
 from accounts.models import Follow, FollowerDaily, User
 from feed.models import StoryRetention
+from feed.view_buffer import view_buffer_flush
 from stickers.models import Sticker, StickerStats, StickerType
 from stories.lifecycle import State
 from stories.models import ArchivedStory, Story, StoryDailyStats
@@ -323,6 +324,7 @@ def follower_growth(*, author: User, start: date, end: date) -> tuple[list[Follo
 def author_summary(*, author: User, days: int) -> Summary:
     """The author's figures for the last `days` days: totals, every day (zeros included) and
     follower growth."""
+    view_buffer_flush(wait_seconds=5)  # the views still in the buffer count (feed/view_buffer.py)
     start, end = days_window(days=days)
     rows = StoryDailyStats.objects.filter(author=author, day__gte=start, day__lte=end)
     totals = _figures(rows.aggregate(**_sums("reach")))
@@ -383,6 +385,8 @@ def story_retention(*, story_id: uuid.UUID) -> list[float]:
 
 
 def story_report(*, story: AnalyzedStory) -> StoryReport:
+    """Everything the story's analytics page shows, the views still in the buffer counted."""
+    view_buffer_flush(wait_seconds=5)
     figures = story_figures(story_id=story.id)
     return StoryReport(
         **vars(figures),

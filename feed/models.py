@@ -99,6 +99,19 @@ class StoryView(models.Model):
         return f"view of {self.story_id}"
 
 
+class ViewFlush(models.Model):
+    """A batch of buffered views that was counted (feed/view_buffer.py): written in the same
+    transaction as its counts, so a flush that died after committing and before clearing the
+    batch from Redis is not counted twice when the batch is taken up again. Kept for a day."""
+
+    batch = models.CharField(max_length=64, unique=True)
+    views = models.PositiveIntegerField()
+    flushed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"views flushed in {self.batch}"
+
+
 class Affinity(models.Model):
     """How much `user` engaged with `author`'s stories, kept after the stories are gone, so For
     You can favour people someone keeps liking and commenting on."""

@@ -26,8 +26,9 @@ from stories_site.errors import Invalid, NotAllowed
 from stories_site.health import ThrottleCache
 
 from . import retention
-from .models import COMMENT_MAX_LENGTH, Affinity, Comment, Like, Notification, Share, StoryView
-from .view_counting import view_count_at_once, view_upsert
+from .models import COMMENT_MAX_LENGTH, Affinity, Comment, Like, Notification, Share
+from .view_buffer import view_buffer_push
+from .view_counting import view_count
 
 # The same comment from the same person on the same story within this many seconds is the same
 # comment sent twice (Enter pressed twice, a retried request): answered with the first one.
@@ -204,13 +205,6 @@ def share_create(*, viewer: User, story: Story) -> int:
     return _current(story, "share_count")
 
 
-def _first_completion(story: Story, viewer: User, now) -> bool:
-    """Mark the viewer's view of the item completed; True only for the first completion, so
-    completions count once per person (a replayed or re-reported ending adds nothing)."""
-    rows = StoryView.objects.filter(story=story, viewer=viewer, completed_at__isnull=True)
-    return bool(rows.update(completed_at=now))
-
-
 def _anonymous_repeat(story: Story, client: str | None) -> bool:
     """True when this address already had an impression of the story counted within
     STORIES_VIEW_REPEAT_SECONDS (kept in the shared cache; a cache outage counts it)."""
@@ -282,30 +276,6 @@ def view_record(
     if viewer is None or not viewer.is_authenticated:
         _count_anonymous(story, impression=impression, completed=completed, client=client)
         return
-    now = timezone.now()
-    if impression:
-        counted = view_count_at_once(story=story, viewer=viewer, now=now, completed=completed)
-        if counted or (counted is False and not completed):
-            return
-        if counted is False:
-            # A repeat inside the window counts no impression, but its completion may be the first.
-            impression = False
-    new_viewer = new_today = first_completion = False
-    with transaction.atomic():
-        if not impression:
-            first_completion = _first_completion(story, viewer, now)
-            if not first_completion:
-                # Already completed: nothing to count. No row yet: the completion is both.
-                impression = not StoryView.objects.filter(story=story, viewer=viewer).exists()
-        if impression:
-            impression, new_viewer, new_today = view_upsert(story, viewer, now)
-            if completed:
-                first_completion = _first_completion(story, viewer, now)
-        if viewer.pk != story.author_id:
-            story_day_count(
-                story=story,
-                impressions=int(impression),
-                reach=int(new_viewer),
-                day_reach=int(new_today),
-                completions=int(first_completion),
-            )
+    if view_buffer_push(story=story, viewer=viewer, impression=impression, completed=completed):
+        return
+    view_count(story=story, viewer=viewer, now=timezone.now(), impression=impression, completed=completed)

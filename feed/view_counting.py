@@ -25,9 +25,10 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from accounts.models import User
+from stories.daily_stats import story_day_count
 from stories.models import Story, StoryDailyStats
 from stories_site.counters import counter_statement_run, on_conflict_add
 
@@ -154,3 +155,43 @@ def view_count_at_once(*, story: Story, viewer: User, now: datetime, completed: 
         params.append(now)
     sql = _view_count_sql(completed=completed, windowed=start is not None)
     return counter_statement_run(sql, params, returning=True) is not None
+
+
+def _first_completion(story: Story, viewer: User, now: datetime) -> bool:
+    """Mark the viewer's view of the item completed; True only for the first completion, so
+    completions count once per person (a replayed or re-reported ending adds nothing)."""
+    rows = StoryView.objects.filter(story=story, viewer=viewer, completed_at__isnull=True)
+    return bool(rows.update(completed_at=now))
+
+
+def view_count(*, story: Story, viewer: User, now: datetime, impression: bool, completed: bool) -> None:
+    """A signed-in view as of `now` (when it was reported: a buffered one is counted later,
+    feed/view_buffer.py), on the day of `now`: the one statement when it can, the transaction
+    otherwise. The rules are `feed.services.view_record`'s."""
+    if impression:
+        counted = view_count_at_once(story=story, viewer=viewer, now=now, completed=completed)
+        if counted or (counted is False and not completed):
+            return
+        if counted is False:
+            # A repeat inside the window counts no impression, but its completion may be the first.
+            impression = False
+    new_viewer = new_today = first_completion = False
+    with transaction.atomic():
+        if not impression:
+            first_completion = _first_completion(story, viewer, now)
+            if not first_completion:
+                # Already completed: nothing to count. No row yet: the completion is both.
+                impression = not StoryView.objects.filter(story=story, viewer=viewer).exists()
+        if impression:
+            impression, new_viewer, new_today = view_upsert(story, viewer, now)
+            if completed:
+                first_completion = _first_completion(story, viewer, now)
+        if viewer.pk != story.author_id:
+            story_day_count(
+                story=story,
+                day=now.date(),
+                impressions=int(impression),
+                reach=int(new_viewer),
+                day_reach=int(new_today),
+                completions=int(first_completion),
+            )

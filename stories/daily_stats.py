@@ -7,6 +7,7 @@ under concurrency, and nothing here names who did it."""
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 from django.utils import timezone
@@ -16,17 +17,18 @@ from stories_site.counters import add_counts
 from .models import Story, StoryDailyStats
 
 
-def story_day_count(*, story: Story, **counts: int) -> None:
-    """Today's (UTC) anonymous figures for the story: impressions, reach, completions, likes..."""
-    story_day_add(story_id=story.pk, author_id=story.author_id, counts=counts)
+def story_day_count(*, story: Story, day: date | None = None, **counts: int) -> None:
+    """The day's (UTC; today unless `day` says which, for an event counted after it happened)
+    anonymous figures for the story: impressions, reach, completions, likes..."""
+    story_day_add(story_id=story.pk, author_id=story.author_id, counts=counts, day=day)
 
 
-def story_day_add(*, story_id: UUID, author_id: int, counts: dict[str, int]) -> None:
+def story_day_add(*, story_id: UUID, author_id: int, counts: dict[str, int], day: date | None = None) -> None:
     """`story_day_count` by id, for a count that may come after the story's purge (a follow made
     from it ending): the row is keyed by the id, and zero counts are left out."""
     counts = {name: value for name, value in counts.items() if value}
     if counts:
-        key = {"story_id": story_id, "day": timezone.now().date()}
+        key = {"story_id": story_id, "day": day or timezone.now().date()}
         add_counts(StoryDailyStats, key, counts, author=author_id)
 
 

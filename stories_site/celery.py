@@ -39,7 +39,7 @@ def beat_schedule() -> dict:
     environment: STORIES_SWEEP_SECONDS; docs/operations.md says why each one is what it is)."""
     from django.conf import settings
 
-    return {
+    schedule = {
         "expire-stories": {"task": "stories.tasks.expire_stories", "schedule": 60.0},
         # Scheduled stories whose time has come (the ETA task's safety net): live within 60 s.
         "publish-due-stories": {"task": "stories.tasks.publish_due_stories", "schedule": 60.0},
@@ -63,6 +63,14 @@ def beat_schedule() -> dict:
             "schedule": crontab(minute=17, hour=4),
         },
     }
+    if settings.STORIES_VIEW_BUFFER:
+        # Signed-in views reported to Redis reach the counts within this many seconds
+        # (feed/view_buffer.py); the viewer's own reads and the author's analytics flush sooner.
+        schedule["flush-views"] = {
+            "task": "feed.tasks.flush_views",
+            "schedule": float(settings.STORIES_VIEW_FLUSH_SECONDS),
+        }
+    return schedule
 
 
 # --- Request ids and metrics in the workers (stories_site/request_log.py, observability.py) ---

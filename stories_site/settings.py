@@ -154,6 +154,12 @@ STORIES_LOGIN_COOLOFF_MINUTES = float(os.environ.get("STORIES_LOGIN_COOLOFF_MINU
 STORIES_TOKEN_TTL_HOURS = float(os.environ.get("STORIES_TOKEN_TTL_HOURS") or 0) or None
 # A person's (or, signed out, an address's) impressions of one item count once in this time.
 STORIES_VIEW_REPEAT_SECONDS = env_int("STORIES_VIEW_REPEAT_SECONDS", 60)
+# Signed-in views are written behind through Redis when there is one (feed/view_buffer.py):
+# the player's report costs one Redis round trip, and beat counts the buffer into PostgreSQL
+# every STORIES_VIEW_FLUSH_SECONDS (sooner for a viewer who reads their feed, or an author
+# their analytics). Without Redis (`make run`'s defaults) every view is counted as it comes.
+STORIES_VIEW_BUFFER = env_bool("STORIES_VIEW_BUFFER", bool(REDIS_URL))
+STORIES_VIEW_FLUSH_SECONDS = max(1, env_int("STORIES_VIEW_FLUSH_SECONDS", 5))
 # How often an open page asks for the header's unread counts (feed/badge_api.py; a hidden tab
 # ten times less often).
 STORIES_BADGE_POLL_SECONDS = max(1, env_int("STORIES_BADGE_POLL_SECONDS", 30))

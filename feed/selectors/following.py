@@ -34,6 +34,7 @@ from stories.models import Story
 from stories_site import cursors
 
 from ..models import StoryView
+from ..view_buffer import view_buffer_settle
 from . import compiled
 from .ranking import followed_ids
 from .viewer_state import FeedPage, page_size_clamp, seen_expression, stories_with_viewer_state
@@ -73,6 +74,8 @@ def following_page(*, viewer: Viewer, cursor: str | None = None, size: int | Non
     size = page_size_clamp(size=size)
     if not people.viewer_authenticated(viewer=viewer):
         return FeedPage([], None)
+    if cursor is None:  # later pages keep the first one's idea of seen
+        view_buffer_settle(viewer=viewer)
     state = FOLLOWING_CURSOR.decode(cursor) or {"t": timezone.now(), "p": None}
     reference, after = state["t"], state["p"]
 
@@ -237,6 +240,8 @@ def tray_page(*, viewer: Viewer, cursor: str | None = None, size: int | None = N
     items (followed ones first), then authors seen in full (a dimmed ring); newest first within
     each group."""
     size = page_size_clamp(size=size)
+    if cursor is None:  # later pages keep the first one's idea of seen
+        view_buffer_settle(viewer=viewer)
     state = TRAY_CURSOR.decode(cursor) or {"t": timezone.now(), "p": None}
     reference, after = state["t"], state["p"]  # after: (segment, latest, author_id)
     signed_in = people.viewer_authenticated(viewer=viewer)

@@ -33,6 +33,7 @@ from stories.models import Story
 from stories_site import cursors
 
 from ..models import Affinity
+from ..view_buffer import view_buffer_settle
 from . import compiled
 from .viewer_state import FeedPage, page_size_clamp, page_stories, seen_expression
 
@@ -280,6 +281,8 @@ def for_you_page(*, viewer: Viewer, cursor: str | None = None, size: int | None 
     """Ranked live stories the viewer may see (not their own): unseen before seen, then by
     score = hot + affinity (docs/ranking.md), at most MAX_RUN in a row per author."""
     size = page_size_clamp(size=size)
+    if cursor is None:  # later pages keep the first one's idea of seen
+        view_buffer_settle(viewer=viewer)
     state = _ForYouCursor.decode(cursor)
     lookahead = max(size, 10)
     candidates = _for_you_candidates(viewer, state, size + lookahead)

@@ -22,6 +22,7 @@ from stories.models import Story
 from stories_site import cursors
 
 from ..models import Like, StoryView
+from ..view_buffer import view_buffer_settle
 from . import compiled
 from .comments import visible_comment_count
 
@@ -49,6 +50,8 @@ def stories_with_viewer_state(*, queryset: QuerySet[Story], viewer: Viewer) -> Q
         return queryset.annotate(
             liked_by_me=Value(False), seen_by_me=Value(False), visible_comment_count=comments
         )
+    if isinstance(viewer, User):  # not a compiled page's placeholder
+        view_buffer_settle(viewer=viewer)
     return queryset.annotate(
         liked_by_me=Exists(Like.objects.filter(user=viewer, story=OuterRef("pk"))),
         seen_by_me=seen_expression(viewer=viewer),
@@ -60,6 +63,7 @@ def story_fully_seen(*, author: User, viewer: Viewer) -> bool:
     """Whether the viewer has seen every live item of the author's Story: the ring dims then."""
     if not people.viewer_authenticated(viewer=viewer):
         return False
+    view_buffer_settle(viewer=viewer)
     unseen = stories.author_story(author=author, viewer=viewer).filter(~seen_expression(viewer=viewer))
     return not unseen.exists()
 

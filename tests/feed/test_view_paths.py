@@ -62,7 +62,7 @@ def _start() -> datetime:
 
 def _play(story, people: dict, *, one_statement: bool) -> None:
     start = _start()
-    long_way = mock.patch("feed.services.view_count_at_once", return_value=None)
+    long_way = mock.patch("feed.view_counting.view_count_at_once", return_value=None)
     with nullcontext() if one_statement else long_way:
         for seconds, who, completed, impression in sorted(SCRIPT, key=lambda step: step[0]):
             viewer = story.author if who == "author" else people.get(who)
