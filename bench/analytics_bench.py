@@ -5,9 +5,14 @@ anonymous, a quarter completed) is sent three ways, each against a bare INSERT o
 (one autocommit INSERT per event into a plain table, through psycopg) at the same concurrency in
 the same run:
 
-1. `feed.services.view_record` in one thread: events per second;
+1. `feed.services.view_record` in one thread: events per second. Signed-in views go to the
+   write-behind buffer in Redis (feed/view_buffer.py), as in production; the buffer is flushed
+   after each turn and the counts checked;
 2. `view_record` from 4 threads at once (the player's traffic is concurrent): events per second;
-3. `POST /api/v1/stories/{id}/views/` through the whole Django stack in-process (middleware,
+3. the flush: what counting the buffered views into PostgreSQL costs per view, against counting
+   the same kind of stream at once (the buffer off), in turns: the buffer must not add database
+   work, only move it out of the request;
+4. `POST /api/v1/stories/{id}/views/` through the whole Django stack in-process (middleware,
    token auth, DRF, the visibility check), one thread, against the same requests with
    `view_record` replaced by a no-op: what counting adds to the request the player makes.
 
@@ -18,7 +23,8 @@ bare, bare, service, ...), so load from elsewhere on the machine falls on both a
 run the daily stats must equal the stream exactly (impressions, reach, completions), or the
 figure is marked failed.
 
-Uses DATABASE_URL's server, or the throwaway cluster of the feed bench (`postgres_server`).
+Uses DATABASE_URL's server, or the throwaway cluster of the feed bench (`postgres_server`), and
+REDIS_URL's Redis, or a throwaway `redis-server` on a free port (the buffer lives in Redis).
 """
 
 from __future__ import annotations
@@ -26,16 +32,19 @@ from __future__ import annotations
 import os
 import random
 import re
+import shutil
+import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from unittest import mock
 from urllib.parse import urlsplit
 
-from bench.common import Report
-from bench.feed_bench import _with_database, postgres_server
+from bench.common import Report, timed
+from bench.feed_bench import _free_port, _with_database, postgres_server
 
 PEOPLE = 400
 STORIES_PER_RUN = 60
@@ -43,7 +52,36 @@ EVENTS = 4000  # per measurement
 HTTP_EVENTS = 1000  # the whole stack is slower: fewer events keep the section near two minutes
 THREADS = 4
 ROUNDS = 4  # turns of the service and the bare INSERTs, a quarter of the stream each
-TARGETS = {"service": 2.0, "threads": 2.0, "http": 1.5}
+TARGETS = {"service": 2.0, "threads": 2.0, "flush": 1.0, "http": 1.5}
+
+
+@contextmanager
+def redis_server() -> Iterator[str]:
+    """REDIS_URL, or a throwaway Redis (no persistence) stopped at the end."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    if not shutil.which("redis-server"):
+        raise RuntimeError("the analytics bench needs Redis: set REDIS_URL or install redis-server")
+    port = _free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        import redis
+
+        client = redis.Redis(port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def _create_database(url: str) -> str:
@@ -208,6 +246,36 @@ def _through_service(events: list[tuple], threads: int) -> float:
     return _in_threads(events, threads, send, lambda: connection.close())
 
 
+def _flush() -> float:
+    """Seconds to count what the buffer holds (nothing may be left in it)."""
+    from feed.view_buffer import PENDING, _client, _key, view_buffer_flush
+
+    seconds = timed(view_buffer_flush)
+    left = _client().llen(_key(PENDING))
+    assert left == 0, f"{left} views left in the buffer"
+    return seconds
+
+
+def _flush_in_turns(events: list[tuple]) -> tuple[float, float]:
+    """(seconds flushing the buffered half, seconds counting the other half at once), one
+    thread, in ROUNDS turns: what the database does per view either way."""
+    from django.conf import settings
+
+    flushing = at_once = 0.0
+    size = -(-len(events) // (2 * ROUNDS))
+    for turn in range(ROUNDS):
+        buffered = events[2 * turn * size : (2 * turn + 1) * size]
+        direct = events[(2 * turn + 1) * size : (2 * turn + 2) * size]
+        _through_service(buffered, 1)
+        flushing += _flush()
+        settings.STORIES_VIEW_BUFFER = False
+        try:
+            at_once += _through_service(direct, 1)
+        finally:
+            settings.STORIES_VIEW_BUFFER = True
+    return flushing, at_once
+
+
 def _in_turns(database_url: str, events: list[tuple], threads: int) -> tuple[float, float]:
     """(seconds through the service, seconds as bare INSERTs) for the whole stream, sent in
     ROUNDS turns each, in the order service, bare, bare, service, ... so that a change of load
@@ -222,6 +290,7 @@ def _in_turns(database_url: str, events: list[tuple], threads: int) -> tuple[flo
         else:
             bare += _bare(database_url, chunk, threads)
             service += _through_service(chunk, threads)
+        _flush()  # after the turn's clock: the flush is the next figure
     return service, bare
 
 
@@ -260,9 +329,11 @@ def _through_http(events: list[tuple], *, counting: bool = True) -> float:
 def run() -> Report:
     started = time.perf_counter()
     report = Report("analytics")
-    with postgres_server() as server_url:
+    with postgres_server() as server_url, redis_server() as redis_url:
         url = _create_database(server_url)
         os.environ["DATABASE_URL"] = url
+        os.environ["REDIS_URL"] = redis_url
+        os.environ["STORIES_VIEW_BUFFER"] = "1"
         from bench.common import setup_django
 
         setup_django()
@@ -271,6 +342,9 @@ def run() -> Report:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+        from feed.view_buffer import view_buffer_enabled
+
+        assert view_buffer_enabled(), "the analytics bench measures the write-behind buffer"
         # Throttles lifted (in place: DRF's throttle classes hold this dict): the stream is a
         # few clients sending thousands of events.
         rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
@@ -283,10 +357,12 @@ def run() -> Report:
         ways = [
             ("service", "view_record, 1 thread", 1),
             ("threads", f"view_record, {THREADS} threads", THREADS),
+            ("flush", "the flush, 1 thread", 1),
             ("http", "POST /views/ (whole stack in-process), 1 thread", 1),
         ]
         warm = _stream(rng, people, _stories(people[0]))[:200]
         _through_service(warm, 1)
+        _flush()
         _bare(url, warm, 1)
         for key, label, threads in ways:
             stories = _stories(people[0])
@@ -294,10 +370,18 @@ def run() -> Report:
             print(f"  {label}: {len(events)} events ...", flush=True)
             if key == "http":
                 seconds = _through_http(events)
+                _flush()
+            elif key == "flush":
+                seconds, baseline = _flush_in_turns(events)
             else:
                 seconds, baseline = _in_turns(url, events, threads)
             counted, expected = _counted(stories), _expected(events)
-            if key == "http":
+            if key == "flush":
+                half = len(events) / 2
+                name = "buffered views counted by the flush vs the same kind counted at once, per view"
+                note = f"{half / seconds:,.0f} views/s flushed vs {half / baseline:,.0f} counted at once"
+                seconds, baseline = seconds / half * len(events), baseline / half * len(events)
+            elif key == "http":
                 baseline = _through_http(
                     _stream(rng, people, _stories(people[0]), HTTP_EVENTS), counting=False
                 )

@@ -69,6 +69,8 @@ def beat_schedule() -> dict:
         schedule["flush-views"] = {
             "task": "feed.tasks.flush_views",
             "schedule": float(settings.STORIES_VIEW_FLUSH_SECONDS),
+            # Queued behind a stopped worker, one is enough: each flush takes all there is.
+            "options": {"expires": float(settings.STORIES_VIEW_FLUSH_SECONDS)},
         }
     return schedule
 
