@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 import time
+import urllib.request
 
 import pytest
 
@@ -149,3 +150,61 @@ def test_production_processes_serve_pages_static_files_and_tasks(production_stac
     assert beat.alive(), beat.log()[-3000:]
     # The schedule file lives in STORIES_VAR_DIR, not in the working directory or the checkout.
     assert list(var_dir.glob("celerybeat-schedule*")), sorted(p.name for p in var_dir.iterdir())
+
+    _a_view_reaches_the_counts(production_stack)
+
+
+# Made in the stack's own database by `manage.py shell`: an author's live story, and a viewer's
+# API token.
+_VIEW_WORLD = """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from accounts.models import User
+from stories.models import Story
+import secrets
+tag = secrets.token_hex(4)
+author = User.objects.create_user(username=f"smoke_author_{tag}", password="x" * 20)
+viewer = User.objects.create_user(username=f"smoke_viewer_{tag}", password="x" * 20)
+now = timezone.now()
+story = Story.objects.create(author=author, kind="image", state="ready", media="smoke.jpg",
+                             published_at=now, expires_at=now + timedelta(hours=24))
+print(json.dumps({"story": str(story.pk), "token": Token.objects.create(user=viewer).key}))
+"""
+_VIEW_COUNTS = """
+import json
+from feed.models import ViewFlush
+from stories.models import StoryDailyStats
+row = StoryDailyStats.objects.filter(story_id="{story}").first()
+print(json.dumps([row.impressions if row else 0, ViewFlush.objects.count()]))  # the last line
+"""
+
+
+def _shell(code: str, env: dict, var_dir) -> str:
+    """The last line the code printed (the log lines come before it)."""
+    return processes.manage("shell", "-c", code, env=env, cwd=var_dir).stdout.strip().splitlines()[-1]
+
+
+def _a_view_reaches_the_counts(stack) -> None:
+    """A signed-in view reported over HTTP is counted: with Redis, written behind and counted by
+    beat's flush on the worker, with nobody reading (feed/view_buffer.py); without, at once."""
+    env, var_dir = stack["env"], stack["var_dir"]
+    world = json.loads(_shell(_VIEW_WORLD, env, var_dir))
+    request = urllib.request.Request(
+        f"{stack['url']}/api/v1/stories/{world['story']}/views/",
+        data=b'{"completed": true}',
+        headers={"Authorization": f"Token {world['token']}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 204
+    buffered = bool(env.get("REDIS_URL"))
+    deadline = time.monotonic() + 60
+    while True:
+        code = _VIEW_COUNTS.format(story=world["story"])
+        impressions, flushes = json.loads(_shell(code, env, var_dir))
+        if impressions or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert (impressions, flushes > 0) == (1, buffered), stack["worker"].log()[-3000:]
