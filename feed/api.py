@@ -191,6 +191,11 @@ class ViewView(APIView):
         request=ViewSerializer,
         responses={204: None, 400: ERRORS[400], 404: ERRORS[404]},
         summary="Report an impression (completed: watched to the end)",
+        description=(
+            "Signed out too: anonymous views count only in the day's totals. A signed-in view may "
+            "be counted a few seconds after the 204 (written behind through Redis); the viewer's "
+            "own feeds and the author's analytics already count it."
+        ),
         tags=["engagement"],
     )
     def post(self, request: Request, story_id) -> Response:
