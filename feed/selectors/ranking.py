@@ -28,13 +28,13 @@ from django.utils import timezone
 
 from accounts import selectors as people
 from accounts.models import Follow, User
+from stories import compiled
 from stories import selectors as stories
 from stories.models import Story
 from stories_site import cursors
 
 from ..models import Affinity
 from ..view_buffer import view_buffer_settle
-from . import compiled
 from .viewer_state import FeedPage, page_size_clamp, page_stories, seen_expression
 
 Viewer = people.Viewer
@@ -227,7 +227,7 @@ class _Candidate:
 
 
 def _for_you_candidates(viewer: Viewer, cursor: _ForYouCursor, limit: int) -> list[_Candidate]:
-    """`_for_you_query`, compiled once per shape (compiled.py): the shape is whether the viewer
+    """`_for_you_query`, compiled once per shape (stories/compiled.py): the shape is whether the viewer
     is signed in, the cursor's segment, how many items it excludes and the limit; the viewer,
     the times and the cursor's score and id are the values."""
     signed_in = people.viewer_authenticated(viewer=viewer)

@@ -17,13 +17,13 @@ from django.utils import timezone
 
 from accounts import selectors as people
 from accounts.models import User
+from stories import compiled
 from stories import selectors as stories
 from stories.models import Story
 from stories_site import cursors
 
 from ..models import Like, StoryView
 from ..view_buffer import view_buffer_settle
-from . import compiled
 from .comments import visible_comment_count
 
 Viewer = people.Viewer
@@ -70,7 +70,7 @@ def story_fully_seen(*, author: User, viewer: Viewer) -> bool:
 
 def page_stories(*, viewer: Viewer, ids: list[uuid.UUID]) -> list[Story]:
     """The page's stories with authors and the viewer's state, in the given order, one query
-    (compiled once per page size: compiled.py). The ids come from a stories_visible() query of
+    (compiled once per page size: stories/compiled.py). The ids come from a stories_visible() query of
     the same request."""
     if not ids:
         return []

@@ -1,4 +1,4 @@
-"""Feed queries compiled once per process (feed/selectors/compiled.py): later requests reuse the
+"""Feed queries compiled once per process (stories/compiled.py): later requests reuse the
 SQL with their own values, and a value the stand-ins do not cover is refused, never frozen."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from feed import selectors
-from feed.selectors import compiled
+from stories import compiled
 from stories.models import Story
 from tests.factories import FollowFactory, LiveStoryFactory, StoryViewFactory, UserFactory
 

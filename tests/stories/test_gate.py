@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.utils import timezone
 
-from stories import selectors
+from stories import compiled, selectors
 from stories.lifecycle import State
 from stories.models import Audience, Highlight, HighlightItem
 from stories.selectors import Purpose, StoryNotFound
@@ -110,3 +111,34 @@ def test_a_highlights_archived_item_plays_for_its_audience_but_downloads_for_its
     assert api_for(people[F]).get(f"/api/v1/stories/{story.pk}/download/").status_code == 404
     assert page_for(people[A]).get(f"/stories/{story.pk}/download").status_code == 200
     assert api_for(people[A]).get(f"/api/v1/stories/{story.pk}/download/").status_code == 200
+
+
+def test_the_gate_is_compiled_once_and_answers_each_viewer_by_their_own_rights(monkeypatch):
+    """The gate's SQL is built once per way and kind of viewer (stories/compiled.py), with the
+    viewer, the story and the time as values: a follower let in first must not let a stranger
+    in after them, and the other way round."""
+    builds = []
+    real = compiled._compile
+    monkeypatch.setattr(compiled, "_compile", lambda *args: builds.append(1) or real(*args))
+    monkeypatch.setattr(compiled, "_cache", type(compiled._cache)())
+    author, follower, stranger = UserFactory(), UserFactory(), UserFactory()
+    FollowFactory(follower=follower, followee=author)
+    followers_only = ReadyStoryFactory(author=author, audience=Audience.FOLLOWERS)
+    everyone = ReadyStoryFactory(author=author)
+
+    def gets(viewer, story) -> bool:
+        try:
+            return selectors.story_for_viewer(story_id=story.pk, viewer=viewer) == story
+        except StoryNotFound:
+            return False
+
+    assert gets(follower, followers_only)
+    assert not gets(stranger, followers_only)
+    assert gets(stranger, everyone)
+    assert gets(follower, everyone)
+    assert len(builds) == 1  # one shape: Purpose.ENGAGE's one way, signed in
+    assert gets(AnonymousUser(), everyone)
+    assert not gets(AnonymousUser(), followers_only)
+    assert len(builds) == 2  # and signed out
+    with pytest.raises(StoryNotFound):
+        selectors.story_for_viewer(story_id="not-a-story-id", viewer=follower)

@@ -1,12 +1,14 @@
-"""Feed queries compiled from the ORM once per process, then run with each request's values.
+"""Queries compiled from the ORM once per process, then run with each request's values: the
+feed pages (feed.selectors) and the story gate (`stories.selectors.story_for_viewer`).
 
-Why: a feed page's SQL is quick (a few ms on indexes); building its querysets and compiling
-them cost more than running them, most of all the visibility rule (stories.selectors), which
-every branch of a page embeds again (docs/benchmarks.md, "Feed"). The rules stay written once,
-in the ORM. A page's query is built once with stand-ins for everything that changes between
-requests (the viewer, the reference time, the cursor's values) and compiled; later requests
-reuse the SQL text, put their own values where the stand-ins are among the parameters, and
-turn rows into tuples or model instances with the ORM's own converters and populators.
+Why: a feed page's SQL is quick (a few ms on indexes), and the gate's is quicker still; building
+their querysets and compiling them cost more than running them, most of all the visibility rule
+(stories.selectors), which every branch of a page embeds again (docs/benchmarks.md, "Feed").
+The rules stay written once, in the ORM. A page's query is built once with stand-ins for
+everything that changes between requests (the viewer, the reference time, the cursor's values)
+and compiled; later requests reuse the SQL text, put their own values where the stand-ins are
+among the parameters, and turn rows into tuples or model instances with the ORM's own
+converters and populators.
 
 What changes the SQL text itself (the viewer signed in or not, which parts of a cursor are
 set, how many ids an IN lists, the LIMIT) is part of the key the caller gives. Anything else
