@@ -99,13 +99,17 @@ class _Buffer:
     per call, and building one costs more than a round trip."""
 
     def __init__(self, connection: Any) -> None:
+        # No round trip here: this runs before a reader knows whether Redis is up.
         self.client = connection.get_client(write=True)
         self.key = {name: cache.make_key(name) for name in _NAMES}
-        self.push_sha = self.client.script_load(_PUSH)
         self.push_keys = (self.key[PENDING], self.key[WAITING])
+        self.push_sha: str | None = None
 
     def push(self, event: str, viewer_id: int) -> None:
-        """By digest (EVALSHA), loaded again when a restarted Redis has forgotten it."""
+        """By digest (EVALSHA), loaded on first use and again when a restarted Redis has
+        forgotten it."""
+        if self.push_sha is None:
+            self.push_sha = self.client.script_load(_PUSH)
         try:
             self.client.evalsha(self.push_sha, 2, *self.push_keys, event, viewer_id)
         except redis.exceptions.NoScriptError:
@@ -183,8 +187,10 @@ def view_buffer_flush(*, wait_seconds: float = 0) -> int:
     if not view_buffer_enabled():
         return 0
     if connections[DEFAULT_DB_ALIAS].in_atomic_block:
-        # Its counts would commit with the caller, after the batch has left Redis.
-        raise RuntimeError("view_buffer_flush must run outside a transaction")
+        # Its counts would commit with the caller, after the batch has left Redis: the caller
+        # reads a flush behind, and beat counts the batch.
+        logger.warning("view_buffer_flush called inside a transaction: not flushing")
+        return 0
     client = _client()
     lock = client.lock(_key(LOCK), timeout=LOCK_SECONDS, blocking_timeout=wait_seconds or None)
     try:

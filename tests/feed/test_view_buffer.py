@@ -14,6 +14,7 @@ from unittest import mock
 import pytest
 import redis.exceptions
 import time_machine
+from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError
 
 from analytics import selectors as analytics
@@ -225,3 +226,29 @@ def test_a_restarted_redis_that_forgot_the_push_script_still_takes_views(buffere
     assert _pending() == 2
     view_buffer.view_buffer_flush()
     assert _figures(story) == (2, 2, 0)
+
+
+def test_with_redis_unreachable_reads_go_on_without_the_buffer(buffered):
+    """A feed read asks Redis whether the reader has views waiting; while it cannot answer, the
+    read goes on (the views wait), and a flush counts nothing and fails nothing."""
+    story = LiveStoryFactory()
+    viewer = UserFactory()
+    services.view_record(viewer=viewer, story=story)
+    down = redis.exceptions.ConnectionError("Redis is down")
+    broken = mock.Mock(**{"pipeline.side_effect": down, "lock.return_value.acquire.side_effect": down})
+    with mock.patch.object(view_buffer, "_client", return_value=broken):
+        assert not selectors.story_fully_seen(author=story.author, viewer=viewer)
+        assert view_buffer.view_buffer_flush() == 0
+    assert selectors.story_fully_seen(author=story.author, viewer=viewer)  # back: flushed first
+
+
+def test_with_nothing_listening_where_redis_should_be_views_are_counted_and_reads_work(buffered):
+    """A cache pointing at a closed port, as after Redis died: the first use of the buffer in a
+    process must not fail the request that makes it."""
+    dead = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+    story, viewer = LiveStoryFactory(), UserFactory()
+    with mock.patch.object(view_buffer, "cache", dead):
+        services.view_record(viewer=viewer, story=story, completed=True)
+        assert selectors.story_fully_seen(author=story.author, viewer=viewer)
+        assert view_buffer.view_buffer_flush() == 0
+    assert _figures(story) == (1, 1, 1)
