@@ -13,6 +13,7 @@ from django.utils import timezone
 from feed import services
 from feed.models import Affinity, Comment, Like, Notification, Share, StoryView
 from stories.models import Story, StoryDailyStats
+from stories_site.celery import beat_schedule
 from tests.factories import CommentFactory, LiveStoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -330,3 +331,17 @@ class TestSharesAndViews:
         Story.objects.filter(pk=story_id).delete()  # what the purge does to the row
         assert StoryDailyStats.objects.get(story_id=story_id).impressions == 1
         assert not StoryView.objects.exists()
+
+
+def test_beat_flushes_the_view_buffer_only_while_it_is_on(settings):
+    """feed/view_buffer.py: beat counts the buffer every STORIES_VIEW_FLUSH_SECONDS, and a run
+    queued behind a stopped worker expires rather than piling up."""
+    settings.STORIES_VIEW_BUFFER = True
+    settings.STORIES_VIEW_FLUSH_SECONDS = 3
+    assert beat_schedule()["flush-views"] == {
+        "task": "feed.tasks.flush_views",
+        "schedule": 3.0,
+        "options": {"expires": 3.0},
+    }
+    settings.STORIES_VIEW_BUFFER = False
+    assert "flush-views" not in beat_schedule()

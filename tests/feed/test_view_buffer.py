@@ -22,7 +22,6 @@ from feed import selectors, services, view_buffer
 from feed import view_counting as counting
 from feed.models import StoryView, ViewFlush
 from stories.models import StoryDailyStats
-from stories_site.celery import beat_schedule
 from tests.factories import LiveStoryFactory, UserFactory
 
 from .conftest import client_for
@@ -204,18 +203,6 @@ def test_with_redis_unreachable_a_view_is_counted_at_once(buffered):
         services.view_record(viewer=UserFactory(), story=story, completed=True)
     assert _figures(story) == (1, 1, 1)
     assert _pending() == 0
-
-
-def test_beat_flushes_only_while_the_buffer_is_on(settings):
-    settings.STORIES_VIEW_BUFFER = True
-    settings.STORIES_VIEW_FLUSH_SECONDS = 3
-    assert beat_schedule()["flush-views"] == {
-        "task": "feed.tasks.flush_views",
-        "schedule": 3.0,
-        "options": {"expires": 3.0},
-    }
-    settings.STORIES_VIEW_BUFFER = False
-    assert "flush-views" not in beat_schedule()
 
 
 def test_a_restarted_redis_that_forgot_the_push_script_still_takes_views(buffered):
