@@ -8,8 +8,9 @@ shows), and counting one exactly is two upserts on indexed tables, two to three 
 INSERT however it is written (docs/benchmarks.md, "Analytics"). One RPUSH costs less than the
 bare INSERT; the database work moves out of the request into a batch in one transaction.
 
-When it is on: `STORIES_VIEW_BUFFER` (on when REDIS_URL is set). Signed-out views, retention
-and the author's own views of other reports are unchanged; they never wait for a flush.
+When it is on: `STORIES_VIEW_BUFFER` (on when REDIS_URL is set). Every signed-in report goes
+through it, the author's own views included (a row, no figures, as when counted at once).
+Signed-out views and the retention curve are counted in the request, as before.
 
 Exactly once:
 * one flusher at a time (a Redis lock);
