@@ -5,7 +5,7 @@ write the same rows.
 
 Why: the view report is the busiest write the site has (the player reports every item it
 shows), and counting one exactly is two upserts on indexed tables, two to three times a bare
-INSERT however it is written (docs/benchmarks.md, "Analytics"). One RPUSH costs less than the
+INSERT however it is written (docs/benchmarks.md, "Analytics"). One Redis round trip costs less than the
 bare INSERT; the database work moves out of the request into a batch in one transaction.
 
 When it is on: `STORIES_VIEW_BUFFER` (on when REDIS_URL is set). Every signed-in report goes
