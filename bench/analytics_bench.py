@@ -248,10 +248,11 @@ def _through_service(events: list[tuple], threads: int) -> float:
 
 def _flush() -> float:
     """Seconds to count what the buffer holds (nothing may be left in it)."""
-    from feed.view_buffer import PENDING, _client, _key, view_buffer_flush
+    from feed.view_buffer import PENDING, _buffer, view_buffer_flush
 
     seconds = timed(view_buffer_flush)
-    left = _client().llen(_key(PENDING))
+    buffer = _buffer()
+    left = buffer.client.llen(buffer.key[PENDING])
     assert left == 0, f"{left} views left in the buffer"
     return seconds
 

@@ -140,14 +140,6 @@ def view_buffer_enabled() -> bool:
     return _buffer() is not None
 
 
-def _client():
-    return _buffer().client
-
-
-def _key(name: str) -> str:
-    return _buffer().key[name]
-
-
 def view_buffer_push(*, story: Story, viewer: User, impression: bool, completed: bool) -> bool:
     """Buffer a signed-in view, stamped now; False when it was not buffered (the buffer is off,
     or Redis is unreachable), and the caller counts it as it comes."""
@@ -167,14 +159,15 @@ def view_buffer_push(*, story: Story, viewer: User, impression: bool, completed:
 def view_buffer_settle(*, viewer: User | None) -> None:
     """Before reading the viewer's own seen state: count their buffered views, if they have any
     (one Redis round trip when they have none; nothing when the buffer is off)."""
-    if viewer is None or not viewer.is_authenticated or not view_buffer_enabled():
+    if viewer is None or not viewer.is_authenticated:
         return
-    if connections[DEFAULT_DB_ALIAS].in_atomic_block:
-        return  # a flush must commit on its own (view_buffer_flush)
+    buffer = _buffer()
+    if buffer is None or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        return  # off; or inside a transaction, where a flush must not run (view_buffer_flush)
     try:
-        with _client().pipeline(transaction=False) as pipe:
-            pipe.sismember(_key(WAITING), viewer.pk)
-            pipe.sismember(_key(FLUSHING_VIEWERS), viewer.pk)
+        with buffer.client.pipeline(transaction=False) as pipe:
+            pipe.sismember(buffer.key[WAITING], viewer.pk)
+            pipe.sismember(buffer.key[FLUSHING_VIEWERS], viewer.pk)
             waiting = any(pipe.execute())
     except REDIS_ERRORS:
         return  # the views wait in Redis; the page shows them unseen until it is back
@@ -185,15 +178,16 @@ def view_buffer_settle(*, viewer: User | None) -> None:
 def view_buffer_flush(*, wait_seconds: float = 0) -> int:
     """Count what the buffer holds (a batch left by a flusher that died first); returns the
     views counted. Waits up to `wait_seconds` for a flush already running, else returns 0."""
-    if not view_buffer_enabled():
+    buffer = _buffer()
+    if buffer is None:
         return 0
     if connections[DEFAULT_DB_ALIAS].in_atomic_block:
         # Its counts would commit with the caller, after the batch has left Redis: the caller
         # reads a flush behind, and beat counts the batch.
         logger.warning("view_buffer_flush called inside a transaction: not flushing")
         return 0
-    client = _client()
-    lock = client.lock(_key(LOCK), timeout=LOCK_SECONDS, blocking_timeout=wait_seconds or None)
+    client, key = buffer.client, buffer.key
+    lock = client.lock(key[LOCK], timeout=LOCK_SECONDS, blocking_timeout=wait_seconds or None)
     try:
         if not lock.acquire(blocking=wait_seconds > 0):
             return 0
@@ -204,14 +198,13 @@ def view_buffer_flush(*, wait_seconds: float = 0) -> int:
         # A left batch, then the pending one: at most two, so a busy site cannot keep one
         # flusher here for ever.
         for _ in range(2):
-            claimed = client.eval(
-                _CLAIM, 5, *map(_key, (PENDING, FLUSHING, BATCH, WAITING, FLUSHING_VIEWERS)), uuid.uuid4().hex
-            )
+            claim_keys = [key[name] for name in (PENDING, FLUSHING, BATCH, WAITING, FLUSHING_VIEWERS)]
+            claimed = client.eval(_CLAIM, 5, *claim_keys, uuid.uuid4().hex)
             if not claimed:
                 break
             batch, fresh = claimed[0].decode(), int(claimed[1])
-            counted += _batch_count(client, batch)
-            client.delete(*map(_key, (FLUSHING, FLUSHING_VIEWERS, BATCH, ATTEMPTS)))
+            counted += _batch_count(client, key, batch)
+            client.delete(*(key[name] for name in (FLUSHING, FLUSHING_VIEWERS, BATCH, ATTEMPTS)))
             if fresh:
                 break
     except REDIS_ERRORS as exc:
@@ -225,20 +218,20 @@ def view_buffer_flush(*, wait_seconds: float = 0) -> int:
     return counted
 
 
-def _batch_count(client, batch: str) -> int:
+def _batch_count(client, key: dict[str, str], batch: str) -> int:
     """Count the claimed batch once: with its ledger row in one transaction, or view by view
     after GIVE_UP_AFTER failed attempts."""
-    events = [_event(raw) for raw in client.lrange(_key(FLUSHING), 0, -1)]
-    events = [event for event in events if event is not None]
     if ViewFlush.objects.filter(batch=batch).exists():
         return 0  # counted by a flusher that died before clearing it
-    one_by_one = int(client.get(_key(ATTEMPTS)) or 0) >= GIVE_UP_AFTER
+    events = [_event(raw) for raw in client.lrange(key[FLUSHING], 0, -1)]
+    events = [event for event in events if event is not None]
+    one_by_one = int(client.get(key[ATTEMPTS]) or 0) >= GIVE_UP_AFTER
     try:
         with transaction.atomic():
             ViewFlush.objects.create(batch=batch, views=len(events))
             _events_count(events, one_by_one=one_by_one)
     except Exception:
-        client.incr(_key(ATTEMPTS))
+        client.incr(key[ATTEMPTS])
         raise
     ViewFlush.objects.filter(flushed_at__lt=timezone.now() - LEDGER_KEPT).delete()
     return len(events)

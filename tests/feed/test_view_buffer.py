@@ -9,6 +9,7 @@ Redis going away under the report."""
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -38,7 +39,13 @@ def buffered(settings, redis_url):
 
 
 def _pending() -> int:
-    return view_buffer._client().llen(view_buffer._key(view_buffer.PENDING))
+    buffer = view_buffer._buffer()
+    return buffer.client.llen(buffer.key[view_buffer.PENDING])
+
+
+def _with_client(client) -> SimpleNamespace:
+    """The buffer as the flush and the reads see it, with its Redis client replaced."""
+    return SimpleNamespace(client=client, key=view_buffer._buffer().key)
 
 
 def _figures(story) -> tuple[int, int, int] | None:
@@ -125,7 +132,8 @@ def test_a_flusher_that_died_after_its_commit_is_not_counted_twice(buffered):
     story = LiveStoryFactory()
     for person in [UserFactory() for _ in range(2)]:
         services.view_record(viewer=person, story=story)
-    real_client = view_buffer._client()
+    real_client = view_buffer._buffer().client
+    flushing = view_buffer._buffer().key[view_buffer.FLUSHING]
 
     class DiesBeforeClearing:
         def __getattr__(self, name):
@@ -134,15 +142,15 @@ def test_a_flusher_that_died_after_its_commit_is_not_counted_twice(buffered):
         def delete(self, *keys):
             raise redis.exceptions.ConnectionError("gone after the commit")
 
-    with mock.patch.object(view_buffer, "_client", return_value=DiesBeforeClearing()):
+    with mock.patch.object(view_buffer, "_buffer", return_value=_with_client(DiesBeforeClearing())):
         view_buffer.view_buffer_flush()
     assert _figures(story) == (2, 2, 0)
-    assert real_client.exists(view_buffer._key(view_buffer.FLUSHING))  # the batch is still there
+    assert real_client.exists(flushing)  # the batch is still there
 
     services.view_record(viewer=UserFactory(), story=story)  # a new one, pending meanwhile
     view_buffer.view_buffer_flush()
     assert _figures(story) == (3, 3, 0)
-    assert not real_client.exists(view_buffer._key(view_buffer.FLUSHING))
+    assert not real_client.exists(flushing)
     assert _pending() == 0
 
 
@@ -193,7 +201,8 @@ def test_a_batch_that_keeps_failing_is_counted_view_by_view(buffered):
         view_buffer.view_buffer_flush()
     assert _figures(story) == (2, 2, 0)
     assert _pending() == 0
-    assert not view_buffer._client().exists(view_buffer._key(view_buffer.FLUSHING))
+    buffer = view_buffer._buffer()
+    assert not buffer.client.exists(buffer.key[view_buffer.FLUSHING])
 
 
 def test_with_redis_unreachable_a_view_is_counted_at_once(buffered):
@@ -208,7 +217,7 @@ def test_with_redis_unreachable_a_view_is_counted_at_once(buffered):
 def test_a_restarted_redis_that_forgot_the_push_script_still_takes_views(buffered):
     story = LiveStoryFactory()
     services.view_record(viewer=UserFactory(), story=story)
-    view_buffer._client().script_flush()  # what a restart without persistence does
+    view_buffer._buffer().client.script_flush()  # what a restart without persistence does
     services.view_record(viewer=UserFactory(), story=story)
     assert _pending() == 2
     view_buffer.view_buffer_flush()
@@ -223,7 +232,7 @@ def test_with_redis_unreachable_reads_go_on_without_the_buffer(buffered):
     services.view_record(viewer=viewer, story=story)
     down = redis.exceptions.ConnectionError("Redis is down")
     broken = mock.Mock(**{"pipeline.side_effect": down, "lock.return_value.acquire.side_effect": down})
-    with mock.patch.object(view_buffer, "_client", return_value=broken):
+    with mock.patch.object(view_buffer, "_buffer", return_value=_with_client(broken)):
         assert not selectors.story_fully_seen(author=story.author, viewer=viewer)
         assert view_buffer.view_buffer_flush() == 0
     assert selectors.story_fully_seen(author=story.author, viewer=viewer)  # back: flushed first
