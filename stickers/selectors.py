@@ -9,7 +9,7 @@ the viewer may see), however many stories and stickers the page holds.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from accounts.models import User
 from stories import selectors as story_selectors
 from stories.lifecycle import State
 from stories.models import Story
+from stories_site import compiled
 
 from .models import AddYoursResponse, PollVote, Question, QuizAnswer, Sticker, StickerType
 
@@ -238,6 +239,29 @@ def _shape(sticker: Sticker, viewer: Viewer, found: _Tallies, request: HttpReque
     return shaped
 
 
+def _answered_questions(story_ids: list) -> QuerySet:
+    return Question.objects.filter(answered_story_id__in=story_ids).values_list("answered_story_id", "text")
+
+
+def _page_stickers(story_ids: list) -> QuerySet[Sticker]:
+    return (
+        Sticker.objects.filter(story_id__in=story_ids)
+        .select_related("mentioned")
+        .order_by("story_id", "position")
+    )
+
+
+def _page_query(name: str, size: int, make: Callable[[list], QuerySet]) -> compiled.CompiledQuery:
+    """`make`'s query for a page of `size` stories, compiled once per process (stories_site/compiled.py):
+    every feed page asks both of these, and building and compiling them cost more than running
+    them. The story ids are the values `("story", i)`."""
+
+    def build(slots: compiled.Slots) -> QuerySet:
+        return make([slots.uuid(("story", i)) for i in range(size)])
+
+    return compiled.query_compiled(key=("stickers-of-page", name, size), build=build)
+
+
 def stickers_for(
     *, stories: Iterable[Story], viewer: Viewer, request: HttpRequest | None = None
 ) -> dict[Any, list[dict[str, Any]]]:
@@ -252,16 +276,11 @@ def stickers_for(
     result: dict[Any, list[dict[str, Any]]] = {pk: [] for pk in story_ids}
     if not story_ids:
         return result
-    answered = Question.objects.filter(answered_story_id__in=story_ids).values_list(
-        "answered_story_id", "text"
-    )
+    values = {("story", i): pk for i, pk in enumerate(story_ids)}
+    answered = _page_query("answered", len(story_ids), _answered_questions).tuples(values)
     for story_id, text in answered:
         result[story_id].append(ANSWER_CARD | {"text": text})
-    stickers = list(
-        Sticker.objects.filter(story_id__in=story_ids)
-        .select_related("mentioned")
-        .order_by("story_id", "position")
-    )
+    stickers = _page_query("stickers", len(story_ids), _page_stickers).objects(values)
     if not stickers:
         return result
     by_id = {story.pk: story for story in stories}

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from accounts import selectors as people
 from accounts.models import User
+from stories_site import compiled
 from stories_site.errors import NotFound
 
-from . import compiled
 from .lifecycle import State
 from .models import Audience, HighlightItem, Story
 
@@ -229,7 +229,7 @@ def story_for_viewer(
 
 
 def _story_by_way(*, purpose: Purpose, index: int, story_id: uuid.UUID, viewer: Viewer) -> Story | None:
-    """One way in, as SQL compiled once per process (stories/compiled.py): the gate runs on
+    """One way in, as SQL compiled once per process (stories_site/compiled.py): the gate runs on
     every like, comment and view report, and building the visibility rule's query cost more
     than running it."""
     signed_in = people.viewer_authenticated(viewer=viewer)

@@ -62,7 +62,7 @@ def database_from_env(*, var_dir: Path) -> dict:
     if database["ENGINE"] == "django.db.backends.postgresql":
         # Prepared statements, for the cursors that ask for them: the counters'
         # (stories_site/counters.py, a view is the busiest write) and the feed pages' compiled
-        # queries (stories/compiled.py). Django's own cursors bind on the client and never
+        # queries (stories_site/compiled.py). Django's own cursors bind on the client and never
         # prepare, so nothing else changes. Off (DB_PREPARED_STATEMENTS=0) behind a pooler that
         # cannot keep them, such as PgBouncer before 1.21 in transaction mode (1.21+ needs
         # max_prepared_statements).

@@ -1,6 +1,6 @@
 """Statements the database parses and plans once per connection: the one way the site runs a hot
 statement whose text is built once (the counters' upserts, stories_site/counters.py; the feed
-pages' compiled queries, stories/compiled.py).
+pages' compiled queries, stories_site/compiled.py).
 
 Django's own cursors bind parameters on the client: the whole text goes to the server with the
 values quoted in, and PostgreSQL parses and plans it on every run. For the view's CTE that was

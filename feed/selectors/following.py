@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from accounts import selectors as people
 from accounts.models import Follow, User
-from stories import compiled
+from stories_site import compiled
 from stories import selectors as stories
 from stories.models import Story
 from stories_site import cursors
@@ -246,7 +246,7 @@ def tray_page(*, viewer: Viewer, cursor: str | None = None, size: int | None = N
     reference, after = state["t"], state["p"]  # after: (segment, latest, author_id)
     signed_in = people.viewer_authenticated(viewer=viewer)
     values = {"viewer": getattr(viewer, "pk", None), "t": reference, compiled.NOW: timezone.now()}
-    # Each query is compiled once per shape (stories/compiled.py); the viewer, the times and the
+    # Each query is compiled once per shape (stories_site/compiled.py); the viewer, the times and the
     # cursor's values are the values.
     entries: list[TrayEntry] = []
     if signed_in:

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from accounts import selectors as people
 from accounts.models import Follow, User
-from stories import compiled
+from stories_site import compiled
 from stories import selectors as stories
 from stories.models import Story
 from stories_site import cursors
@@ -227,7 +227,7 @@ class _Candidate:
 
 
 def _for_you_candidates(viewer: Viewer, cursor: _ForYouCursor, limit: int) -> list[_Candidate]:
-    """`_for_you_query`, compiled once per shape (stories/compiled.py): the shape is whether the viewer
+    """`_for_you_query`, compiled once per shape (stories_site/compiled.py): the shape is whether the viewer
     is signed in, the cursor's segment, how many items it excludes and the limit; the viewer,
     the times and the cursor's score and id are the values."""
     signed_in = people.viewer_authenticated(viewer=viewer)

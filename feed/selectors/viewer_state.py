@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts import selectors as people
 from accounts.models import User
-from stories import compiled
+from stories_site import compiled
 from stories import selectors as stories
 from stories.models import Story
 from stories_site import cursors
@@ -70,7 +70,7 @@ def story_fully_seen(*, author: User, viewer: Viewer) -> bool:
 
 def page_stories(*, viewer: Viewer, ids: list[uuid.UUID]) -> list[Story]:
     """The page's stories with authors and the viewer's state, in the given order, one query
-    (compiled once per page size: stories/compiled.py). The ids come from a stories_visible() query of
+    (compiled once per page size: stories_site/compiled.py). The ids come from a stories_visible() query of
     the same request."""
     if not ids:
         return []

@@ -1,4 +1,4 @@
-"""Feed queries compiled once per process (stories/compiled.py): later requests reuse the
+"""Feed queries compiled once per process (stories_site/compiled.py): later requests reuse the
 SQL with their own values, and a value the stand-ins do not cover is refused, never frozen."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from feed import selectors
-from stories import compiled
 from stories.models import Story
+from stories_site import compiled
 from tests.factories import FollowFactory, LiveStoryFactory, StoryViewFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +81,41 @@ def test_each_viewer_gets_their_own_feeds_from_the_same_compiled_queries():
     assert [e.author for e in selectors.tray_page(viewer=second).entries] == []
     [seen] = selectors.for_you_page(viewer=first).items
     assert seen.seen_by_me
+
+
+def test_a_feed_request_after_the_first_builds_no_sql(client, monkeypatch):
+    """The whole of a For You request through the API (the token lookup, the page, its stories,
+    their stickers and the Q&A answer cards) runs SQL compiled by an earlier request: building
+    and compiling querysets cost more than running them (docs/benchmarks.md, "Feed"). Each
+    viewer still gets their own answer: their own token's person and their own likes."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from accounts.tokens import token_create
+    from stickers.models import StickerType
+    from tests.factories import LikeFactory
+    from tests.stickers.factories import QuestionStickerFactory, StickerFactory
+
+    author = UserFactory()
+    story = LiveStoryFactory(author=author)
+    QuestionStickerFactory(story=story, position=0)
+    StickerFactory(story=story, position=1, type=StickerType.EMOJI, data={"emoji": "🔥"})
+    first, second = UserFactory(), UserFactory()
+    LikeFactory(story=story, user=second)
+    keys = {person: token_create(user=person)[1] for person in (first, second)}
+
+    def for_you(person) -> dict:
+        response = client.get("/api/v1/feed/for-you/", HTTP_AUTHORIZATION=f"Token {keys[person]}")
+        assert response.status_code == 200
+        [item] = [item for item in response.json()["results"] if item["id"] == str(story.pk)]
+        return item
+
+    assert for_you(first)["liked_by_me"] is False
+    compiles = []
+    real_as_sql = SQLCompiler.as_sql
+    monkeypatch.setattr(
+        SQLCompiler, "as_sql", lambda self, *a, **k: compiles.append(1) or real_as_sql(self, *a, **k)
+    )
+    item = for_you(second)
+    assert item["liked_by_me"] is True
+    assert [sticker["type"] for sticker in item["stickers"]] == ["question", "emoji"]
+    assert compiles == []

@@ -11,7 +11,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.utils import timezone
 
-from stories import compiled, selectors
+from stories import selectors
+from stories_site import compiled
 from stories.lifecycle import State
 from stories.models import Audience, Highlight, HighlightItem
 from stories.selectors import Purpose, StoryNotFound
@@ -114,7 +115,7 @@ def test_a_highlights_archived_item_plays_for_its_audience_but_downloads_for_its
 
 
 def test_the_gate_is_compiled_once_and_answers_each_viewer_by_their_own_rights(monkeypatch):
-    """The gate's SQL is built once per way and kind of viewer (stories/compiled.py), with the
+    """The gate's SQL is built once per way and kind of viewer (stories_site/compiled.py), with the
     viewer, the story and the time as values: a follower let in first must not let a stranger
     in after them, and the other way round."""
     builds = []

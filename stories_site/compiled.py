@@ -1,5 +1,7 @@
 """Queries compiled from the ORM once per process, then run with each request's values: the
-feed pages (feed.selectors) and the story gate (`stories.selectors.story_for_viewer`).
+feed pages (feed.selectors), their stickers (stickers.selectors), the story gate
+(`stories.selectors.story_for_viewer`) and the API token lookup (accounts.authentication).
+It is plumbing (it imports no app), so every app from accounts up can use it.
 
 Why: a feed page's SQL is quick (a few ms on indexes), and the gate's is quicker still; building
 their querysets and compiling them cost more than running them, most of all the visibility rule
@@ -35,13 +37,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.utils import timezone
 
-from accounts.models import User
 from stories_site.prepared import statement_run
 
 MAX_QUERIES = 512  # compiled shapes kept per connection (a page has a handful in practice)
@@ -77,13 +80,17 @@ class _Slots:
     def uuid(self, slot: Hashable) -> uuid.UUID:
         return self._add(uuid.UUID(int=0x7300_0000_0000_4000_8000_0000_0000_0000 + len(self.by_value)), slot)
 
+    def text(self, slot: Hashable) -> str:
+        return self._add(f"\x1fstand-in {len(self.by_value)}\x1f", slot)
+
     def number(self, slot: Hashable) -> float:
         return self._add(_STANDIN_FLOAT * (1 + len(self.by_value) / 1024), slot)
 
-    def viewer(self, slot: Hashable = "viewer") -> User:
+    def viewer(self, slot: Hashable = "viewer") -> AbstractBaseUser:
         """A signed-in person with only an id: any other field read while building raises."""
-        person = User(pk=self.integer(slot))
-        for attname in [f.attname for f in User._meta.concrete_fields if not f.primary_key]:
+        user_model = get_user_model()  # plumbing names no app (pyproject's "plumbing" contract)
+        person = user_model(pk=self.integer(slot))
+        for attname in [f.attname for f in user_model._meta.concrete_fields if not f.primary_key]:
             person.__dict__.pop(attname, None)
         return person
 
