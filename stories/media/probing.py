@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 
-from . import runner
+from . import isobmff, runner
 from .errors import DAMAGED, UNREADABLE, MediaError
 from .photo import PHOTO_FORMATS, exif_rotation, open_image
 
@@ -173,7 +173,7 @@ def _check_complete(path: Path, size: int, demuxer: str | None) -> None:
     try:
         with path.open("rb") as handle:
             if demuxer == "mov":
-                complete = _isobmff_complete(handle, size)
+                complete = isobmff.top_level_complete(handle, size)
             elif demuxer == "matroska":
                 complete = _matroska_complete(handle, size)
             else:
@@ -182,27 +182,6 @@ def _check_complete(path: Path, size: int, demuxer: str | None) -> None:
         complete = False
     if not complete:
         raise MediaError(DAMAGED)
-
-
-def _isobmff_complete(handle, size: int) -> bool:
-    position, seen_moov = 0, False
-    while position < size:
-        handle.seek(position)
-        header = handle.read(16)
-        if len(header) < 8:
-            return False
-        box_size, box_type = struct.unpack(">I4s", header[:8])
-        if box_size == 1:
-            if len(header) < 16:
-                return False
-            box_size = struct.unpack(">Q", header[8:16])[0]
-        elif box_size == 0:
-            box_size = size - position
-        if box_size < 8 or position + box_size > size:
-            return False
-        seen_moov = seen_moov or box_type == b"moov"
-        position += box_size
-    return seen_moov
 
 
 def _matroska_complete(handle, size: int) -> bool:
