@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+
 import pytest
 from PIL import Image
 
@@ -21,6 +24,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.media]
 
 ALLOWED_STREAM_TAGS = {"language", "handler_name", "vendor_id", "encoder"}
 ALLOWED_FORMAT_TAGS = {"major_brand", "minor_version", "compatible_brands", "encoder"}
+# ffmpeg's verbose summary of an input's video stream (5.1 and 7.0 word it so).
+DECODED_VIDEO_FRAMES = re.compile(r"\(video\): \d+ packets read.*?(\d+) frames decoded")
 
 
 def _rate(value: str) -> float:
@@ -219,6 +224,37 @@ def test_the_poster_comes_from_the_same_ffmpeg_run(tmp_path, vp9_webm, monkeypat
         assert required in command
     assert command[command.index("-protocol_whitelist") + 1] == "file"
     assert "hls" not in command[command.index("-format_whitelist") + 1]
+
+
+def test_a_copied_clip_and_its_poster_are_one_ffmpeg_run_that_decodes_a_frame_or_two(
+    tmp_path, long_clip, monkeypatch
+):
+    """A start of Debian's ffmpeg or ffprobe costs about 0.1 s before it reads a byte, most of
+    what a stream-copied clip waits: the copy and its poster are one run, and the result is not
+    probed again. The poster must not make that run decode the clip (60 s, copied up to 15 s)."""
+    info = probe(long_clip)
+    commands = []
+    real_run = runner.run
+
+    def recording_run(args, **kwargs):
+        commands.append(list(args))
+        return real_run(args, **kwargs)
+
+    monkeypatch.setattr(runner, "run", recording_run)
+    result = process_video(long_clip, tmp_path, info=info)
+    assert result.copied
+    assert [command[0] for command in commands] == [runner.ffmpeg_binary()], "one process, ffmpeg"
+    command = commands[0]
+    inputs = command.count("-i")
+    assert inputs == 2, "the upload, opened once for the copy and once for the poster"
+    assert command.count("-protocol_whitelist") == command.count("-format_whitelist") == inputs
+
+    verbose = list(command)
+    verbose[verbose.index("-loglevel") + 1] = "verbose"
+    report = subprocess.run(verbose, capture_output=True, text=True, timeout=120, check=True).stderr
+    decoded = [int(count) for count in re.findall(DECODED_VIDEO_FRAMES, report)]
+    assert decoded, report[-2000:]
+    assert max(decoded) < 30, f"the poster decoded {max(decoded)} frames of the clip"
 
 
 def test_a_timeout_is_the_inputs_failure_not_a_reason_to_retry(tmp_path, vp9_webm, settings):
