@@ -49,6 +49,25 @@ def test_sql_score_matches_the_python_formula():
     )
 
 
+@pytest.mark.postgres
+def test_the_sql_score_is_inlined_and_still_matches_its_index():
+    """`feed_hot` is inlined (migration feed/0012: a call per scored row cost about 14 times as
+    much), and the inlined expression still matches the `feed_story_hot` index: with sorting
+    priced out, the order comes from the index, which it could not if the forms differed."""
+    score = "feed_hot(like_count, comment_count, share_count, published_at)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (VERBOSE) SELECT {score} FROM stories_story")
+        scored = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET LOCAL enable_sort = off")
+        ready = "SELECT id FROM stories_story WHERE state = 'ready'"
+        cursor.execute(f"EXPLAIN {ready} ORDER BY {score} DESC, id DESC LIMIT 20")
+        walked = "\n".join(row[0] for row in cursor.fetchall())
+    assert "feed_hot(" not in scored, scored
+    assert "ln(" in scored, scored
+    assert "feed_story_hot" in walked, walked
+    assert "Sort" not in walked, walked
+
+
 def test_fresh_engaging_story_beats_a_stale_one(viewer):
     LiveStoryFactory(caption="stale", like_count=100, published_at=ago(10))
     LiveStoryFactory(caption="fresh", like_count=10, published_at=ago(0.1))
