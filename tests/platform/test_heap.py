@@ -1,12 +1,16 @@
 """Long-lived processes freeze their start-up heap (stories_site/heap.py): the purge bench traced
-every purge batch over its 100 ms budget to an oldest-generation collection walking it."""
+every purge batch over its 100 ms budget to an oldest-generation collection walking it. And the
+pause that keeps collections out of the purge's row locks leaves the collector as it found it."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from stories_site.heap import heap_collection_paused
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,3 +46,17 @@ def test_a_celery_pool_process_freezes_what_start_up_built():
         "signals.worker_process_init.send(sender=None)"
     )
     assert frozen_after(code) > 10_000
+
+
+def test_a_paused_collector_is_left_as_it_was_found():
+    assert gc.isenabled()
+    with heap_collection_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with heap_collection_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had turned it off keeps it off
+    finally:
+        gc.enable()
