@@ -153,8 +153,9 @@ def test_batches_shrink_when_slow_and_grow_when_fast(monkeypatch):
 
 def test_batches_do_not_collapse_when_the_time_is_not_in_their_size(monkeypatch):
     """On a busy machine every batch takes 80 ms whatever its size: halving would not help, and
-    halving on and on left batches of one story (40 stories/s at load 14). The size goes back
-    up after a halving that did not pay, so it stays between the first size and its half."""
+    halving on and on left batches of one story (40 stories/s at load 14). Halving stops at the
+    size where it did not pay. Nor does the size go back up to the one just measured over the
+    target: doubling back made batches of 100 taking 154 ms at load 3."""
     backlog = {"left": 3000}
     sizes = []
 
@@ -167,8 +168,27 @@ def test_batches_do_not_collapse_when_the_time_is_not_in_their_size(monkeypatch)
     monkeypatch.setattr(retention, "stories_purge_batch", busy_batch)
     report = retention.stories_purge_backlog(batch_size=100)
     assert report.purged == 3000
-    assert sizes[:4] == [100, 50, 100, 50]
-    assert min(sizes) == 50
+    assert sizes[:4] == [100, 50, 50, 50]
+    assert set(sizes[1:]) == {50}
+
+
+def test_no_batch_of_a_run_goes_over_the_target_on_an_idle_machine(monkeypatch):
+    """The idle machine's cost (docs/benchmarks.md, Purge: a batch of 100 in 60 to 67 ms): every
+    batch of a run stays within PURGE_TARGET_SECONDS, the first included, so a hiccup that
+    doubles one still fits the 100 ms budget. The first batch used to take 100 stories, over
+    the target by design, and every beat run starts with one."""
+    backlog = {"left": 5000}
+    times = []
+
+    def idle_batch(limit):
+        purged = min(limit, backlog["left"])
+        backlog["left"] -= purged
+        times.append(0.005 + purged * 0.0006)
+        return purged, times[-1]
+
+    monkeypatch.setattr(retention, "stories_purge_batch", idle_batch)
+    assert retention.stories_purge_backlog().purged == 5000
+    assert max(times) <= retention.PURGE_TARGET_SECONDS
 
 
 def test_a_run_stops_at_its_time_budget(monkeypatch):
