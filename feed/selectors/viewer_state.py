@@ -17,10 +17,9 @@ from django.utils import timezone
 
 from accounts import selectors as people
 from accounts.models import User
-from stories_site import compiled
 from stories import selectors as stories
 from stories.models import Story
-from stories_site import cursors
+from stories_site import compiled, cursors
 
 from ..models import Like, StoryView
 from ..view_buffer import view_buffer_settle

@@ -12,10 +12,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from stories import selectors
-from stories_site import compiled
 from stories.lifecycle import State
 from stories.models import Audience, Highlight, HighlightItem
 from stories.selectors import Purpose, StoryNotFound
+from stories_site import compiled
 from tests.clients import api_for, page_for
 from tests.factories import FollowFactory, UserFactory
 from tests.stories.factories import ReadyStoryFactory, StoryFactory
