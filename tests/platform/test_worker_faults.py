@@ -25,10 +25,11 @@ LEASE_SECONDS = 3
 
 SLOW_FFMPEG = """#!{python}
 import os, sys
-args = sys.argv[1:]
-if "-i" in args:  # read the input at its native frame rate: an encode as long as the clip
-    position = args.index("-i")
-    args = args[:position] + ["-re"] + args[position:]
+args = []
+for arg in sys.argv[1:]:  # read every input at its native frame rate: a run as long as the clip
+    if arg == "-i":  # (the copy path's run opens the upload twice: once for the poster)
+        args.append("-re")
+    args.append(arg)
 os.execv({ffmpeg!r}, [{ffmpeg!r}, *args])
 """
 
