@@ -5,8 +5,10 @@ numbers mean something on any hardware."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -23,8 +25,12 @@ RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR") or ROOT / "bench" / "results"
 def setup_django(var_dir: Path | None = None) -> Path:
     """Production-like settings (DEBUG off) on a scratch var dir; DATABASE_URL / REDIS_URL are
     honoured when set, so `make bench` can run against PostgreSQL."""
-    var_dir = var_dir or Path(tempfile.mkdtemp(prefix="stories-bench-"))
-    os.environ.setdefault("STORIES_VAR_DIR", str(var_dir))
+    if var_dir is None and "STORIES_VAR_DIR" not in os.environ:
+        var_dir = Path(tempfile.mkdtemp(prefix="stories-bench-"))
+        # Ours, so ours to remove: each run used to leave its scratch directory behind.
+        atexit.register(shutil.rmtree, var_dir, ignore_errors=True)
+    if var_dir is not None:
+        os.environ.setdefault("STORIES_VAR_DIR", str(var_dir))
     os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
