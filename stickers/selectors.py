@@ -254,10 +254,10 @@ def _page_stickers(story_ids: list) -> QuerySet[Sticker]:
 def _page_query(name: str, size: int, make: Callable[[list], QuerySet]) -> compiled.CompiledQuery:
     """`make`'s query for a page of `size` stories, compiled once per process (stories_site/compiled.py):
     every feed page asks both of these, and building and compiling them cost more than running
-    them. The story ids are the values `("story", i)`."""
+    them. The story ids are the list "story" (`compiled.listed`)."""
 
     def build(slots: compiled.Slots) -> QuerySet:
-        return make([slots.uuid(("story", i)) for i in range(size)])
+        return make(slots.uuids("story", size))
 
     return compiled.query_compiled(key=("stickers-of-page", name, size), build=build)
 
@@ -276,7 +276,7 @@ def stickers_for(
     result: dict[Any, list[dict[str, Any]]] = {pk: [] for pk in story_ids}
     if not story_ids:
         return result
-    values = {("story", i): pk for i, pk in enumerate(story_ids)}
+    values = compiled.listed("story", story_ids)
     answered = _page_query("answered", len(story_ids), _answered_questions).tuples(values)
     for story_id, text in answered:
         result[story_id].append(ANSWER_CARD | {"text": text})

@@ -80,6 +80,15 @@ class _Slots:
     def uuid(self, slot: Hashable) -> uuid.UUID:
         return self._add(uuid.UUID(int=0x7300_0000_0000_4000_8000_0000_0000_0000 + len(self.by_value)), slot)
 
+    def uuids(self, name: Hashable, count: int) -> list[uuid.UUID]:
+        """Stand-ins for a list of `count` ids (an IN): slots (name, 0) to (name, count - 1),
+        filled by `listed(name, ids)`."""
+        return [self.uuid((name, i)) for i in range(count)]
+
+    def integers(self, name: Hashable, count: int) -> list[int]:
+        """As `uuids`, for integer ids."""
+        return [self.integer((name, i)) for i in range(count)]
+
     def text(self, slot: Hashable) -> str:
         return self._add(f"\x1fstand-in {len(self.by_value)}\x1f", slot)
 
@@ -96,6 +105,11 @@ class _Slots:
 
 
 Slots = _Slots
+
+
+def listed(name: Hashable, items: Iterable[Any]) -> dict[Hashable, Any]:
+    """The values of a list's stand-ins (`Slots.uuids`, `Slots.integers`)."""
+    return {(name, i): item for i, item in enumerate(items)}
 
 
 @dataclass

@@ -279,12 +279,13 @@ def tray_page(*, viewer: Viewer, cursor: str | None = None, size: int | None = N
 
             def build_items(slots: compiled.Slots) -> QuerySet[Story]:
                 person = slots.viewer() if signed_in else viewer
-                stand_ins = [slots.integer(("head", i)) for i in range(len(heads))]
-                items = stories.stories_visible(viewer=person).filter(author_id__in=stand_ins)
+                items = stories.stories_visible(viewer=person).filter(
+                    author_id__in=slots.integers("head", len(heads))
+                )
                 return _per_author(items, person, slots.moment("t") if signed_in else None)
 
             items = compiled.query_compiled(key=("tray-items", signed_in, len(heads)), build=build_items)
-            values.update({("head", i): author_id for i, author_id in enumerate(heads)})
+            values.update(compiled.listed("head", heads))
             entries += [_entry(row, OTHERS_UNSEEN) for row in items.objects(values)]
 
     entries.sort(key=lambda e: e.key)

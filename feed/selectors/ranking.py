@@ -237,7 +237,7 @@ def _for_you_candidates(viewer: Viewer, cursor: _ForYouCursor, limit: int) -> li
         stand_in = _ForYouCursor(
             reference=slots.moment("t") if signed_in else None,  # "seen" is for the signed in
             position=None if position is None else (position[0], slots.number("score"), slots.uuid("pk")),
-            excluded=tuple(slots.uuid(("x", i)) for i in range(len(cursor.excluded))),
+            excluded=tuple(slots.uuids("x", len(cursor.excluded))),
         )
         return _for_you_query(slots.viewer() if signed_in else viewer, stand_in, limit)
 
@@ -247,7 +247,7 @@ def _for_you_candidates(viewer: Viewer, cursor: _ForYouCursor, limit: int) -> li
     values = {"viewer": getattr(viewer, "pk", None), "t": cursor.reference, compiled.NOW: timezone.now()}
     if position is not None:
         values.update(score=position[1], pk=position[2])
-    values.update({("x", i): pk for i, pk in enumerate(cursor.excluded)})
+    values.update(compiled.listed("x", cursor.excluded))
     rows = query.tuples(values)
     return [_Candidate(pk, author, int(segment), float(score)) for pk, author, segment, score in rows]
 

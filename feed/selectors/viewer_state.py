@@ -76,12 +76,11 @@ def page_stories(*, viewer: Viewer, ids: list[uuid.UUID]) -> list[Story]:
     signed_in = people.viewer_authenticated(viewer=viewer)
 
     def build(slots: compiled.Slots) -> QuerySet[Story]:
-        stand_ins = [slots.uuid(("id", i)) for i in range(len(ids))]
-        rows = Story.objects.filter(pk__in=stand_ins).select_related("author", "sound")
+        rows = Story.objects.filter(pk__in=slots.uuids("id", len(ids))).select_related("author", "sound")
         return stories_with_viewer_state(queryset=rows, viewer=slots.viewer() if signed_in else viewer)
 
     query = compiled.query_compiled(key=("page-stories", signed_in, len(ids)), build=build)
-    values = {("id", i): pk for i, pk in enumerate(ids)}
+    values = compiled.listed("id", ids)
     values.update({"viewer": getattr(viewer, "pk", None), compiled.NOW: timezone.now()})
     by_id = {story.pk: story for story in query.objects(values)}
     return [by_id[pk] for pk in ids if pk in by_id]
