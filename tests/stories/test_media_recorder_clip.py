@@ -55,7 +55,7 @@ def test_a_fragmented_camera_clip_is_stream_copied_into_a_plain_story_mp4(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_uploaded_camera_clip_is_ready_through_the_copy_path(recorder_clip, monkeypatch):
+def test_an_uploaded_camera_clip_is_ready_through_the_copy_path(recorder_clip, monkeypatch, runner_commands):
     copied = []
     original = process_video
 
@@ -65,14 +65,7 @@ def test_an_uploaded_camera_clip_is_ready_through_the_copy_path(recorder_clip, m
         return result
 
     monkeypatch.setattr("stories.media.process_video", watched)
-    commands = []
-    real_run = runner.run
-
-    def recording_run(args, **kwargs):
-        commands.append(list(args))
-        return real_run(args, **kwargs)
-
-    monkeypatch.setattr(runner, "run", recording_run)
+    commands = runner_commands
     author = UserFactory()
     with recorder_clip.open("rb") as handle:
         story = services.story_create(

@@ -206,17 +206,9 @@ def test_photos_and_audio_are_not_videos(tmp_path, rotated_photo_with_gps, tone_
             process_video(upload, tmp_path)
 
 
-def test_the_poster_comes_from_the_same_ffmpeg_run(tmp_path, vp9_webm, monkeypatch):
-    ffmpeg_runs = []
-    real_run = runner.run
-
-    def counting_run(args, **kwargs):
-        if args[0] == runner.ffmpeg_binary():
-            ffmpeg_runs.append(args)
-        return real_run(args, **kwargs)
-
-    monkeypatch.setattr(runner, "run", counting_run)
+def test_the_poster_comes_from_the_same_ffmpeg_run(tmp_path, vp9_webm, runner_commands):
     result = process_video(vp9_webm, tmp_path, filter_name="vivid")
+    ffmpeg_runs = [command for command in runner_commands if command[0] == runner.ffmpeg_binary()]
     assert len(ffmpeg_runs) == 1
     assert result.poster.stat().st_size > 0
     command = ffmpeg_runs[0]
@@ -227,20 +219,14 @@ def test_the_poster_comes_from_the_same_ffmpeg_run(tmp_path, vp9_webm, monkeypat
 
 
 def test_a_copied_clip_and_its_poster_are_one_ffmpeg_run_that_decodes_a_frame_or_two(
-    tmp_path, long_clip, monkeypatch
+    tmp_path, long_clip, runner_commands
 ):
     """A start of Debian's ffmpeg or ffprobe costs about 0.1 s before it reads a byte, most of
     what a stream-copied clip waits: the copy and its poster are one run, and the result is not
     probed again. The poster must not make that run decode the clip (60 s, copied up to 15 s)."""
     info = probe(long_clip)
-    commands = []
-    real_run = runner.run
-
-    def recording_run(args, **kwargs):
-        commands.append(list(args))
-        return real_run(args, **kwargs)
-
-    monkeypatch.setattr(runner, "run", recording_run)
+    runner_commands.clear()  # the upload's probe, before the path under test
+    commands = runner_commands
     result = process_video(long_clip, tmp_path, info=info)
     assert result.copied
     assert [command[0] for command in commands] == [runner.ffmpeg_binary()], "one process, ffmpeg"
